@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// PMIx headers live in Debian's private prefix; the library itself is opened with dlopen at
+// run time, so binaries run where PMIx is absent (they just cannot be wired up by mpirun).
+let pmixInclude = "/usr/lib/x86_64-linux-gnu/pmix2/include"
+
+let package = Package(
+    name: "Brazos",
+    products: [
+        .executable(name: "brazosrun", targets: ["brazosrun"]),
+        .executable(name: "ring", targets: ["ring"]),
+        .library(name: "BrazosMPI", targets: ["BrazosMPI"]),
+    ],
+    targets: [
+        .target(
+            name: "CBrazos",
+            cSettings: [.unsafeFlags(["-I\(pmixInclude)"])],
+            linkerSettings: [.linkedLibrary("hwloc"), .linkedLibrary("dl")]
+        ),
+        .target(name: "BrazosCore", dependencies: ["CBrazos"]),
+        .target(name: "BrazosMPI", dependencies: ["BrazosCore"]),
+        .executableTarget(name: "brazosrun", dependencies: ["BrazosCore"]),
+        .executableTarget(name: "ring", dependencies: ["BrazosMPI"]),
+        .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"]),
+        .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI"]),
+        .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
+        .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),
+        .testTarget(name: "MultiNodeTests", dependencies: ["BrazosCore"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

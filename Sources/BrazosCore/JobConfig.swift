@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A node's view of its job, read from the environment its launcher set. Every variable
+/// is documented in docs/ARCHITECTURE.md ("Environment").
+public struct JobConfig: Sendable {
+    public enum Launcher: Equatable, Sendable {
+        /// Started by `brazosrun`, whose control socket is at this address.
+        case brazosrun(control: SocketAddress)
+        /// Started by mpirun or srun: wire up through PMIx.
+        case pmix
+        /// Started by hand: a job of one node.
+        case singleton
+    }
+
+    public var launcher: Launcher
+    public var jobID: String
+    public var secret: [UInt8]
+    public var node: Int
+    public var nodeCount: Int
+    public var threadsPerNode: Int
+    /// Use TCP even between nodes of one host (benchmarks, tests of the TCP path).
+    public var forceTCP = false
+    public var bindToCore = false
+    public var sharedMemoryEagerLimit = 32 * 1024
+    public var tcpEagerLimit = 64 * 1024
+    public var ringCapacity = 1 << 20
+    /// Address to listen on when no launcher says (PMIx); loopback by default.
+    public var interfaceAddress = "127.0.0.1"
+
+    public init(launcher: Launcher, jobID: String, secret: [UInt8], node: Int, nodeCount: Int, threadsPerNode: Int) {
+        self.launcher = launcher
+        self.jobID = jobID
+        self.secret = secret
+        self.node = node
+        self.nodeCount = nodeCount
+        self.threadsPerNode = threadsPerNode
+    }
+
+    public var rankCount: Int { nodeCount * threadsPerNode }
+
+    /// Ranks a node hosts at start: consecutive blocks of `threadsPerNode`.
+    public func initialRanks(of node: Int) -> [Int] {
+        Array(node * threadsPerNode ..< (node + 1) * threadsPerNode)
+    }
+
+    public static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+
+    static func integer(_ name: String, default fallback: Int, minimum: Int = 0) throws(BrazosError) -> Int {
+        guard let text = environment(name) else { return fallback }
+        guard let value = Int(text), value >= minimum else {
+            throw .configuration("\(name)=\(text) is not an integer of at least \(minimum)")
+        }
+        return value
+    }
+
+    /// Reads the configuration; PMIx details (rank, size, secret) are filled in by wire-up.
+    public static func fromEnvironment() throws(BrazosError) -> JobConfig {
+        let threads = try integer("BRAZOS_THREADS_PER_NODE", default: 1, minimum: 1)
+        var config: JobConfig
+        if let control = environment("BRAZOS_CONTROL") {
+            guard let job = environment("BRAZOS_JOB"), let secretText = environment("BRAZOS_SECRET"),
+                  let secret = [UInt8](hexString: secretText), secret.count >= 16 else {
+                throw .configuration("BRAZOS_CONTROL is set but BRAZOS_JOB or BRAZOS_SECRET is missing or invalid")
+            }
+            let nodes = try integer("BRAZOS_NODES", default: 0, minimum: 1)
+            let node = try integer("BRAZOS_NODE", default: -1, minimum: 0)
+            guard node < nodes else { throw .configuration("BRAZOS_NODE=\(node) is not below BRAZOS_NODES=\(nodes)") }
+            config = JobConfig(launcher: .brazosrun(control: try SocketAddress(parsing: control)), jobID: job,
+                               secret: secret, node: node, nodeCount: nodes, threadsPerNode: threads)
+        } else if environment("PMIX_NAMESPACE") != nil || environment("PMIX_RANK") != nil {
+            config = JobConfig(launcher: .pmix, jobID: "", secret: [], node: 0, nodeCount: 1, threadsPerNode: threads)
+        } else {
+            config = JobConfig(launcher: .singleton, jobID: "single\(getpid())", secret: Handshake.randomBytes(32),
+                               node: 0, nodeCount: 1, threadsPerNode: threads)
+        }
+        config.forceTCP = environment("BRAZOS_TRANSPORT") == "tcp"
+        config.bindToCore = environment("BRAZOS_BIND") == "core"
+        config.sharedMemoryEagerLimit = try integer("BRAZOS_EAGER_LIMIT", default: config.sharedMemoryEagerLimit)
+        config.tcpEagerLimit = try integer("BRAZOS_EAGER_LIMIT", default: config.tcpEagerLimit)
+        let ring = try integer("BRAZOS_RING_BYTES", default: config.ringCapacity, minimum: 4096)
+        guard ring & (ring - 1) == 0 else { throw .configuration("BRAZOS_RING_BYTES=\(ring) is not a power of two") }
+        config.ringCapacity = ring
+        if let address = environment("BRAZOS_IF_ADDRESS") { config.interfaceAddress = address }
+        if let spin = environment("BRAZOS_SPIN_US"), let micros = Double(spin), micros >= 0 {
+            Backoff.spinSeconds = micros * 1e-6
+        }
+        return config
+    }
+}

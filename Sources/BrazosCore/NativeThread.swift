@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starts an OS thread running a Swift closure. The entry point is a global function, as
+/// Swift 6 requires for code that a C library calls on another thread.
+public enum NativeThread {
+    final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
+
+    @discardableResult
+    public static func spawn(_ body: @escaping () -> Void) -> pthread_t {
+        var thread = pthread_t()
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        let rc = pthread_create(&thread, nil, nativeThreadEntry, box)
+        precondition(rc == 0, "pthread_create failed: \(rc)")
+        return thread
+    }
+
+    public static func join(_ thread: pthread_t) { pthread_join(thread, nil) }
+}
+
+private func nativeThreadEntry(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    let box = Unmanaged<NativeThread.Box>.fromOpaque(argument!).takeRetainedValue()
+    box.body()
+    return nil
+}
+
+/// Writes a line to standard error at once (unbuffered), for runtime diagnostics.
+public func diagnose(_ message: String) {
+    let line = Array((message + "\n").utf8)
+    line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+}

@@ -1,0 +1,237 @@
+import CBrazos
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One OS process of a job: its wire-up, its links to every node (itself included), its
+/// progress engine and its watch on the launcher. The layer above supplies the sink that
+/// receives frames and asks for links by node; which transport a link uses is decided
+/// here, once, from the peers' cards: memory for itself, rings for nodes of the same
+/// host, TCP for the rest.
+public final class Node: @unchecked Sendable {
+    public private(set) var config: JobConfig
+    public let progress = ProgressEngine()
+    public private(set) var cards: [NodeCard] = []
+    public private(set) var directory: RankDirectory!
+    private var links: [PeerLink] = []
+    private var segment: SharedSegment?
+    private var wireUp: WireUp!
+    private var control: ControlChannel?
+    private var listener: Socket?
+    private let tcpInbound = TCPInbound()
+    private let connections = PthreadMutex()
+    private let connectionsChanged = PthreadCondition()
+    private var tcpLinks: [Int: TCPLink] = [:]
+    private var awaitedPeers: Set<Int> = []
+    private var finishing = false
+    private var exitGranted = false
+
+    public var id: Int { config.node }
+    public var nodeCount: Int { config.nodeCount }
+    /// Ranks hosted here at start.
+    public var localRanks: [Int] { cards[config.node].ranks }
+
+    private init(config: JobConfig) { self.config = config }
+
+    /// Joins the job described by the environment and connects to every node.
+    public static func start(sink: FrameSink) throws -> Node {
+        let node = Node(config: try JobConfig.fromEnvironment())
+        try node.wire(sink: sink)
+        return node
+    }
+
+    public func link(toNode node: Int) -> PeerLink { links[node] }
+
+    // MARK: Wire-up
+
+    private func wire(sink: FrameSink) throws {
+        _ = brazos_allow_peer_reads()
+        let listenHost = try connectToLauncher()
+        let listener = try Socket.listen(host: listenHost)
+        self.listener = listener
+        let segmentName = SharedMemoryLayout.segmentName(job: config.jobID, node: config.node)
+        if !config.forceTCP {
+            segment = try SharedSegment.create(name: segmentName,
+                                               size: SharedMemoryLayout.segmentSize(nodes: config.nodeCount, ringCapacity: config.ringCapacity))
+        }
+        defer { segment?.unlink() }  // peers have mapped it by the time wire-up returns
+        let card = NodeCard(node: config.node, pid: getpid(), hostKey: HostIdentity.key, hostName: HostIdentity.name,
+                            address: listenHost, port: listener.localAddress?.port ?? 0,
+                            segment: config.forceTCP ? "-" : segmentName, ranks: config.initialRanks(of: config.node))
+        cards = try wireUp.exchange(card)
+        if let pmix = wireUp as? PMIxWireUp { config.secret = pmix.secret }
+        directory = RankDirectory(cards: cards)
+        guard directory.rankCount == config.rankCount else {
+            throw BrazosError.configuration("nodes disagree on the number of ranks (\(directory.rankCount) vs \(config.rankCount)): different --threads-per-node?")
+        }
+        try makeLinks(sink: sink)
+        try wireUp.barrier()
+        if case .brazosrun = config.launcher { NativeThread.spawn { [self] in watchLauncher() } }
+        if config.bindToCore { try bindToCore() }
+    }
+
+    /// Connects to the launcher (if any) and returns the address to listen on.
+    private func connectToLauncher() throws -> String {
+        switch config.launcher {
+        case let .brazosrun(controlAddress):
+            let socket = try Socket.connect(to: controlAddress)
+            _ = try Handshake.connect(on: socket, secret: config.secret, myNode: config.node, purpose: .control)
+            let channel = ControlChannel(socket: socket)
+            control = channel
+            wireUp = LauncherWireUp(channel: channel, nodeCount: config.nodeCount)
+            // The address that reaches the launcher is the one peers can reach us on.
+            return socket.localAddress?.host ?? "127.0.0.1"
+        case .pmix:
+            let pmix = try PMIxWireUp()
+            config.node = pmix.rank
+            config.nodeCount = pmix.size
+            config.jobID = pmix.jobID
+            wireUp = pmix
+            return config.interfaceAddress
+        case .singleton:
+            wireUp = SingletonWireUp()
+            return "127.0.0.1"
+        }
+    }
+
+    private func makeLinks(sink: FrameSink) throws {
+        let me = cards[config.node]
+        let ringer = try Doorbell()
+        var sources: [InboundSource] = []
+        var made: [PeerLink?] = Array(repeating: nil, count: config.nodeCount)
+        made[config.node] = LoopbackLink(node: config.node, sink: sink, eagerLimit: config.sharedMemoryEagerLimit, progress: progress)
+        let local = cards.filter { $0.node != me.node && !config.forceTCP && $0.hostKey == me.hostKey && $0.segment != "-" }
+        if let segment {
+            let bell = try Doorbell(listeningAs: SharedMemoryLayout.doorbellName(job: config.jobID, node: config.node))
+            sources.append(SharedMemoryInbound(segment: segment, senders: local.map(\.node), ringCapacity: config.ringCapacity, doorbell: bell))
+        }
+        for peer in local {
+            made[peer.node] = SharedMemoryLink(
+                peerNode: peer.node, peerPid: peer.pid, peerSegment: try SharedSegment.open(name: peer.segment),
+                myNode: config.node, ringCapacity: config.ringCapacity,
+                peerDoorbell: SharedMemoryLayout.doorbellName(job: config.jobID, node: peer.node), ringer: ringer,
+                eagerLimit: config.sharedMemoryEagerLimit, progress: progress)
+        }
+        let remote = cards.filter { $0.node != me.node && made[$0.node] == nil }
+        sources.append(tcpInbound)
+        progress.attach(sources: sources, sink: sink)
+        connections.withLock { awaitedPeers = Set(remote.filter { $0.node > me.node }.map(\.node)) }
+        if let listener { NativeThread.spawn { [self] in acceptConnections(on: listener) } }
+        // Lower-numbered nodes accept, higher-numbered connect: one connection per pair.
+        for peer in remote where peer.node < me.node {
+            let socket = try Socket.connect(to: try SocketAddress(host: peer.address, port: peer.port))
+            let answered = try Handshake.connect(on: socket, secret: config.secret, myNode: me.node, purpose: .data)
+            guard answered == peer.node else {
+                throw BrazosError.authenticationFailed("\(peer.address):\(peer.port) answered as node \(answered), expected \(peer.node)")
+            }
+            register(TCPConnection(peerNode: peer.node, socket: socket))
+        }
+        try waitForAcceptedPeers(deadline: monotonicSeconds() + 60)
+        connections.withLock { for (node, link) in tcpLinks { made[node] = link } }
+        links = made.map { $0! }
+    }
+
+    private func register(_ connection: TCPConnection) {
+        let link = TCPLink(connection: connection, eagerLimit: config.tcpEagerLimit, progress: progress)
+        tcpInbound.add(connection)
+        connections.withLock {
+            tcpLinks[connection.peerNode] = link
+            awaitedPeers.remove(connection.peerNode)
+            connectionsChanged.broadcast()
+        }
+    }
+
+    private func waitForAcceptedPeers(deadline: Double) throws {
+        try connections.withLock { () throws(BrazosError) in
+            while !awaitedPeers.isEmpty {
+                guard monotonicSeconds() < deadline else {
+                    throw .timedOut("node \(config.node) waited 60 s for nodes \(awaitedPeers.sorted()) to connect")
+                }
+                connectionsChanged.wait(connections, seconds: 0.5)
+            }
+        }
+    }
+
+    /// Serves the listening socket for the job's life: peers connect here during wire-up,
+    /// and anything else that connects is authenticated and, lacking the secret, refused.
+    private func acceptConnections(on listener: Socket) {
+        while true {
+            guard let socket = try? listener.accept() else { return }
+            let from = socket.remoteAddress?.description ?? "?"
+            do {
+                let (peer, purpose) = try Handshake.accept(on: socket, secret: config.secret, myNode: config.node)
+                let expected = connections.withLock { awaitedPeers.contains(peer) }
+                guard purpose == .data, expected else {
+                    diagnose("brazos: node \(config.node): refused a connection from \(from) as node \(peer): not expected")
+                    continue
+                }
+                register(TCPConnection(peerNode: peer, socket: socket))
+            } catch {
+                diagnose("brazos: node \(config.node): refused a connection from \(from): \(error)")
+            }
+        }
+    }
+
+    /// Waits for word from the launcher: a peer's failure ends this node at once with a
+    /// message naming it, whatever this node's threads are doing.
+    private func watchLauncher() {
+        guard let control else { return }
+        while true {
+            do {
+                let (verb, text) = try control.receive()
+                if verb == "failed" {
+                    let failure = BrazosError.peerLost(node: Int(text.prefix { $0 != " " }) ?? -1, reason: String(text))
+                    progress.fail(failure)
+                    exitAfterFailure("brazos: node \(config.node): stopping because node \(text)")
+                }
+                if verb == "exit" {
+                    connections.withLock { exitGranted = true; connectionsChanged.broadcast() }
+                    return
+                }
+            } catch {
+                if connections.withLock({ finishing }) { return }
+                exitAfterFailure("brazos: node \(config.node): lost the launcher (\(error)); stopping")
+            }
+        }
+    }
+
+    private func exitAfterFailure(_ message: String) -> Never {
+        fflush(nil)
+        diagnose(message)
+        _exit(1)
+    }
+
+    private func bindToCore() throws {
+        let sameHost = cards.filter { $0.hostKey == cards[config.node].hostKey }.map(\.node)
+        let slot = sameHost.firstIndex(of: config.node) ?? 0
+        guard brazos_bind_to_core(Int32(slot * config.threadsPerNode), 0) == 0 else {
+            throw BrazosError.lastSystemError("hwloc binding of node \(config.node)")
+        }
+    }
+
+    /// The core for local thread `index` of this node under `--bind-to core`, or nil.
+    public func core(forThread index: Int) -> Int? {
+        guard config.bindToCore else { return nil }
+        let sameHost = cards.filter { $0.hostKey == cards[config.node].hostKey }.map(\.node)
+        return (sameHost.firstIndex(of: config.node) ?? 0) * config.threadsPerNode + index
+    }
+
+    // MARK: Ending
+
+    /// Ends this node's part in the job cleanly: every node reaches this point before any
+    /// leaves, so nothing still in flight is lost.
+    public func finish() throws {
+        connections.withLock { finishing = true }
+        for link in links { link.close() }
+        switch config.launcher {
+        case .brazosrun:
+            try control?.send("done")
+            connections.withLock { while !exitGranted { connectionsChanged.wait(connections, seconds: 1) } }
+        case .pmix:
+            try wireUp.barrier()
+        case .singleton:
+            break
+        }
+        fflush(nil)
+    }
+}

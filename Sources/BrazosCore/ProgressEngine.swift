@@ -1,0 +1,192 @@
+import CBrazos
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How long a waiting thread spins before it blocks. More nodes than cores is the normal
+/// case, so spinning is short and yields the core now and then.
+public struct Backoff {
+    /// Spin budget in seconds; `BRAZOS_SPIN_US` sets it for a job.
+    nonisolated(unsafe) public static var spinSeconds = 100e-6
+    private var start = 0.0
+    private var iterations = 0
+
+    public init() {}
+
+    public mutating func reset() { iterations = 0 }
+
+    /// Spins once; returns true when the budget is spent and the caller should block.
+    public mutating func spinOrExpire() -> Bool {
+        if iterations == 0 { start = monotonicSeconds() }
+        iterations += 1
+        if iterations & 63 == 0 {
+            if monotonicSeconds() - start > Self.spinSeconds { return true }
+            sched_yield()
+        } else {
+            brazos_cpu_relax()
+        }
+        return false
+    }
+}
+
+/// Drives the inbound sources of one node. Any thread that waits takes the poller role
+/// when it is free and polls every source; the others wait on a condition variable that
+/// the poller (or a thread completing something in memory) signals. After a short spin
+/// the poller sleeps in poll() on every source's descriptors and an eventfd that
+/// `notify()` writes when the poller must look again.
+public final class ProgressEngine: @unchecked Sendable {
+    private var sources: [InboundSource] = []
+    private var sink: FrameSink?
+    private let pollerRole = PthreadMutex()
+    private let waitMutex = PthreadMutex()
+    private let waitCondition = PthreadCondition()
+    private let interrupt: Int32
+    /// Atomic words: completions seen, threads waiting on the condition, poller asleep.
+    private let words = UnsafeMutablePointer<UInt64>.allocate(capacity: 3)
+    private var failure: BrazosError?
+    /// Called with errors that concern one frame, not the job (a malformed frame).
+    public var reportFrameError: (Error) -> Void = { _ in }
+
+    public init() {
+        interrupt = brazos_eventfd()
+        words.initialize(repeating: 0, count: 3)
+    }
+
+    deinit {
+        close(interrupt)
+        words.deallocate()
+    }
+
+    private var completions: UnsafeMutableRawPointer { UnsafeMutableRawPointer(words) }
+    private var waiters: UnsafeMutableRawPointer { UnsafeMutableRawPointer(words + 1) }
+    private var pollerAsleep: UnsafeMutableRawPointer { UnsafeMutableRawPointer(words + 2) }
+
+    /// Sets what is polled and where frames go. Called once during wire-up, before any
+    /// thread waits.
+    public func attach(sources: [InboundSource], sink: FrameSink) {
+        self.sources = sources
+        self.sink = sink
+    }
+
+    /// Marks the job as failed: every wait from now on throws `error`.
+    public func fail(_ error: BrazosError) {
+        waitMutex.withLock { if failure == nil { failure = error } }
+        notify()
+    }
+
+    public var currentFailure: BrazosError? { waitMutex.withLock { failure } }
+
+    /// Wakes every waiting thread to look at its condition again: called when something
+    /// completed outside a poll (a hand-off in memory).
+    public func notify() {
+        brazos_increment_u64(completions)
+        brazos_fence_seq_cst()
+        if brazos_load_acquire_u64(pollerAsleep) != 0 {
+            var one: UInt64 = 1
+            _ = write(interrupt, &one, 8)
+        }
+        if brazos_load_acquire_u64(waiters) != 0 {
+            waitMutex.withLock { waitCondition.broadcast() }
+        }
+    }
+
+    /// Polls once if no other thread is polling; returns the frames delivered.
+    @discardableResult
+    public func poll() throws -> Int {
+        guard pollerRole.tryLock() else { return 0 }
+        let delivered: Int
+        do {
+            delivered = try pollSources()
+        } catch {
+            pollerRole.unlock()
+            throw error
+        }
+        pollerRole.unlock()
+        try sink?.performDeferredWork()
+        return delivered
+    }
+
+    private func pollSources() throws -> Int {
+        guard let sink else { return 0 }
+        var delivered = 0
+        for source in sources {
+            do {
+                delivered += try source.poll(into: sink)
+            } catch let error as BrazosError {
+                if case .malformed = error { reportFrameError(error); continue }
+                fail(error)
+                throw error
+            }
+        }
+        if delivered > 0 { notify() }
+        return delivered
+    }
+
+    /// Waits until `done()` holds, driving progress meanwhile.
+    public func wait(until done: () -> Bool) throws {
+        var backoff = Backoff()
+        while !done() {
+            try progressWhileBlocked(&backoff)
+        }
+    }
+
+    /// One step of a wait: poll, spin, or block until something may have changed.
+    public func progressWhileBlocked(_ backoff: inout Backoff) throws {
+        if let failure = currentFailure { throw failure }
+        let seen = brazos_load_acquire_u64(completions)
+        if pollerRole.tryLock() {
+            let delivered: Int
+            do {
+                delivered = try pollSources()
+                if delivered == 0 && backoff.spinOrExpire() {
+                    blockInPoll(unlessCompletionsChangedFrom: seen)
+                    backoff.reset()
+                }
+            } catch {
+                pollerRole.unlock()
+                throw error
+            }
+            pollerRole.unlock()
+            if delivered > 0 { backoff.reset() }
+            try sink?.performDeferredWork()
+        } else if backoff.spinOrExpire() {
+            waitForNotification(unlessCompletionsChangedFrom: seen)
+            backoff.reset()
+        }
+    }
+
+    private func blockInPoll(unlessCompletionsChangedFrom seen: UInt64) {
+        var prepared: [InboundSource] = []
+        defer {
+            for source in prepared { source.finishedBlocking() }
+            if brazos_load_acquire_u64(waiters) != 0 { waitMutex.withLock { waitCondition.broadcast() } }
+        }
+        for source in sources {
+            guard source.prepareToBlock() else { return }
+            prepared.append(source)
+        }
+        brazos_store_release_u64(pollerAsleep, 1)
+        brazos_fence_seq_cst()
+        defer { brazos_store_release_u64(pollerAsleep, 0) }
+        guard brazos_load_acquire_u64(completions) == seen else { return }
+        var descriptors = [pollfd(fd: interrupt, events: Int16(POLLIN), revents: 0)]
+        for source in sources {
+            for fd in source.wakeDescriptors { descriptors.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+        }
+        // The timeout is a safety net for failure checks, not the wake-up path.
+        _ = Glibc.poll(&descriptors, nfds_t(descriptors.count), 200)
+        var value: UInt64 = 0
+        _ = read(interrupt, &value, 8)
+    }
+
+    private func waitForNotification(unlessCompletionsChangedFrom seen: UInt64) {
+        waitMutex.lock()
+        brazos_increment_u64(waiters)
+        brazos_fence_seq_cst()
+        if brazos_load_acquire_u64(completions) == seen && failure == nil {
+            waitCondition.wait(waitMutex, seconds: 0.02)
+        }
+        brazos_decrement_u64(waiters)
+        waitMutex.unlock()
+    }
+}

@@ -1,0 +1,177 @@
+import CBrazos
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A thin owner of one socket descriptor with the few operations the runtime needs.
+/// IPv4 only: the runtime speaks to loopback and to its own hosts' addresses.
+public final class Socket {
+    public let descriptor: Int32
+    private var closed = false
+
+    public init(descriptor: Int32) { self.descriptor = descriptor }
+    deinit { close() }
+
+    public func close() {
+        if !closed { closed = true; _ = Glibc.close(descriptor) }
+    }
+
+    /// A listening TCP socket on `host` (dotted IPv4) and `port` (0: any free port).
+    public static func listen(host: String, port: UInt16 = 0, backlog: Int32 = 128) throws(BrazosError) -> Socket {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .lastSystemError("socket") }
+        let socket = Socket(descriptor: fd)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = try SocketAddress(host: host, port: port).storage
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else { throw .lastSystemError("bind(\(host):\(port))") }
+        guard Glibc.listen(fd, backlog) == 0 else { throw .lastSystemError("listen") }
+        return socket
+    }
+
+    /// Connects to `address`, retrying refused connections until `deadline` (a peer may
+    /// not be listening yet during wire-up).
+    public static func connect(to address: SocketAddress, deadline: Double = monotonicSeconds() + 30) throws(BrazosError) -> Socket {
+        while true {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard fd >= 0 else { throw .lastSystemError("socket") }
+            let socket = Socket(descriptor: fd)
+            var storage = address.storage
+            let rc = withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if rc == 0 { socket.setNoDelay(); return socket }
+            let code = errno
+            guard code == ECONNREFUSED || code == EINTR || code == ETIMEDOUT, monotonicSeconds() < deadline else {
+                throw .system(call: "connect(\(address))", errno: code)
+            }
+            usleep(10_000)
+        }
+    }
+
+    public func accept() throws(BrazosError) -> Socket {
+        while true {
+            let fd = brazos_accept(descriptor)
+            if fd >= 0 { let s = Socket(descriptor: fd); s.setNoDelay(); return s }
+            if errno == EINTR || errno == ECONNABORTED { continue }
+            throw .lastSystemError("accept")
+        }
+    }
+
+    public func setNoDelay() {
+        var one: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    public func setNonBlocking() {
+        let flags = fcntl(descriptor, F_GETFL)
+        _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
+    }
+
+    /// Bounds every blocking read on this socket (used during handshakes).
+    public func setReceiveTimeout(seconds: Double) {
+        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    public var localAddress: SocketAddress? { address(using: getsockname) }
+    public var remoteAddress: SocketAddress? { address(using: getpeername) }
+
+    private func address(using call: (Int32, UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Int32) -> SocketAddress? {
+        var storage = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(descriptor, $0, &length) }
+        }
+        return rc == 0 ? SocketAddress(storage: storage) : nil
+    }
+
+    /// Writes all of `bytes` (blocking socket).
+    public func writeAll(_ bytes: UnsafeRawBufferPointer) throws(BrazosError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .lastSystemError("send")
+            }
+            offset += n
+        }
+    }
+
+    public func writeAll(_ bytes: [UInt8]) throws(BrazosError) {
+        var failure: BrazosError?
+        bytes.withUnsafeBytes { raw in
+            do throws(BrazosError) { try writeAll(raw) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Reads exactly `count` bytes (blocking socket); a closed connection is an error.
+    public func readExactly(_ count: Int) throws(BrazosError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var offset = 0
+        while offset < count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.recv(descriptor, $0.baseAddress! + offset, count - offset, 0) }
+            if n == 0 { throw .peerLost(node: -1, reason: "connection closed") }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN { throw .timedOut("no answer from \(remoteAddress?.description ?? "peer")") }
+                throw .lastSystemError("recv")
+            }
+            offset += n
+        }
+        return bytes
+    }
+}
+
+/// An IPv4 address and port.
+public struct SocketAddress: CustomStringConvertible, Equatable, Sendable {
+    public let host: String
+    public let port: UInt16
+
+    public init(host: String, port: UInt16) throws(BrazosError) {
+        var probe = in_addr()
+        guard inet_pton(AF_INET, host, &probe) == 1 else {
+            throw .configuration("'\(host)' is not an IPv4 address")
+        }
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `host:port`.
+    public init(parsing text: String) throws(BrazosError) {
+        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else {
+            throw .configuration("'\(text)' is not host:port")
+        }
+        try self.init(host: String(text[..<colon]), port: port)
+    }
+
+    init(storage: sockaddr_in) {
+        var addr = storage.sin_addr
+        var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+        inet_ntop(AF_INET, &addr, &text, socklen_t(INET_ADDRSTRLEN))
+        host = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        port = UInt16(bigEndian: storage.sin_port)
+    }
+
+    var storage: sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        inet_pton(AF_INET, host, &address.sin_addr)
+        return address
+    }
+
+    public var description: String { "\(host):\(port)" }
+}
+
+/// Seconds on the monotonic clock.
+public func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}

@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The transport between hosts: one authenticated TCP connection per pair of nodes, with
+/// TCP_NODELAY, non-blocking after the handshake. Frames are written with writev straight
+/// from the caller's buffer and parsed out of a per-connection receive buffer.
+final class TCPConnection {
+    let peerNode: Int
+    let socket: Socket
+    let sendLock = PthreadMutex()
+    var buffer: UnsafeMutableRawBufferPointer
+    var filled = 0
+    var peerSaidGoodbye = false
+
+    init(peerNode: Int, socket: Socket) {
+        self.peerNode = peerNode
+        self.socket = socket
+        socket.setNonBlocking()
+        buffer = .allocate(byteCount: 256 * 1024, alignment: 16)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Reads what the kernel has and delivers each complete frame.
+    func receive(into sink: FrameSink) throws -> Int {
+        var delivered = 0
+        while true {
+            if filled == buffer.count { grow(to: buffer.count * 2) }
+            let n = recv(socket.descriptor, buffer.baseAddress! + filled, buffer.count - filled, 0)
+            if n > 0 {
+                filled += n
+                delivered += try deliverFrames(into: sink)
+                continue
+            }
+            if n == 0 {
+                if peerSaidGoodbye { return delivered }
+                throw BrazosError.peerLost(node: peerNode, reason: "connection closed by node \(peerNode)")
+            }
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK { return delivered }
+            throw BrazosError.peerLost(node: peerNode, reason: "receive from node \(peerNode) failed: errno \(errno)")
+        }
+    }
+
+    private func deliverFrames(into sink: FrameSink) throws -> Int {
+        var offset = 0
+        var delivered = 0
+        defer {
+            if offset > 0 {
+                filled -= offset
+                if filled > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + offset, byteCount: filled) }
+            }
+        }
+        while filled - offset >= FrameHeader.size {
+            let header: FrameHeader
+            do {
+                header = try FrameHeader.decode(from: buffer.baseAddress! + offset)
+            } catch {
+                // A byte stream has no record boundaries to resynchronise on.
+                throw BrazosError.peerLost(node: peerNode, reason: "\(error) on the connection from node \(peerNode)")
+            }
+            let total = FrameHeader.size + Int(header.payloadLength)
+            if filled - offset < total {
+                if total > buffer.count { grow(to: total) }
+                break
+            }
+            if header.kind == .goodbye { peerSaidGoodbye = true }
+            let payload = UnsafeRawBufferPointer(start: buffer.baseAddress! + offset + FrameHeader.size, count: Int(header.payloadLength))
+            offset += total
+            try sink.deliver(header, payload: payload, fromNode: peerNode)
+            delivered += 1
+        }
+        return delivered
+    }
+
+    private func grow(to size: Int) {
+        let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, buffer.count * 2), alignment: 16)
+        larger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: filled)
+        buffer.deallocate()
+        buffer = larger
+    }
+}
+
+/// Every TCP connection's receiving side, as one inbound source.
+public final class TCPInbound: InboundSource {
+    private let lock = PthreadMutex()
+    private var connections: [TCPConnection] = []
+
+    public init() {}
+
+    func add(_ connection: TCPConnection) {
+        lock.withLock { connections.append(connection) }
+    }
+
+    private var snapshot: [TCPConnection] { lock.withLock { connections } }
+
+    public func poll(into sink: FrameSink) throws -> Int {
+        var delivered = 0
+        for connection in snapshot {
+            delivered += try connection.receive(into: sink)
+        }
+        return delivered
+    }
+
+    public var wakeDescriptors: [Int32] { snapshot.map(\.socket.descriptor) }
+    public func prepareToBlock() -> Bool { true }
+    public func finishedBlocking() {}
+}
+
+/// The sending side of one TCP connection.
+public final class TCPLink: PeerLink {
+    public var peerNode: Int { connection.peerNode }
+    public let maximumFramePayload = 1 << 20
+    public let eagerLimit: Int
+    public let canPull = false
+    let connection: TCPConnection
+    private let progress: ProgressEngine
+
+    init(connection: TCPConnection, eagerLimit: Int, progress: ProgressEngine) {
+        self.connection = connection
+        self.eagerLimit = min(eagerLimit, maximumFramePayload)
+        self.progress = progress
+    }
+
+    public func send(_ header: FrameHeader, payload: UnsafeRawBufferPointer) throws {
+        var headerBytes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        try withUnsafeMutableBytes(of: &headerBytes) { headerBuffer in
+            header.encode(into: headerBuffer.baseAddress!)
+            try connection.sendLock.withLock {
+                try write(header: UnsafeRawBufferPointer(rebasing: headerBuffer[0..<FrameHeader.size]), payload: payload)
+            }
+        }
+    }
+
+    private func write(header: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) throws {
+        let total = header.count + payload.count
+        var sent = 0
+        while sent < total {
+            var vectors: [iovec] = []
+            if sent < header.count {
+                vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: header.baseAddress! + sent), iov_len: header.count - sent))
+            }
+            if payload.count > 0 {
+                let from = max(0, sent - header.count)
+                vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: payload.baseAddress! + from), iov_len: payload.count - from))
+            }
+            var message = msghdr()
+            let n = vectors.withUnsafeMutableBufferPointer { vectorBuffer in
+                message.msg_iov = vectorBuffer.baseAddress
+                message.msg_iovlen = vectorBuffer.count
+                return sendmsg(connection.socket.descriptor, &message, Int32(MSG_NOSIGNAL))
+            }
+            if n >= 0 { sent += n; continue }
+            if errno == EINTR { continue }
+            guard errno == EAGAIN || errno == EWOULDBLOCK else {
+                throw BrazosError.peerLost(node: peerNode, reason: "send to node \(peerNode) failed: errno \(errno)")
+            }
+            // The peer's buffers are full: let our own inbound move, then wait for room.
+            try progress.poll()
+            var descriptor = pollfd(fd: connection.socket.descriptor, events: Int16(POLLOUT), revents: 0)
+            _ = Glibc.poll(&descriptor, 1, 1)
+        }
+    }
+
+    public func pull(from address: UInt64, count: Int, into destination: UnsafeMutableRawPointer) throws {
+        throw BrazosError.configuration("TCP links cannot read a peer's memory")
+    }
+
+    public func close() {
+        try? send(FrameHeader(kind: .goodbye), payload: UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+}

@@ -1,0 +1,43 @@
+/// The seams between the transports and the layer above (BrazosMPI's message engine).
+///
+/// A transport gives, for each peer node it reaches, a `PeerLink` to send frames on, and
+/// for the frames arriving to this node an `InboundSource` that the progress engine polls.
+
+/// Receives frames. Called by whichever thread is polling; `payload` is valid only for
+/// the duration of the call, so a receiver copies what it keeps.
+public protocol FrameSink: AnyObject {
+    func deliver(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode node: Int) throws
+    /// Work that `deliver` put off because it may wait on a peer (answering a rendezvous):
+    /// run by the progress engine after a poll, outside the poller role.
+    func performDeferredWork() throws
+}
+
+/// Sending side of one transport to one peer node.
+public protocol PeerLink: AnyObject {
+    var peerNode: Int { get }
+    /// Largest payload a single frame may carry on this link.
+    var maximumFramePayload: Int { get }
+    /// Messages up to this size travel eagerly; larger ones use rendezvous.
+    var eagerLimit: Int { get }
+    /// Whether the receiver can copy the sender's buffer itself (single copy).
+    var canPull: Bool { get }
+    /// Sends one frame. May wait for room, driving progress meanwhile so two nodes
+    /// sending to each other cannot deadlock.
+    func send(_ header: FrameHeader, payload: UnsafeRawBufferPointer) throws
+    /// Copies `count` bytes at `address` in the peer's memory into `destination`.
+    func pull(from address: UInt64, count: Int, into destination: UnsafeMutableRawPointer) throws
+    /// Tells the peer this node is finishing cleanly.
+    func close()
+}
+
+/// Receiving side of a transport: polled, never blocking, by the progress engine.
+public protocol InboundSource: AnyObject {
+    /// Delivers every complete frame available now; returns how many.
+    func poll(into sink: FrameSink) throws -> Int
+    /// File descriptors whose readiness means frames may have arrived.
+    var wakeDescriptors: [Int32] { get }
+    /// Called before the poller blocks; false if frames arrived meanwhile and it must not.
+    func prepareToBlock() -> Bool
+    /// Called after the poller woke, whether or not it blocked.
+    func finishedBlocking()
+}

@@ -1,0 +1,101 @@
+/// The frame every transport carries: a fixed 56-byte little-endian header, then
+/// `payloadLength` bytes. Decoding checks every field a peer could get wrong, so a
+/// malformed frame is an error for the receiver, never a crash.
+public enum FrameKind: UInt8, Sendable {
+    /// A whole message whose bytes follow the header.
+    case eager = 1
+    /// Rendezvous request-to-send: `messageLength` bytes wait at `address` in the sender,
+    /// identified by `cookie`.
+    case requestToSend = 2
+    /// The receiver matched a request-to-send and asks for the bytes to be pushed:
+    /// `cookie` is the sender's, `address` names the receiver's request.
+    case clearToSend = 3
+    /// A chunk of a pushed rendezvous message at offset `address`; `cookie` names the
+    /// receiver's request.
+    case rendezvousData = 4
+    /// The receiver has the bytes of the sender's request `cookie`; the send completes.
+    case rendezvousDone = 5
+    /// The peer is shutting down cleanly; a closed connection after this is no failure.
+    case goodbye = 6
+}
+
+public struct FrameHeader: Equatable, Sendable {
+    public static let size = 56
+    static let magic: UInt8 = 0xB7
+    /// Largest payload one frame may carry; larger messages use rendezvous.
+    public static let maximumPayload: UInt64 = 1 << 30
+
+    public var kind: FrameKind
+    public var context: UInt32
+    public var source: Int32
+    public var destination: Int32
+    public var tag: Int32
+    public var sourceNode: UInt32
+    public var messageLength: UInt64
+    public var cookie: UInt64
+    public var address: UInt64
+    public var payloadLength: UInt64
+
+    public init(kind: FrameKind, context: UInt32 = 0, source: Int32 = 0, destination: Int32 = 0,
+                tag: Int32 = 0, sourceNode: UInt32 = 0, messageLength: UInt64 = 0, cookie: UInt64 = 0,
+                address: UInt64 = 0, payloadLength: UInt64 = 0) {
+        self.kind = kind
+        self.context = context
+        self.source = source
+        self.destination = destination
+        self.tag = tag
+        self.sourceNode = sourceNode
+        self.messageLength = messageLength
+        self.cookie = cookie
+        self.address = address
+        self.payloadLength = payloadLength
+    }
+
+    public func encode(into buffer: UnsafeMutableRawPointer) {
+        buffer.storeBytes(of: Self.magic, as: UInt8.self)
+        buffer.storeBytes(of: kind.rawValue, toByteOffset: 1, as: UInt8.self)
+        buffer.storeBytes(of: UInt16(0), toByteOffset: 2, as: UInt16.self)
+        buffer.storeBytes(of: context.littleEndian, toByteOffset: 4, as: UInt32.self)
+        buffer.storeBytes(of: source.littleEndian, toByteOffset: 8, as: Int32.self)
+        buffer.storeBytes(of: destination.littleEndian, toByteOffset: 12, as: Int32.self)
+        buffer.storeBytes(of: tag.littleEndian, toByteOffset: 16, as: Int32.self)
+        buffer.storeBytes(of: sourceNode.littleEndian, toByteOffset: 20, as: UInt32.self)
+        buffer.storeBytes(of: messageLength.littleEndian, toByteOffset: 24, as: UInt64.self)
+        buffer.storeBytes(of: cookie.littleEndian, toByteOffset: 32, as: UInt64.self)
+        buffer.storeBytes(of: address.littleEndian, toByteOffset: 40, as: UInt64.self)
+        buffer.storeBytes(of: payloadLength.littleEndian, toByteOffset: 48, as: UInt64.self)
+    }
+
+    /// Decodes and validates a header from at least `size` bytes.
+    public static func decode(from buffer: UnsafeRawPointer) throws(BrazosError) -> FrameHeader {
+        let magic = buffer.load(as: UInt8.self)
+        guard magic == Self.magic else { throw .malformed("bad frame magic 0x\(String(magic, radix: 16))") }
+        let rawKind = buffer.load(fromByteOffset: 1, as: UInt8.self)
+        guard let kind = FrameKind(rawValue: rawKind) else { throw .malformed("unknown frame kind \(rawKind)") }
+        func u32(_ offset: Int) -> UInt32 { UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+        func i32(_ offset: Int) -> Int32 { Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: Int32.self)) }
+        func u64(_ offset: Int) -> UInt64 { UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        let header = FrameHeader(kind: kind, context: u32(4), source: i32(8), destination: i32(12), tag: i32(16),
+                                 sourceNode: u32(20), messageLength: u64(24), cookie: u64(32), address: u64(40),
+                                 payloadLength: u64(48))
+        guard header.payloadLength <= maximumPayload else {
+            throw .malformed("frame payload of \(header.payloadLength) bytes exceeds \(maximumPayload)")
+        }
+        switch kind {
+        case .eager:
+            guard header.payloadLength == header.messageLength else {
+                throw .malformed("eager frame carries \(header.payloadLength) of \(header.messageLength) bytes")
+            }
+        case .rendezvousData:
+            guard header.address &+ header.payloadLength <= header.messageLength, header.address <= header.messageLength else {
+                throw .malformed("rendezvous chunk at \(header.address)+\(header.payloadLength) past \(header.messageLength) bytes")
+            }
+        case .requestToSend, .clearToSend, .rendezvousDone, .goodbye:
+            guard header.payloadLength == 0 else { throw .malformed("\(kind) frame with a payload") }
+        }
+        guard header.source >= 0, header.destination >= 0 else {
+            throw .malformed("negative rank in frame (source \(header.source), destination \(header.destination))")
+        }
+        return header
+    }
+}

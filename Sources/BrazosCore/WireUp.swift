@@ -1,0 +1,99 @@
+import CBrazos
+
+/// How the nodes of a job find each other: exchange their cards, then wait until every
+/// node has its links up. One implementation per launcher.
+protocol WireUp: AnyObject {
+    /// Publishes this node's card; returns every node's card, ordered by node.
+    func exchange(_ card: NodeCard) throws(BrazosError) -> [NodeCard]
+    /// Returns once every node has called it.
+    func barrier() throws(BrazosError)
+}
+
+/// Under `brazosrun`: cards and barriers go through the launcher's control connection.
+final class LauncherWireUp: WireUp {
+    let channel: ControlChannel
+    let nodeCount: Int
+
+    init(channel: ControlChannel, nodeCount: Int) {
+        self.channel = channel
+        self.nodeCount = nodeCount
+    }
+
+    func exchange(_ card: NodeCard) throws(BrazosError) -> [NodeCard] {
+        try channel.send("hello", card.encoded)
+        let cards = try NodeCard.decodeTable(try channel.expect("peers"))
+        guard cards.count == nodeCount, cards.enumerated().allSatisfy({ $0.offset == $0.element.node }) else {
+            throw .malformed("the launcher's peer table does not list nodes 0..<\(nodeCount)")
+        }
+        return cards
+    }
+
+    func barrier() throws(BrazosError) {
+        try channel.send("ready")
+        _ = try channel.expect("go")
+    }
+}
+
+/// Under mpirun or srun: PMIx put, fence and get. Rank 0 makes the job's secret and
+/// publishes it with its card; PMIx data is visible only to the job's own processes.
+final class PMIxWireUp: WireUp {
+    let rank: Int
+    let size: Int
+    let namespace: String
+    private(set) var secret: [UInt8] = []
+
+    init() throws(BrazosError) {
+        var space = [CChar](repeating: 0, count: 256)
+        var error = [CChar](repeating: 0, count: 256)
+        var rank: UInt32 = 0
+        var size: UInt32 = 0
+        guard brazos_pmix_init(&space, space.count, &rank, &size, &error, error.count) == 0 else {
+            throw .configuration("PMIx wire-up failed: \(String(cString: error))")
+        }
+        self.rank = Int(rank)
+        self.size = Int(size)
+        namespace = String(cString: space)
+    }
+
+    /// A short job id for names in /dev/shm: FNV-1a of the namespace.
+    var jobID: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in namespace.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return "p" + String(hash, radix: 16)
+    }
+
+    func exchange(_ card: NodeCard) throws(BrazosError) -> [NodeCard] {
+        if rank == 0 {
+            secret = Handshake.randomBytes(32)
+            guard brazos_pmix_put("brazos.secret", secret.hexString) == 0 else { throw .configuration("PMIx_Put(secret) failed") }
+        }
+        guard brazos_pmix_put("brazos.card", card.encoded) == 0 else { throw .configuration("PMIx_Put(card) failed") }
+        guard brazos_pmix_fence() == 0 else { throw .configuration("PMIx_Fence failed") }
+        var cards: [NodeCard] = []
+        var value = [CChar](repeating: 0, count: 4096)
+        for peer in 0..<size {
+            guard brazos_pmix_get(UInt32(peer), "brazos.card", &value, value.count) == 0 else {
+                throw .configuration("PMIx_Get(card of rank \(peer)) failed")
+            }
+            cards.append(try NodeCard(parsing: Substring(String(cString: value))))
+        }
+        guard brazos_pmix_get(0, "brazos.secret", &value, value.count) == 0,
+              let secret = [UInt8](hexString: String(cString: value)) else {
+            throw .configuration("PMIx_Get(secret of rank 0) failed")
+        }
+        self.secret = secret
+        return cards
+    }
+
+    func barrier() throws(BrazosError) {
+        guard brazos_pmix_fence() == 0 else { throw .configuration("PMIx_Fence failed") }
+    }
+
+    deinit { _ = brazos_pmix_finalize() }
+}
+
+/// Started by hand: a job of one node, nothing to exchange.
+final class SingletonWireUp: WireUp {
+    func exchange(_ card: NodeCard) throws(BrazosError) -> [NodeCard] { [card] }
+    func barrier() throws(BrazosError) {}
+}

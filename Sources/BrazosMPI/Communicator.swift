@@ -1,0 +1,252 @@
+import BrazosCore
+
+/// A communicator as seen by one rank: its context (which keeps its messages apart from
+/// every other communicator's), its size, the caller's rank in it, and point-to-point
+/// communication. Ranks are translated to world ranks, and world ranks to nodes through
+/// the node's rank directory, at every send: a rank's node is never assumed.
+public final class Communicator: @unchecked Sendable {
+    let engine: MessageEngine
+    let context: UInt32
+    /// World rank of each rank of this communicator; nil for the world itself.
+    let worldRanks: [Int]?
+    public let rank: Int
+    public let size: Int
+
+    init(engine: MessageEngine, context: UInt32, worldRanks: [Int]?, rank: Int, size: Int) {
+        self.engine = engine
+        self.context = context
+        self.worldRanks = worldRanks
+        self.rank = rank
+        self.size = size
+    }
+
+    /// Context of the collectives on this communicator, apart from its point-to-point traffic.
+    var collectiveContext: UInt32 { context | 1 }
+
+    func worldRank(of rank: Int) -> Int { worldRanks?[rank] ?? rank }
+
+    func rank(ofWorld world: Int) -> Int {
+        guard let worldRanks else { return world }
+        return worldRanks.firstIndex(of: world) ?? MPI.procNull
+    }
+
+    // MARK: Checks
+
+    private func checkDestination(_ rank: Int) throws(MPIError) {
+        guard rank == MPI.procNull || (0..<size).contains(rank) else {
+            throw MPIError(.rank, "rank \(rank) is not in a communicator of \(size) ranks")
+        }
+    }
+
+    private func checkSource(_ rank: Int) throws(MPIError) {
+        guard rank == MPI.anySource || rank == MPI.procNull || (0..<size).contains(rank) else {
+            throw MPIError(.rank, "source rank \(rank) is not in a communicator of \(size) ranks")
+        }
+    }
+
+    private func checkSendTag(_ tag: Int) throws(MPIError) {
+        guard (0...MPI.tagUpperBound).contains(tag) else {
+            throw MPIError(.tag, "tag \(tag) is outside 0...\(MPI.tagUpperBound)")
+        }
+    }
+
+    private func checkReceiveTag(_ tag: Int) throws(MPIError) {
+        guard tag == MPI.anyTag || (0...MPI.tagUpperBound).contains(tag) else {
+            throw MPIError(.tag, "tag \(tag) is outside 0...\(MPI.tagUpperBound) and is not anyTag")
+        }
+    }
+
+    static func checkCount(_ count: Int) throws(MPIError) {
+        guard count >= 0 else { throw MPIError(.count, "negative count \(count)") }
+    }
+
+    // MARK: Starting operations (shared by the immediate, blocking and persistent forms)
+
+    func startSend(_ request: Request, bytes: UnsafeRawBufferPointer, to destination: Int, tag: Int, context: UInt32? = nil) throws(MPIError) {
+        if destination == MPI.procNull {
+            request.begin()
+            request.complete(.empty)
+            return
+        }
+        let envelope = Envelope(context: context ?? self.context, source: Int32(worldRank(of: rank)), tag: Int32(truncatingIfNeeded: tag))
+        try engine.send(request, bytes: bytes, envelope: envelope, to: worldRank(of: destination))
+    }
+
+    func startReceive(_ request: Request, into buffer: UnsafeMutableRawBufferPointer, from source: Int, tag: Int, context: UInt32? = nil) throws(MPIError) {
+        request.buffer = buffer
+        if source == MPI.procNull {
+            request.begin()
+            request.complete(.empty)
+            return
+        }
+        let pattern = MatchPattern(context: context ?? self.context,
+                                   source: Int32(source == MPI.anySource ? MPI.anySource : worldRank(of: source)),
+                                   tag: Int32(truncatingIfNeeded: tag))
+        try engine.receive(request, pattern: pattern, rank: worldRank(of: rank))
+    }
+
+    // MARK: Raw bytes
+
+    /// Starts a send of `byteCount` bytes at `pointer` (`MPI_Isend`). The bytes must stay
+    /// valid and unchanged until the request completes.
+    public func isend(_ pointer: UnsafeRawPointer?, byteCount: Int, to destination: Int, tag: Int) throws(MPIError) -> Request {
+        try Self.checkCount(byteCount)
+        try checkDestination(destination)
+        try checkSendTag(tag)
+        let request = Request(kind: .send, communicator: self)
+        try startSend(request, bytes: UnsafeRawBufferPointer(start: pointer, count: byteCount), to: destination, tag: tag)
+        return request
+    }
+
+    /// Starts a receive of at most `byteCount` bytes into `pointer` (`MPI_Irecv`).
+    public func irecv(_ pointer: UnsafeMutableRawPointer?, byteCount: Int, from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> Request {
+        try Self.checkCount(byteCount)
+        try checkSource(source)
+        try checkReceiveTag(tag)
+        let request = Request(kind: .receive, communicator: self)
+        try startReceive(request, into: UnsafeMutableRawBufferPointer(start: pointer, count: byteCount), from: source, tag: tag)
+        return request
+    }
+
+    public func send(_ pointer: UnsafeRawPointer?, byteCount: Int, to destination: Int, tag: Int) throws(MPIError) {
+        try isend(pointer, byteCount: byteCount, to: destination, tag: tag).wait()
+    }
+
+    @discardableResult
+    public func recv(_ pointer: UnsafeMutableRawPointer?, byteCount: Int, from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> Status {
+        try irecv(pointer, byteCount: byteCount, from: source, tag: tag).wait()
+    }
+
+    // MARK: Typed buffers
+
+    public func isend<T: BitwiseCopyable>(_ buffer: UnsafeBufferPointer<T>, to destination: Int, tag: Int) throws(MPIError) -> Request {
+        try isend(buffer.baseAddress, byteCount: buffer.count * MemoryLayout<T>.stride, to: destination, tag: tag)
+    }
+
+    public func irecv<T: BitwiseCopyable>(_ buffer: UnsafeMutableBufferPointer<T>, from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> Request {
+        try irecv(buffer.baseAddress, byteCount: buffer.count * MemoryLayout<T>.stride, from: source, tag: tag)
+    }
+
+    public func send<T: BitwiseCopyable>(_ values: [T], to destination: Int, tag: Int) throws(MPIError) {
+        var failure: MPIError?
+        values.withUnsafeBufferPointer { buffer in
+            do throws(MPIError) { try isend(buffer, to: destination, tag: tag).wait() } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    public func send<T: BitwiseCopyable>(_ value: T, to destination: Int, tag: Int) throws(MPIError) {
+        try send([value], to: destination, tag: tag)
+    }
+
+    /// Receives into `values` (its count is the capacity); returns the status.
+    @discardableResult
+    public func recv<T: BitwiseCopyable>(into values: inout [T], from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> Status {
+        var result: Result<Status, MPIError> = .failure(MPIError(.intern, "receive did not run"))
+        values.withUnsafeMutableBufferPointer { buffer in
+            do throws(MPIError) { result = .success(try irecv(buffer, from: source, tag: tag).wait()) } catch { result = .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Receives one value of `T`.
+    public func recv<T: BitwiseCopyable>(_ type: T.Type, from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> (value: T, status: Status) {
+        var values = [T](unsafeUninitializedCapacity: 1) { buffer, count in
+            UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
+            count = 1
+        }
+        let status = try recv(into: &values, from: source, tag: tag)
+        return (values[0], status)
+    }
+
+    // MARK: Probe, sendrecv, persistent requests
+
+    /// Waits for a message that a receive with `source` and `tag` would match, and
+    /// returns its status without receiving it.
+    public func probe(from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> Status {
+        try checkSource(source)
+        try checkReceiveTag(tag)
+        if source == MPI.procNull { return .empty }
+        var found: Status?
+        try engine.wait { found = probeNow(source: source, tag: tag); return found != nil }
+        return found!
+    }
+
+    /// `probe` without waiting: nil if no such message has arrived.
+    public func iprobe(from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> Status? {
+        try checkSource(source)
+        try checkReceiveTag(tag)
+        if source == MPI.procNull { return .empty }
+        if let status = probeNow(source: source, tag: tag) { return status }
+        try engine.pollOnce()
+        return probeNow(source: source, tag: tag)
+    }
+
+    private func probeNow(source: Int, tag: Int) -> Status? {
+        let pattern = MatchPattern(context: context, source: Int32(source == MPI.anySource ? MPI.anySource : worldRank(of: source)), tag: Int32(tag))
+        guard var status = engine.probe(pattern: pattern, rank: worldRank(of: rank)) else { return nil }
+        status.source = rank(ofWorld: status.source)
+        return status
+    }
+
+    /// Sends and receives at once, so that a ring of exchanges cannot deadlock.
+    @discardableResult
+    public func sendrecv(_ sendPointer: UnsafeRawPointer?, sendByteCount: Int, to destination: Int, sendTag: Int,
+                         _ receivePointer: UnsafeMutableRawPointer?, receiveByteCount: Int, from source: Int, receiveTag: Int) throws(MPIError) -> Status {
+        let receive = try irecv(receivePointer, byteCount: receiveByteCount, from: source, tag: receiveTag)
+        let send = try isend(sendPointer, byteCount: sendByteCount, to: destination, tag: sendTag)
+        try send.wait()
+        return try receive.wait()
+    }
+
+    public func sendrecv<T: BitwiseCopyable, U: BitwiseCopyable>(_ sendValues: [T], to destination: Int, sendTag: Int,
+                                                                into receiveValues: inout [U], from source: Int, receiveTag: Int) throws(MPIError) -> Status {
+        var result: Result<Status, MPIError> = .failure(MPIError(.intern, "sendrecv did not run"))
+        sendValues.withUnsafeBytes { out in
+            receiveValues.withUnsafeMutableBytes { into in
+                do throws(MPIError) {
+                    result = .success(try sendrecv(out.baseAddress, sendByteCount: out.count, to: destination, sendTag: sendTag,
+                                                   into.baseAddress, receiveByteCount: into.count, from: source, receiveTag: receiveTag))
+                } catch { result = .failure(error) }
+            }
+        }
+        return try result.get()
+    }
+
+    /// A persistent send (`MPI_Send_init`): `start()` sends the bytes at `pointer` as they
+    /// are then.
+    public func sendInit(_ pointer: UnsafeRawPointer?, byteCount: Int, to destination: Int, tag: Int) throws(MPIError) -> Request {
+        try Self.checkCount(byteCount)
+        try checkDestination(destination)
+        try checkSendTag(tag)
+        return Request(kind: .send, communicator: self,
+                       persistent: .send(bytes: UnsafeRawBufferPointer(start: pointer, count: byteCount), destination: destination, tag: tag))
+    }
+
+    /// A persistent receive (`MPI_Recv_init`).
+    public func recvInit(_ pointer: UnsafeMutableRawPointer?, byteCount: Int, from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> Request {
+        try Self.checkCount(byteCount)
+        try checkSource(source)
+        try checkReceiveTag(tag)
+        return Request(kind: .receive, communicator: self,
+                       persistent: .receive(buffer: UnsafeMutableRawBufferPointer(start: pointer, count: byteCount), source: source, tag: tag))
+    }
+
+    // MARK: Barrier
+
+    /// Dissemination barrier: ceil(log2 size) rounds of empty messages on the
+    /// communicator's collective context, so it never matches user messages.
+    public func barrier() throws(MPIError) {
+        var distance = 1
+        while distance < size {
+            let receive = Request(kind: .receive, communicator: self)
+            try startReceive(receive, into: UnsafeMutableRawBufferPointer(start: nil, count: 0),
+                             from: (rank - distance + size) % size, tag: 0, context: collectiveContext)
+            let send = Request(kind: .send, communicator: self)
+            try startSend(send, bytes: UnsafeRawBufferPointer(start: nil, count: 0), to: (rank + distance) % size, tag: 0, context: collectiveContext)
+            try send.wait()
+            try receive.wait()
+            distance *= 2
+        }
+    }
+}

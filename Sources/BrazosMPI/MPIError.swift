@@ -1,0 +1,62 @@
+/// MPI error classes, numbered as in the MPI standard's ABI, so the C layer returns them
+/// unchanged.
+public enum ErrorClass: Int32, Sendable, CustomStringConvertible {
+    case success = 0
+    case buffer = 1
+    case count = 2
+    case type = 3
+    case tag = 4
+    case comm = 5
+    case rank = 6
+    case request = 7
+    case root = 8
+    case group = 9
+    case op = 10
+    case topology = 11
+    case dims = 12
+    case arg = 13
+    case unknown = 14
+    case truncate = 15
+    case other = 16
+    case intern = 17
+    case inStatus = 18
+    case pending = 19
+
+    public var description: String {
+        switch self {
+        case .success: return "MPI_SUCCESS"
+        case .buffer: return "MPI_ERR_BUFFER"
+        case .count: return "MPI_ERR_COUNT"
+        case .type: return "MPI_ERR_TYPE"
+        case .tag: return "MPI_ERR_TAG"
+        case .comm: return "MPI_ERR_COMM"
+        case .rank: return "MPI_ERR_RANK"
+        case .request: return "MPI_ERR_REQUEST"
+        case .root: return "MPI_ERR_ROOT"
+        case .group: return "MPI_ERR_GROUP"
+        case .op: return "MPI_ERR_OP"
+        case .topology: return "MPI_ERR_TOPOLOGY"
+        case .dims: return "MPI_ERR_DIMS"
+        case .arg: return "MPI_ERR_ARG"
+        case .unknown: return "MPI_ERR_UNKNOWN"
+        case .truncate: return "MPI_ERR_TRUNCATE"
+        case .other: return "MPI_ERR_OTHER"
+        case .intern: return "MPI_ERR_INTERN"
+        case .inStatus: return "MPI_ERR_IN_STATUS"
+        case .pending: return "MPI_ERR_PENDING"
+        }
+    }
+}
+
+/// An MPI error: its class and what exactly went wrong.
+public struct MPIError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let errorClass: ErrorClass
+    public let message: String
+
+    public init(_ errorClass: ErrorClass, _ message: String) {
+        self.errorClass = errorClass
+        self.message = message
+    }
+
+    public var description: String { "\(errorClass): \(message)" }
+}

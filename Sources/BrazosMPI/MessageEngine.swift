@@ -1,0 +1,271 @@
+import BrazosCore
+
+/// One node's message matching and protocols: it receives every frame for the ranks the
+/// node hosts, matches them against posted receives, and runs the eager and rendezvous
+/// protocols over whatever link reaches the peer.
+///
+/// Eager: the bytes travel in the frame; an unmatched one is copied into the unexpected
+/// queue. Rendezvous (above the link's eager limit): a request-to-send carries the
+/// sender's buffer address; once matched, the receiver pulls the bytes itself when the
+/// link can (memory, process_vm_readv: a single copy) and says done, or else asks the
+/// sender to push them (clear-to-send, then data chunks). One lock guards the queues;
+/// no frame is sent while it is held.
+final class MessageEngine: FrameSink, @unchecked Sendable {
+    /// An unexpected message: the bytes of an eager one, or where a rendezvous one waits.
+    enum Arrival {
+        case eager([UInt8])
+        case rendezvous(length: Int, node: Int, cookie: UInt64, address: UInt64)
+    }
+
+    private let lock = PthreadMutex()
+    private var queues: [Int: MatchQueues<Request, Arrival>] = [:]
+    private var rendezvousSends: [UInt64: Request] = [:]
+    private var pushedReceives: [UInt64: Request] = [:]
+    private var deferred: [() throws -> Void] = []
+    private var nextCookie: UInt64 = 1
+    var node: Node!
+
+    func host(ranks: [Int]) {
+        lock.withLock { for rank in ranks { queues[rank] = MatchQueues() } }
+    }
+
+    private func newCookie() -> UInt64 {
+        defer { nextCookie += 1 }
+        return nextCookie
+    }
+
+    // MARK: Waiting
+
+    func wait(until done: () -> Bool) throws(MPIError) {
+        do {
+            try node.progress.wait(until: done)
+        } catch {
+            throw MPIError(.other, "\(error)")
+        }
+    }
+
+    func pollOnce() throws(MPIError) {
+        do {
+            try node.progress.poll()
+        } catch {
+            throw MPIError(.other, "\(error)")
+        }
+    }
+
+    // MARK: Sending
+
+    /// Starts sending `bytes` to world rank `destination`. Eager sends complete at once.
+    func send(_ request: Request, bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int) throws(MPIError) {
+        guard let destinationNode = node.directory.node(of: destination) else {
+            throw MPIError(.rank, "world rank \(destination) is not in the job")
+        }
+        let link = node.link(toNode: destinationNode)
+        var header = FrameHeader(kind: .eager, context: envelope.context, source: envelope.source,
+                                 destination: Int32(destination), tag: envelope.tag, sourceNode: UInt32(node.id),
+                                 messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count))
+        request.begin()
+        if bytes.count <= link.eagerLimit {
+            try transmit(header, bytes, on: link)
+            request.complete(Status(source: Int(envelope.source), tag: Int(envelope.tag), byteCount: bytes.count))
+            return
+        }
+        request.payload = bytes
+        request.envelope = envelope
+        request.destinationRank = destination
+        let cookie = lock.withLock { () -> UInt64 in
+            let cookie = newCookie()
+            rendezvousSends[cookie] = request
+            return cookie
+        }
+        header.kind = .requestToSend
+        header.payloadLength = 0
+        header.cookie = cookie
+        header.address = UInt64(UInt(bitPattern: bytes.baseAddress))
+        try transmit(header, UnsafeRawBufferPointer(start: nil, count: 0), on: link)
+    }
+
+    private func transmit(_ header: FrameHeader, _ payload: UnsafeRawBufferPointer, on link: PeerLink) throws(MPIError) {
+        do {
+            try link.send(header, payload: payload)
+        } catch let error as MPIError {
+            throw error
+        } catch {
+            throw MPIError(.other, "sending to node \(link.peerNode): \(error)")
+        }
+    }
+
+    // MARK: Receiving
+
+    /// Posts a receive for world rank `rank`; completes it now if a message waits.
+    func receive(_ request: Request, pattern: MatchPattern, rank: Int) throws(MPIError) {
+        request.begin()
+        let matched = lock.withLock { queues[rank]!.post(pattern, request) }
+        guard let (envelope, arrival) = matched else { return }
+        try accept(arrival, envelope: envelope, into: request)
+    }
+
+    /// The first message that `pattern` matches for `rank`, without receiving it.
+    func probe(pattern: MatchPattern, rank: Int) -> Status? {
+        lock.withLock {
+            guard let (envelope, arrival) = queues[rank]!.peek(pattern) else { return nil }
+            let length: Int
+            switch arrival {
+            case let .eager(bytes): length = bytes.count
+            case let .rendezvous(total, _, _, _): length = total
+            }
+            return Status(source: Int(envelope.source), tag: Int(envelope.tag), byteCount: length)
+        }
+    }
+
+    /// A matched message goes into the request's buffer.
+    private func accept(_ arrival: Arrival, envelope: Envelope, into request: Request) throws(MPIError) {
+        switch arrival {
+        case let .eager(bytes):
+            bytes.withUnsafeBytes { deliverEager(UnsafeRawBufferPointer($0), envelope: envelope, into: request) }
+        case let .rendezvous(length, node, cookie, address):
+            try fetch(length: length, fromNode: node, cookie: cookie, address: address, envelope: envelope, into: request)
+        }
+    }
+
+    private func deliverEager(_ bytes: UnsafeRawBufferPointer, envelope: Envelope, into request: Request) {
+        let capacity = request.buffer.count
+        let copied = min(bytes.count, capacity)
+        if copied > 0 { request.buffer.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: copied) }
+        finishReceive(request, envelope: envelope, received: copied, sent: bytes.count)
+    }
+
+    private func finishReceive(_ request: Request, envelope: Envelope, received: Int, sent: Int) {
+        var status = Status(source: request.communicator.rank(ofWorld: Int(envelope.source)), tag: Int(envelope.tag), byteCount: received)
+        var failure: MPIError?
+        if sent > received {
+            status.error = .truncate
+            failure = MPIError(.truncate, "message of \(sent) bytes from rank \(status.source) (tag \(status.tag)) does not fit a receive buffer of \(request.buffer.count) bytes")
+        }
+        request.complete(status, failure: failure)
+        node.progress.notify()
+    }
+
+    /// Rendezvous, receiver side: pull the bytes if the link allows, else ask for a push.
+    private func fetch(length: Int, fromNode peer: Int, cookie: UInt64, address: UInt64, envelope: Envelope, into request: Request) throws(MPIError) {
+        let link = node.link(toNode: peer)
+        let wanted = min(length, request.buffer.count)
+        if link.canPull {
+            do {
+                if wanted > 0 { try link.pull(from: address, count: wanted, into: request.buffer.baseAddress!) }
+                try transmit(FrameHeader(kind: .rendezvousDone, destination: envelope.source, sourceNode: UInt32(node.id), cookie: cookie), UnsafeRawBufferPointer(start: nil, count: 0), on: link)
+                finishReceive(request, envelope: envelope, received: wanted, sent: length)
+                return
+            } catch let error as MPIError {
+                throw error
+            } catch {
+                // The link refuses reads now (canPull turned false): push instead.
+            }
+        }
+        request.envelope = envelope
+        request.expectedBytes = wanted
+        request.truncatedFrom = length
+        let receiveCookie = lock.withLock { () -> UInt64 in
+            let receiveCookie = newCookie()
+            pushedReceives[receiveCookie] = request
+            return receiveCookie
+        }
+        try transmit(FrameHeader(kind: .clearToSend, destination: envelope.source, sourceNode: UInt32(node.id),
+                                 messageLength: UInt64(wanted), cookie: cookie, address: receiveCookie),
+                     UnsafeRawBufferPointer(start: nil, count: 0), on: link)
+        if wanted == 0 { completePushed(receiveCookie) }
+    }
+
+    private func completePushed(_ receiveCookie: UInt64) {
+        guard let request = lock.withLock({ pushedReceives.removeValue(forKey: receiveCookie) }) else { return }
+        finishReceive(request, envelope: request.envelope, received: request.expectedBytes, sent: request.truncatedFrom ?? request.expectedBytes)
+    }
+
+    // MARK: Frames from the transports
+
+    func deliver(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode peer: Int) throws {
+        let envelope = Envelope(context: header.context, source: header.source, tag: header.tag)
+        switch header.kind {
+        case .eager:
+            let matched = try lock.withLock { () throws(BrazosError) -> Request? in
+                guard queues[Int(header.destination)] != nil else {
+                    throw .malformed("frame for rank \(header.destination), which node \(node.id) does not host")
+                }
+                return queues[Int(header.destination)]!.arrive(envelope, .eager([UInt8](payload)))
+            }
+            if let request = matched { deliverEager(payload, envelope: envelope, into: request) }
+        case .requestToSend:
+            let arrival = Arrival.rendezvous(length: Int(header.messageLength), node: peer, cookie: header.cookie, address: header.address)
+            let matched = try lock.withLock { () throws(BrazosError) -> Request? in
+                guard queues[Int(header.destination)] != nil else {
+                    throw .malformed("frame for rank \(header.destination), which node \(node.id) does not host")
+                }
+                return queues[Int(header.destination)]!.arrive(envelope, arrival)
+            }
+            if let request = matched {
+                // Answering may wait on the peer: not while this thread holds the poller role.
+                lock.withLock { deferred.append { [self] in try accept(arrival, envelope: envelope, into: request) } }
+            }
+        case .clearToSend:
+            guard let request = lock.withLock({ rendezvousSends.removeValue(forKey: header.cookie) }) else {
+                throw BrazosError.malformed("clear-to-send for unknown send \(header.cookie) from node \(peer)")
+            }
+            let count = min(Int(header.messageLength), request.payload.count)
+            lock.withLock { deferred.append { [self] in try push(request, count: count, receiveCookie: header.address, toNode: peer) } }
+        case .rendezvousData:
+            let request = try lock.withLock { () throws(BrazosError) -> Request in
+                guard let request = pushedReceives[header.cookie] else {
+                    throw .malformed("rendezvous data for unknown receive \(header.cookie) from node \(peer)")
+                }
+                guard Int(header.address) + payload.count <= request.expectedBytes else {
+                    throw .malformed("rendezvous data past the \(request.expectedBytes) bytes expected")
+                }
+                return request
+            }
+            if payload.count > 0 {
+                (request.buffer.baseAddress! + Int(header.address)).copyMemory(from: payload.baseAddress!, byteCount: payload.count)
+            }
+            let complete = lock.withLock { () -> Bool in
+                request.pushedBytes += payload.count
+                return request.pushedBytes == request.expectedBytes
+            }
+            if complete { completePushed(header.cookie) }
+        case .rendezvousDone:
+            guard let request = lock.withLock({ rendezvousSends.removeValue(forKey: header.cookie) }) else {
+                throw BrazosError.malformed("rendezvous done for unknown send \(header.cookie) from node \(peer)")
+            }
+            completeSend(request)
+        case .goodbye:
+            break
+        }
+    }
+
+    private func push(_ request: Request, count: Int, receiveCookie: UInt64, toNode peer: Int) throws {
+        let link = node.link(toNode: peer)
+        var offset = 0
+        while offset < count {
+            let chunk = min(count - offset, link.maximumFramePayload)
+            let header = FrameHeader(kind: .rendezvousData, destination: Int32(request.destinationRank), sourceNode: UInt32(node.id),
+                                     messageLength: UInt64(count), cookie: receiveCookie, address: UInt64(offset),
+                                     payloadLength: UInt64(chunk))
+            try link.send(header, payload: UnsafeRawBufferPointer(rebasing: request.payload[offset..<(offset + chunk)]))
+            offset += chunk
+        }
+        completeSend(request)
+    }
+
+    private func completeSend(_ request: Request) {
+        request.complete(Status(source: Int(request.envelope.source), tag: Int(request.envelope.tag), byteCount: request.payload.count))
+        node.progress.notify()
+    }
+
+    func performDeferredWork() throws {
+        while true {
+            let work = lock.withLock { () -> [() throws -> Void] in
+                defer { deferred.removeAll() }
+                return deferred
+            }
+            if work.isEmpty { return }
+            for item in work { try item() }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import BrazosCore
+import CBrazos
+
+/// A send or receive in progress: what `isend`, `irecv`, `sendInit` and `recvInit` return.
+///
+/// A request is complete once its `done` word is set (release after the status is
+/// written), so waiting threads read it without a lock. Persistent requests go back to
+/// inactive after completion and can be started again; a freed request refuses use.
+public final class Request: @unchecked Sendable {
+    enum Kind { case send, receive }
+    /// What a persistent request does each time it is started.
+    enum Operation {
+        case send(bytes: UnsafeRawBufferPointer, destination: Int, tag: Int)
+        case receive(buffer: UnsafeMutableRawBufferPointer, source: Int, tag: Int)
+    }
+
+    let kind: Kind
+    let communicator: Communicator
+    let persistentOperation: Operation?
+    private let done = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+    var status = Status.empty
+    var failure: MPIError?
+    /// Receive side: where the bytes go, and how many arrived by push so far.
+    var buffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    var pushedBytes = 0
+    var expectedBytes = 0
+    var truncatedFrom: Int?
+    /// Send side: the bytes, kept for a rendezvous until the receiver has them.
+    var payload = UnsafeRawBufferPointer(start: nil, count: 0)
+    var envelope = Envelope(context: 0, source: 0, tag: 0)
+    var destinationRank = 0
+    var cookie: UInt64 = 0
+    private(set) var active = false
+    private(set) var freed = false
+
+    init(kind: Kind, communicator: Communicator, persistent: Operation? = nil) {
+        self.kind = kind
+        self.communicator = communicator
+        self.persistentOperation = persistent
+        done.initialize(to: persistent == nil ? 0 : 1)
+    }
+
+    deinit { done.deallocate() }
+
+    public var isPersistent: Bool { persistentOperation != nil }
+    public var isComplete: Bool { brazos_load_acquire_u32(done) != 0 }
+
+    func begin() {
+        status = .empty
+        failure = nil
+        pushedBytes = 0
+        truncatedFrom = nil
+        active = true
+        brazos_store_seq_cst_u32(done, 0)
+    }
+
+    func complete(_ status: Status, failure: MPIError? = nil) {
+        self.status = status
+        self.failure = failure
+        brazos_store_seq_cst_u32(done, 1)
+    }
+
+    func checkUsable(_ operation: String) throws(MPIError) {
+        if freed { throw MPIError(.request, "\(operation) on a request that was freed") }
+    }
+
+    /// Collects a completed request's result; a persistent one becomes inactive.
+    func finish() throws(MPIError) -> Status {
+        active = false
+        if let failure { throw failure }
+        return status
+    }
+
+    // MARK: Completion
+
+    /// Waits for this request. An inactive persistent request returns an empty status.
+    @discardableResult
+    public func wait() throws(MPIError) -> Status {
+        try checkUsable("wait")
+        if isPersistent && !active { return .empty }
+        try communicator.engine.wait { isComplete }
+        return try finish()
+    }
+
+    /// The status if complete (the request is then finished), nil otherwise.
+    public func test() throws(MPIError) -> Status? {
+        try checkUsable("test")
+        if isPersistent && !active { return .empty }
+        if !isComplete { try communicator.engine.pollOnce() }
+        return isComplete ? try finish() : nil
+    }
+
+    /// Starts a persistent request (`MPI_Start`).
+    public func start() throws(MPIError) {
+        try checkUsable("start")
+        guard let operation = persistentOperation else {
+            throw MPIError(.request, "start on a request that is not persistent")
+        }
+        guard !active else { throw MPIError(.request, "start on a persistent request that is still active") }
+        switch operation {
+        case let .send(bytes, destination, tag):
+            try communicator.startSend(self, bytes: bytes, to: destination, tag: tag)
+        case let .receive(buffer, source, tag):
+            try communicator.startReceive(self, into: buffer, from: source, tag: tag)
+        }
+    }
+
+    /// Releases the request (`MPI_Request_free`). A pending operation still completes;
+    /// later use of the request is an error.
+    public func free() throws(MPIError) {
+        try checkUsable("free")
+        freed = true
+    }
+
+    // MARK: Many requests. `nil` entries are null requests (`MPI_REQUEST_NULL`).
+
+    public static func waitAll(_ requests: [Request?]) throws(MPIError) -> [Status] {
+        var statuses: [Status] = []
+        for request in requests { statuses.append(try request?.wait() ?? .empty) }
+        return statuses
+    }
+
+    /// Waits until one request completes; nil when every entry is null or an inactive
+    /// persistent request (`MPI_UNDEFINED`).
+    public static func waitAny(_ requests: [Request?]) throws(MPIError) -> (index: Int, status: Status)? {
+        let live = try liveIndices(requests, "waitany")
+        guard let engine = live.first.map({ requests[$0]!.communicator.engine }) else { return nil }
+        var found: Int?
+        try engine.wait {
+            found = live.first { requests[$0]!.isComplete }
+            return found != nil
+        }
+        return (found!, try requests[found!]!.finish())
+    }
+
+    /// Waits until at least one completes; returns all completed now, or nil if none is live.
+    public static func waitSome(_ requests: [Request?]) throws(MPIError) -> [(index: Int, status: Status)]? {
+        let live = try liveIndices(requests, "waitsome")
+        guard let engine = live.first.map({ requests[$0]!.communicator.engine }) else { return nil }
+        try engine.wait { live.contains { requests[$0]!.isComplete } }
+        return try collect(requests, live)
+    }
+
+    /// All statuses if every request is complete, else nil (nothing is finished then).
+    public static func testAll(_ requests: [Request?]) throws(MPIError) -> [Status]? {
+        let live = try liveIndices(requests, "testall")
+        if let engine = live.first.map({ requests[$0]!.communicator.engine }) { try engine.pollOnce() }
+        guard live.allSatisfy({ requests[$0]!.isComplete }) else { return nil }
+        return try waitAll(requests)
+    }
+
+    /// `.some(nil)` when no request is live (flag true, index undefined); nil when none
+    /// completed yet.
+    public static func testAny(_ requests: [Request?]) throws(MPIError) -> (index: Int, status: Status)?? {
+        let live = try liveIndices(requests, "testany")
+        guard let engine = live.first.map({ requests[$0]!.communicator.engine }) else { return .some(nil) }
+        try engine.pollOnce()
+        guard let index = live.first(where: { requests[$0]!.isComplete }) else { return nil }
+        return .some((index, try requests[index]!.finish()))
+    }
+
+    /// The requests completed now (possibly none), or nil if none is live.
+    public static func testSome(_ requests: [Request?]) throws(MPIError) -> [(index: Int, status: Status)]? {
+        let live = try liveIndices(requests, "testsome")
+        guard let engine = live.first.map({ requests[$0]!.communicator.engine }) else { return nil }
+        try engine.pollOnce()
+        return try collect(requests, live)
+    }
+
+    private static func liveIndices(_ requests: [Request?], _ operation: String) throws(MPIError) -> [Int] {
+        var live: [Int] = []
+        for (index, request) in requests.enumerated() {
+            guard let request else { continue }
+            try request.checkUsable(operation)
+            if request.isPersistent && !request.active { continue }
+            live.append(index)
+        }
+        return live
+    }
+
+    private static func collect(_ requests: [Request?], _ live: [Int]) throws(MPIError) -> [(index: Int, status: Status)] {
+        var completed: [(index: Int, status: Status)] = []
+        for index in live where requests[index]!.isComplete {
+            completed.append((index, try requests[index]!.finish()))
+        }
+        return completed
+    }
+}

@@ -1,0 +1,83 @@
+// C shims for what Swift cannot do safely or cheaply: atomics on memory shared between
+// processes, single-copy reads from another process, CPU binding through hwloc, and the
+// PMIx client (opened with dlopen so that binaries do not need libpmix to start).
+#ifndef CBRAZOS_H
+#define CBRAZOS_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+// MARK: Atomics on shared mappings. Swift's own atomics cannot be placed at an address
+// inside an mmap'ed region that another process also maps; these can.
+
+static inline uint64_t brazos_load_acquire_u64(const void *p) {
+    return __atomic_load_n((const uint64_t *)p, __ATOMIC_ACQUIRE);
+}
+static inline void brazos_store_release_u64(void *p, uint64_t v) {
+    __atomic_store_n((uint64_t *)p, v, __ATOMIC_RELEASE);
+}
+static inline uint32_t brazos_load_acquire_u32(const void *p) {
+    return __atomic_load_n((const uint32_t *)p, __ATOMIC_ACQUIRE);
+}
+static inline void brazos_store_seq_cst_u32(void *p, uint32_t v) {
+    __atomic_store_n((uint32_t *)p, v, __ATOMIC_SEQ_CST);
+}
+static inline uint32_t brazos_exchange_u32(void *p, uint32_t v) {
+    return __atomic_exchange_n((uint32_t *)p, v, __ATOMIC_SEQ_CST);
+}
+static inline uint64_t brazos_increment_u64(void *p) {
+    return __atomic_fetch_add((uint64_t *)p, 1, __ATOMIC_SEQ_CST);
+}
+static inline uint64_t brazos_decrement_u64(void *p) {
+    return __atomic_fetch_sub((uint64_t *)p, 1, __ATOMIC_SEQ_CST);
+}
+static inline void brazos_fence_seq_cst(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+static inline void brazos_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+// MARK: Descriptors Glibc's module map leaves out.
+
+/// A non-blocking, close-on-exec eventfd, or -1.
+int brazos_eventfd(void);
+/// accept4 with SOCK_CLOEXEC, or -1 with errno.
+int brazos_accept(int listener);
+
+// MARK: Single copy between processes.
+
+/// Allows any process of this user to read this process's memory with process_vm_readv
+/// (Yama's ptrace scope would otherwise allow only ancestors). Returns 0 or -errno.
+int brazos_allow_peer_reads(void);
+/// Copies `length` bytes at `remote` in process `pid` to `local`. Returns 0 or -errno.
+int brazos_read_peer_memory(pid_t pid, const void *remote, void *local, size_t length);
+
+// MARK: Binding through hwloc.
+
+/// Number of cores hwloc sees, or -1.
+int brazos_core_count(void);
+/// Binds the calling process (thisThreadOnly == 0) or thread to core `index` modulo the
+/// core count. Returns 0 or -1 with errno set.
+int brazos_bind_to_core(int index, int thisThreadOnly);
+/// The core the calling thread is bound to (its first CPU), or -1.
+int brazos_bound_cpu(void);
+
+// MARK: PMIx client, for jobs started by mpirun or srun.
+
+/// Opens libpmix and calls PMIx_Init. Fills the namespace, rank and job size.
+/// Returns 0, or a negative code with a message in `error`.
+int brazos_pmix_init(char *nspace, size_t nspaceLength, uint32_t *rank, uint32_t *size,
+                     char *error, size_t errorLength);
+/// Publishes a string under `key` (global scope) and commits it.
+int brazos_pmix_put(const char *key, const char *value);
+/// Waits until every process of the namespace has published (fence, collecting data).
+int brazos_pmix_fence(void);
+/// Reads the string `key` published by `rank` into `value`. Returns 0 or a negative code.
+int brazos_pmix_get(uint32_t rank, const char *key, char *value, size_t valueLength);
+int brazos_pmix_finalize(void);
+
+#endif

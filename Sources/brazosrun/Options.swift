@@ -1,0 +1,130 @@
+import BrazosCore
+
+/// brazosrun's command line, mpirun-shaped.
+struct Options {
+    var nodes = 1
+    var threadsPerNode = 1
+    var hosts: [String] = []
+    var launcher = "ssh {host}"
+    var controlAddress = "127.0.0.1"
+    var exported: [String] = []
+    var tagOutput = false
+    var bindToCore = false
+    var transport: String?
+    var program: [String] = []
+
+    static let usage = """
+    usage: brazosrun -n N [options] PROGRAM [ARGS...]
+
+    Starts N node processes of PROGRAM, wires them up and supervises them.
+
+      -n, -np N                 number of node processes (default 1)
+      -T, --threads-per-node T  compute threads (ranks) per node (default 1); rank r runs
+                                on node r / T
+      --host H1[:SLOTS],H2...   hosts, in order; each takes SLOTS nodes (default 1), and the
+                                list repeats when N is larger. localhost runs directly.
+      --hostfile FILE           hosts from FILE, OpenMPI style: "host [slots=N]" per line
+      --launcher TEMPLATE       command that runs a node on another host; {host} is replaced
+                                (default "ssh {host}"; tests use "ip netns exec {host}")
+      --control-address IP      address nodes use to reach this launcher (default 127.0.0.1)
+      -x VAR[=VALUE]            export VAR (its value here, or VALUE) to every node
+      --tag-output              prefix every output line with [node K]
+      --bind-to core|none       bind each node and thread to its own core (hwloc)
+      --transport auto|tcp      tcp: use TCP even between nodes of one host
+      -h, --help                this text
+
+    Examples:
+      brazosrun -n 4 .build/release/ring --laps 100
+      brazosrun -n 2 --threads-per-node 2 --tag-output .build/release/ring
+      brazosrun -n 2 --host hostA,hostB --control-address 10.1.0.1 PROGRAM
+
+    The exit status is the program's; if a node fails, brazosrun says which, stops the
+    others, and exits non-zero.
+    """
+
+    static func parse(_ arguments: [String]) throws(BrazosError) -> Options {
+        var options = Options()
+        var index = 0
+        func value(_ flag: String) throws(BrazosError) -> String {
+            index += 1
+            guard index < arguments.count else { throw .configuration("\(flag) needs a value") }
+            return arguments[index]
+        }
+        func positive(_ flag: String) throws(BrazosError) -> Int {
+            let text = try value(flag)
+            guard let number = Int(text), number > 0 else { throw .configuration("\(flag) needs a positive integer, not '\(text)'") }
+            return number
+        }
+        while index < arguments.count {
+            let argument = arguments[index]
+            switch argument {
+            case "-n", "-np", "--np": options.nodes = try positive(argument)
+            case "-T", "--threads-per-node": options.threadsPerNode = try positive(argument)
+            case "--host", "-H": options.hosts += try parseHosts(try value(argument))
+            case "--hostfile": options.hosts += try readHostfile(try value(argument))
+            case "--launcher": options.launcher = try value(argument)
+            case "--control-address": options.controlAddress = try value(argument)
+            case "-x": options.exported.append(try value(argument))
+            case "--tag-output": options.tagOutput = true
+            case "--bind-to":
+                let policy = try value(argument)
+                guard policy == "core" || policy == "none" else { throw .configuration("--bind-to takes core or none, not '\(policy)'") }
+                options.bindToCore = policy == "core"
+            case "--transport":
+                let transport = try value(argument)
+                guard transport == "auto" || transport == "tcp" else { throw .configuration("--transport takes auto or tcp, not '\(transport)'") }
+                options.transport = transport
+            case "-h", "--help": throw .configuration("help")
+            default:
+                guard !argument.hasPrefix("-") else { throw .configuration("unknown option '\(argument)' (see brazosrun --help)") }
+                options.program = Array(arguments[index...])
+                index = arguments.count
+                continue
+            }
+            index += 1
+        }
+        guard !options.program.isEmpty else { throw .configuration("no program to run (see brazosrun --help)") }
+        _ = try SocketAddress(host: options.controlAddress, port: 0)
+        return options
+    }
+
+    static func parseHosts(_ text: String) throws(BrazosError) -> [String] {
+        var hosts: [String] = []
+        for entry in text.split(separator: ",") {
+            let parts = entry.split(separator: ":")
+            guard let name = parts.first, parts.count <= 2 else { throw .configuration("bad host entry '\(entry)'") }
+            let slots = parts.count == 2 ? Int(parts[1]) : 1
+            guard let slots, slots > 0 else { throw .configuration("bad slot count in '\(entry)'") }
+            hosts += Array(repeating: String(name), count: slots)
+        }
+        return hosts
+    }
+
+    static func readHostfile(_ path: String) throws(BrazosError) -> [String] {
+        guard let file = fopen(path, "r") else { throw .lastSystemError("open hostfile \(path)") }
+        defer { fclose(file) }
+        var hosts: [String] = []
+        var line = [CChar](repeating: 0, count: 4096)
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = String(cString: line).split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+            guard let name = words.first else { continue }
+            var slots = 1
+            for word in words.dropFirst() where word.hasPrefix("slots=") {
+                guard let count = Int(word.dropFirst(6)), count > 0 else { throw .configuration("bad '\(word)' in \(path)") }
+                slots = count
+            }
+            hosts += Array(repeating: String(name), count: slots)
+        }
+        return hosts
+    }
+
+    /// The host of each node: the host list in order, repeated as needed.
+    var placement: [String] {
+        (0..<nodes).map { hosts.isEmpty ? "localhost" : hosts[$0 % hosts.count] }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,212 @@
+import BrazosCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starts the nodes of a job, serves their wire-up over authenticated control
+/// connections, and watches them: the first node to fail is named, the others are told
+/// and stopped, and the job's exit status says so.
+final class Supervisor: @unchecked Sendable {
+    struct NodeState {
+        var pid: pid_t = 0
+        var host = ""
+        var channel: ControlChannel?
+        var card: NodeCard?
+        var ready = false
+        var done = false
+        var exited = false
+        var failed = false
+    }
+
+    let options: Options
+    let jobID: String
+    let secret: [UInt8]
+    private let lock = PthreadMutex()
+    private var nodes: [NodeState]
+    private var firstFailure: (node: Int, status: Int32)?
+
+    init(options: Options) {
+        self.options = options
+        jobID = Handshake.randomBytes(6).hexString
+        secret = Handshake.randomBytes(32)
+        nodes = Array(repeating: NodeState(), count: options.nodes)
+    }
+
+    /// Runs the job to its end; returns the exit status for brazosrun.
+    func run() throws -> Int32 {
+        let listener = try Socket.listen(host: options.controlAddress)
+        guard let port = listener.localAddress?.port else { throw BrazosError.lastSystemError("getsockname") }
+        NativeThread.spawn { [self] in acceptNodes(on: listener) }
+        var pids: [pid_t] = []
+        for (node, host) in options.placement.enumerated() {
+            let (pid, output) = try spawn(command(for: host), environment: environment(node: node, port: port), captureOutput: options.tagOutput)
+            lock.withLock { nodes[node].pid = pid; nodes[node].host = host }
+            pids.append(pid)
+            if let output { NativeThread.spawn { forwardTagged(output, prefix: "[node \(node)] ") } }
+        }
+        installSignalForwarding(to: pids)
+        reapChildren()
+        removeLeftoverSegments()
+        return lock.withLock { firstFailure?.status ?? 0 }
+    }
+
+    private func isLocal(_ host: String) -> Bool {
+        host == "localhost" || host == "127.0.0.1" || host == HostIdentity.name
+    }
+
+    private func command(for host: String) -> [String] {
+        if isLocal(host) { return options.program }
+        let launcher = options.launcher.replacingAll("{host}", with: host).split(separator: " ").map(String.init)
+        // `env` carries the job's variables through launchers (ssh) that do not.
+        return launcher + ["env"] + jobVariables(node: nil, port: nil) + options.program
+    }
+
+    private func jobVariables(node: Int?, port: UInt16?) -> [String] {
+        var variables = [
+            "BRAZOS_JOB=\(jobID)", "BRAZOS_SECRET=\(secret.hexString)", "BRAZOS_NODES=\(options.nodes)",
+            "BRAZOS_THREADS_PER_NODE=\(options.threadsPerNode)",
+        ]
+        if let node { variables.append("BRAZOS_NODE=\(node)") }
+        if let port { variables.append("BRAZOS_CONTROL=\(options.controlAddress):\(port)") }
+        if options.bindToCore { variables.append("BRAZOS_BIND=core") }
+        if let transport = options.transport { variables.append("BRAZOS_TRANSPORT=\(transport)") }
+        for item in options.exported {
+            if item.contains("=") { variables.append(item) }
+            else if let value = JobConfig.environment(item) { variables.append("\(item)=\(value)") }
+        }
+        return variables
+    }
+
+    private func environment(node: Int, port: UInt16) -> [String] {
+        var inherited: [String] = []
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if !text.hasPrefix("BRAZOS_") || text.hasPrefix("BRAZOS_TRANSPORT=") || text.hasPrefix("BRAZOS_SPIN_US=")
+                || text.hasPrefix("BRAZOS_EAGER_LIMIT=") || text.hasPrefix("BRAZOS_RING_BYTES=") {
+                inherited.append(text)
+            }
+            entry += 1
+        }
+        return inherited + jobVariables(node: node, port: port)
+    }
+
+    // MARK: Control connections
+
+    private func acceptNodes(on listener: Socket) {
+        while let socket = try? listener.accept() {
+            NativeThread.spawn { [self] in serve(socket) }
+        }
+    }
+
+    private func serve(_ socket: Socket) {
+        let node: Int
+        do {
+            let (claimed, purpose) = try Handshake.accept(on: socket, secret: secret, myNode: -1 & 0x7fff_ffff)
+            guard purpose == .control, (0..<options.nodes).contains(claimed) else {
+                diagnose("brazosrun: refused a control connection claiming node \(claimed)")
+                return
+            }
+            node = claimed
+        } catch {
+            diagnose("brazosrun: refused a connection from \(socket.remoteAddress?.description ?? "?"): \(error)")
+            return
+        }
+        let channel = ControlChannel(socket: socket)
+        lock.withLock { nodes[node].channel = channel }
+        while true {
+            do {
+                let (verb, text) = try channel.receive()
+                try handle(verb, text, from: node)
+            } catch {
+                let clean = lock.withLock { nodes[node].done || nodes[node].exited }
+                if !clean { nodeFailed(node, reason: "its control connection closed (\(error))", status: 1) }
+                return
+            }
+        }
+    }
+
+    private func handle(_ verb: String, _ text: Substring, from node: Int) throws {
+        switch verb {
+        case "hello":
+            let card = try NodeCard(parsing: text)
+            guard card.node == node else { throw BrazosError.malformed("node \(node) sent the card of node \(card.node)") }
+            let table: String? = lock.withLock {
+                nodes[node].card = card
+                let cards = nodes.compactMap(\.card)
+                return cards.count == options.nodes ? NodeCard.encodeTable(cards) : nil
+            }
+            if let table { broadcast("peers", table) }
+        case "ready":
+            let all = lock.withLock { nodes[node].ready = true; return nodes.allSatisfy(\.ready) }
+            if all { broadcast("go") }
+        case "done":
+            let all = lock.withLock { nodes[node].done = true; return nodes.allSatisfy(\.done) }
+            if all { broadcast("exit") }
+        default:
+            throw BrazosError.malformed("unknown control message '\(verb)' from node \(node)")
+        }
+    }
+
+    private func broadcast(_ verb: String, _ text: String = "", except skipped: Int? = nil) {
+        let channels = lock.withLock { nodes.enumerated().filter { $0.offset != skipped }.compactMap(\.element.channel) }
+        for channel in channels { try? channel.send(verb, text) }
+    }
+
+    // MARK: Failures
+
+    /// Names the failed node once, tells every other node, and stops them if they do
+    /// not stop by themselves within a few seconds.
+    private func nodeFailed(_ node: Int, reason: String, status: Int32) {
+        let first: Bool = lock.withLock {
+            guard !nodes[node].failed else { return false }
+            nodes[node].failed = true
+            if firstFailure == nil { firstFailure = (node, status); return true }
+            return false
+        }
+        guard first else { return }
+        let (pid, host) = lock.withLock { (nodes[node].pid, nodes[node].host) }
+        diagnose("brazosrun: node \(node) (pid \(pid) on \(host)) failed: \(reason); stopping the job")
+        broadcast("failed", "\(node) (pid \(pid) on \(host)) failed: \(reason)", except: node)
+        NativeThread.spawn { [self] in
+            usleep(3_000_000)
+            let survivors = lock.withLock { nodes.filter { !$0.exited }.map(\.pid) }
+            for pid in survivors where pid > 0 { kill(pid, SIGKILL) }
+        }
+    }
+
+    private func reapChildren() {
+        while true {
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, 0)
+            if pid < 0 {
+                if errno == EINTR { continue }
+                return  // ECHILD: every node has been reaped
+            }
+            guard let node = lock.withLock({ nodes.firstIndex { $0.pid == pid } }) else { continue }
+            let (done, greeted, othersGreeted) = lock.withLock { () -> (Bool, Bool, Bool) in
+                nodes[node].exited = true
+                return (nodes[node].done, nodes[node].card != nil, nodes.contains { $0.card != nil })
+            }
+            let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+            let signal = status & 0x7f
+            if exitCode > 0 {
+                nodeFailed(node, reason: "exited with status \(exitCode)", status: exitCode)
+            } else if exitCode < 0 {
+                nodeFailed(node, reason: "was killed by \(signalName(signal))", status: 128 + signal)
+            } else if !done && (greeted || othersGreeted) {
+                nodeFailed(node, reason: "exited before the job ended", status: 1)
+            }
+        }
+    }
+
+    private func removeLeftoverSegments() {
+        for node in 0..<options.nodes { shm_unlink(SharedMemoryLayout.segmentName(job: jobID, node: node)) }
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

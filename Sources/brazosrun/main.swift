@@ -1,0 +1,16 @@
+import BrazosCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+    let options = try Options.parse(arguments)
+    exit(try Supervisor(options: options).run())
+} catch BrazosError.configuration("help") {
+    print(Options.usage)
+    exit(0)
+} catch {
+    diagnose("brazosrun: \(error)")
+    exit(2)
+}
