@@ -229,6 +229,7 @@ public final class Node: @unchecked Sendable {
             connections.withLock { while !exitGranted { connectionsChanged.wait(connections, seconds: 1) } }
         case .pmix:
             try wireUp.barrier()
+            (wireUp as? PMIxWireUp)?.finalize()
         case .singleton:
             break
         }

@@ -89,7 +89,8 @@ final class PMIxWireUp: WireUp {
         guard brazos_pmix_fence() == 0 else { throw .configuration("PMIx_Fence failed") }
     }
 
-    deinit { _ = brazos_pmix_finalize() }
+    /// Tells the PMIx server this process ended cleanly (mpirun reports it otherwise).
+    func finalize() { _ = brazos_pmix_finalize() }
 }
 
 /// Started by hand: a job of one node, nothing to exchange.

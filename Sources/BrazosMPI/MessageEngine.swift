@@ -22,6 +22,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     private var rendezvousSends: [UInt64: Request] = [:]
     private var pushedReceives: [UInt64: Request] = [:]
     private var deferred: [() throws -> Void] = []
+    private let deferredRunner = PthreadMutex()
     private var nextCookie: UInt64 = 1
     var node: Node!
 
@@ -258,7 +259,12 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         node.progress.notify()
     }
 
+    /// Runs the deferred work, one thread at a time. A thread already running it (a push
+    /// waiting for room polls, and polling lands here again) skips it: re-entering would
+    /// take a link's send lock twice.
     func performDeferredWork() throws {
+        guard deferredRunner.tryLock() else { return }
+        defer { deferredRunner.unlock() }
         while true {
             let work = lock.withLock { () -> [() throws -> Void] in
                 defer { deferred.removeAll() }

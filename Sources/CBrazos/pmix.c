@@ -4,6 +4,7 @@
 #include "CBrazos.h"
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <pmix.h>
 
@@ -15,8 +16,14 @@ static struct {
     pmix_status_t (*commit)(void);
     pmix_status_t (*fence)(const pmix_proc_t *, size_t, const pmix_info_t *, size_t);
     pmix_status_t (*get)(const pmix_proc_t *, const pmix_key_t, const pmix_info_t *, size_t, pmix_value_t **);
-    void (*valueFree)(pmix_value_t *, size_t);
 } api;
+
+/// PMIx_Value_free is a macro in some releases, not a symbol: release the two kinds of
+/// value read here by hand.
+static void releaseValue(pmix_value_t *value) {
+    if (value->type == PMIX_STRING) free(value->data.string);
+    free(value);
+}
 
 static int loadLibrary(char *error, size_t errorLength) {
     const char *names[] = { "libpmix.so.2", "libpmix.so", "/usr/lib/x86_64-linux-gnu/pmix2/lib/libpmix.so.2" };
@@ -29,8 +36,7 @@ static int loadLibrary(char *error, size_t errorLength) {
     api.commit = dlsym(lib, "PMIx_Commit");
     api.fence = dlsym(lib, "PMIx_Fence");
     api.get = dlsym(lib, "PMIx_Get");
-    api.valueFree = dlsym(lib, "PMIx_Value_free");
-    if (!api.init || !api.finalize || !api.put || !api.commit || !api.fence || !api.get || !api.valueFree) {
+    if (!api.init || !api.finalize || !api.put || !api.commit || !api.fence || !api.get) {
         snprintf(error, errorLength, "libpmix lacks a client function");
         return -2;
     }
@@ -56,7 +62,7 @@ int brazos_pmix_init(char *nspace, size_t nspaceLength, uint32_t *rank, uint32_t
         return -4;
     }
     *size = value->type == PMIX_UINT32 ? value->data.uint32 : (uint32_t)value->data.integer;
-    api.valueFree(value, 1);
+    releaseValue(value);
     return 0;
 }
 
@@ -92,7 +98,7 @@ int brazos_pmix_get(uint32_t rank, const char *key, char *out, size_t outLength)
     int rc = 0;
     if (value->type == PMIX_STRING && value->data.string != NULL) snprintf(out, outLength, "%s", value->data.string);
     else rc = -2;
-    api.valueFree(value, 1);
+    releaseValue(value);
     return rc;
 }
 

@@ -119,6 +119,9 @@ final class Supervisor: @unchecked Sendable {
                 let (verb, text) = try channel.receive()
                 try handle(verb, text, from: node)
             } catch {
+                // The exit status, when it comes, says more than the closed connection:
+                // give it a moment before reporting the connection itself.
+                usleep(2_000_000)
                 let clean = lock.withLock { nodes[node].done || nodes[node].exited }
                 if !clean { nodeFailed(node, reason: "its control connection closed (\(error))", status: 1) }
                 return
