@@ -1,0 +1,45 @@
+import XCTest
+@testable import BrazosCore
+
+final class WireFormatTests: XCTestCase {
+    private func encoded(_ header: FrameHeader) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: FrameHeader.size)
+        bytes.withUnsafeMutableBytes { header.encode(into: $0.baseAddress!) }
+        return bytes
+    }
+
+    private func decode(_ bytes: [UInt8]) throws -> FrameHeader {
+        try bytes.withUnsafeBytes { try FrameHeader.decode(from: $0.baseAddress!) }
+    }
+
+    func testRoundTripKeepsEveryField() throws {
+        let header = FrameHeader(kind: .rendezvousData, context: 0xDEAD_BEEF, source: 7, destination: 1_000_000, tag: 123_456,
+                                 sourceNode: 42, messageLength: 1 << 33, cookie: .max - 1, address: 4096, payloadLength: 1 << 20)
+        XCTAssertEqual(try decode(encoded(header)), header)
+    }
+
+    func testLayoutIsLittleEndianAtDocumentedOffsets() {
+        let bytes = encoded(FrameHeader(kind: .eager, context: 0x0102_0304, source: 5, destination: 6, tag: 7, messageLength: 9, payloadLength: 9))
+        XCTAssertEqual(bytes[0], 0xB7)
+        XCTAssertEqual(bytes[1], FrameKind.eager.rawValue)
+        XCTAssertEqual(Array(bytes[4..<8]), [4, 3, 2, 1])
+        XCTAssertEqual(bytes[8], 5)
+        XCTAssertEqual(bytes[12], 6)
+        XCTAssertEqual(bytes[16], 7)
+        XCTAssertEqual(bytes[48], 9)
+    }
+
+    func testMalformedHeadersAreErrors() {
+        var bytes = encoded(FrameHeader(kind: .eager, messageLength: 4, payloadLength: 4))
+        bytes[0] = 0
+        XCTAssertThrowsError(try decode(bytes)) { XCTAssertTrue("\($0)".contains("magic")) }
+        bytes = encoded(FrameHeader(kind: .eager, messageLength: 4, payloadLength: 4))
+        bytes[1] = 99
+        XCTAssertThrowsError(try decode(bytes)) { XCTAssertTrue("\($0)".contains("kind")) }
+        XCTAssertThrowsError(try decode(encoded(FrameHeader(kind: .eager, messageLength: 5, payloadLength: 4))))
+        XCTAssertThrowsError(try decode(encoded(FrameHeader(kind: .eager, messageLength: 1 << 40, payloadLength: 1 << 40))))
+        XCTAssertThrowsError(try decode(encoded(FrameHeader(kind: .requestToSend, messageLength: 8, payloadLength: 8))))
+        XCTAssertThrowsError(try decode(encoded(FrameHeader(kind: .rendezvousData, messageLength: 100, address: 90, payloadLength: 20))))
+        XCTAssertThrowsError(try decode(encoded(FrameHeader(kind: .eager, source: -1))))
+    }
+}

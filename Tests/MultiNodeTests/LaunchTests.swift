@@ -1,0 +1,88 @@
+import Foundation
+import XCTest
+
+/// Real jobs of real processes over real sockets and shared memory, started by brazosrun.
+final class LaunchTests: XCTestCase {
+    let brazosrun = JobProcess.built("brazosrun")
+    let ring = JobProcess.built("ring")
+    let check = JobProcess.built("p2p-check")
+
+    func testRingOnTwoFourAndEightNodes() throws {
+        for nodes in [2, 4, 8] {
+            let output = try JobProcess.runToSuccess(brazosrun, ["-n", "\(nodes)", ring, "--laps", "30"])
+            XCTAssertTrue(output.contains("ring ok: \(nodes) ranks, 30 laps"), output)
+        }
+    }
+
+    func testPointToPointSemanticsOnTwoFourAndEightNodes() throws {
+        for nodes in [2, 4, 8] {
+            let output = try JobProcess.runToSuccess(brazosrun, ["-n", "\(nodes)", check, "--links"])
+            XCTAssertTrue(output.contains("p2p-check ok: \(nodes) ranks"), output)
+            XCTAssertTrue(output.contains("node1=SharedMemoryLink"), "nodes of one host should share memory: \(output)")
+        }
+    }
+
+    func testTwoNodesOfTwoThreads() throws {
+        let output = try JobProcess.runToSuccess(brazosrun, ["-n", "2", "--threads-per-node", "2", check])
+        XCTAssertTrue(output.contains("p2p-check ok: 4 ranks"), output)
+        let tagged = try JobProcess.runToSuccess(brazosrun, ["-n", "2", "-T", "2", "--tag-output", ring, "--laps", "20"])
+        XCTAssertTrue(tagged.contains("[node 0] ring ok: 4 ranks, 20 laps"), tagged)
+    }
+
+    func testTCPPathOnLoopback() throws {
+        let output = try JobProcess.runToSuccess(brazosrun, ["-n", "3", "--transport", "tcp", check, "--links"])
+        XCTAssertTrue(output.contains("p2p-check ok: 3 ranks"), output)
+        XCTAssertTrue(output.contains("node1=TCPLink node2=TCPLink"), output)
+    }
+
+    func testProgramExitStatusAndBadOptions() throws {
+        let failing = try JobProcess(brazosrun, ["-n", "2", ring, "--laps", "0"])
+        XCTAssertEqual(failing.waitForExit(timeout: 60), 2, "the program's own status should come back")
+        XCTAssertTrue(failing.stderr.contains("exited with status 2"), failing.stderr)
+        let unknown = try JobProcess(brazosrun, ["--frobnicate", ring])
+        XCTAssertEqual(unknown.waitForExit(timeout: 30), 2)
+        XCTAssertTrue(unknown.stderr.contains("unknown option '--frobnicate'"), unknown.stderr)
+    }
+
+    func testConnectionWithoutTheSecretIsRefusedAndTheJobGoesOn() throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("brazos-intruder-\(getpid())").path
+        unlink(fifo)
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        defer { unlink(fifo) }
+        let job = try JobProcess(brazosrun, ["-n", "2", check, "--intruder", fifo])
+        defer { job.stop() }
+        let line = try XCTUnwrap(job.waitForLine(containing: "node address", timeout: 60), job.stderr)
+        let address = String(line.split(separator: " ").last!)
+        let intruder = try Intruder.connect(to: address)
+        XCTAssertTrue(intruder.wasRefused, "a connection with a wrong secret was accepted")
+        // Only now may the job go on: it must still work.
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: fifo))
+        handle.write("go\n".data(using: .utf8)!)
+        try handle.close()
+        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
+        XCTAssertTrue(job.stdout.contains("p2p-check ok: 2 ranks"), job.stdout)
+        XCTAssertTrue(job.stderr.contains("refused a connection"), "the refusal was not reported: \(job.stderr)")
+    }
+
+    func testKilledNodeIsNamedAndNothingHangs() throws {
+        let job = try JobProcess(brazosrun, ["-n", "3", check, "--until-killed"])
+        defer { job.stop() }
+        var pids: [Int32] = []
+        for rank in 0..<3 {
+            let line = try XCTUnwrap(job.waitForLine(containing: "rank \(rank) node", timeout: 60), job.stderr)
+            pids.append(Int32(line.split(separator: " ").last!)!)
+        }
+        XCTAssertEqual(kill(pids[1], SIGKILL), 0)
+        let status = job.waitForExit(timeout: 20)
+        XCTAssertNotNil(status, "the job hung after a node was killed")
+        XCTAssertNotEqual(status, 0)
+        XCTAssertTrue(job.stderr.contains("node 1 (pid \(pids[1])"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("killed by SIGKILL"), job.stderr)
+        for survivor in [0, 2] {
+            XCTAssertTrue(job.stderr.contains("brazos: node \(survivor): stopping because node 1"), "node \(survivor) did not report: \(job.stderr)")
+        }
+        for pid in pids {
+            XCTAssertEqual(kill(pid, 0), -1, "node process \(pid) was left behind")
+        }
+    }
+}
