@@ -23,7 +23,7 @@ let package = Package(
         .executableTarget(name: "brazosrun", dependencies: ["BrazosCore"]),
         .executableTarget(name: "ring", dependencies: ["BrazosMPI"]),
         .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"]),
-        .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI"]),
+        .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"]),
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),
         .testTarget(name: "MultiNodeTests", dependencies: ["BrazosCore"]),

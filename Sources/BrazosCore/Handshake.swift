@@ -8,6 +8,8 @@
 public enum Handshake {
     static let greeting = Array("BRZ1".utf8)
     public static let nonceSize = 32
+    /// The node number the launcher answers with: no node of a job has it.
+    public static let launcherNode = Int(Int32.max)
 
     public enum Purpose: UInt8, Sendable {
         case control = 1

@@ -189,7 +189,11 @@ public final class Node: @unchecked Sendable {
                     return
                 }
             } catch {
-                if connections.withLock({ finishing }) { return }
+                // A launcher gone while this node finishes has nothing left to say.
+                if connections.withLock({ () -> Bool in
+                    if finishing { exitGranted = true; connectionsChanged.broadcast() }
+                    return finishing
+                }) { return }
                 exitAfterFailure("brazos: node \(config.node): lost the launcher (\(error)); stopping")
             }
         }

@@ -39,7 +39,8 @@ final class Supervisor: @unchecked Sendable {
         NativeThread.spawn { [self] in acceptNodes(on: listener) }
         var pids: [pid_t] = []
         for (node, host) in options.placement.enumerated() {
-            let (pid, output) = try spawn(command(for: host), environment: environment(node: node, port: port), captureOutput: options.tagOutput)
+            let (pid, output) = try spawn(command(for: host, node: node, port: port), environment: environment(node: node, port: port),
+                                          captureOutput: options.tagOutput)
             lock.withLock { nodes[node].pid = pid; nodes[node].host = host }
             pids.append(pid)
             if let output { NativeThread.spawn { forwardTagged(output, prefix: "[node \(node)] ") } }
@@ -54,20 +55,20 @@ final class Supervisor: @unchecked Sendable {
         host == "localhost" || host == "127.0.0.1" || host == HostIdentity.name
     }
 
-    private func command(for host: String) -> [String] {
+    private func command(for host: String, node: Int, port: UInt16) -> [String] {
         if isLocal(host) { return options.program }
         let launcher = options.launcher.replacingAll("{host}", with: host).split(separator: " ").map(String.init)
         // `env` carries the job's variables through launchers (ssh) that do not.
-        return launcher + ["env"] + jobVariables(node: nil, port: nil) + options.program
+        return launcher + ["env"] + jobVariables(node: node, port: port) + options.program
     }
 
-    private func jobVariables(node: Int?, port: UInt16?) -> [String] {
+    private func jobVariables(node: Int, port: UInt16) -> [String] {
         var variables = [
             "BRAZOS_JOB=\(jobID)", "BRAZOS_SECRET=\(secret.hexString)", "BRAZOS_NODES=\(options.nodes)",
             "BRAZOS_THREADS_PER_NODE=\(options.threadsPerNode)",
         ]
-        if let node { variables.append("BRAZOS_NODE=\(node)") }
-        if let port { variables.append("BRAZOS_CONTROL=\(options.controlAddress):\(port)") }
+        variables.append("BRAZOS_NODE=\(node)")
+        variables.append("BRAZOS_CONTROL=\(options.controlAddress):\(port)")
         if options.bindToCore { variables.append("BRAZOS_BIND=core") }
         if let transport = options.transport { variables.append("BRAZOS_TRANSPORT=\(transport)") }
         for item in options.exported {
@@ -82,7 +83,7 @@ final class Supervisor: @unchecked Sendable {
         var entry = environ
         while let pointer = entry.pointee {
             let text = String(cString: pointer)
-            if !text.hasPrefix("BRAZOS_") || text.hasPrefix("BRAZOS_TRANSPORT=") || text.hasPrefix("BRAZOS_SPIN_US=")
+            if !text.hasPrefix("BRAZOS_") || (text.hasPrefix("BRAZOS_TRANSPORT=") && options.transport == nil) || text.hasPrefix("BRAZOS_SPIN_US=")
                 || text.hasPrefix("BRAZOS_EAGER_LIMIT=") || text.hasPrefix("BRAZOS_RING_BYTES=") {
                 inherited.append(text)
             }
@@ -102,7 +103,7 @@ final class Supervisor: @unchecked Sendable {
     private func serve(_ socket: Socket) {
         let node: Int
         do {
-            let (claimed, purpose) = try Handshake.accept(on: socket, secret: secret, myNode: -1 & 0x7fff_ffff)
+            let (claimed, purpose) = try Handshake.accept(on: socket, secret: secret, myNode: Handshake.launcherNode)
             guard purpose == .control, (0..<options.nodes).contains(claimed) else {
                 diagnose("brazosrun: refused a control connection claiming node \(claimed)")
                 return

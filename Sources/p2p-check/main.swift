@@ -4,11 +4,13 @@
 //
 //   p2p-check                 the semantic checks
 //   p2p-check --links         also print, from rank 0, which transport reaches each node
+//   p2p-check --bound         also print, from every rank, the CPU it is bound to (-1: none)
 //   p2p-check --intruder FIFO print node 1's address, wait for a line on FIFO (the test
 //                             tries to connect there without the secret), then check
 //   p2p-check --until-killed  print every rank's pid, then exchange around the ring forever
 import BrazosCore
 import BrazosMPI
+import CBrazos
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -62,6 +64,9 @@ try job.run { thread in
     if arguments.first == "--links", rank == 0 {
         let kinds = (0..<job.node.nodeCount).map { "node\($0)=\(String(describing: type(of: job.node.link(toNode: $0))))" }
         print("links: " + kinds.joined(separator: " "))
+    }
+    if arguments.first == "--bound" {
+        print("rank \(rank) cpu \(brazos_bound_cpu())")
     }
     if arguments.first == "--intruder", arguments.count == 2 {
         if rank == 0 {

@@ -35,6 +35,16 @@ final class LaunchTests: XCTestCase {
         XCTAssertTrue(output.contains("node1=TCPLink node2=TCPLink"), output)
     }
 
+    func testBindToCoreGivesEachNodeItsOwnCore() throws {
+        let output = try JobProcess.runToSuccess(brazosrun, ["-n", "2", "--bind-to", "core", check, "--bound"])
+        let cpus = output.split(separator: "\n").filter { $0.hasPrefix("rank ") && $0.contains(" cpu ") }.map { String($0.split(separator: " ").last!) }
+        XCTAssertEqual(cpus.count, 2, output)
+        XCTAssertFalse(cpus.contains("-1"), "a node was not bound: \(output)")
+        XCTAssertEqual(Set(cpus).count, 2, "both nodes were bound to one core: \(output)")
+        let unbound = try JobProcess.runToSuccess(brazosrun, ["-n", "2", check, "--bound"])
+        XCTAssertTrue(unbound.contains("rank 0 cpu -1"), "a node was bound without --bind-to: \(unbound)")
+    }
+
     func testProgramExitStatusAndBadOptions() throws {
         let failing = try JobProcess(brazosrun, ["-n", "2", ring, "--laps", "0"])
         XCTAssertEqual(failing.waitForExit(timeout: 60), 2, "the program's own status should come back")
