@@ -187,22 +187,10 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         let envelope = Envelope(context: header.context, source: header.source, tag: header.tag)
         switch header.kind {
         case .eager:
-            let matched = try lock.withLock { () throws(BrazosError) -> Request? in
-                guard queues[Int(header.destination)] != nil else {
-                    throw .malformed("frame for rank \(header.destination), which node \(node.id) does not host")
-                }
-                return queues[Int(header.destination)]!.arrive(envelope, .eager([UInt8](payload)))
-            }
-            if let request = matched { deliverEager(payload, envelope: envelope, into: request) }
+            if let request = try arrive(envelope, for: header.destination, .eager([UInt8](payload))) { deliverEager(payload, envelope: envelope, into: request) }
         case .requestToSend:
             let arrival = Arrival.rendezvous(length: Int(header.messageLength), node: peer, cookie: header.cookie, address: header.address)
-            let matched = try lock.withLock { () throws(BrazosError) -> Request? in
-                guard queues[Int(header.destination)] != nil else {
-                    throw .malformed("frame for rank \(header.destination), which node \(node.id) does not host")
-                }
-                return queues[Int(header.destination)]!.arrive(envelope, arrival)
-            }
-            if let request = matched {
+            if let request = try arrive(envelope, for: header.destination, arrival) {
                 // Answering may wait on the peer: not while this thread holds the poller role.
                 lock.withLock { deferred.append { [self] in try accept(arrival, envelope: envelope, into: request) } }
             }
@@ -237,6 +225,16 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
             completeSend(request)
         case .goodbye:
             break
+        }
+    }
+
+    /// Matches an arriving message against `rank`'s posted receives, or queues it.
+    private func arrive(_ envelope: Envelope, for rank: Int32, _ arrival: @autoclosure () -> Arrival) throws(BrazosError) -> Request? {
+        try lock.withLock { () throws(BrazosError) -> Request? in
+            guard queues[Int(rank)] != nil else {
+                throw .malformed("frame for rank \(rank), which node \(node.id) does not host")
+            }
+            return queues[Int(rank)]!.arrive(envelope, arrival())
         }
     }
 

@@ -71,14 +71,7 @@ try job.run { thread in
             try world.send(send.baseAddress, byteCount: size, to: 1, tag: Tag.latencyCheck)
             let status = try world.recv(receive.baseAddress, byteCount: size, from: 1, tag: Tag.latencyCheck)
             try checkPattern(receive, size, 1, status, "latency content mismatch")
-            var n = 1
-            var time = 0.0
-            while true {
-                time = try pingPong(size, n)
-                if time >= (quick ? 0.005 : 0.020) || n >= 1 << 22 { break }
-                n *= 2
-            }
-            let roundTrip = time / Double(n)
+            let roundTrip = try calibrate(target: quick ? 0.005 : 0.020, limit: 1 << 22) { try pingPong(size, $0) }
             var iterations = roundTrip > 0 ? Int((quick ? 0.075 : 0.3) / roundTrip) : 2_000_000
             iterations = min(max(iterations, quick ? 10 : 20), 2_000_000)
             iterations = (iterations + batches - 1) / batches * batches
@@ -106,17 +99,10 @@ try job.run { thread in
         if world.rank == 0 {
             putPattern(send, size, 0)
             try world.send(send.baseAddress, byteCount: size, to: 1, tag: Tag.bandwidthCheck)
-            var windows = 1
-            var time = 0.0
-            while true {
-                time = try stream(size, windows)
-                if time >= (quick ? 0.008 : 0.030) || windows >= 1 << 20 { break }
-                windows *= 2
-            }
-            let perWindow = time / Double(windows)
-            windows = perWindow > 0 ? Int((quick ? 0.075 : 0.3) / perWindow + 0.5) : 1_000_000
+            let perWindow = try calibrate(target: quick ? 0.008 : 0.030, limit: 1 << 20) { try stream(size, $0) }
+            var windows = perWindow > 0 ? Int((quick ? 0.075 : 0.3) / perWindow + 0.5) : 1_000_000
             windows = min(max(windows, 2), 1_000_000)
-            time = try stream(size, windows)
+            let time = try stream(size, windows)
             try control(0, Tag.bandwidthControl)
             print("bandwidth \(size) \(String(format3: Double(size * window * windows) / time / 1e6))")
             fflush(stdout)
@@ -133,6 +119,17 @@ try job.run { thread in
                 }
             }
         }
+    }
+}
+
+/// Warm-up and calibration: runs 1, 2, 4, ... repetitions until one round takes at least
+/// `target` seconds; returns the time per repetition.
+func calibrate(target: Double, limit: Int, _ round: (Int) throws -> Double) rethrows -> Double {
+    var count = 1
+    while true {
+        let time = try round(count)
+        if time >= target || count >= limit { return time / Double(count) }
+        count *= 2
     }
 }
 
