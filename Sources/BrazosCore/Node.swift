@@ -101,7 +101,7 @@ public final class Node: @unchecked Sendable {
         var made: [PeerLink?] = Array(repeating: nil, count: config.nodeCount)
         made[config.node] = LoopbackLink(node: config.node, sink: sink, eagerLimit: config.sharedMemoryEagerLimit, progress: progress)
         let local = cards.filter { $0.node != me.node && !config.forceTCP && $0.hostKey == me.hostKey && $0.segment != "-" }
-        if let segment {
+        if let segment, !local.isEmpty {
             let bell = try Doorbell(listeningAs: SharedMemoryLayout.doorbellName(job: config.jobID, node: config.node))
             sources.append(SharedMemoryInbound(segment: segment, senders: local.map(\.node), ringCapacity: config.ringCapacity, doorbell: bell))
         }
@@ -113,7 +113,7 @@ public final class Node: @unchecked Sendable {
                 eagerLimit: config.sharedMemoryEagerLimit, progress: progress)
         }
         let remote = cards.filter { $0.node != me.node && made[$0.node] == nil }
-        sources.append(tcpInbound)
+        if !remote.isEmpty { sources.append(tcpInbound) }
         progress.attach(sources: sources, sink: sink)
         connections.withLock { awaitedPeers = Set(remote.filter { $0.node > me.node }.map(\.node)) }
         if let listener { NativeThread.spawn { [self] in acceptConnections(on: listener) } }

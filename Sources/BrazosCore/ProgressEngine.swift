@@ -35,21 +35,22 @@ public struct Backoff {
 /// the poller sleeps in poll() on every source's descriptors and an eventfd that
 /// `notify()` writes when the poller must look again.
 public final class ProgressEngine: @unchecked Sendable {
-    private var sources: [InboundSource] = []
-    private var sink: FrameSink?
+    private var sources: ContiguousArray<InboundSource> = []
+    /// Owned by the layer above, which outlives every wait; not retained on the hot path.
+    private unowned(unsafe) var sink: FrameSink?
     private let pollerRole = PthreadMutex()
     private let waitMutex = PthreadMutex()
     private let waitCondition = PthreadCondition()
     private let interrupt: Int32
-    /// Atomic words: completions seen, threads waiting on the condition, poller asleep.
-    private let words = UnsafeMutablePointer<UInt64>.allocate(capacity: 3)
+    /// Atomic words: completions seen, threads waiting on the condition, poller asleep, failed.
+    private let words = UnsafeMutablePointer<UInt64>.allocate(capacity: 4)
     private var failure: BrazosError?
     /// Called with errors that concern one frame, not the job (a malformed frame).
     public var reportFrameError: (Error) -> Void = { _ in }
 
     public init() {
         interrupt = brazos_eventfd()
-        words.initialize(repeating: 0, count: 3)
+        words.initialize(repeating: 0, count: 4)
     }
 
     deinit {
@@ -60,21 +61,27 @@ public final class ProgressEngine: @unchecked Sendable {
     private var completions: UnsafeMutableRawPointer { UnsafeMutableRawPointer(words) }
     private var waiters: UnsafeMutableRawPointer { UnsafeMutableRawPointer(words + 1) }
     private var pollerAsleep: UnsafeMutableRawPointer { UnsafeMutableRawPointer(words + 2) }
+    private var failed: UnsafeMutableRawPointer { UnsafeMutableRawPointer(words + 3) }
 
     /// Sets what is polled and where frames go. Called once during wire-up, before any
     /// thread waits.
     public func attach(sources: [InboundSource], sink: FrameSink) {
-        self.sources = sources
+        self.sources = ContiguousArray(sources)
         self.sink = sink
     }
 
     /// Marks the job as failed: every wait from now on throws `error`.
     public func fail(_ error: BrazosError) {
         waitMutex.withLock { if failure == nil { failure = error } }
+        brazos_store_release_u64(failed, 1)
         notify()
     }
 
-    public var currentFailure: BrazosError? { waitMutex.withLock { failure } }
+    /// Read on every step of every wait: an atomic word first, the lock only after a failure.
+    public var currentFailure: BrazosError? {
+        guard brazos_load_acquire_u64(failed) != 0 else { return nil }
+        return waitMutex.withLock { failure }
+    }
 
     /// Wakes every waiting thread to look at its condition again: called when something
     /// completed outside a poll (a hand-off in memory).
@@ -109,9 +116,9 @@ public final class ProgressEngine: @unchecked Sendable {
     private func pollSources() throws -> Int {
         guard let sink else { return 0 }
         var delivered = 0
-        for source in sources {
+        for index in sources.indices {
             do {
-                delivered += try source.poll(into: sink)
+                delivered += try sources[index].poll(into: sink)
             } catch let error as BrazosError {
                 if case .malformed = error { reportFrameError(error); continue }
                 fail(error)

@@ -39,15 +39,23 @@ public final class SharedMemoryInbound: InboundSource {
     public func poll(into sink: FrameSink) throws -> Int {
         var delivered = 0
         for (sender, ring) in rings where ring.hasData {
-            delivered += try ring.drain { frame in
-                let header = try FrameHeader.decode(from: frame.baseAddress!)
-                guard UInt64(frame.count - FrameHeader.size) == header.payloadLength else {
-                    throw BrazosError.malformed("frame from node \(sender) declares \(header.payloadLength) payload bytes, carries \(frame.count - FrameHeader.size)")
-                }
-                try sink.deliver(header, payload: UnsafeRawBufferPointer(rebasing: frame[FrameHeader.size...]), fromNode: sender)
+            do {
+                delivered += try drain(ring, from: sender, into: sink)
+            } catch BrazosError.peerLost(_, let reason) {
+                throw BrazosError.peerLost(node: sender, reason: "\(reason) from node \(sender)")
             }
         }
         return delivered
+    }
+
+    private func drain(_ ring: ShmRing, from sender: Int, into sink: FrameSink) throws -> Int {
+        try ring.drain { frame in
+            let header = try FrameHeader.decode(from: frame.baseAddress!)
+            guard UInt64(frame.count - FrameHeader.size) == header.payloadLength else {
+                throw BrazosError.malformed("frame from node \(sender) declares \(header.payloadLength) payload bytes, carries \(frame.count - FrameHeader.size)")
+            }
+            try sink.deliver(header, payload: UnsafeRawBufferPointer(rebasing: frame[FrameHeader.size...]), fromNode: sender)
+        }
     }
 
     public var wakeDescriptors: [Int32] { [doorbell.descriptor] }
@@ -75,7 +83,7 @@ public final class SharedMemoryLink: PeerLink {
     public let eagerLimit: Int
     public private(set) var canPull = true
     private let segment: SharedSegment
-    private let ring: ShmRing
+    private var ring: ShmRing
     private let peerPid: pid_t
     private let peerDoorbell: String
     private let ringer: Doorbell

@@ -29,7 +29,7 @@ public final class Brazos: @unchecked Sendable {
         let engine = MessageEngine()
         let node = try Node.start(sink: engine)
         engine.node = node
-        engine.host(ranks: node.localRanks)
+        engine.host(ranks: node.localRanks, of: node.config.rankCount)
         node.progress.reportFrameError = { error in diagnose("brazos: node \(node.id): dropped a frame: \(error)") }
         return Brazos(node: node, engine: engine)
     }

@@ -109,6 +109,14 @@ public final class Communicator: @unchecked Sendable {
     }
 
     public func send(_ pointer: UnsafeRawPointer?, byteCount: Int, to destination: Int, tag: Int) throws(MPIError) {
+        try Self.checkCount(byteCount)
+        try checkDestination(destination)
+        try checkSendTag(tag)
+        if destination == MPI.procNull { return }
+        let envelope = Envelope(context: context, source: Int32(worldRank(of: rank)), tag: Int32(tag))
+        if try engine.sendEagerly(UnsafeRawBufferPointer(start: pointer, count: byteCount), envelope: envelope, to: worldRank(of: destination)) {
+            return
+        }
         try isend(pointer, byteCount: byteCount, to: destination, tag: tag).wait()
     }
 
@@ -129,14 +137,18 @@ public final class Communicator: @unchecked Sendable {
 
     public func send<T: BitwiseCopyable>(_ values: [T], to destination: Int, tag: Int) throws(MPIError) {
         var failure: MPIError?
-        values.withUnsafeBufferPointer { buffer in
-            do throws(MPIError) { try isend(buffer, to: destination, tag: tag).wait() } catch { failure = error }
+        values.withUnsafeBytes { bytes in
+            do throws(MPIError) { try send(bytes.baseAddress, byteCount: bytes.count, to: destination, tag: tag) } catch { failure = error }
         }
         if let failure { throw failure }
     }
 
     public func send<T: BitwiseCopyable>(_ value: T, to destination: Int, tag: Int) throws(MPIError) {
-        try send([value], to: destination, tag: tag)
+        var failure: MPIError?
+        withUnsafeBytes(of: value) { bytes in
+            do throws(MPIError) { try send(bytes.baseAddress, byteCount: bytes.count, to: destination, tag: tag) } catch { failure = error }
+        }
+        if let failure { throw failure }
     }
 
     /// Receives into `values` (its count is the capacity); returns the status.

@@ -1,4 +1,5 @@
 import BrazosCore
+import Synchronization
 
 /// One node's message matching and protocols: it receives every frame for the ranks the
 /// node hosts, matches them against posted receives, and runs the eager and rendezvous
@@ -18,16 +19,22 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     }
 
     private let lock = PthreadMutex()
-    private var queues: [Int: MatchQueues<Request, Arrival>] = [:]
+    /// Indexed by world rank; nil for ranks hosted elsewhere.
+    private var queues: [MatchQueues<Request, Arrival>?] = []
     private var rendezvousSends: [UInt64: Request] = [:]
     private var pushedReceives: [UInt64: Request] = [:]
     private var deferred: [() throws -> Void] = []
     private let deferredRunner = PthreadMutex()
+    /// Whether `deferred` may hold work: checked without the lock after every poll.
+    private let deferredPending = Atomic<Bool>(false)
     private var nextCookie: UInt64 = 1
     var node: Node!
 
-    func host(ranks: [Int]) {
-        lock.withLock { for rank in ranks { queues[rank] = MatchQueues() } }
+    func host(ranks: [Int], of rankCount: Int) {
+        lock.withLock {
+            queues = Array(repeating: nil, count: rankCount)
+            for rank in ranks { queues[rank] = MatchQueues() }
+        }
     }
 
     private func newCookie() -> UInt64 {
@@ -54,6 +61,20 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     }
 
     // MARK: Sending
+
+    /// Sends `bytes` at once if they travel eagerly to `destination`'s node (the
+    /// blocking send's fast path: no request is made); false if they need rendezvous.
+    func sendEagerly(_ bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int) throws(MPIError) -> Bool {
+        guard let destinationNode = node.directory.node(of: destination) else {
+            throw MPIError(.rank, "world rank \(destination) is not in the job")
+        }
+        let link = node.link(toNode: destinationNode)
+        guard bytes.count <= link.eagerLimit else { return false }
+        try transmit(FrameHeader(kind: .eager, context: envelope.context, source: envelope.source, destination: Int32(destination),
+                                 tag: envelope.tag, sourceNode: UInt32(node.id), messageLength: UInt64(bytes.count),
+                                 payloadLength: UInt64(bytes.count)), bytes, on: link)
+        return true
+    }
 
     /// Starts sending `bytes` to world rank `destination`. Eager sends complete at once.
     func send(_ request: Request, bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int) throws(MPIError) {
@@ -143,7 +164,6 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
             failure = MPIError(.truncate, "message of \(sent) bytes from rank \(status.source) (tag \(status.tag)) does not fit a receive buffer of \(request.buffer.count) bytes")
         }
         request.complete(status, failure: failure)
-        node.progress.notify()
     }
 
     /// Rendezvous, receiver side: pull the bytes if the link allows, else ask for a push.
@@ -192,14 +212,14 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
             let arrival = Arrival.rendezvous(length: Int(header.messageLength), node: peer, cookie: header.cookie, address: header.address)
             if let request = try arrive(envelope, for: header.destination, arrival) {
                 // Answering may wait on the peer: not while this thread holds the poller role.
-                lock.withLock { deferred.append { [self] in try accept(arrival, envelope: envelope, into: request) } }
+                postpone { [self] in try accept(arrival, envelope: envelope, into: request) }
             }
         case .clearToSend:
             guard let request = lock.withLock({ rendezvousSends.removeValue(forKey: header.cookie) }) else {
                 throw BrazosError.malformed("clear-to-send for unknown send \(header.cookie) from node \(peer)")
             }
             let count = min(Int(header.messageLength), request.payload.count)
-            lock.withLock { deferred.append { [self] in try push(request, count: count, receiveCookie: header.address, toNode: peer) } }
+            postpone { [self] in try push(request, count: count, receiveCookie: header.address, toNode: peer) }
         case .rendezvousData:
             let request = try lock.withLock { () throws(BrazosError) -> Request in
                 guard let request = pushedReceives[header.cookie] else {
@@ -231,7 +251,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     /// Matches an arriving message against `rank`'s posted receives, or queues it.
     private func arrive(_ envelope: Envelope, for rank: Int32, _ arrival: @autoclosure () -> Arrival) throws(BrazosError) -> Request? {
         try lock.withLock { () throws(BrazosError) -> Request? in
-            guard queues[Int(rank)] != nil else {
+            guard Int(rank) < queues.count, queues[Int(rank)] != nil else {
                 throw .malformed("frame for rank \(rank), which node \(node.id) does not host")
             }
             return queues[Int(rank)]!.arrive(envelope, arrival())
@@ -254,22 +274,33 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
 
     private func completeSend(_ request: Request) {
         request.complete(Status(source: Int(request.envelope.source), tag: Int(request.envelope.tag), byteCount: request.payload.count))
-        node.progress.notify()
+    }
+
+    private func postpone(_ work: @escaping () throws -> Void) {
+        lock.withLock {
+            deferred.append(work)
+            deferredPending.store(true, ordering: .releasing)
+        }
     }
 
     /// Runs the deferred work, one thread at a time. A thread already running it (a push
     /// waiting for room polls, and polling lands here again) skips it: re-entering would
     /// take a link's send lock twice.
     func performDeferredWork() throws {
-        guard deferredRunner.tryLock() else { return }
+        guard deferredPending.load(ordering: .acquiring), deferredRunner.tryLock() else { return }
         defer { deferredRunner.unlock() }
         while true {
             let work = lock.withLock { () -> [() throws -> Void] in
-                defer { deferred.removeAll() }
+                defer {
+                    deferred.removeAll()
+                    deferredPending.store(false, ordering: .releasing)
+                }
                 return deferred
             }
             if work.isEmpty { return }
             for item in work { try item() }
+            // What the work completed may belong to a thread waiting elsewhere.
+            node.progress.notify()
         }
     }
 }

@@ -1,5 +1,5 @@
 import BrazosCore
-import CBrazos
+import Synchronization
 
 /// A send or receive in progress: what `isend`, `irecv`, `sendInit` and `recvInit` return.
 ///
@@ -17,7 +17,7 @@ public final class Request: @unchecked Sendable {
     let kind: Kind
     let communicator: Communicator
     let persistentOperation: Operation?
-    private let done = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+    private let done: Atomic<Bool>
     var status = Status.empty
     var failure: MPIError?
     /// Receive side: where the bytes go, and how many arrived by push so far.
@@ -37,13 +37,11 @@ public final class Request: @unchecked Sendable {
         self.kind = kind
         self.communicator = communicator
         self.persistentOperation = persistent
-        done.initialize(to: persistent == nil ? 0 : 1)
+        done = Atomic(persistent != nil)
     }
 
-    deinit { done.deallocate() }
-
     public var isPersistent: Bool { persistentOperation != nil }
-    public var isComplete: Bool { brazos_load_acquire_u32(done) != 0 }
+    public var isComplete: Bool { done.load(ordering: .acquiring) }
 
     func begin() {
         status = .empty
@@ -51,13 +49,13 @@ public final class Request: @unchecked Sendable {
         pushedBytes = 0
         truncatedFrom = nil
         active = true
-        brazos_store_seq_cst_u32(done, 0)
+        done.store(false, ordering: .sequentiallyConsistent)
     }
 
     func complete(_ status: Status, failure: MPIError? = nil) {
         self.status = status
         self.failure = failure
-        brazos_store_seq_cst_u32(done, 1)
+        done.store(true, ordering: .releasing)
     }
 
     func checkUsable(_ operation: String) throws(MPIError) {

@@ -12,7 +12,7 @@ final class ShmRingTests: XCTestCase {
 
     override func tearDown() { memory.deallocate() }
 
-    private func write(_ ring: ShmRing, tag: Int32, bytes: [UInt8]) -> Bool {
+    private func write(_ ring: inout ShmRing, tag: Int32, bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes {
             ring.tryWrite(header: FrameHeader(kind: .eager, tag: tag, messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count)), payload: $0)
         }
@@ -28,9 +28,9 @@ final class ShmRingTests: XCTestCase {
     }
 
     func testFramesComeOutInOrderWithTheirBytes() throws {
-        let ring = ShmRing(base: memory, capacity: capacity)
+        var ring = ShmRing(base: memory, capacity: capacity)
         XCTAssertFalse(ring.hasData)
-        for i in 0..<5 { XCTAssertTrue(write(ring, tag: Int32(i), bytes: Array(repeating: UInt8(i), count: i * 10))) }
+        for i in 0..<5 { XCTAssertTrue(write(&ring, tag: Int32(i), bytes: Array(repeating: UInt8(i), count: i * 10))) }
         XCTAssertTrue(ring.hasData)
         let frames = try drain(ring)
         XCTAssertEqual(frames.map(\.tag), [0, 1, 2, 3, 4])
@@ -39,19 +39,19 @@ final class ShmRingTests: XCTestCase {
     }
 
     func testFullRingRefusesUntilDrainedAndWrapsCorrectly() throws {
-        let ring = ShmRing(base: memory, capacity: capacity)
+        var ring = ShmRing(base: memory, capacity: capacity)
         var written = 0
         var expected: [[UInt8]] = []
         for round in 0..<50 {
             let bytes = (0..<700).map { UInt8(truncatingIfNeeded: $0 + round) }
-            if write(ring, tag: Int32(round), bytes: bytes) {
+            if write(&ring, tag: Int32(round), bytes: bytes) {
                 expected.append(bytes)
                 written += 1
             } else {
                 XCTAssertGreaterThan(written, 0, "an empty ring refused a frame")
                 XCTAssertEqual(try drain(ring).map(\.bytes), expected)
                 expected = []
-                XCTAssertTrue(write(ring, tag: Int32(round), bytes: bytes), "a drained ring refused a frame")
+                XCTAssertTrue(write(&ring, tag: Int32(round), bytes: bytes), "a drained ring refused a frame")
                 expected.append(bytes)
             }
         }
@@ -59,17 +59,44 @@ final class ShmRingTests: XCTestCase {
     }
 
     func testTwoViewsOfTheSameMemoryTalk() throws {
-        let producer = ShmRing(base: memory, capacity: capacity)
+        var producer = ShmRing(base: memory, capacity: capacity)
         let consumer = ShmRing(base: memory, capacity: capacity)
-        XCTAssertTrue(write(producer, tag: 9, bytes: [1, 2, 3]))
+        XCTAssertTrue(write(&producer, tag: 9, bytes: [1, 2, 3]))
         XCTAssertEqual(try drain(consumer).map(\.tag), [9])
     }
 
     func testCorruptRecordIsAnErrorNotALoop() {
-        let ring = ShmRing(base: memory, capacity: capacity)
-        XCTAssertTrue(write(ring, tag: 1, bytes: [1]))
+        var ring = ShmRing(base: memory, capacity: capacity)
+        XCTAssertTrue(write(&ring, tag: 1, bytes: [1]))
         (memory + ShmRing.headerSize).storeBytes(of: UInt64(1 << 40), as: UInt64.self)
         XCTAssertThrowsError(try drain(ring))
         XCTAssertFalse(ring.hasData, "the corrupt ring was not emptied")
+    }
+
+    func testProducerAndConsumerThreadsAgreeOnEveryFrame() throws {
+        let frames = 20_000
+        nonisolated(unsafe) let base = memory!
+        let capacity = self.capacity
+        let producer = Thread {
+            var ring = ShmRing(base: base, capacity: capacity)
+            for i in 0..<frames {
+                let bytes = (0..<(i % 97)).map { UInt8(truncatingIfNeeded: $0 &+ i) }
+                while !bytes.withUnsafeBytes({
+                    ring.tryWrite(header: FrameHeader(kind: .eager, tag: Int32(i), messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count)), payload: $0)
+                }) {}
+            }
+        }
+        producer.start()
+        let consumer = ShmRing(base: memory, capacity: capacity)
+        var next = 0
+        while next < frames {
+            _ = try consumer.drain { frame in
+                let header = try FrameHeader.decode(from: frame.baseAddress!)
+                XCTAssertEqual(Int(header.tag), next)
+                XCTAssertEqual(Array(frame[FrameHeader.size...]), (0..<(next % 97)).map { UInt8(truncatingIfNeeded: $0 &+ next) })
+                next += 1
+            }
+        }
+        XCTAssertFalse(consumer.hasData)
     }
 }
