@@ -5,6 +5,10 @@ import PackageDescription
 // run time, so binaries run where PMIx is absent (they just cannot be wired up by mpirun).
 let pmixInclude = "/usr/lib/x86_64-linux-gnu/pmix2/include"
 
+// The progress and matching paths run millions of times a second; release builds drop
+// the dynamic exclusivity checks there (debug builds, which the tests use, keep them).
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "Brazos",
     products: [
@@ -18,8 +22,8 @@ let package = Package(
             cSettings: [.unsafeFlags(["-I\(pmixInclude)"])],
             linkerSettings: [.linkedLibrary("hwloc"), .linkedLibrary("dl")]
         ),
-        .target(name: "BrazosCore", dependencies: ["CBrazos"]),
-        .target(name: "BrazosMPI", dependencies: ["BrazosCore"]),
+        .target(name: "BrazosCore", dependencies: ["CBrazos"], swiftSettings: hotPath),
+        .target(name: "BrazosMPI", dependencies: ["BrazosCore"], swiftSettings: hotPath),
         .executableTarget(name: "brazosrun", dependencies: ["BrazosCore"]),
         .executableTarget(name: "ring", dependencies: ["BrazosMPI"]),
         .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"]),

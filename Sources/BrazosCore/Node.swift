@@ -180,8 +180,8 @@ public final class Node: @unchecked Sendable {
             do {
                 let (verb, text) = try control.receive()
                 if verb == "failed" {
-                    let failure = BrazosError.peerLost(node: Int(text.prefix { $0 != " " }) ?? -1, reason: String(text))
-                    progress.fail(failure)
+                    // Said before anything else happens: woken threads would race to
+                    // report their own failed waits first.
                     exitAfterFailure("brazos: node \(config.node): stopping because node \(text)")
                 }
                 if verb == "exit" {

@@ -4,7 +4,9 @@ import Glibc
 #endif
 
 /// How long a waiting thread spins before it blocks. More nodes than cores is the normal
-/// case, so spinning is short and yields the core now and then.
+/// case, so spinning is short: the first part only pauses (a syscall there would delay
+/// noticing a message that arrives meanwhile), the rest yields the core now and then to a
+/// node that may be waiting for it.
 public struct Backoff {
     /// Spin budget in seconds; `BRAZOS_SPIN_US` sets it for a job.
     nonisolated(unsafe) public static var spinSeconds = 100e-6
@@ -20,11 +22,11 @@ public struct Backoff {
         if iterations == 0 { start = monotonicSeconds() }
         iterations += 1
         if iterations & 63 == 0 {
-            if monotonicSeconds() - start > Self.spinSeconds { return true }
-            sched_yield()
-        } else {
-            brazos_cpu_relax()
+            let spun = monotonicSeconds() - start
+            if spun > Self.spinSeconds { return true }
+            if spun > Self.spinSeconds / 4 { sched_yield(); return false }
         }
+        brazos_cpu_relax()
         return false
     }
 }
@@ -35,9 +37,21 @@ public struct Backoff {
 /// the poller sleeps in poll() on every source's descriptors and an eventfd that
 /// `notify()` writes when the poller must look again.
 public final class ProgressEngine: @unchecked Sendable {
-    private var sources: ContiguousArray<InboundSource> = []
-    /// Owned by the layer above, which outlives every wait; not retained on the hot path.
-    private unowned(unsafe) var sink: FrameSink?
+    /// Set once at wire-up; immutable so that polling reads it without retains or checks.
+    private final class PollSet {
+        let sources: ContiguousArray<InboundSource>
+        /// Owned by the layer above, which outlives every wait.
+        unowned(unsafe) let sink: FrameSink
+
+        init(sources: [InboundSource], sink: FrameSink) {
+            self.sources = ContiguousArray(sources)
+            self.sink = sink
+        }
+    }
+
+    private var pollSet: PollSet?
+    private var sources: ContiguousArray<InboundSource> { pollSet?.sources ?? [] }
+    private var sink: FrameSink? { pollSet?.sink }
     private let pollerRole = PthreadMutex()
     private let waitMutex = PthreadMutex()
     private let waitCondition = PthreadCondition()
@@ -66,8 +80,7 @@ public final class ProgressEngine: @unchecked Sendable {
     /// Sets what is polled and where frames go. Called once during wire-up, before any
     /// thread waits.
     public func attach(sources: [InboundSource], sink: FrameSink) {
-        self.sources = ContiguousArray(sources)
-        self.sink = sink
+        pollSet = PollSet(sources: sources, sink: sink)
     }
 
     /// Marks the job as failed: every wait from now on throws `error`.
@@ -86,13 +99,14 @@ public final class ProgressEngine: @unchecked Sendable {
     /// Wakes every waiting thread to look at its condition again: called when something
     /// completed outside a poll (a hand-off in memory).
     public func notify() {
+        // Sequentially consistent read-modify-write and loads pair with the sleepers'
+        // (Dekker): either they see the new count or this sees them asleep.
         brazos_increment_u64(completions)
-        brazos_fence_seq_cst()
-        if brazos_load_acquire_u64(pollerAsleep) != 0 {
+        if brazos_load_seq_cst_u64(pollerAsleep) != 0 {
             var one: UInt64 = 1
             _ = write(interrupt, &one, 8)
         }
-        if brazos_load_acquire_u64(waiters) != 0 {
+        if brazos_load_seq_cst_u64(waiters) != 0 {
             waitMutex.withLock { waitCondition.broadcast() }
         }
     }
@@ -114,11 +128,11 @@ public final class ProgressEngine: @unchecked Sendable {
     }
 
     private func pollSources() throws -> Int {
-        guard let sink else { return 0 }
+        guard let pollSet else { return 0 }
         var delivered = 0
-        for index in sources.indices {
+        for source in pollSet.sources {
             do {
-                delivered += try sources[index].poll(into: sink)
+                delivered += try source.poll(into: pollSet.sink)
             } catch let error as BrazosError {
                 if case .malformed = error { reportFrameError(error); continue }
                 fail(error)
@@ -172,10 +186,9 @@ public final class ProgressEngine: @unchecked Sendable {
             guard source.prepareToBlock() else { return }
             prepared.append(source)
         }
-        brazos_store_release_u64(pollerAsleep, 1)
-        brazos_fence_seq_cst()
+        brazos_store_seq_cst_u64(pollerAsleep, 1)
         defer { brazos_store_release_u64(pollerAsleep, 0) }
-        guard brazos_load_acquire_u64(completions) == seen else { return }
+        guard brazos_load_seq_cst_u64(completions) == seen else { return }
         var descriptors = [pollfd(fd: interrupt, events: Int16(POLLIN), revents: 0)]
         for source in sources {
             for fd in source.wakeDescriptors { descriptors.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
@@ -189,8 +202,7 @@ public final class ProgressEngine: @unchecked Sendable {
     private func waitForNotification(unlessCompletionsChangedFrom seen: UInt64) {
         waitMutex.lock()
         brazos_increment_u64(waiters)
-        brazos_fence_seq_cst()
-        if brazos_load_acquire_u64(completions) == seen && failure == nil {
+        if brazos_load_seq_cst_u64(completions) == seen && failure == nil {
             waitCondition.wait(waitMutex, seconds: 0.02)
         }
         brazos_decrement_u64(waiters)

@@ -27,18 +27,24 @@ public enum SharedMemoryLayout {
 /// The receiving side: all rings of this node's segment, and its doorbell.
 public final class SharedMemoryInbound: InboundSource {
     private let segment: SharedSegment
-    private let rings: [(sender: Int, ring: ShmRing)]
+    /// A plain buffer, not an array: it is scanned on every spin of every wait, and an
+    /// array would be retained and released each time.
+    private let rings: UnsafeMutableBufferPointer<(sender: Int, ring: ShmRing)>
     private let doorbell: Doorbell
 
     public init(segment: SharedSegment, senders: [Int], ringCapacity: Int, doorbell: Doorbell) {
         self.segment = segment
-        self.rings = senders.map { ($0, SharedMemoryLayout.ring(in: segment, from: $0, ringCapacity: ringCapacity)) }
+        rings = .allocate(capacity: senders.count)
+        _ = rings.initialize(from: senders.map { ($0, SharedMemoryLayout.ring(in: segment, from: $0, ringCapacity: ringCapacity)) })
         self.doorbell = doorbell
     }
 
+    deinit { rings.deallocate() }
+
     public func poll(into sink: FrameSink) throws -> Int {
         var delivered = 0
-        for (sender, ring) in rings where ring.hasData {
+        for index in rings.indices where rings[index].ring.hasData {
+            let (sender, ring) = rings[index]
             do {
                 delivered += try drain(ring, from: sender, into: sink)
             } catch BrazosError.peerLost(_, let reason) {

@@ -14,6 +14,12 @@
 static inline uint64_t brazos_load_acquire_u64(const void *p) {
     return __atomic_load_n((const uint64_t *)p, __ATOMIC_ACQUIRE);
 }
+static inline uint64_t brazos_load_seq_cst_u64(const void *p) {
+    return __atomic_load_n((const uint64_t *)p, __ATOMIC_SEQ_CST);
+}
+static inline void brazos_store_seq_cst_u64(void *p, uint64_t v) {
+    __atomic_store_n((uint64_t *)p, v, __ATOMIC_SEQ_CST);
+}
 static inline void brazos_store_release_u64(void *p, uint64_t v) {
     __atomic_store_n((uint64_t *)p, v, __ATOMIC_RELEASE);
 }
