@@ -8,8 +8,11 @@ public struct JobConfig: Sendable {
     public enum Launcher: Equatable, Sendable {
         /// Started by `brazosrun`, whose control socket is at this address.
         case brazosrun(control: SocketAddress)
-        /// Started by mpirun or srun: wire up through PMIx.
-        case pmix
+        /// Started by mpirun or srun: wire up through PMIx, or through the file rendezvous
+        /// in `rendezvousDirectory` if PMIx fails and the launcher gave ranks.
+        case pmix(fallback: RankAssignment?)
+        /// Started by a launcher that gives ranks but no PMIx (or `BRAZOS_WIREUP=file`).
+        case fileRendezvous(RankAssignment)
         /// Started by hand: a job of one node.
         case singleton
     }
@@ -28,6 +31,8 @@ public struct JobConfig: Sendable {
     public var ringCapacity = 1 << 20
     /// Address to listen on when no launcher says (PMIx); loopback by default.
     public var interfaceAddress = "127.0.0.1"
+    /// Where the file rendezvous meets (`BRAZOS_RENDEZVOUS_DIR`).
+    public var rendezvousDirectory = "/tmp"
 
     public init(launcher: Launcher, jobID: String, secret: [UInt8], node: Int, nodeCount: Int, threadsPerNode: Int) {
         self.launcher = launcher
@@ -72,8 +77,13 @@ public struct JobConfig: Sendable {
             guard node < nodes else { throw .configuration("BRAZOS_NODE=\(node) is not below BRAZOS_NODES=\(nodes)") }
             config = JobConfig(launcher: .brazosrun(control: try SocketAddress(parsing: control)), jobID: job,
                                secret: secret, node: node, nodeCount: nodes, threadsPerNode: threads)
+        } else if let launch = RankAssignment.fromEnvironment(), environment("BRAZOS_WIREUP") == "file" {
+            config = JobConfig(launcher: .fileRendezvous(launch), jobID: "", secret: [], node: 0, nodeCount: 1, threadsPerNode: threads)
         } else if environment("PMIX_NAMESPACE") != nil || environment("PMIX_RANK") != nil {
-            config = JobConfig(launcher: .pmix, jobID: "", secret: [], node: 0, nodeCount: 1, threadsPerNode: threads)
+            config = JobConfig(launcher: .pmix(fallback: RankAssignment.fromEnvironment()), jobID: "", secret: [],
+                               node: 0, nodeCount: 1, threadsPerNode: threads)
+        } else if let launch = RankAssignment.fromEnvironment() {
+            config = JobConfig(launcher: .fileRendezvous(launch), jobID: "", secret: [], node: 0, nodeCount: 1, threadsPerNode: threads)
         } else {
             config = JobConfig(launcher: .singleton, jobID: "single\(getpid())", secret: Handshake.randomBytes(32),
                                node: 0, nodeCount: 1, threadsPerNode: threads)
@@ -86,6 +96,7 @@ public struct JobConfig: Sendable {
         guard ring & (ring - 1) == 0 else { throw .configuration("BRAZOS_RING_BYTES=\(ring) is not a power of two") }
         config.ringCapacity = ring
         if let address = environment("BRAZOS_IF_ADDRESS") { config.interfaceAddress = address }
+        if let directory = environment("BRAZOS_RENDEZVOUS_DIR") { config.rendezvousDirectory = directory }
         if let spin = environment("BRAZOS_SPIN_US"), let micros = Double(spin), micros >= 0 {
             Backoff.spinSeconds = micros * 1e-6
         }

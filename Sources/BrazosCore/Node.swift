@@ -59,7 +59,7 @@ public final class Node: @unchecked Sendable {
                             address: listenHost, port: listener.localAddress?.port ?? 0,
                             segment: config.forceTCP ? "-" : segmentName, ranks: config.initialRanks(of: config.node))
         cards = try wireUp.exchange(card)
-        if let pmix = wireUp as? PMIxWireUp { config.secret = pmix.secret }
+        if let secret = wireUp.learnedSecret { config.secret = secret }
         directory = RankDirectory(cards: cards)
         guard directory.rankCount == config.rankCount else {
             throw BrazosError.configuration("nodes disagree on the number of ranks (\(directory.rankCount) vs \(config.rankCount)): different --threads-per-node?")
@@ -81,17 +81,35 @@ public final class Node: @unchecked Sendable {
             wireUp = LauncherWireUp(channel: channel, nodeCount: config.nodeCount)
             // The address that reaches the launcher is the one peers can reach us on.
             return socket.localAddress?.host ?? "127.0.0.1"
-        case .pmix:
-            let pmix = try PMIxWireUp()
-            config.node = pmix.rank
-            config.nodeCount = pmix.size
-            config.jobID = pmix.jobID
-            wireUp = pmix
+        case let .pmix(fallback):
+            do {
+                let pmix = try PMIxWireUp()
+                adopt(wireUp: pmix, node: pmix.rank, nodeCount: pmix.size, jobID: pmix.jobID)
+            } catch {
+                guard let fallback else { throw error }
+                diagnose("brazos: \(error); using the file rendezvous in \(config.rendezvousDirectory) instead")
+                try adoptFileRendezvous(fallback)
+            }
+            return config.interfaceAddress
+        case let .fileRendezvous(launch):
+            try adoptFileRendezvous(launch)
             return config.interfaceAddress
         case .singleton:
             wireUp = SingletonWireUp()
             return "127.0.0.1"
         }
+    }
+
+    private func adopt(wireUp: WireUp, node: Int, nodeCount: Int, jobID: String) {
+        self.wireUp = wireUp
+        config.node = node
+        config.nodeCount = nodeCount
+        config.jobID = jobID
+    }
+
+    private func adoptFileRendezvous(_ launch: RankAssignment) throws {
+        let rendezvous = try FileRendezvousWireUp(launch: launch, parent: config.rendezvousDirectory)
+        adopt(wireUp: rendezvous, node: launch.rank, nodeCount: launch.size, jobID: "f" + String(launch.key.hashValueFNV, radix: 16))
     }
 
     private func makeLinks(sink: FrameSink) throws {
@@ -227,15 +245,9 @@ public final class Node: @unchecked Sendable {
     public func finish() throws {
         connections.withLock { finishing = true }
         for link in links { link.close() }
-        switch config.launcher {
-        case .brazosrun:
-            try control?.send("done")
+        try wireUp.leave()
+        if case .brazosrun = config.launcher {
             connections.withLock { while !exitGranted { connectionsChanged.wait(connections, seconds: 1) } }
-        case .pmix:
-            try wireUp.barrier()
-            (wireUp as? PMIxWireUp)?.finalize()
-        case .singleton:
-            break
         }
         fflush(nil)
     }

@@ -112,12 +112,16 @@ public final class SharedMemoryLink: PeerLink {
     public func send(_ header: FrameHeader, payload: UnsafeRawBufferPointer) throws {
         sendLock.lock()
         defer { sendLock.unlock() }
-        var backoff = Backoff()
+        var pause: UInt32 = 0
         while !ring.tryWrite(header: header, payload: payload) {
             // The receiver is behind: ring its bell in case it sleeps, and keep our own
-            // inbound moving so that it can drain toward us as well.
+            // inbound moving so that it can drain toward us as well. Nothing signals room,
+            // so back off from a yield to naps of at most a millisecond.
             ringer.ring(peerDoorbell)
-            try progress.progressWhileBlocked(&backoff)
+            if try progress.poll() == 0 {
+                if pause == 0 { sched_yield() } else { usleep(pause) }
+                pause = min(max(pause * 2, 20), 1000)
+            }
         }
         brazos_fence_seq_cst()
         if brazos_load_acquire_u32(segment.base + SharedMemoryLayout.sleepingOffset) != 0 {

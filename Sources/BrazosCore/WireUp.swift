@@ -7,6 +7,15 @@ protocol WireUp: AnyObject {
     func exchange(_ card: NodeCard) throws(BrazosError) -> [NodeCard]
     /// Returns once every node has called it.
     func barrier() throws(BrazosError)
+    /// The job's secret, for launchers that do not hand one out (learned in `exchange`).
+    var learnedSecret: [UInt8]? { get }
+    /// Leaves the job together with the other nodes.
+    func leave() throws(BrazosError)
+}
+
+extension WireUp {
+    var learnedSecret: [UInt8]? { nil }
+    func leave() throws(BrazosError) { try barrier() }
 }
 
 /// Under `brazosrun`: cards and barriers go through the launcher's control connection.
@@ -32,6 +41,9 @@ final class LauncherWireUp: WireUp {
         try channel.send("ready")
         _ = try channel.expect("go")
     }
+
+    /// The launcher's `exit` reaches the node's watch thread, which waits for it.
+    func leave() throws(BrazosError) { try channel.send("done") }
 }
 
 /// Under mpirun or srun: PMIx put, fence and get. Rank 0 makes the job's secret and
@@ -55,12 +67,8 @@ final class PMIxWireUp: WireUp {
         namespace = String(cString: space)
     }
 
-    /// A short job id for names in /dev/shm: FNV-1a of the namespace.
-    var jobID: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in namespace.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return "p" + String(hash, radix: 16)
-    }
+    /// A short job id for names in /dev/shm.
+    var jobID: String { "p" + String(namespace.hashValueFNV, radix: 16) }
 
     func exchange(_ card: NodeCard) throws(BrazosError) -> [NodeCard] {
         if rank == 0 {
@@ -89,12 +97,27 @@ final class PMIxWireUp: WireUp {
         guard brazos_pmix_fence() == 0 else { throw .configuration("PMIx_Fence failed") }
     }
 
-    /// Tells the PMIx server this process ended cleanly (mpirun reports it otherwise).
-    func finalize() { _ = brazos_pmix_finalize() }
+    var learnedSecret: [UInt8]? { secret }
+
+    /// Leaves together, then tells the PMIx server this process ended cleanly (mpirun
+    /// reports it otherwise).
+    func leave() throws(BrazosError) {
+        try barrier()
+        _ = brazos_pmix_finalize()
+    }
 }
 
 /// Started by hand: a job of one node, nothing to exchange.
 final class SingletonWireUp: WireUp {
     func exchange(_ card: NodeCard) throws(BrazosError) -> [NodeCard] { [card] }
     func barrier() throws(BrazosError) {}
+}
+
+extension String {
+    /// FNV-1a of the UTF-8 bytes: stable across processes, unlike `hashValue`.
+    var hashValueFNV: UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
 }

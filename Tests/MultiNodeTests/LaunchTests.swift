@@ -29,6 +29,11 @@ final class LaunchTests: XCTestCase {
         XCTAssertTrue(tagged.contains("[node 0] ring ok: 4 ranks, 20 laps"), tagged)
     }
 
+    func testRingsFarSmallerThanTheTrafficFillAndDrain() throws {
+        let output = try JobProcess.runToSuccess(brazosrun, ["-n", "4", "-x", "BRAZOS_RING_BYTES=8192", check])
+        XCTAssertTrue(output.contains("p2p-check ok: 4 ranks"), output)
+    }
+
     func testTCPPathOnLoopback() throws {
         let output = try JobProcess.runToSuccess(brazosrun, ["-n", "3", "--transport", "tcp", check, "--links"])
         XCTAssertTrue(output.contains("p2p-check ok: 3 ranks"), output)
