@@ -33,18 +33,22 @@ public final class Node: @unchecked Sendable {
 
     private init(config: JobConfig) { self.config = config }
 
-    /// Joins the job described by the environment and connects to every node.
-    public static func start(sink: FrameSink) throws -> Node {
+    /// Joins the job described by the environment and connects to every node. Frames are
+    /// delivered once the layer above attaches its sink to `progress`.
+    public static func start() throws -> Node {
         let node = Node(config: try JobConfig.fromEnvironment())
-        try node.wire(sink: sink)
+        try node.wire()
         return node
     }
 
     public func link(toNode node: Int) -> PeerLink { links[node] }
 
+    /// The link to every node, indexed by node.
+    public var allLinks: [PeerLink] { links }
+
     // MARK: Wire-up
 
-    private func wire(sink: FrameSink) throws {
+    private func wire() throws {
         _ = brazos_allow_peer_reads()
         let listenHost = try connectToLauncher()
         let listener = try Socket.listen(host: listenHost)
@@ -64,7 +68,7 @@ public final class Node: @unchecked Sendable {
         guard directory.rankCount == config.rankCount else {
             throw BrazosError.configuration("nodes disagree on the number of ranks (\(directory.rankCount) vs \(config.rankCount)): different --threads-per-node?")
         }
-        try makeLinks(sink: sink)
+        try makeLinks()
         try wireUp.barrier()
         if case .brazosrun = config.launcher { NativeThread.spawn { [self] in watchLauncher() } }
         if config.bindToCore { try bindToCore() }
@@ -112,12 +116,12 @@ public final class Node: @unchecked Sendable {
         adopt(wireUp: rendezvous, node: launch.rank, nodeCount: launch.size, jobID: "f" + String(launch.key.hashValueFNV, radix: 16))
     }
 
-    private func makeLinks(sink: FrameSink) throws {
+    private func makeLinks() throws {
         let me = cards[config.node]
         let ringer = try Doorbell()
         var sources: [InboundSource] = []
         var made: [PeerLink?] = Array(repeating: nil, count: config.nodeCount)
-        made[config.node] = LoopbackLink(node: config.node, sink: sink, eagerLimit: config.sharedMemoryEagerLimit, progress: progress)
+        made[config.node] = LoopbackLink(node: config.node, eagerLimit: config.sharedMemoryEagerLimit, progress: progress)
         let local = cards.filter { $0.node != me.node && !config.forceTCP && $0.hostKey == me.hostKey && $0.segment != "-" }
         if let segment, !local.isEmpty {
             let bell = try Doorbell(listeningAs: SharedMemoryLayout.doorbellName(job: config.jobID, node: config.node))
@@ -132,7 +136,7 @@ public final class Node: @unchecked Sendable {
         }
         let remote = cards.filter { $0.node != me.node && made[$0.node] == nil }
         if !remote.isEmpty { sources.append(tcpInbound) }
-        progress.attach(sources: sources, sink: sink)
+        progress.attach(sources: sources)
         connections.withLock { awaitedPeers = Set(remote.filter { $0.node > me.node }.map(\.node)) }
         if let listener { NativeThread.spawn { [self] in acceptConnections(on: listener) } }
         // Lower-numbered nodes accept, higher-numbered connect: one connection per pair.

@@ -49,8 +49,8 @@ public final class ProgressEngine: @unchecked Sendable {
         }
     }
 
+    private var sources: [InboundSource] = []
     private var pollSet: PollSet?
-    private var sources: ContiguousArray<InboundSource> { pollSet?.sources ?? [] }
     private var sink: FrameSink? { pollSet?.sink }
     private let pollerRole = PthreadMutex()
     private let waitMutex = PthreadMutex()
@@ -77,10 +77,21 @@ public final class ProgressEngine: @unchecked Sendable {
     private var pollerAsleep: UnsafeMutableRawPointer { UnsafeMutableRawPointer(words + 2) }
     private var failed: UnsafeMutableRawPointer { UnsafeMutableRawPointer(words + 3) }
 
-    /// Sets what is polled and where frames go. Called once during wire-up, before any
-    /// thread waits.
-    public func attach(sources: [InboundSource], sink: FrameSink) {
+    /// Sets what is polled: called once by the node during wire-up.
+    public func attach(sources: [InboundSource]) {
+        self.sources = sources
+    }
+
+    /// Sets where frames go: called once by the layer above, before any thread waits.
+    public func attach(sink: FrameSink) {
         pollSet = PollSet(sources: sources, sink: sink)
+    }
+
+    /// Hands a frame to the sink in memory (threads of one node), then wakes waiters.
+    public func deliverInMemory(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode node: Int) throws {
+        guard let pollSet else { throw BrazosError.configuration("a frame was sent before the message layer attached") }
+        try pollSet.sink.deliver(header, payload: payload, fromNode: node)
+        notify()
     }
 
     /// Marks the job as failed: every wait from now on throws `error`.

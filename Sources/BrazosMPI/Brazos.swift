@@ -26,10 +26,9 @@ public final class Brazos: @unchecked Sendable {
     /// Joins the job this process was started in: by `brazosrun`, by `mpirun` or `srun`
     /// (through PMIx), or alone (a job of one node).
     public static func join() throws -> Brazos {
-        let engine = MessageEngine()
-        let node = try Node.start(sink: engine)
-        engine.node = node
-        engine.host(ranks: node.localRanks, of: node.config.rankCount)
+        let node = try Node.start()
+        let engine = MessageEngine(node: node)
+        node.progress.attach(sink: engine)
         node.progress.reportFrameError = { error in diagnose("brazos: node \(node.id): dropped a frame: \(error)") }
         return Brazos(node: node, engine: engine)
     }

@@ -28,13 +28,19 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     /// Whether `deferred` may hold work: checked without the lock after every poll.
     private let deferredPending = Atomic<Bool>(false)
     private var nextCookie: UInt64 = 1
-    var node: Node!
+    /// Fixed for the node's life, and `let`, so the hot paths read them without retains.
+    let nodeID: Int
+    let directory: RankDirectory
+    let links: ContiguousArray<PeerLink>
+    let progress: ProgressEngine
 
-    func host(ranks: [Int], of rankCount: Int) {
-        lock.withLock {
-            queues = Array(repeating: nil, count: rankCount)
-            for rank in ranks { queues[rank] = MatchQueues() }
-        }
+    init(node: Node) {
+        nodeID = node.id
+        directory = node.directory
+        links = ContiguousArray(node.allLinks)
+        progress = node.progress
+        queues = Array(repeating: nil, count: node.config.rankCount)
+        for rank in node.localRanks { queues[rank] = MatchQueues() }
     }
 
     private func newCookie() -> UInt64 {
@@ -46,7 +52,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
 
     func wait(until done: () -> Bool) throws(MPIError) {
         do {
-            try node.progress.wait(until: done)
+            try progress.wait(until: done)
         } catch {
             throw MPIError(.other, "\(error)")
         }
@@ -54,7 +60,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
 
     func pollOnce() throws(MPIError) {
         do {
-            try node.progress.poll()
+            try progress.poll()
         } catch {
             throw MPIError(.other, "\(error)")
         }
@@ -65,25 +71,25 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     /// Sends `bytes` at once if they travel eagerly to `destination`'s node (the
     /// blocking send's fast path: no request is made); false if they need rendezvous.
     func sendEagerly(_ bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int) throws(MPIError) -> Bool {
-        guard let destinationNode = node.directory.node(of: destination) else {
+        guard let destinationNode = directory.node(of: destination) else {
             throw MPIError(.rank, "world rank \(destination) is not in the job")
         }
-        let link = node.link(toNode: destinationNode)
+        let link = links[destinationNode]
         guard bytes.count <= link.eagerLimit else { return false }
         try transmit(FrameHeader(kind: .eager, context: envelope.context, source: envelope.source, destination: Int32(destination),
-                                 tag: envelope.tag, sourceNode: UInt32(node.id), messageLength: UInt64(bytes.count),
+                                 tag: envelope.tag, sourceNode: UInt32(nodeID), messageLength: UInt64(bytes.count),
                                  payloadLength: UInt64(bytes.count)), bytes, on: link)
         return true
     }
 
     /// Starts sending `bytes` to world rank `destination`. Eager sends complete at once.
     func send(_ request: Request, bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int) throws(MPIError) {
-        guard let destinationNode = node.directory.node(of: destination) else {
+        guard let destinationNode = directory.node(of: destination) else {
             throw MPIError(.rank, "world rank \(destination) is not in the job")
         }
-        let link = node.link(toNode: destinationNode)
+        let link = links[destinationNode]
         var header = FrameHeader(kind: .eager, context: envelope.context, source: envelope.source,
-                                 destination: Int32(destination), tag: envelope.tag, sourceNode: UInt32(node.id),
+                                 destination: Int32(destination), tag: envelope.tag, sourceNode: UInt32(nodeID),
                                  messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count))
         request.begin()
         if bytes.count <= link.eagerLimit {
@@ -168,12 +174,12 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
 
     /// Rendezvous, receiver side: pull the bytes if the link allows, else ask for a push.
     private func fetch(length: Int, fromNode peer: Int, cookie: UInt64, address: UInt64, envelope: Envelope, into request: Request) throws(MPIError) {
-        let link = node.link(toNode: peer)
+        let link = links[peer]
         let wanted = min(length, request.buffer.count)
         if link.canPull {
             do {
                 if wanted > 0 { try link.pull(from: address, count: wanted, into: request.buffer.baseAddress!) }
-                try transmit(FrameHeader(kind: .rendezvousDone, destination: envelope.source, sourceNode: UInt32(node.id), cookie: cookie), UnsafeRawBufferPointer(start: nil, count: 0), on: link)
+                try transmit(FrameHeader(kind: .rendezvousDone, destination: envelope.source, sourceNode: UInt32(nodeID), cookie: cookie), UnsafeRawBufferPointer(start: nil, count: 0), on: link)
                 finishReceive(request, envelope: envelope, received: wanted, sent: length)
                 return
             } catch let error as MPIError {
@@ -190,7 +196,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
             pushedReceives[receiveCookie] = request
             return receiveCookie
         }
-        try transmit(FrameHeader(kind: .clearToSend, destination: envelope.source, sourceNode: UInt32(node.id),
+        try transmit(FrameHeader(kind: .clearToSend, destination: envelope.source, sourceNode: UInt32(nodeID),
                                  messageLength: UInt64(wanted), cookie: cookie, address: receiveCookie),
                      UnsafeRawBufferPointer(start: nil, count: 0), on: link)
         if wanted == 0 { completePushed(receiveCookie) }
@@ -252,18 +258,18 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     private func arrive(_ envelope: Envelope, for rank: Int32, _ arrival: @autoclosure () -> Arrival) throws(BrazosError) -> Request? {
         try lock.withLock { () throws(BrazosError) -> Request? in
             guard Int(rank) < queues.count, queues[Int(rank)] != nil else {
-                throw .malformed("frame for rank \(rank), which node \(node.id) does not host")
+                throw .malformed("frame for rank \(rank), which node \(nodeID) does not host")
             }
             return queues[Int(rank)]!.arrive(envelope, arrival())
         }
     }
 
     private func push(_ request: Request, count: Int, receiveCookie: UInt64, toNode peer: Int) throws {
-        let link = node.link(toNode: peer)
+        let link = links[peer]
         var offset = 0
         while offset < count {
             let chunk = min(count - offset, link.maximumFramePayload)
-            let header = FrameHeader(kind: .rendezvousData, destination: Int32(request.destinationRank), sourceNode: UInt32(node.id),
+            let header = FrameHeader(kind: .rendezvousData, destination: Int32(request.destinationRank), sourceNode: UInt32(nodeID),
                                      messageLength: UInt64(count), cookie: receiveCookie, address: UInt64(offset),
                                      payloadLength: UInt64(chunk))
             try link.send(header, payload: UnsafeRawBufferPointer(rebasing: request.payload[offset..<(offset + chunk)]))
@@ -300,7 +306,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
             if work.isEmpty { return }
             for item in work { try item() }
             // What the work completed may belong to a thread waiting elsewhere.
-            node.progress.notify()
+            progress.notify()
         }
     }
 }

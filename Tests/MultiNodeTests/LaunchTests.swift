@@ -100,4 +100,19 @@ final class LaunchTests: XCTestCase {
             XCTAssertEqual(kill(pid, 0), -1, "node process \(pid) was left behind")
         }
     }
+
+    func testSignalsToTheLauncherReachEveryNode() throws {
+        let job = try JobProcess(brazosrun, ["-n", "2", check, "--until-killed"])
+        defer { job.stop() }
+        var pids: [Int32] = []
+        for rank in 0..<2 {
+            let line = try XCTUnwrap(job.waitForLine(containing: "rank \(rank) node", timeout: 60), job.stderr)
+            pids.append(Int32(line.split(separator: " ").last!)!)
+        }
+        XCTAssertEqual(kill(job.process.processIdentifier, SIGTERM), 0)
+        let status = job.waitForExit(timeout: 20)
+        XCTAssertEqual(status, 128 + SIGTERM, job.stderr)
+        XCTAssertTrue(job.stderr.contains("was killed by SIGTERM"), job.stderr)
+        for pid in pids { XCTAssertEqual(kill(pid, 0), -1, "node process \(pid) was left behind") }
+    }
 }
