@@ -85,12 +85,16 @@ public final class ProgressEngine: @unchecked Sendable {
     /// Sets where frames go: called once by the layer above, before any thread waits.
     public func attach(sink: FrameSink) {
         pollSet = PollSet(sources: sources, sink: sink)
+        inMemorySink = sink
     }
+
+    /// The sink again, unretained, for hand-offs in memory (the layer above outlives them).
+    private unowned(unsafe) var inMemorySink: FrameSink?
 
     /// Hands a frame to the sink in memory (threads of one node), then wakes waiters.
     public func deliverInMemory(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode node: Int) throws {
-        guard let pollSet else { throw BrazosError.configuration("a frame was sent before the message layer attached") }
-        try pollSet.sink.deliver(header, payload: payload, fromNode: node)
+        guard let sink = inMemorySink else { throw BrazosError.configuration("a frame was sent before the message layer attached") }
+        try sink.deliver(header, payload: payload, fromNode: node)
         notify()
     }
 

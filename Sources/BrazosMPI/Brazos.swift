@@ -38,7 +38,7 @@ public final class Brazos: @unchecked Sendable {
 
     /// The world communicator as seen by `rank`, which must be hosted here.
     public func world(rank: Int) -> Communicator {
-        Communicator(engine: engine, context: 0, worldRanks: nil, rank: rank, size: worldSize)
+        Communicator(engine: engine, context: 0, translation: nil, rank: rank, size: worldSize)
     }
 
     /// Runs `body` once for every rank this node hosts, each on its own thread (the

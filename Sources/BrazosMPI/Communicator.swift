@@ -1,4 +1,5 @@
 import BrazosCore
+import Synchronization
 
 /// A communicator as seen by one rank: its context (which keeps its messages apart from
 /// every other communicator's), its size, the caller's rank in it, and point-to-point
@@ -7,28 +8,34 @@ import BrazosCore
 public final class Communicator: @unchecked Sendable {
     let engine: MessageEngine
     let context: UInt32
-    /// World rank of each rank of this communicator; nil for the world itself.
-    let worldRanks: [Int]?
+    /// nil for the world itself.
+    let translation: RankTranslation?
     public let rank: Int
     public let size: Int
+    /// The request of blocking receives, so that they allocate nothing; `scratchTaken`
+    /// hands it to one caller at a time (others make their own).
+    private let scratch: Request
+    private let scratchTaken = Atomic<Bool>(false)
 
-    init(engine: MessageEngine, context: UInt32, worldRanks: [Int]?, rank: Int, size: Int) {
+    init(engine: MessageEngine, context: UInt32, translation: RankTranslation?, rank: Int, size: Int) {
         self.engine = engine
         self.context = context
-        self.worldRanks = worldRanks
+        self.translation = translation
         self.rank = rank
         self.size = size
+        scratch = Request(kind: .receive, engine: engine, translation: translation)
+    }
+
+    private func makeRequest(_ kind: Request.Kind, persistent: Request.Operation? = nil) -> Request {
+        Request(kind: kind, engine: engine, translation: translation, persistent: persistent)
     }
 
     /// Context of the collectives on this communicator, apart from its point-to-point traffic.
     var collectiveContext: UInt32 { context | 1 }
 
-    func worldRank(of rank: Int) -> Int { worldRanks?[rank] ?? rank }
+    func worldRank(of rank: Int) -> Int { translation?.worldRank(of: rank) ?? rank }
 
-    func rank(ofWorld world: Int) -> Int {
-        guard let worldRanks else { return world }
-        return worldRanks.firstIndex(of: world) ?? MPI.procNull
-    }
+    func rank(ofWorld world: Int) -> Int { translation?.rank(ofWorld: world) ?? world }
 
     // MARK: Checks
 
@@ -93,7 +100,7 @@ public final class Communicator: @unchecked Sendable {
         try Self.checkCount(byteCount)
         try checkDestination(destination)
         try checkSendTag(tag)
-        let request = Request(kind: .send, communicator: self)
+        let request = makeRequest(.send)
         try startSend(request, bytes: UnsafeRawBufferPointer(start: pointer, count: byteCount), to: destination, tag: tag)
         return request
     }
@@ -103,7 +110,7 @@ public final class Communicator: @unchecked Sendable {
         try Self.checkCount(byteCount)
         try checkSource(source)
         try checkReceiveTag(tag)
-        let request = Request(kind: .receive, communicator: self)
+        let request = makeRequest(.receive)
         try startReceive(request, into: UnsafeMutableRawBufferPointer(start: pointer, count: byteCount), from: source, tag: tag)
         return request
     }
@@ -122,7 +129,15 @@ public final class Communicator: @unchecked Sendable {
 
     @discardableResult
     public func recv(_ pointer: UnsafeMutableRawPointer?, byteCount: Int, from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> Status {
-        try irecv(pointer, byteCount: byteCount, from: source, tag: tag).wait()
+        guard scratchTaken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            return try irecv(pointer, byteCount: byteCount, from: source, tag: tag).wait()
+        }
+        defer { scratchTaken.store(false, ordering: .releasing) }
+        try Self.checkCount(byteCount)
+        try checkSource(source)
+        try checkReceiveTag(tag)
+        try startReceive(scratch, into: UnsafeMutableRawBufferPointer(start: pointer, count: byteCount), from: source, tag: tag)
+        return try scratch.wait()
     }
 
     // MARK: Typed buffers
@@ -231,8 +246,7 @@ public final class Communicator: @unchecked Sendable {
         try Self.checkCount(byteCount)
         try checkDestination(destination)
         try checkSendTag(tag)
-        return Request(kind: .send, communicator: self,
-                       persistent: .send(bytes: UnsafeRawBufferPointer(start: pointer, count: byteCount), destination: destination, tag: tag))
+        return makeRequest(.send, persistent: .send(communicator: self, bytes: UnsafeRawBufferPointer(start: pointer, count: byteCount), destination: destination, tag: tag))
     }
 
     /// A persistent receive (`MPI_Recv_init`).
@@ -240,8 +254,7 @@ public final class Communicator: @unchecked Sendable {
         try Self.checkCount(byteCount)
         try checkSource(source)
         try checkReceiveTag(tag)
-        return Request(kind: .receive, communicator: self,
-                       persistent: .receive(buffer: UnsafeMutableRawBufferPointer(start: pointer, count: byteCount), source: source, tag: tag))
+        return makeRequest(.receive, persistent: .receive(communicator: self, buffer: UnsafeMutableRawBufferPointer(start: pointer, count: byteCount), source: source, tag: tag))
     }
 
     // MARK: Barrier
@@ -251,10 +264,10 @@ public final class Communicator: @unchecked Sendable {
     public func barrier() throws(MPIError) {
         var distance = 1
         while distance < size {
-            let receive = Request(kind: .receive, communicator: self)
+            let receive = makeRequest(.receive)
             try startReceive(receive, into: UnsafeMutableRawBufferPointer(start: nil, count: 0),
                              from: (rank - distance + size) % size, tag: 0, context: collectiveContext)
-            let send = Request(kind: .send, communicator: self)
+            let send = makeRequest(.send)
             try startSend(send, bytes: UnsafeRawBufferPointer(start: nil, count: 0), to: (rank + distance) % size, tag: 0, context: collectiveContext)
             try send.wait()
             try receive.wait()

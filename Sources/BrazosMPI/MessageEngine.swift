@@ -14,7 +14,7 @@ import Synchronization
 final class MessageEngine: FrameSink, @unchecked Sendable {
     /// An unexpected message: the bytes of an eager one, or where a rendezvous one waits.
     enum Arrival {
-        case eager([UInt8])
+        case eager(EagerBytes)
         case rendezvous(length: Int, node: Int, cookie: UInt64, address: UInt64)
     }
 
@@ -149,7 +149,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     private func accept(_ arrival: Arrival, envelope: Envelope, into request: Request) throws(MPIError) {
         switch arrival {
         case let .eager(bytes):
-            bytes.withUnsafeBytes { deliverEager(UnsafeRawBufferPointer($0), envelope: envelope, into: request) }
+            bytes.withUnsafeBytes { deliverEager($0, envelope: envelope, into: request) }
         case let .rendezvous(length, node, cookie, address):
             try fetch(length: length, fromNode: node, cookie: cookie, address: address, envelope: envelope, into: request)
         }
@@ -163,7 +163,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     }
 
     private func finishReceive(_ request: Request, envelope: Envelope, received: Int, sent: Int) {
-        var status = Status(source: request.communicator.rank(ofWorld: Int(envelope.source)), tag: Int(envelope.tag), byteCount: received)
+        var status = Status(source: request.translation?.rank(ofWorld: Int(envelope.source)) ?? Int(envelope.source), tag: Int(envelope.tag), byteCount: received)
         var failure: MPIError?
         if sent > received {
             status.error = .truncate
@@ -213,7 +213,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         let envelope = Envelope(context: header.context, source: header.source, tag: header.tag)
         switch header.kind {
         case .eager:
-            if let request = try arrive(envelope, for: header.destination, .eager([UInt8](payload))) { deliverEager(payload, envelope: envelope, into: request) }
+            if let request = try arrive(envelope, for: header.destination, .eager(EagerBytes(payload))) { deliverEager(payload, envelope: envelope, into: request) }
         case .requestToSend:
             let arrival = Arrival.rendezvous(length: Int(header.messageLength), node: peer, cookie: header.cookie, address: header.address)
             if let request = try arrive(envelope, for: header.destination, arrival) {

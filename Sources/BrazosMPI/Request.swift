@@ -10,12 +10,14 @@ public final class Request: @unchecked Sendable {
     enum Kind { case send, receive }
     /// What a persistent request does each time it is started.
     enum Operation {
-        case send(bytes: UnsafeRawBufferPointer, destination: Int, tag: Int)
-        case receive(buffer: UnsafeMutableRawBufferPointer, source: Int, tag: Int)
+        case send(communicator: Communicator, bytes: UnsafeRawBufferPointer, destination: Int, tag: Int)
+        case receive(communicator: Communicator, buffer: UnsafeMutableRawBufferPointer, source: Int, tag: Int)
     }
 
     let kind: Kind
-    let communicator: Communicator
+    let engine: MessageEngine
+    /// Turns the sender's world rank into the communicator's (nil: the world).
+    let translation: RankTranslation?
     let persistentOperation: Operation?
     private let done: Atomic<Bool>
     var status = Status.empty
@@ -33,9 +35,10 @@ public final class Request: @unchecked Sendable {
     private(set) var active = false
     private(set) var freed = false
 
-    init(kind: Kind, communicator: Communicator, persistent: Operation? = nil) {
+    init(kind: Kind, engine: MessageEngine, translation: RankTranslation?, persistent: Operation? = nil) {
         self.kind = kind
-        self.communicator = communicator
+        self.engine = engine
+        self.translation = translation
         self.persistentOperation = persistent
         done = Atomic(persistent != nil)
     }
@@ -49,7 +52,7 @@ public final class Request: @unchecked Sendable {
         pushedBytes = 0
         truncatedFrom = nil
         active = true
-        done.store(false, ordering: .sequentiallyConsistent)
+        done.store(false, ordering: .relaxed)  // published to other threads by the engine lock
     }
 
     func complete(_ status: Status, failure: MPIError? = nil) {
@@ -76,7 +79,7 @@ public final class Request: @unchecked Sendable {
     public func wait() throws(MPIError) -> Status {
         try checkUsable("wait")
         if isPersistent && !active { return .empty }
-        try communicator.engine.wait { isComplete }
+        try engine.wait { isComplete }
         return try finish()
     }
 
@@ -84,7 +87,7 @@ public final class Request: @unchecked Sendable {
     public func test() throws(MPIError) -> Status? {
         try checkUsable("test")
         if isPersistent && !active { return .empty }
-        if !isComplete { try communicator.engine.pollOnce() }
+        if !isComplete { try engine.pollOnce() }
         return isComplete ? try finish() : nil
     }
 
@@ -96,9 +99,9 @@ public final class Request: @unchecked Sendable {
         }
         guard !active else { throw MPIError(.request, "start on a persistent request that is still active") }
         switch operation {
-        case let .send(bytes, destination, tag):
+        case let .send(communicator, bytes, destination, tag):
             try communicator.startSend(self, bytes: bytes, to: destination, tag: tag)
-        case let .receive(buffer, source, tag):
+        case let .receive(communicator, buffer, source, tag):
             try communicator.startReceive(self, into: buffer, from: source, tag: tag)
         }
     }
@@ -122,7 +125,7 @@ public final class Request: @unchecked Sendable {
     /// persistent request (`MPI_UNDEFINED`).
     public static func waitAny(_ requests: [Request?]) throws(MPIError) -> (index: Int, status: Status)? {
         let live = try liveIndices(requests, "waitany")
-        guard let engine = live.first.map({ requests[$0]!.communicator.engine }) else { return nil }
+        guard let engine = live.first.map({ requests[$0]!.engine }) else { return nil }
         var found: Int?
         try engine.wait {
             found = live.first { requests[$0]!.isComplete }
@@ -134,7 +137,7 @@ public final class Request: @unchecked Sendable {
     /// Waits until at least one completes; returns all completed now, or nil if none is live.
     public static func waitSome(_ requests: [Request?]) throws(MPIError) -> [(index: Int, status: Status)]? {
         let live = try liveIndices(requests, "waitsome")
-        guard let engine = live.first.map({ requests[$0]!.communicator.engine }) else { return nil }
+        guard let engine = live.first.map({ requests[$0]!.engine }) else { return nil }
         try engine.wait { live.contains { requests[$0]!.isComplete } }
         return try collect(requests, live)
     }
@@ -142,7 +145,7 @@ public final class Request: @unchecked Sendable {
     /// All statuses if every request is complete, else nil (nothing is finished then).
     public static func testAll(_ requests: [Request?]) throws(MPIError) -> [Status]? {
         let live = try liveIndices(requests, "testall")
-        if let engine = live.first.map({ requests[$0]!.communicator.engine }) { try engine.pollOnce() }
+        if let engine = live.first.map({ requests[$0]!.engine }) { try engine.pollOnce() }
         guard live.allSatisfy({ requests[$0]!.isComplete }) else { return nil }
         return try waitAll(requests)
     }
@@ -151,7 +154,7 @@ public final class Request: @unchecked Sendable {
     /// completed yet.
     public static func testAny(_ requests: [Request?]) throws(MPIError) -> (index: Int, status: Status)?? {
         let live = try liveIndices(requests, "testany")
-        guard let engine = live.first.map({ requests[$0]!.communicator.engine }) else { return .some(nil) }
+        guard let engine = live.first.map({ requests[$0]!.engine }) else { return .some(nil) }
         try engine.pollOnce()
         guard let index = live.first(where: { requests[$0]!.isComplete }) else { return nil }
         return .some((index, try requests[index]!.finish()))
@@ -160,7 +163,7 @@ public final class Request: @unchecked Sendable {
     /// The requests completed now (possibly none), or nil if none is live.
     public static func testSome(_ requests: [Request?]) throws(MPIError) -> [(index: Int, status: Status)]? {
         let live = try liveIndices(requests, "testsome")
-        guard let engine = live.first.map({ requests[$0]!.communicator.engine }) else { return nil }
+        guard let engine = live.first.map({ requests[$0]!.engine }) else { return nil }
         try engine.pollOnce()
         return try collect(requests, live)
     }
