@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -56,4 +57,18 @@ public final class PthreadCondition: @unchecked Sendable {
     }
 
     public func broadcast() { pthread_cond_broadcast(condition) }
+}
+
+/// A lock for short critical sections on hot paths: Synchronization's `Mutex` (an
+/// inlined atomic fast path, a futex when contended) with the closure shape of
+/// `PthreadMutex`.
+public final class FastLock: @unchecked Sendable {
+    @usableFromInline let mutex = Mutex<Void>(())
+
+    public init() {}
+
+    @inlinable @inline(__always)
+    public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        try mutex.withLock { (_: inout Void) throws(E) -> T in try body() }
+    }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import CBrazos
 #if canImport(Glibc)
 import Glibc
@@ -50,9 +51,11 @@ public final class ProgressEngine: @unchecked Sendable {
     }
 
     private var sources: [InboundSource] = []
-    private var pollSet: PollSet?
-    private var sink: FrameSink? { pollSet?.sink }
-    private let pollerRole = PthreadMutex()
+    /// Retained once in `attach(sink:)` and released in deinit, so that the polling
+    /// loop borrows it without retain and release on every spin.
+    private var pollSetReference: Unmanaged<PollSet>?
+    /// Held by the thread that polls; a flag, not a lock: nobody waits for it.
+    private let pollerRole = Atomic<Bool>(false)
     private let waitMutex = PthreadMutex()
     private let waitCondition = PthreadCondition()
     private let interrupt: Int32
@@ -68,6 +71,7 @@ public final class ProgressEngine: @unchecked Sendable {
     }
 
     deinit {
+        pollSetReference?.release()
         close(interrupt)
         words.deallocate()
     }
@@ -84,7 +88,8 @@ public final class ProgressEngine: @unchecked Sendable {
 
     /// Sets where frames go: called once by the layer above, before any thread waits.
     public func attach(sink: FrameSink) {
-        pollSet = PollSet(sources: sources, sink: sink)
+        pollSetReference?.release()
+        pollSetReference = .passRetained(PollSet(sources: sources, sink: sink))
         inMemorySink = sink
     }
 
@@ -126,32 +131,54 @@ public final class ProgressEngine: @unchecked Sendable {
         }
     }
 
+    @inline(__always)
+    private func takePollerRole() -> Bool {
+        !pollerRole.load(ordering: .relaxed) && !pollerRole.exchange(true, ordering: .acquiring)
+    }
+
     /// Polls once if no other thread is polling; returns the frames delivered.
     @discardableResult
     public func poll() throws -> Int {
-        guard pollerRole.tryLock() else { return 0 }
+        guard takePollerRole() else { return 0 }
         let delivered: Int
         do {
             delivered = try pollSources()
         } catch {
-            pollerRole.unlock()
+            pollerRole.store(false, ordering: .releasing)
             throw error
         }
-        pollerRole.unlock()
-        try sink?.performDeferredWork()
+        pollerRole.store(false, ordering: .releasing)
+        try performDeferredWork()
         return delivered
     }
 
+    /// Set by the sink when `deliver` put work off, so that the polling loop calls the
+    /// sink only when there is some.
+    private let deferredWorkPending = Atomic<Bool>(false)
+
+    public func noteDeferredWork() { deferredWorkPending.store(true, ordering: .releasing) }
+
+    private func performDeferredWork() throws {
+        guard deferredWorkPending.load(ordering: .acquiring) else { return }
+        deferredWorkPending.store(false, ordering: .relaxed)
+        try pollSetReference?._withUnsafeGuaranteedRef { try $0.sink.performDeferredWork() }
+    }
+
     private func pollSources() throws -> Int {
-        guard let pollSet else { return 0 }
-        var delivered = 0
-        for source in pollSet.sources {
-            do {
-                delivered += try source.poll(into: pollSet.sink)
-            } catch let error as BrazosError {
-                if case .malformed = error { reportFrameError(error); continue }
-                fail(error)
-                throw error
+        guard let reference = pollSetReference else { return 0 }
+        let delivered = try reference._withUnsafeGuaranteedRef { pollSet throws -> Int in
+            try pollSet.sources.withUnsafeBufferPointer { sources throws -> Int in
+                var delivered = 0
+                for index in sources.indices {
+                    do {
+                        delivered += try sources[index].poll(into: pollSet.sink)
+                    } catch let error as BrazosError {
+                        if case .malformed = error { reportFrameError(error); continue }
+                        fail(error)
+                        throw error
+                    }
+                }
+                return delivered
             }
         }
         if delivered > 0 { notify() }
@@ -170,7 +197,7 @@ public final class ProgressEngine: @unchecked Sendable {
     public func progressWhileBlocked(_ backoff: inout Backoff) throws {
         if let failure = currentFailure { throw failure }
         let seen = brazos_load_acquire_u64(completions)
-        if pollerRole.tryLock() {
+        if takePollerRole() {
             let delivered: Int
             do {
                 delivered = try pollSources()
@@ -179,12 +206,12 @@ public final class ProgressEngine: @unchecked Sendable {
                     backoff.reset()
                 }
             } catch {
-                pollerRole.unlock()
+                pollerRole.store(false, ordering: .releasing)
                 throw error
             }
-            pollerRole.unlock()
+            pollerRole.store(false, ordering: .releasing)
             if delivered > 0 { backoff.reset() }
-            try sink?.performDeferredWork()
+            try performDeferredWork()
         } else if backoff.spinOrExpire() {
             waitForNotification(unlessCompletionsChangedFrom: seen)
             backoff.reset()

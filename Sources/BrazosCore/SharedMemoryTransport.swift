@@ -94,7 +94,7 @@ public final class SharedMemoryLink: PeerLink {
     private let peerDoorbell: String
     private let ringer: Doorbell
     private let progress: ProgressEngine
-    private let sendLock = PthreadMutex()
+    private let sendLock = FastLock()
 
     public init(peerNode: Int, peerPid: Int32, peerSegment: SharedSegment, myNode: Int, ringCapacity: Int,
                 peerDoorbell: String, ringer: Doorbell, eagerLimit: Int, progress: ProgressEngine) {
@@ -110,17 +110,17 @@ public final class SharedMemoryLink: PeerLink {
     }
 
     public func send(_ header: FrameHeader, payload: UnsafeRawBufferPointer) throws {
-        sendLock.lock()
-        defer { sendLock.unlock() }
-        var pause: UInt32 = 0
-        while !ring.tryWrite(header: header, payload: payload) {
-            // The receiver is behind: ring its bell in case it sleeps, and keep our own
-            // inbound moving so that it can drain toward us as well. Nothing signals room,
-            // so back off from a yield to naps of at most a millisecond.
-            ringer.ring(peerDoorbell)
-            if try progress.poll() == 0 {
-                if pause == 0 { sched_yield() } else { usleep(pause) }
-                pause = min(max(pause * 2, 20), 1000)
+        try sendLock.withLock { () throws -> Void in
+            var pause: UInt32 = 0
+            while !ring.tryWrite(header: header, payload: payload) {
+                // The receiver is behind: ring its bell in case it sleeps, and keep our own
+                // inbound moving so that it can drain toward us as well. Nothing signals
+                // room, so back off from a yield to naps of at most a millisecond.
+                ringer.ring(peerDoorbell)
+                if try progress.poll() == 0 {
+                    if pause == 0 { sched_yield() } else { usleep(pause) }
+                    pause = min(max(pause * 2, 20), 1000)
+                }
             }
         }
         brazos_fence_seq_cst()

@@ -1,5 +1,4 @@
 import BrazosCore
-import Synchronization
 
 /// One node's message matching and protocols: it receives every frame for the ranks the
 /// node hosts, matches them against posted receives, and runs the eager and rendezvous
@@ -18,15 +17,13 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         case rendezvous(length: Int, node: Int, cookie: UInt64, address: UInt64)
     }
 
-    private let lock = PthreadMutex()
+    private let lock = FastLock()
     /// Indexed by world rank; nil for ranks hosted elsewhere.
     private var queues: [MatchQueues<Request, Arrival>?] = []
     private var rendezvousSends: [UInt64: Request] = [:]
     private var pushedReceives: [UInt64: Request] = [:]
     private var deferred: [() throws -> Void] = []
     private let deferredRunner = PthreadMutex()
-    /// Whether `deferred` may hold work: checked without the lock after every poll.
-    private let deferredPending = Atomic<Bool>(false)
     private var nextCookie: UInt64 = 1
     /// Fixed for the node's life, and `let`, so the hot paths read them without retains.
     let nodeID: Int
@@ -283,24 +280,22 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     }
 
     private func postpone(_ work: @escaping () throws -> Void) {
-        lock.withLock {
-            deferred.append(work)
-            deferredPending.store(true, ordering: .releasing)
-        }
+        lock.withLock { deferred.append(work) }
+        progress.noteDeferredWork()
     }
 
     /// Runs the deferred work, one thread at a time. A thread already running it (a push
     /// waiting for room polls, and polling lands here again) skips it: re-entering would
     /// take a link's send lock twice.
     func performDeferredWork() throws {
-        guard deferredPending.load(ordering: .acquiring), deferredRunner.tryLock() else { return }
+        guard deferredRunner.tryLock() else {
+            progress.noteDeferredWork()  // the running thread may have taken its list already
+            return
+        }
         defer { deferredRunner.unlock() }
         while true {
             let work = lock.withLock { () -> [() throws -> Void] in
-                defer {
-                    deferred.removeAll()
-                    deferredPending.store(false, ordering: .releasing)
-                }
+                defer { deferred.removeAll() }
                 return deferred
             }
             if work.isEmpty { return }

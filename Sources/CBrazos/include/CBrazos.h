@@ -38,7 +38,15 @@ static inline uint64_t brazos_increment_u64(void *p) {
 static inline uint64_t brazos_decrement_u64(void *p) {
     return __atomic_fetch_sub((uint64_t *)p, 1, __ATOMIC_SEQ_CST);
 }
-static inline void brazos_fence_seq_cst(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+/// A full barrier. On x86-64 a locked add to the stack orders like mfence for ordinary
+/// memory at a fraction of its cost (the Linux kernel's smp_mb does the same).
+static inline void brazos_fence_seq_cst(void) {
+#if defined(__x86_64__)
+    __asm__ __volatile__("lock; addl $0,-4(%%rsp)" ::: "memory", "cc");
+#else
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
 static inline void brazos_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
