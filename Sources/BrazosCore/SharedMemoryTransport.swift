@@ -55,12 +55,8 @@ public final class SharedMemoryInbound: InboundSource {
     }
 
     private func drain(_ ring: ShmRing, from sender: Int, into sink: FrameSink) throws -> Int {
-        try ring.drain { frame in
-            let header = try FrameHeader.decode(from: frame.baseAddress!)
-            guard UInt64(frame.count - FrameHeader.size) == header.payloadLength else {
-                throw BrazosError.malformed("frame from node \(sender) declares \(header.payloadLength) payload bytes, carries \(frame.count - FrameHeader.size)")
-            }
-            try sink.deliver(header, payload: UnsafeRawBufferPointer(rebasing: frame[FrameHeader.size...]), fromNode: sender)
+        try ring.drain { header, payload in
+            try sink.deliver(header, payload: payload, fromNode: sender)
         }
     }
 

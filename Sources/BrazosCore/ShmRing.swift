@@ -3,18 +3,30 @@ import CBrazos
 /// A single-producer, single-consumer ring of frames in memory that two processes map.
 ///
 /// Layout at `base`: the consumer's `tail` (bytes ever consumed) on its own cache line,
-/// then `capacity` bytes of records. A record is an 8-byte length word followed by the
-/// frame, padded to 8 bytes; it never wraps: when it does not fit before the end, a wrap
-/// word (`UInt64.max`) sends the consumer back to the start.
+/// then `capacity` bytes of records, each starting with a 64-bit word:
 ///
-/// The length word is the publication: the producer writes a zero word just past the
-/// record, then the frame, then stores the length with release. The consumer polls the
-/// word at its position, so a small message costs it one cache line from the producer,
-/// not a separate head word as well. Positions only grow; the producer keeps its own
-/// position and reads `tail` only when the ring looks full.
+///   frame length L         a full frame follows: 56-byte header, payload (L - 56 bytes)
+///   2^62 | n               an eager frame in compact form: context, source, destination,
+///                          tag, source node (u32/i32 each) and 4 bytes of padding, then
+///                          its n payload bytes; 32 bytes of header in all
+///   2^64 - 1               wrap: the consumer goes back to the start of the ring
+///   2^64 - 2               skip: the consumer goes on at the next cache line
+///   0                      nothing published here yet
+///
+/// Records are padded to 8 bytes and never wrap. A record of at most one cache line
+/// never straddles two (a skip word moves it to the next line), so a small message
+/// costs the consumer exactly one line from the producer. The first word is the
+/// publication: the producer writes a zero word just past the record, then the record,
+/// then its first word with a release store; the consumer polls the word at its
+/// position with acquire. Positions only grow; the producer keeps its own position and
+/// reads `tail` only when the ring looks full.
 public struct ShmRing {
     public static let headerSize = 128
     static let wrapMarker = UInt64.max
+    static let skipMarker = UInt64.max - 1
+    static let compactFlag: UInt64 = 1 << 62
+    static let compactHeaderSize = 32
+    static let line = 64
 
     let base: UnsafeMutableRawPointer
     public let capacity: Int
@@ -25,10 +37,11 @@ public struct ShmRing {
     /// Bytes a ring of `capacity` occupies in a mapping.
     public static func footprint(capacity: Int) -> Int { headerSize + capacity }
 
-    /// `capacity` must be a power of two; the memory must be zeroed (a new mapping is)
-    /// before either side uses it, and the producer must attach before its first write.
+    /// `capacity` must be a power of two of at least 4 lines; the memory must be zeroed
+    /// (a new mapping is) before either side uses it, and the producer must attach
+    /// before its first write.
     public init(base: UnsafeMutableRawPointer, capacity: Int) {
-        precondition(capacity >= 64 && capacity & (capacity - 1) == 0, "ring capacity must be a power of two")
+        precondition(capacity >= 4 * Self.line && capacity & (capacity - 1) == 0, "ring capacity must be a power of two")
         self.base = base
         self.capacity = capacity
     }
@@ -39,29 +52,49 @@ public struct ShmRing {
     /// Largest frame (header and payload) a single record can hold.
     public var maximumRecord: Int { capacity / 2 - 16 }
 
-    static func paddedLength(_ length: Int) -> Int { (length + 8 + 7) & ~7 }
+    static func padded(_ length: Int) -> Int { (length + 7) & ~7 }
 
     /// Writes one record made of `header` and `payload` if there is room; false if full.
     public mutating func tryWrite(header: FrameHeader, payload: UnsafeRawBufferPointer) -> Bool {
-        let frameLength = FrameHeader.size + payload.count
-        precondition(frameLength <= maximumRecord, "frame of \(frameLength) bytes exceeds the ring's record limit")
-        let needed = Self.paddedLength(frameLength)
+        precondition(FrameHeader.size + payload.count <= maximumRecord, "frame of \(FrameHeader.size + payload.count) bytes exceeds the ring's record limit")
+        let compact = header.kind == .eager
+        let needed = Self.padded((compact ? Self.compactHeaderSize : 8 + FrameHeader.size) + payload.count)
         let offset = head & (capacity - 1)
-        let wrap = needed > capacity - offset ? capacity - offset : 0
-        let room = wrap + needed + 8  // and the zero word that ends the published records
+        var gap = 0
+        var marker = UInt64(0)
+        if needed <= Self.line && (offset & (Self.line - 1)) + needed > Self.line {
+            gap = Self.line - (offset & (Self.line - 1))
+            marker = Self.skipMarker
+        } else if needed > capacity - offset {
+            gap = capacity - offset
+            marker = Self.wrapMarker
+        }
+        let room = gap + needed + 8  // and the zero word that ends the published records
         if capacity - (head - knownTail) < room {
             knownTail = Int(brazos_load_acquire_u64(tailWord))
             guard capacity - (head - knownTail) >= room else { return false }
         }
-        let start = head + wrap
+        let start = head + gap
         let record = data + (start & (capacity - 1))
         (data + ((start + needed) & (capacity - 1))).storeBytes(of: UInt64(0), as: UInt64.self)
-        header.encode(into: record + 8)
-        if payload.count > 0 {
-            (record + 8 + FrameHeader.size).copyMemory(from: payload.baseAddress!, byteCount: payload.count)
+        let word: UInt64
+        let body: UnsafeMutableRawPointer
+        if compact {
+            record.storeBytes(of: header.context, toByteOffset: 8, as: UInt32.self)
+            record.storeBytes(of: header.source, toByteOffset: 12, as: Int32.self)
+            record.storeBytes(of: header.destination, toByteOffset: 16, as: Int32.self)
+            record.storeBytes(of: header.tag, toByteOffset: 20, as: Int32.self)
+            record.storeBytes(of: header.sourceNode, toByteOffset: 24, as: UInt32.self)
+            word = Self.compactFlag | UInt64(payload.count)
+            body = record + Self.compactHeaderSize
+        } else {
+            header.encode(into: record + 8)
+            word = UInt64(FrameHeader.size + payload.count)
+            body = record + 8 + FrameHeader.size
         }
-        brazos_store_release_u64(record, UInt64(frameLength))
-        if wrap > 0 { brazos_store_release_u64(data + offset, Self.wrapMarker) }
+        if payload.count > 0 { body.copyMemory(from: payload.baseAddress!, byteCount: payload.count) }
+        brazos_store_release_u64(record, word)
+        if gap > 0 { brazos_store_release_u64(data + offset, marker) }
         head = start + needed
         return true
     }
@@ -73,30 +106,61 @@ public struct ShmRing {
         return brazos_load_acquire_u64(data + (tail & (capacity - 1))) != 0
     }
 
-    /// Hands each waiting record's frame bytes to `body`, in order, then frees them.
-    /// Returns how many were consumed. A record that `body` throws on stays consumed (a
-    /// malformed frame must not be read again). A corrupt length word throws `peerLost`:
-    /// the record boundaries are gone, so nothing after it can be trusted.
-    public func drain(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+    /// Hands each waiting frame to `body`, in order, then frees it. Returns how many were
+    /// consumed. A frame that does not decode, or that `body` throws on, stays consumed
+    /// (a malformed frame must not be read again) and its error is thrown. A record word
+    /// that is none of the above throws `peerLost`: the record boundaries are gone, so
+    /// nothing after it can be trusted.
+    public func drain(_ body: (FrameHeader, UnsafeRawBufferPointer) throws -> Void) throws -> Int {
         var tail = Int(brazos_load_acquire_u64(tailWord))
         var count = 0
         defer { brazos_store_release_u64(tailWord, UInt64(tail)) }
         while true {
             let offset = tail & (capacity - 1)
-            let word = brazos_load_acquire_u64(data + offset)
-            if word == 0 { return count }
-            if word == Self.wrapMarker {
+            let record = data + offset
+            let word = brazos_load_acquire_u64(record)
+            switch word {
+            case 0:
+                return count
+            case Self.wrapMarker:
                 tail += capacity - offset
                 continue
+            case Self.skipMarker:
+                tail += Self.line - (offset & (Self.line - 1))
+                continue
+            default:
+                break
             }
-            guard word <= UInt64(maximumRecord), word >= UInt64(FrameHeader.size) else {
-                (data + offset).storeBytes(of: UInt64(0), as: UInt64.self)
-                throw BrazosError.peerLost(node: -1, reason: "corrupt shared-memory ring record of \(word) bytes")
+            let header: FrameHeader
+            let payload: UnsafeRawBufferPointer
+            if word & Self.compactFlag != 0, word & ~Self.compactFlag <= UInt64(maximumRecord) {
+                let length = Int(word & ~Self.compactFlag)
+                tail += Self.padded(Self.compactHeaderSize + length)
+                count += 1
+                header = FrameHeader(kind: .eager, context: record.load(fromByteOffset: 8, as: UInt32.self),
+                                     source: record.load(fromByteOffset: 12, as: Int32.self),
+                                     destination: record.load(fromByteOffset: 16, as: Int32.self),
+                                     tag: record.load(fromByteOffset: 20, as: Int32.self),
+                                     sourceNode: record.load(fromByteOffset: 24, as: UInt32.self),
+                                     messageLength: UInt64(length), payloadLength: UInt64(length))
+                guard header.source >= 0, header.destination >= 0 else {
+                    throw BrazosError.malformed("negative rank in frame (source \(header.source), destination \(header.destination))")
+                }
+                payload = UnsafeRawBufferPointer(start: record + Self.compactHeaderSize, count: length)
+            } else if word >= UInt64(FrameHeader.size), word <= UInt64(maximumRecord) {
+                let length = Int(word)
+                tail += Self.padded(8 + length)
+                count += 1
+                header = try FrameHeader.decode(from: record + 8)
+                guard header.payloadLength == UInt64(length - FrameHeader.size) else {
+                    throw BrazosError.malformed("frame declares \(header.payloadLength) payload bytes, carries \(length - FrameHeader.size)")
+                }
+                payload = UnsafeRawBufferPointer(start: record + 8 + FrameHeader.size, count: length - FrameHeader.size)
+            } else {
+                record.storeBytes(of: UInt64(0), as: UInt64.self)
+                throw BrazosError.peerLost(node: -1, reason: "corrupt shared-memory ring record word 0x\(String(word, radix: 16))")
             }
-            let length = Int(word)
-            tail += Self.paddedLength(length)
-            count += 1
-            try body(UnsafeRawBufferPointer(start: data + offset + 8, count: length))
+            try body(header, payload)
         }
     }
 }

@@ -111,7 +111,9 @@ public final class TCPInbound: InboundSource {
 /// The sending side of one TCP connection.
 public final class TCPLink: PeerLink {
     public var peerNode: Int { connection.peerNode }
-    public let maximumFramePayload = 1 << 20
+    /// Rendezvous data goes in chunks of 256 KiB: the receive buffer then stays in cache,
+    /// and the copy out of it is cheap (1 MiB chunks measured 20-40 % slower).
+    public let maximumFramePayload = 1 << 18
     public let eagerLimit: Int
     public let canPull = false
     let connection: TCPConnection

@@ -20,10 +20,7 @@ final class ShmRingTests: XCTestCase {
 
     private func drain(_ ring: ShmRing) throws -> [(tag: Int32, bytes: [UInt8])] {
         var frames: [(Int32, [UInt8])] = []
-        _ = try ring.drain { frame in
-            let header = try FrameHeader.decode(from: frame.baseAddress!)
-            frames.append((header.tag, Array(frame[FrameHeader.size...])))
-        }
+        _ = try ring.drain { header, payload in frames.append((header.tag, Array(payload))) }
         return frames
     }
 
@@ -81,8 +78,11 @@ final class ShmRingTests: XCTestCase {
             var ring = ShmRing(base: base, capacity: capacity)
             for i in 0..<frames {
                 let bytes = (0..<(i % 97)).map { UInt8(truncatingIfNeeded: $0 &+ i) }
+                // Eager frames take the compact form, the others the full one.
+                let kind: FrameKind = i % 3 == 0 ? .rendezvousData : .eager
                 while !bytes.withUnsafeBytes({
-                    ring.tryWrite(header: FrameHeader(kind: .eager, tag: Int32(i), messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count)), payload: $0)
+                    ring.tryWrite(header: FrameHeader(kind: kind, source: Int32(i % 5), tag: Int32(i), messageLength: UInt64(bytes.count),
+                                                      payloadLength: UInt64(bytes.count)), payload: $0)
                 }) {}
             }
         }
@@ -90,10 +90,11 @@ final class ShmRingTests: XCTestCase {
         let consumer = ShmRing(base: memory, capacity: capacity)
         var next = 0
         while next < frames {
-            _ = try consumer.drain { frame in
-                let header = try FrameHeader.decode(from: frame.baseAddress!)
+            _ = try consumer.drain { header, payload in
                 XCTAssertEqual(Int(header.tag), next)
-                XCTAssertEqual(Array(frame[FrameHeader.size...]), (0..<(next % 97)).map { UInt8(truncatingIfNeeded: $0 &+ next) })
+                XCTAssertEqual(header.kind, next % 3 == 0 ? .rendezvousData : .eager)
+                XCTAssertEqual(Int(header.source), next % 5)
+                XCTAssertEqual(Array(payload), (0..<(next % 97)).map { UInt8(truncatingIfNeeded: $0 &+ next) })
                 next += 1
             }
         }
