@@ -7,6 +7,10 @@
 /// the duration of the call, so a receiver copies what it keeps.
 public protocol FrameSink: AnyObject {
     func deliver(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode node: Int) throws
+    /// Where the payload of a rendezvous data frame goes, if the sink knows before the
+    /// bytes arrive: a stream transport then reads them straight there, and `deliver`
+    /// gets a payload that already lies at that address.
+    func destination(forPayloadOf header: FrameHeader) -> UnsafeMutableRawPointer?
     /// Work that `deliver` put off because it may wait on a peer (answering a rendezvous):
     /// run by the progress engine after a poll, outside the poller role.
     func performDeferredWork() throws

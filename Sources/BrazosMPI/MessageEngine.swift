@@ -233,8 +233,9 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
                 }
                 return request
             }
-            if payload.count > 0 {
-                (request.buffer.baseAddress! + Int(header.address)).copyMemory(from: payload.baseAddress!, byteCount: payload.count)
+            let destination = request.buffer.baseAddress.map { $0 + Int(header.address) }
+            if payload.count > 0, UnsafeRawPointer(destination) != payload.baseAddress {
+                destination!.copyMemory(from: payload.baseAddress!, byteCount: payload.count)
             }
             let complete = lock.withLock { () -> Bool in
                 request.pushedBytes += payload.count
@@ -258,6 +259,14 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
                 throw .malformed("frame for rank \(rank), which node \(nodeID) does not host")
             }
             return queues[Int(rank)]!.arrive(envelope, arrival())
+        }
+    }
+
+    func destination(forPayloadOf header: FrameHeader) -> UnsafeMutableRawPointer? {
+        lock.withLock {
+            guard header.kind == .rendezvousData, let request = pushedReceives[header.cookie],
+                  Int(header.address) + Int(header.payloadLength) <= request.expectedBytes else { return nil }
+            return request.buffer.baseAddress.map { $0 + Int(header.address) }
         }
     }
 
