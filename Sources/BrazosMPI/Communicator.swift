@@ -23,11 +23,11 @@ public final class Communicator: @unchecked Sendable {
         self.translation = translation
         self.rank = rank
         self.size = size
-        scratch = Request(kind: .receive, engine: engine, translation: translation)
+        scratch = Request(engine: engine, translation: translation)
     }
 
-    private func makeRequest(_ kind: Request.Kind, persistent: Request.Operation? = nil) -> Request {
-        Request(kind: kind, engine: engine, translation: translation, persistent: persistent)
+    private func makeRequest(persistent: Request.Operation? = nil) -> Request {
+        Request(engine: engine, translation: translation, persistent: persistent)
     }
 
     /// Context of the collectives on this communicator, apart from its point-to-point traffic.
@@ -100,7 +100,7 @@ public final class Communicator: @unchecked Sendable {
         try Self.checkCount(byteCount)
         try checkDestination(destination)
         try checkSendTag(tag)
-        let request = makeRequest(.send)
+        let request = makeRequest()
         try startSend(request, bytes: UnsafeRawBufferPointer(start: pointer, count: byteCount), to: destination, tag: tag)
         return request
     }
@@ -110,7 +110,7 @@ public final class Communicator: @unchecked Sendable {
         try Self.checkCount(byteCount)
         try checkSource(source)
         try checkReceiveTag(tag)
-        let request = makeRequest(.receive)
+        let request = makeRequest()
         try startReceive(request, into: UnsafeMutableRawBufferPointer(start: pointer, count: byteCount), from: source, tag: tag)
         return request
     }
@@ -246,7 +246,7 @@ public final class Communicator: @unchecked Sendable {
         try Self.checkCount(byteCount)
         try checkDestination(destination)
         try checkSendTag(tag)
-        return makeRequest(.send, persistent: .send(communicator: self, bytes: UnsafeRawBufferPointer(start: pointer, count: byteCount), destination: destination, tag: tag))
+        return makeRequest(persistent: .send(communicator: self, bytes: UnsafeRawBufferPointer(start: pointer, count: byteCount), destination: destination, tag: tag))
     }
 
     /// A persistent receive (`MPI_Recv_init`).
@@ -254,7 +254,7 @@ public final class Communicator: @unchecked Sendable {
         try Self.checkCount(byteCount)
         try checkSource(source)
         try checkReceiveTag(tag)
-        return makeRequest(.receive, persistent: .receive(communicator: self, buffer: UnsafeMutableRawBufferPointer(start: pointer, count: byteCount), source: source, tag: tag))
+        return makeRequest(persistent: .receive(communicator: self, buffer: UnsafeMutableRawBufferPointer(start: pointer, count: byteCount), source: source, tag: tag))
     }
 
     // MARK: Barrier
@@ -264,10 +264,10 @@ public final class Communicator: @unchecked Sendable {
     public func barrier() throws(MPIError) {
         var distance = 1
         while distance < size {
-            let receive = makeRequest(.receive)
+            let receive = makeRequest()
             try startReceive(receive, into: UnsafeMutableRawBufferPointer(start: nil, count: 0),
                              from: (rank - distance + size) % size, tag: 0, context: collectiveContext)
-            let send = makeRequest(.send)
+            let send = makeRequest()
             try startSend(send, bytes: UnsafeRawBufferPointer(start: nil, count: 0), to: (rank + distance) % size, tag: 0, context: collectiveContext)
             try send.wait()
             try receive.wait()

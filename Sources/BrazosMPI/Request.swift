@@ -7,14 +7,12 @@ import Synchronization
 /// written), so waiting threads read it without a lock. Persistent requests go back to
 /// inactive after completion and can be started again; a freed request refuses use.
 public final class Request: @unchecked Sendable {
-    enum Kind { case send, receive }
     /// What a persistent request does each time it is started.
     enum Operation {
         case send(communicator: Communicator, bytes: UnsafeRawBufferPointer, destination: Int, tag: Int)
         case receive(communicator: Communicator, buffer: UnsafeMutableRawBufferPointer, source: Int, tag: Int)
     }
 
-    let kind: Kind
     let engine: MessageEngine
     /// Turns the sender's world rank into the communicator's (nil: the world).
     let translation: RankTranslation?
@@ -31,12 +29,10 @@ public final class Request: @unchecked Sendable {
     var payload = UnsafeRawBufferPointer(start: nil, count: 0)
     var envelope = Envelope(context: 0, source: 0, tag: 0)
     var destinationRank = 0
-    var cookie: UInt64 = 0
     private(set) var active = false
     private(set) var freed = false
 
-    init(kind: Kind, engine: MessageEngine, translation: RankTranslation?, persistent: Operation? = nil) {
-        self.kind = kind
+    init(engine: MessageEngine, translation: RankTranslation?, persistent: Operation? = nil) {
         self.engine = engine
         self.translation = translation
         self.persistentOperation = persistent

@@ -1,7 +1,7 @@
 /// What a completed receive (or probe) learned: who sent, with which tag, how many bytes.
 public struct Status: Equatable, Sendable {
-    /// Sender's rank in the communicator, `MPI.anySource`... never: always a real rank,
-    /// or `MPI.procNull` for a receive from `procNull`.
+    /// Sender's rank in the communicator (never `MPI.anySource`), or `MPI.procNull` for a
+    /// receive from `procNull`.
     public var source: Int
     public var tag: Int
     /// Bytes received.
