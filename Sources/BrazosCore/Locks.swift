@@ -61,14 +61,17 @@ public final class PthreadCondition: @unchecked Sendable {
 
 /// A lock for short critical sections on hot paths: Synchronization's `Mutex` (an
 /// inlined atomic fast path, a futex when contended) with the closure shape of
-/// `PthreadMutex`.
+/// `PthreadMutex`. Where only one thread can ever enter (a node hosting a single rank,
+/// like MPI_THREAD_SINGLE) it is made with `needed: false` and costs nothing.
 public final class FastLock: @unchecked Sendable {
     @usableFromInline let mutex = Mutex<Void>(())
+    @usableFromInline let needed: Bool
 
-    public init() {}
+    public init(needed: Bool = true) { self.needed = needed }
 
     @inlinable @inline(__always)
     public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        try mutex.withLock { (_: inout Void) throws(E) -> T in try body() }
+        guard needed else { return try body() }
+        return try mutex.withLock { (_: inout Void) throws(E) -> T in try body() }
     }
 }

@@ -90,10 +90,12 @@ public final class SharedMemoryLink: PeerLink {
     private let peerDoorbell: String
     private let ringer: Doorbell
     private let progress: ProgressEngine
-    private let sendLock = FastLock()
+    /// Serialises this node's threads on the ring; not needed with a single thread.
+    private let sendLock: FastLock
 
     public init(peerNode: Int, peerPid: Int32, peerSegment: SharedSegment, myNode: Int, ringCapacity: Int,
-                peerDoorbell: String, ringer: Doorbell, eagerLimit: Int, progress: ProgressEngine) {
+                peerDoorbell: String, ringer: Doorbell, eagerLimit: Int, progress: ProgressEngine, senders: Int) {
+        self.sendLock = FastLock(needed: senders > 1)
         self.peerNode = peerNode
         self.peerPid = peerPid
         self.segment = peerSegment

@@ -17,7 +17,9 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         case rendezvous(length: Int, node: Int, cookie: UInt64, address: UInt64)
     }
 
-    private let lock = FastLock()
+    /// Guards the queues and tables below; not needed when the node hosts one rank (its
+    /// thread is then the only one that enters; see docs/ARCHITECTURE.md).
+    private let lock: FastLock
     /// Indexed by world rank; nil for ranks hosted elsewhere.
     private var queues: [MatchQueues<Request, Arrival>?] = []
     private var rendezvousSends: [UInt64: Request] = [:]
@@ -36,6 +38,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         directory = node.directory
         links = ContiguousArray(node.allLinks)
         progress = node.progress
+        lock = FastLock(needed: node.localRanks.count > 1)
         queues = Array(repeating: nil, count: node.config.rankCount)
         for rank in node.localRanks { queues[rank] = MatchQueues() }
     }
