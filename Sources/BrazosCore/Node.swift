@@ -10,7 +10,7 @@ import Glibc
 /// host, TCP for the rest.
 public final class Node: @unchecked Sendable {
     public private(set) var config: JobConfig
-    public let progress = ProgressEngine()
+    public let progress: ProgressEngine
     public private(set) var cards: [NodeCard] = []
     public private(set) var directory: RankDirectory!
     private var links: [PeerLink] = []
@@ -31,7 +31,10 @@ public final class Node: @unchecked Sendable {
     /// Ranks hosted here at start.
     public var localRanks: [Int] { cards[config.node].ranks }
 
-    private init(config: JobConfig) { self.config = config }
+    private init(config: JobConfig) {
+        self.config = config
+        progress = ProgressEngine(threads: config.threadsPerNode)
+    }
 
     /// Joins the job described by the environment and connects to every node. Frames are
     /// delivered once the layer above attaches its sink to `progress`.

@@ -65,7 +65,12 @@ public final class ProgressEngine: @unchecked Sendable {
     /// Called with errors that concern one frame, not the job (a malformed frame).
     public var reportFrameError: (Error) -> Void = { _ in }
 
-    public init() {
+    /// Threads of the node that wait on this engine. With one, nobody else ever waits, so
+    /// completions need no announcing (`notify` does nothing).
+    private let threads: Int
+
+    public init(threads: Int) {
+        self.threads = threads
         interrupt = brazos_eventfd()
         words.initialize(repeating: 0, count: 4)
     }
@@ -119,6 +124,7 @@ public final class ProgressEngine: @unchecked Sendable {
     /// Wakes every waiting thread to look at its condition again: called when something
     /// completed outside a poll (a hand-off in memory).
     public func notify() {
+        guard threads > 1 else { return }
         // Sequentially consistent read-modify-write and loads pair with the sleepers'
         // (Dekker): either they see the new count or this sees them asleep.
         brazos_increment_u64(completions)
