@@ -28,7 +28,8 @@ struct Options {
                                 (default "ssh {host}"; tests use "ip netns exec {host}")
       --control-address IP      address nodes use to reach this launcher (default 127.0.0.1)
       -x VAR[=VALUE]            export VAR (its value here, or VALUE) to every node
-      --tag-output              prefix every output line with [node K]
+      --tag-output              prefix every output line with [rank R], or with [node K]
+                                when nodes host several threads
       --bind-to core|none       bind each node and thread to its own core (hwloc)
       --transport auto|tcp      tcp: use TCP even between nodes of one host
       -h, --help                this text

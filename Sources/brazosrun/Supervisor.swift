@@ -43,12 +43,18 @@ final class Supervisor: @unchecked Sendable {
                                           captureOutput: options.tagOutput)
             lock.withLock { nodes[node].pid = pid; nodes[node].host = host }
             pids.append(pid)
-            if let output { NativeThread.spawn { forwardTagged(output, prefix: "[node \(node)] ") } }
+            if let output { NativeThread.spawn { [self] in forwardTagged(output, prefix: tag(node: node)) } }
         }
         installSignalForwarding(to: pids)
         reapChildren()
         removeLeftoverSegments()
         return lock.withLock { firstFailure?.status ?? 0 }
+    }
+
+    /// The prefix of a node's output lines: its rank when it hosts one, else the node
+    /// (the threads of a node share its standard output).
+    private func tag(node: Int) -> String {
+        options.threadsPerNode == 1 ? "[rank \(node)] " : "[node \(node)] "
     }
 
     private func isLocal(_ host: String) -> Bool {

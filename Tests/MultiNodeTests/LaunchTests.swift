@@ -27,6 +27,9 @@ final class LaunchTests: XCTestCase {
         XCTAssertTrue(output.contains("p2p-check ok: 4 ranks"), output)
         let tagged = try JobProcess.runToSuccess(brazosrun, ["-n", "2", "-T", "2", "--tag-output", ring, "--laps", "20"])
         XCTAssertTrue(tagged.contains("[node 0] ring ok: 4 ranks, 20 laps"), tagged)
+        let byRank = try JobProcess.runToSuccess(brazosrun, ["-n", "3", "--tag-output", check, "--bound"])
+        for rank in 0..<3 { XCTAssertTrue(byRank.contains("[rank \(rank)] rank \(rank) cpu"), byRank) }
+        XCTAssertTrue(byRank.contains("[rank 0] p2p-check ok: 3 ranks"), byRank)
     }
 
     func testRingsFarSmallerThanTheTrafficFillAndDrain() throws {
