@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The line protocol between a node and `brazosrun` over the authenticated control
 /// connection. Each message is one line, a verb and its text:
 ///
@@ -44,6 +48,3 @@ public final class ControlChannel {
         return text
     }
 }
-#if canImport(Glibc)
-import Glibc
-#endif

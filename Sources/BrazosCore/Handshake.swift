@@ -75,7 +75,12 @@ public enum Handshake {
 
 extension [UInt8] {
     /// Lowercase hexadecimal, as secrets travel in the environment.
-    public var hexString: String { map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
+    public var hexString: String {
+        map { byte in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined()
+    }
 
     public init?(hexString text: String) {
         let digits = Array(text.utf8)

@@ -1,4 +1,7 @@
 import BrazosCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// brazosrun's command line, mpirun-shaped.
 struct Options {
@@ -125,7 +128,3 @@ struct Options {
         (0..<nodes).map { hosts.isEmpty ? "localhost" : hosts[$0 % hosts.count] }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
