@@ -95,16 +95,14 @@ public final class ProgressEngine: @unchecked Sendable {
     public func attach(sink: FrameSink) {
         pollSetReference?.release()
         pollSetReference = .passRetained(PollSet(sources: sources, sink: sink))
-        inMemorySink = sink
     }
-
-    /// The sink again, unretained, for hand-offs in memory (the layer above outlives them).
-    private unowned(unsafe) var inMemorySink: FrameSink?
 
     /// Hands a frame to the sink in memory (threads of one node), then wakes waiters.
     public func deliverInMemory(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode node: Int) throws {
-        guard let sink = inMemorySink else { throw BrazosError.configuration("a frame was sent before the message layer attached") }
-        try sink.deliver(header, payload: payload, fromNode: node)
+        guard let reference = pollSetReference else {
+            throw BrazosError.configuration("a frame was sent before the message layer attached")
+        }
+        try reference._withUnsafeGuaranteedRef { try $0.sink.deliver(header, payload: payload, fromNode: node) }
         notify()
     }
 
