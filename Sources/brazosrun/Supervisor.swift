@@ -38,15 +38,18 @@ final class Supervisor: @unchecked Sendable {
         guard let port = listener.localAddress?.port else { throw BrazosError.lastSystemError("getsockname") }
         NativeThread.spawn { [self] in acceptNodes(on: listener) }
         var pids: [pid_t] = []
+        var forwarders: [pthread_t] = []
         for (node, host) in options.placement.enumerated() {
             let (pid, output) = try spawn(command(for: host, node: node, port: port), environment: environment(node: node, port: port),
                                           captureOutput: options.tagOutput)
             lock.withLock { nodes[node].pid = pid; nodes[node].host = host }
             pids.append(pid)
-            if let output { NativeThread.spawn { [self] in forwardTagged(output, prefix: tag(node: node)) } }
+            if let output { forwarders.append(NativeThread.spawn { [self] in forwardTagged(output, prefix: tag(node: node)) }) }
         }
         installSignalForwarding(to: pids)
         reapChildren()
+        // Every node has exited; what they wrote last may still be in the pipes.
+        for forwarder in forwarders { NativeThread.join(forwarder) }
         removeLeftoverSegments()
         return lock.withLock { firstFailure?.status ?? 0 }
     }
