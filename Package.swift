@@ -15,6 +15,9 @@ let package = Package(
         .executable(name: "brazosrun", targets: ["brazosrun"]),
         .executable(name: "ring", targets: ["ring"]),
         .library(name: "BrazosMPI", targets: ["BrazosMPI"]),
+        // The C ABI: libbrazosmpi.so, which C programs link through brazoscc.
+        .library(name: "brazosmpi", type: .dynamic, targets: ["BrazosMPIC"]),
+        .executable(name: "brazoscc", targets: ["brazoscc"]),
     ],
     targets: [
         .target(
@@ -24,7 +27,11 @@ let package = Package(
         ),
         .target(name: "BrazosCore", dependencies: ["CBrazos"], swiftSettings: hotPath),
         .target(name: "BrazosMPI", dependencies: ["BrazosCore"], swiftSettings: hotPath),
+        // mpi.h, the MPI 5.0 ABI header that C programs include; BrazosMPIC implements it.
+        .target(name: "CMPI"),
+        .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"]),
         .executableTarget(name: "brazosrun", dependencies: ["BrazosCore"]),
+        .executableTarget(name: "brazoscc"),
         .executableTarget(name: "ring", dependencies: ["BrazosMPI"]),
         .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"]),
         .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"]),

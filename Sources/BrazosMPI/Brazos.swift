@@ -36,9 +36,16 @@ public final class Brazos: @unchecked Sendable {
     /// Number of ranks in the job.
     public var worldSize: Int { node.config.rankCount }
 
-    /// The world communicator as seen by `rank`, which must be hosted here.
+    /// The world communicator as seen by `rank`, which must be hosted here. Call it once
+    /// per rank: communicators made from it share its context allocator.
     public func world(rank: Int) -> Communicator {
-        Communicator(engine: engine, context: 0, translation: nil, rank: rank, size: worldSize)
+        Communicator(engine: engine, context: ContextAllocator.world, translation: nil, rank: rank, size: worldSize, contexts: ContextAllocator())
+    }
+
+    /// `MPI_COMM_SELF` for the rank whose world communicator is `world`.
+    public func selfCommunicator(of world: Communicator) -> Communicator {
+        Communicator(engine: engine, context: ContextAllocator.selfContext, translation: RankTranslation(worldRanks: [world.rank]),
+                     rank: 0, size: 1, contexts: world.contexts)
     }
 
     /// Runs `body` once for every rank this node hosts, each on its own thread (the
@@ -56,6 +63,28 @@ public final class Brazos: @unchecked Sendable {
             for handle in handles { NativeThread.join(handle) }
         }
         try node.finish()
+    }
+
+    /// For programs that are their node's one rank (C programs, `MPI_Init`): the calling
+    /// thread becomes that rank, bound like `run`'s threads. Call `leave` at the end.
+    public func adoptCallingThread() throws -> BrazosThread {
+        let ranks = node.localRanks
+        guard ranks.count == 1 else {
+            throw MPIError(.other, "this node hosts \(ranks.count) ranks; a program that calls MPI_Init hosts one (run it with one thread per node)")
+        }
+        let thread = BrazosThread(rank: ranks[0], localIndex: 0, world: world(rank: ranks[0]), core: node.core(forThread: 0))
+        thread.bind()
+        return thread
+    }
+
+    /// Leaves the job together with the other nodes (`MPI_Finalize`).
+    public func leave() throws { try node.finish() }
+
+    /// Ends this node at once with `code` (`MPI_Abort`); the launcher then stops the job.
+    public static func abort(code: Int32, reason: String) -> Never {
+        fflush(nil)
+        diagnose("brazos: \(reason)")
+        _exit(code == 0 ? 1 : code)
     }
 
     private func runReportingFailure(_ thread: BrazosThread, _ body: (BrazosThread) throws -> Void) {

@@ -12,23 +12,37 @@ public final class Communicator: @unchecked Sendable {
     let translation: RankTranslation?
     public let rank: Int
     public let size: Int
+    /// Where the contexts of communicators made from this one come from (one per rank).
+    let contexts: ContextAllocator
+    /// What the C interface does with an error on this communicator; Swift callers always
+    /// get the error thrown.
+    public var errorHandler: ErrorHandler = .fatal
     /// The request of blocking receives, so that they allocate nothing; `scratchTaken`
     /// hands it to one caller at a time (others make their own).
     private let scratch: Request
     private let scratchTaken = Atomic<Bool>(false)
+    /// Which ranks share a node, for two-stage collectives; nil when that would not help.
+    lazy var hierarchy: NodeHierarchy? = NodeHierarchy(
+        nodeOfRank: (0..<size).map { engine.directory.node(of: worldRank(of: $0)) ?? -1 }, me: rank)
 
-    init(engine: MessageEngine, context: UInt32, translation: RankTranslation?, rank: Int, size: Int) {
+    init(engine: MessageEngine, context: UInt32, translation: RankTranslation?, rank: Int, size: Int, contexts: ContextAllocator) {
         self.engine = engine
         self.context = context
         self.translation = translation
         self.rank = rank
         self.size = size
+        self.contexts = contexts
         scratch = Request(engine: engine, translation: translation)
     }
 
     private func makeRequest(persistent: Request.Operation? = nil) -> Request {
-        Request(engine: engine, translation: translation, persistent: persistent)
+        let request = Request(engine: engine, translation: translation, persistent: persistent)
+        request.communicator = self
+        return request
     }
+
+    /// The world ranks of the members, in rank order.
+    var worldRanks: [Int] { translation?.worldRanks ?? Array(0..<size) }
 
     /// Context of the collectives on this communicator, apart from its point-to-point traffic.
     var collectiveContext: UInt32 { context | 1 }
@@ -255,23 +269,5 @@ public final class Communicator: @unchecked Sendable {
         try checkSource(source)
         try checkReceiveTag(tag)
         return makeRequest(persistent: .receive(communicator: self, buffer: UnsafeMutableRawBufferPointer(start: pointer, count: byteCount), source: source, tag: tag))
-    }
-
-    // MARK: Barrier
-
-    /// Dissemination barrier: ceil(log2 size) rounds of empty messages on the
-    /// communicator's collective context, so it never matches user messages.
-    public func barrier() throws(MPIError) {
-        var distance = 1
-        while distance < size {
-            let receive = makeRequest()
-            try startReceive(receive, into: UnsafeMutableRawBufferPointer(start: nil, count: 0),
-                             from: (rank - distance + size) % size, tag: 0, context: collectiveContext)
-            let send = makeRequest()
-            try startSend(send, bytes: UnsafeRawBufferPointer(start: nil, count: 0), to: (rank + distance) % size, tag: 0, context: collectiveContext)
-            try send.wait()
-            try receive.wait()
-            distance *= 2
-        }
     }
 }

@@ -1,4 +1,4 @@
-/// MPI error classes, numbered as in the MPI standard's ABI, so the C layer returns them
+/// MPI error classes, numbered as in the MPI 5.0 standard ABI, so the C layer returns them
 /// unchanged.
 public enum ErrorClass: Int32, Sendable, CustomStringConvertible {
     case success = 0
@@ -19,8 +19,8 @@ public enum ErrorClass: Int32, Sendable, CustomStringConvertible {
     case truncate = 15
     case other = 16
     case intern = 17
-    case inStatus = 18
-    case pending = 19
+    case pending = 18
+    case inStatus = 19
 
     public var description: String {
         switch self {
@@ -44,6 +44,34 @@ public enum ErrorClass: Int32, Sendable, CustomStringConvertible {
         case .intern: return "MPI_ERR_INTERN"
         case .inStatus: return "MPI_ERR_IN_STATUS"
         case .pending: return "MPI_ERR_PENDING"
+        }
+    }
+}
+
+extension ErrorClass {
+    /// What the class means, in a few words (`MPI_Error_string`).
+    public var meaning: String {
+        switch self {
+        case .success: return "no error"
+        case .buffer: return "invalid buffer pointer"
+        case .count: return "invalid count argument"
+        case .type: return "invalid datatype"
+        case .tag: return "invalid tag"
+        case .comm: return "invalid communicator"
+        case .rank: return "invalid rank"
+        case .request: return "invalid request"
+        case .root: return "invalid root"
+        case .group: return "invalid group"
+        case .op: return "invalid reduce operation"
+        case .topology: return "invalid topology"
+        case .dims: return "invalid dimension argument"
+        case .arg: return "invalid argument"
+        case .unknown: return "unknown error"
+        case .truncate: return "message truncated"
+        case .other: return "other error"
+        case .intern: return "internal error"
+        case .inStatus: return "error code is in status"
+        case .pending: return "pending request"
         }
     }
 }

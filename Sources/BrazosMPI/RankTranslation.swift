@@ -4,10 +4,14 @@
 final class RankTranslation: Sendable {
     /// World rank of each rank of the communicator.
     let worldRanks: [Int]
+    private let rankOfWorld: [Int: Int]
 
-    init(worldRanks: [Int]) { self.worldRanks = worldRanks }
+    init(worldRanks: [Int]) {
+        self.worldRanks = worldRanks
+        rankOfWorld = Dictionary(uniqueKeysWithValues: worldRanks.enumerated().map { ($1, $0) })
+    }
 
     func worldRank(of rank: Int) -> Int { worldRanks[rank] }
 
-    func rank(ofWorld world: Int) -> Int { worldRanks.firstIndex(of: world) ?? MPI.procNull }
+    func rank(ofWorld world: Int) -> Int { rankOfWorld[world] ?? MPI.procNull }
 }

@@ -29,8 +29,17 @@ public final class Request: @unchecked Sendable {
     var payload = UnsafeRawBufferPointer(start: nil, count: 0)
     var envelope = Envelope(context: 0, source: 0, tag: 0)
     var destinationRank = 0
+    /// A packed copy for a datatype that does not travel as it lies in memory.
+    var staging: PackedStaging?
+    /// The staging unpacks into the receive buffer when the request finishes.
+    var unpacksStaging = false
     private(set) var active = false
     private(set) var freed = false
+    /// The communicator the request belongs to, for its error handler.
+    weak var communicator: Communicator?
+
+    /// What the C interface does with this request's errors: its communicator's handler.
+    public var errorHandler: ErrorHandler? { communicator?.errorHandler }
 
     init(engine: MessageEngine, translation: RankTranslation?, persistent: Operation? = nil) {
         self.engine = engine
@@ -64,6 +73,8 @@ public final class Request: @unchecked Sendable {
     /// Collects a completed request's result; a persistent one becomes inactive.
     func finish() throws(MPIError) -> Status {
         active = false
+        if unpacksStaging { staging?.unpack(receivedBytes: status.byteCount) }
+        if !isPersistent { staging = nil }
         if let failure { throw failure }
         return status
     }
@@ -96,6 +107,7 @@ public final class Request: @unchecked Sendable {
         guard !active else { throw MPIError(.request, "start on a persistent request that is still active") }
         switch operation {
         case let .send(communicator, bytes, destination, tag):
+            staging?.pack()
             try communicator.startSend(self, bytes: bytes, to: destination, tag: tag)
         case let .receive(communicator, buffer, source, tag):
             try communicator.startReceive(self, into: buffer, from: source, tag: tag)
@@ -120,6 +132,45 @@ public final class Request: @unchecked Sendable {
     /// Waits until one request completes; nil when every entry is null or an inactive
     /// persistent request (`MPI_UNDEFINED`).
     public static func waitAny(_ requests: [Request?]) throws(MPIError) -> (index: Int, status: Status)? {
+        guard let index = try waitForAny(requests) else { return nil }
+        return (index, try requests[index]!.finish())
+    }
+
+    /// Waits until at least one completes; returns all completed now, or nil if none is live.
+    public static func waitSome(_ requests: [Request?]) throws(MPIError) -> [(index: Int, status: Status)]? {
+        guard let completed = try waitForSome(requests) else { return nil }
+        var results: [(index: Int, status: Status)] = []
+        for index in completed { results.append((index, try requests[index]!.finish())) }
+        return results
+    }
+
+    /// All statuses if every request is complete, else nil (nothing is finished then).
+    public static func testAll(_ requests: [Request?]) throws(MPIError) -> [Status]? {
+        guard try allComplete(requests) else { return nil }
+        return try waitAll(requests)
+    }
+
+    /// `.some(nil)` when no request is live (flag true, index undefined); nil when none
+    /// completed yet.
+    public static func testAny(_ requests: [Request?]) throws(MPIError) -> (index: Int, status: Status)?? {
+        guard let completed = try completedNow(requests) else { return .some(nil) }
+        guard let index = completed.first else { return nil }
+        return .some((index, try requests[index]!.finish()))
+    }
+
+    /// The requests completed now (possibly none), or nil if none is live.
+    public static func testSome(_ requests: [Request?]) throws(MPIError) -> [(index: Int, status: Status)]? {
+        guard let completed = try completedNow(requests) else { return nil }
+        var results: [(index: Int, status: Status)] = []
+        for index in completed { results.append((index, try requests[index]!.finish())) }
+        return results
+    }
+
+    // MARK: Completion without finishing: the caller finishes each request with `wait`,
+    // which then returns at once (the C interface does, to report each one's error).
+
+    /// The index of a completed request, after waiting for one; nil if none is live.
+    public static func waitForAny(_ requests: [Request?]) throws(MPIError) -> Int? {
         let live = try liveIndices(requests, "waitany")
         guard let engine = live.first.map({ requests[$0]!.engine }) else { return nil }
         var found: Int?
@@ -127,42 +178,38 @@ public final class Request: @unchecked Sendable {
             found = live.first { requests[$0]!.isComplete }
             return found != nil
         }
-        return (found!, try requests[found!]!.finish())
+        return found
     }
 
-    /// Waits until at least one completes; returns all completed now, or nil if none is live.
-    public static func waitSome(_ requests: [Request?]) throws(MPIError) -> [(index: Int, status: Status)]? {
+    /// The indices of the completed requests, after waiting for at least one; nil if
+    /// none is live.
+    public static func waitForSome(_ requests: [Request?]) throws(MPIError) -> [Int]? {
         let live = try liveIndices(requests, "waitsome")
         guard let engine = live.first.map({ requests[$0]!.engine }) else { return nil }
         try engine.wait { live.contains { requests[$0]!.isComplete } }
-        return try collect(requests, live)
+        return live.filter { requests[$0]!.isComplete }
     }
 
-    /// All statuses if every request is complete, else nil (nothing is finished then).
-    public static func testAll(_ requests: [Request?]) throws(MPIError) -> [Status]? {
-        let live = try liveIndices(requests, "testall")
-        if let engine = live.first.map({ requests[$0]!.engine }) { try engine.pollOnce() }
-        guard live.allSatisfy({ requests[$0]!.isComplete }) else { return nil }
-        return try waitAll(requests)
-    }
-
-    /// `.some(nil)` when no request is live (flag true, index undefined); nil when none
-    /// completed yet.
-    public static func testAny(_ requests: [Request?]) throws(MPIError) -> (index: Int, status: Status)?? {
-        let live = try liveIndices(requests, "testany")
-        guard let engine = live.first.map({ requests[$0]!.engine }) else { return .some(nil) }
-        try engine.pollOnce()
-        guard let index = live.first(where: { requests[$0]!.isComplete }) else { return nil }
-        return .some((index, try requests[index]!.finish()))
-    }
-
-    /// The requests completed now (possibly none), or nil if none is live.
-    public static func testSome(_ requests: [Request?]) throws(MPIError) -> [(index: Int, status: Status)]? {
-        let live = try liveIndices(requests, "testsome")
+    /// The indices of the requests complete after one round of progress; nil if none is live.
+    public static func completedNow(_ requests: [Request?]) throws(MPIError) -> [Int]? {
+        let live = try liveIndices(requests, "test")
         guard let engine = live.first.map({ requests[$0]!.engine }) else { return nil }
         try engine.pollOnce()
-        return try collect(requests, live)
+        return live.filter { requests[$0]!.isComplete }
     }
+
+    /// Whether every live request is complete, after one round of progress.
+    public static func allComplete(_ requests: [Request?]) throws(MPIError) -> Bool {
+        let live = try liveIndices(requests, "testall")
+        if let engine = live.first.map({ requests[$0]!.engine }) { try engine.pollOnce() }
+        return live.allSatisfy { requests[$0]!.isComplete }
+    }
+
+    /// Whether the request takes part in completion calls: not an inactive persistent one.
+    public var isLive: Bool { !isPersistent || active }
+
+    /// The status of the last completion, also when it failed (`MPI_ERROR` tells how).
+    public var completedStatus: Status { status }
 
     private static func liveIndices(_ requests: [Request?], _ operation: String) throws(MPIError) -> [Int] {
         var live: [Int] = []
@@ -175,11 +222,4 @@ public final class Request: @unchecked Sendable {
         return live
     }
 
-    private static func collect(_ requests: [Request?], _ live: [Int]) throws(MPIError) -> [(index: Int, status: Status)] {
-        var completed: [(index: Int, status: Status)] = []
-        for index in live where requests[index]!.isComplete {
-            completed.append((index, try requests[index]!.finish()))
-        }
-        return completed
-    }
 }

@@ -25,11 +25,12 @@ public struct Status: Equatable, Sendable {
     static let empty = Status(source: MPI.procNull, tag: MPI.anyTag, byteCount: 0)
 }
 
-/// The constants of the MPI API.
+/// The constants of the MPI API, with the values of the MPI 5.0 standard ABI.
 public enum MPI {
     public static let anySource = -1
-    public static let procNull = -2
-    public static let anyTag = -1
+    public static let anyTag = -2
+    public static let procNull = -3
+    public static let undefined = -32766
     /// Largest tag a program may use (`MPI_TAG_UB`).
     public static let tagUpperBound = Int(Int32.max >> 1)
 }

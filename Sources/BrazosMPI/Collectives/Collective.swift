@@ -1,0 +1,123 @@
+import BrazosCore
+
+/// Where a collective's contribution comes from: a buffer, or the receive buffer itself
+/// (`MPI_IN_PLACE`).
+public enum SendBuffer {
+    case inPlace
+    case memory(UnsafeRawPointer?)
+}
+
+/// Where a rooted scatter puts the root's own part: a buffer, or nowhere, leaving it in
+/// the send buffer (`MPI_IN_PLACE`).
+public enum ReceiveBuffer {
+    case inPlace
+    case memory(UnsafeMutableRawPointer?)
+}
+
+/// Keeps the messages of different collective operations apart. Within one operation,
+/// MPI's non-overtaking order matches the messages of consecutive calls correctly,
+/// because every rank calls the collectives of a communicator in the same order.
+enum CollectiveTag: Int32 {
+    case barrier = 1, broadcast, reduce, allreduce, gather, scatter, allgather, alltoall, reduceScatter, scan, exscan
+    /// The stages of an operation that runs first inside nodes, then among nodes.
+    case withinNode, amongNodes
+}
+
+/// The ranks taking part in one stage of a collective, in order, and the caller's index
+/// among them: every rank of the communicator, or a subset (the ranks of one node, or
+/// one rank per node).
+struct Participants {
+    /// Communicator ranks; nil: all of them, in order.
+    private let ranks: [Int]?
+    let count: Int
+    let me: Int
+
+    init(all communicator: Communicator) {
+        ranks = nil
+        count = communicator.size
+        me = communicator.rank
+    }
+
+    init(_ ranks: [Int], me: Int) {
+        self.ranks = ranks
+        count = ranks.count
+        self.me = me
+    }
+
+    var isEveryone: Bool { ranks == nil }
+
+    /// The communicator rank of participant `index`.
+    func rank(_ index: Int) -> Int { ranks?[index] ?? index }
+
+    /// The index of communicator rank `rank`, which takes part.
+    func index(ofRank rank: Int) -> Int { ranks?.firstIndex(of: rank) ?? rank }
+}
+
+// MARK: Point-to-point on the collective context
+
+extension Communicator {
+    func collectiveSend(_ bytes: UnsafeRawBufferPointer, to destination: Int, tag: CollectiveTag) throws(MPIError) {
+        let envelope = Envelope(context: collectiveContext, source: Int32(worldRank(of: rank)), tag: tag.rawValue)
+        if try engine.sendEagerly(bytes, envelope: envelope, to: worldRank(of: destination)) { return }
+        try collectiveIsend(bytes, to: destination, tag: tag).wait()
+    }
+
+    func collectiveReceive(_ buffer: UnsafeMutableRawBufferPointer, from source: Int, tag: CollectiveTag) throws(MPIError) {
+        try collectiveIrecv(buffer, from: source, tag: tag).wait()
+    }
+
+    func collectiveIsend(_ bytes: UnsafeRawBufferPointer, to destination: Int, tag: CollectiveTag) throws(MPIError) -> Request {
+        let request = Request(engine: engine, translation: translation)
+        try startSend(request, bytes: bytes, to: destination, tag: Int(tag.rawValue), context: collectiveContext)
+        return request
+    }
+
+    func collectiveIrecv(_ buffer: UnsafeMutableRawBufferPointer, from source: Int, tag: CollectiveTag) throws(MPIError) -> Request {
+        let request = Request(engine: engine, translation: translation)
+        try startReceive(request, into: buffer, from: source, tag: Int(tag.rawValue), context: collectiveContext)
+        return request
+    }
+
+    /// Sends and receives at once (a ring or a pairwise exchange cannot deadlock).
+    func collectiveExchange(send bytes: UnsafeRawBufferPointer, to destination: Int,
+                            receive buffer: UnsafeMutableRawBufferPointer, from source: Int, tag: CollectiveTag) throws(MPIError) {
+        let receive = try collectiveIrecv(buffer, from: source, tag: tag)
+        try collectiveSend(bytes, to: destination, tag: tag)
+        try receive.wait()
+    }
+
+    // MARK: Checks shared by the collectives
+
+    func checkRoot(_ root: Int) throws(MPIError) {
+        guard (0..<size).contains(root) else { throw MPIError(.root, "root \(root) is not in a communicator of \(size) ranks") }
+    }
+
+    static func checkBuffer(count: Int, datatype: Datatype) throws(MPIError) {
+        try checkCount(count)
+        guard datatype.isCommitted else { throw MPIError(.type, "datatype \(datatype) is not committed") }
+    }
+
+    static func checkCounts(_ counts: [Int], _ displacements: [Int]? = nil, ranks: Int, datatype: Datatype) throws(MPIError) {
+        guard counts.count >= ranks, displacements.map({ $0.count >= ranks }) ?? true else {
+            throw MPIError(.arg, "\(ranks) counts and displacements needed, \(counts.count) given")
+        }
+        for count in counts.prefix(ranks) { try checkBuffer(count: count, datatype: datatype) }
+    }
+}
+
+/// Copies `count` elements from one layout to another through their packed form.
+func copyElements(_ source: UnsafeRawPointer?, _ sourceCount: Int, _ sourceType: Datatype,
+                  to target: UnsafeMutableRawPointer?, _ targetCount: Int, _ targetType: Datatype) throws(MPIError) {
+    let bytes = sourceType.packedSize(sourceCount)
+    guard bytes <= targetType.packedSize(targetCount) else {
+        throw MPIError(.truncate, "\(bytes) bytes do not fit \(targetCount) elements of \(targetType)")
+    }
+    guard bytes > 0, let source, let target else { return }
+    if sourceType.isPackedAsIs && targetType.isPackedAsIs {
+        if UnsafeRawPointer(target) != source { target.copyMemory(from: source, byteCount: bytes) }
+        return
+    }
+    let packed = PackedBuffer.reading(source, count: sourceCount, datatype: sourceType)
+    defer { packed.release() }
+    targetType.unpack(bytes / Swift.max(targetType.size, 1), from: packed.bytes.baseAddress!, into: target)
+}

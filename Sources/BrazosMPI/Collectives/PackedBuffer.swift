@@ -1,0 +1,57 @@
+/// The packed bytes of `count` elements of a datatype at some memory: that memory itself
+/// when the datatype packs as is (no copy), else a copy, which `release` frees.
+struct PackedBuffer {
+    let bytes: UnsafeMutableRawBufferPointer
+    private let isCopy: Bool
+
+    private init(bytes: UnsafeMutableRawBufferPointer, isCopy: Bool) {
+        self.bytes = bytes
+        self.isCopy = isCopy
+    }
+
+    /// For data to send: packs it unless it packs as is.
+    static func reading(_ memory: UnsafeRawPointer?, count: Int, datatype: Datatype) -> PackedBuffer {
+        let size = datatype.packedSize(count)
+        if datatype.isPackedAsIs || size == 0 {
+            return PackedBuffer(bytes: UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(mutating: memory), count: size), isCopy: false)
+        }
+        let copy = PackedBuffer.scratch(size)
+        datatype.pack(count, from: memory!, into: copy.bytes.baseAddress!)
+        return copy
+    }
+
+    /// For data to receive: the memory itself, or a copy that `finish` unpacks into it.
+    static func writing(_ memory: UnsafeMutableRawPointer?, count: Int, datatype: Datatype) -> PackedBuffer {
+        let size = datatype.packedSize(count)
+        if datatype.isPackedAsIs || size == 0 {
+            return PackedBuffer(bytes: UnsafeMutableRawBufferPointer(start: memory, count: size), isCopy: false)
+        }
+        return scratch(size)
+    }
+
+    /// For data to receive, keeping what is there: the memory itself, or a packed copy.
+    static func updating(_ memory: UnsafeMutableRawPointer?, count: Int, datatype: Datatype) -> PackedBuffer {
+        let buffer = writing(memory, count: count, datatype: datatype)
+        if buffer.isCopy { datatype.pack(count, from: memory!, into: buffer.bytes.baseAddress!) }
+        return buffer
+    }
+
+    /// A fresh buffer of `size` bytes, owned.
+    static func scratch(_ size: Int) -> PackedBuffer {
+        PackedBuffer(bytes: .allocate(byteCount: size, alignment: 16), isCopy: true)
+    }
+
+    /// Unpacks a copy into `memory` (nothing to do for the memory itself).
+    func finish(into memory: UnsafeMutableRawPointer?, count: Int, datatype: Datatype) {
+        if isCopy, let memory, count > 0 { datatype.unpack(count, from: bytes.baseAddress!, into: memory) }
+    }
+
+    func release() {
+        if isCopy { bytes.deallocate() }
+    }
+
+    /// Bytes `offset..<offset+count`.
+    func slice(_ offset: Int, _ count: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
+    }
+}

@@ -1,0 +1,37 @@
+/// `MPI_Scatter(v)`: linear; the root starts every send at once.
+extension Communicator {
+    public func scatter(_ send: UnsafeRawPointer?, sendCount: Int, sendType: Datatype,
+                        _ receive: ReceiveBuffer, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) {
+        try checkRoot(root)
+        if rank == root { try Self.checkBuffer(count: sendCount, datatype: sendType) }
+        try scatterv(send, sendCounts: Array(repeating: sendCount, count: size), displacements: (0..<size).map { $0 * sendCount },
+                     sendType: sendType, receive, receiveCount: receiveCount, receiveType: receiveType, root: root)
+    }
+
+    /// `displacements` count elements of `sendType` from `send`.
+    public func scatterv(_ send: UnsafeRawPointer?, sendCounts: [Int], displacements: [Int], sendType: Datatype,
+                         _ receive: ReceiveBuffer, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) {
+        try checkRoot(root)
+        guard rank == root else {
+            guard case let .memory(pointer) = receive else { throw MPIError(.buffer, "MPI_IN_PLACE for scatter's receive buffer on a rank other than the root") }
+            try Self.checkBuffer(count: receiveCount, datatype: receiveType)
+            var receives = ElementReceives()
+            defer { receives.release() }
+            try receives.post(self, into: pointer, count: receiveCount, datatype: receiveType, from: root, tag: .scatter)
+            try receives.waitAll()
+            return
+        }
+        try Self.checkCounts(sendCounts, displacements, ranks: size, datatype: sendType)
+        var sends: [(Request, PackedBuffer)] = []
+        defer { for (_, packed) in sends { packed.release() } }
+        for target in 0..<size where target != root {
+            let packed = PackedBuffer.reading(send.map { $0 + displacements[target] * sendType.extent }, count: sendCounts[target], datatype: sendType)
+            sends.append((try collectiveIsend(UnsafeRawBufferPointer(packed.bytes), to: target, tag: .scatter), packed))
+        }
+        if case let .memory(pointer) = receive {
+            try Self.checkBuffer(count: receiveCount, datatype: receiveType)
+            try copyElements(send.map { $0 + displacements[root] * sendType.extent }, sendCounts[root], sendType, to: pointer, receiveCount, receiveType)
+        }
+        for (request, _) in sends { try request.wait() }
+    }
+}

@@ -1,0 +1,22 @@
+/// Hands out the context ids that keep communicators' messages apart. Each rank has one;
+/// a new communicator takes the largest next id of the ranks that make it (agreed by an
+/// allreduce on the parent), so all members use the same id and none of them has used it.
+/// Ids go up by two: even for point-to-point traffic, odd for collectives.
+final class ContextAllocator: @unchecked Sendable {
+    /// 0 and 1: the world; 2 and 3: `MPI_COMM_SELF`.
+    static let world: UInt32 = 0
+    static let selfContext: UInt32 = 2
+    private(set) var next: UInt32 = 4
+
+    func advance(past context: UInt32) { next = max(next, context + 2) }
+}
+
+/// What happens when an MPI call in C fails (`MPI_Errhandler`).
+public enum ErrorHandler: Sendable {
+    /// `MPI_ERRORS_ARE_FATAL`: print the error and end the job.
+    case fatal
+    /// `MPI_ERRORS_ABORT`: like fatal (for a communicator, the same processes end).
+    case abort
+    /// `MPI_ERRORS_RETURN`: return the error class to the caller.
+    case returnErrors
+}

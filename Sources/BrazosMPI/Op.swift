@@ -1,0 +1,79 @@
+/// A reduction operation (`MPI_Op`): one of the predefined ones, or a function of the
+/// program's (`MPI_Op_create`).
+///
+/// Operations work on packed data (see `Datatype`): `apply` combines `count` elements of
+/// `input` into `output`, `output[i] = input[i] op output[i]`, so that for an operation that
+/// does not commute the left operand is always the lower ranks' data.
+public final class Op: @unchecked Sendable, CustomStringConvertible {
+    public enum Predefined: String, Sendable {
+        case sum = "MPI_SUM", prod = "MPI_PROD", min = "MPI_MIN", max = "MPI_MAX"
+        case land = "MPI_LAND", lor = "MPI_LOR", lxor = "MPI_LXOR"
+        case band = "MPI_BAND", bor = "MPI_BOR", bxor = "MPI_BXOR"
+        case minloc = "MPI_MINLOC", maxloc = "MPI_MAXLOC"
+    }
+
+    /// A program's operation on `count` elements of `datatype`, laid out in memory as the
+    /// datatype describes: `output[i] = input[i] op output[i]`.
+    public typealias Function = (_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, _ count: Int, _ datatype: Datatype) -> Void
+
+    enum Kind {
+        case predefined(Predefined)
+        case user(Function)
+    }
+
+    let kind: Kind
+    public let isCommutative: Bool
+
+    public init(_ predefined: Predefined) {
+        kind = .predefined(predefined)
+        isCommutative = true
+    }
+
+    /// `MPI_Op_create`.
+    public init(commutative: Bool, _ function: @escaping Function) {
+        kind = .user(function)
+        isCommutative = commutative
+    }
+
+    public var description: String {
+        switch kind {
+        case let .predefined(op): return op.rawValue
+        case .user: return isCommutative ? "user operation (commutative)" : "user operation (not commutative)"
+        }
+    }
+
+    public static let sum = Op(.sum), prod = Op(.prod), min = Op(.min), max = Op(.max)
+    public static let land = Op(.land), lor = Op(.lor), lxor = Op(.lxor)
+    public static let band = Op(.band), bor = Op(.bor), bxor = Op(.bxor)
+    public static let minloc = Op(.minloc), maxloc = Op(.maxloc)
+
+    /// Throws `MPI_ERR_OP` when a predefined operation is not defined on the datatype.
+    func check(_ datatype: Datatype) throws(MPIError) {
+        guard case let .predefined(op) = kind else { return }
+        guard Reduction.isDefined(op, on: datatype.basic.value) else {
+            throw MPIError(.op, "\(op.rawValue) is not defined on \(datatype.basic.name)")
+        }
+    }
+
+    /// Combines packed data: `output = input op output`, elementwise.
+    func apply(_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, count: Int, datatype: Datatype) {
+        switch kind {
+        case let .predefined(op):
+            Reduction.apply(op, datatype.basic.value, basicCount: count * datatype.size / Swift.max(datatype.basic.size, 1), input, output)
+        case let .user(function):
+            if datatype.isPackedAsIs {
+                function(input, output, count, datatype)
+                return
+            }
+            // The program's function expects its datatype's memory layout.
+            let span = datatype.span(count)
+            let left = UnsafeMutableRawPointer.allocate(byteCount: span, alignment: 16)
+            let right = UnsafeMutableRawPointer.allocate(byteCount: span, alignment: 16)
+            defer { left.deallocate(); right.deallocate() }
+            datatype.unpack(count, from: input, into: left)
+            datatype.unpack(count, from: output, into: right)
+            function(left, right, count, datatype)
+            datatype.pack(count, from: right, into: output)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+/// The predefined reduction operations on packed basic elements: which operation applies
+/// to which kind of value (as the MPI standard groups them), and the elementwise loops.
+enum Reduction {
+    static func isDefined(_ op: Op.Predefined, on value: BasicType.Value) -> Bool {
+        switch (op, value) {
+        case (.minloc, .pair), (.maxloc, .pair): return true
+        case (_, .pair), (.minloc, _), (.maxloc, _), (_, .character): return false
+        case (.sum, let value), (.prod, let value), (.min, let value), (.max, let value):
+            return value != .bool && value != .byte
+        case (.land, let value), (.lor, let value), (.lxor, let value):
+            return value != .byte && !isFloatingPoint(value)
+        case (.band, let value), (.bor, let value), (.bxor, let value):
+            return value != .bool && !isFloatingPoint(value)
+        }
+    }
+
+    private static func isFloatingPoint(_ value: BasicType.Value) -> Bool {
+        value == .float || value == .double || value == .longDouble
+    }
+
+    /// `output[i] = input[i] op output[i]` for `basicCount` packed elements; the operation
+    /// has been checked with `isDefined`.
+    static func apply(_ op: Op.Predefined, _ value: BasicType.Value, basicCount: Int, _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer) {
+        switch value {
+        case .signed(8): integers(Int8.self, op, basicCount, input, output)
+        case .signed(16): integers(Int16.self, op, basicCount, input, output)
+        case .signed(32): integers(Int32.self, op, basicCount, input, output)
+        case .signed: integers(Int64.self, op, basicCount, input, output)
+        case .unsigned(8), .byte, .bool: integers(UInt8.self, op, basicCount, input, output)
+        case .unsigned(16): integers(UInt16.self, op, basicCount, input, output)
+        case .unsigned(32): integers(UInt32.self, op, basicCount, input, output)
+        case .unsigned: integers(UInt64.self, op, basicCount, input, output)
+        case .float: floats(Float.self, op, basicCount, input, output)
+        case .double: floats(Double.self, op, basicCount, input, output)
+        case .longDouble: floats(Float80.self, op, basicCount, input, output)
+        case .character: break
+        case let .pair(inner, _):
+            switch inner {
+            case .signed(16): pairs(Int16.self, op, basicCount, input, output)
+            case .signed(32): pairs(Int32.self, op, basicCount, input, output)
+            case .signed: pairs(Int64.self, op, basicCount, input, output)
+            case .float: pairs(Float.self, op, basicCount, input, output)
+            case .double: pairs(Double.self, op, basicCount, input, output)
+            default: pairs(Float80.self, op, basicCount, input, output)
+            }
+        }
+    }
+
+    private static func integers<T: FixedWidthInteger & BitwiseCopyable>(_: T.Type, _ op: Op.Predefined, _ count: Int, _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer) {
+        switch op {
+        case .sum: elementwise(count, input, output) { (a: T, b: T) in a &+ b }
+        case .prod: elementwise(count, input, output) { (a: T, b: T) in a &* b }
+        case .min: elementwise(count, input, output) { (a: T, b: T) in Swift.min(a, b) }
+        case .max: elementwise(count, input, output) { (a: T, b: T) in Swift.max(a, b) }
+        case .land: elementwise(count, input, output) { (a: T, b: T) in a != 0 && b != 0 ? 1 : 0 }
+        case .lor: elementwise(count, input, output) { (a: T, b: T) in a != 0 || b != 0 ? 1 : 0 }
+        case .lxor: elementwise(count, input, output) { (a: T, b: T) in (a != 0) != (b != 0) ? 1 : 0 }
+        case .band: elementwise(count, input, output) { (a: T, b: T) in a & b }
+        case .bor: elementwise(count, input, output) { (a: T, b: T) in a | b }
+        case .bxor: elementwise(count, input, output) { (a: T, b: T) in a ^ b }
+        case .minloc, .maxloc: break
+        }
+    }
+
+    private static func floats<T: BinaryFloatingPoint & BitwiseCopyable>(_: T.Type, _ op: Op.Predefined, _ count: Int, _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer) {
+        switch op {
+        case .sum: elementwise(count, input, output) { (a: T, b: T) in a + b }
+        case .prod: elementwise(count, input, output) { (a: T, b: T) in a * b }
+        case .min: elementwise(count, input, output) { (a: T, b: T) in b < a ? b : a }
+        case .max: elementwise(count, input, output) { (a: T, b: T) in b > a ? b : a }
+        default: break
+        }
+    }
+
+    @inline(__always)
+    private static func elementwise<T: BitwiseCopyable>(_ count: Int, _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, _ combine: (T, T) -> T) {
+        let size = MemoryLayout<T>.stride  // Float80: 16, as the packed long double
+        var offset = 0
+        for _ in 0..<count {
+            let result = combine(input.loadUnaligned(fromByteOffset: offset, as: T.self), output.loadUnaligned(fromByteOffset: offset, as: T.self))
+            output.storeBytes(of: result, toByteOffset: offset, as: T.self)
+            offset += size
+        }
+    }
+
+    /// MINLOC and MAXLOC on packed (value, C int index) pairs: the extreme value, and of
+    /// equal values the lower index.
+    private static func pairs<T: Comparable & BitwiseCopyable>(_: T.Type, _ op: Op.Predefined, _ count: Int, _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer) {
+        let valueSize = MemoryLayout<T>.stride
+        let pairSize = valueSize + 4
+        for element in 0..<count {
+            let offset = element * pairSize
+            let a = input.loadUnaligned(fromByteOffset: offset, as: T.self)
+            let b = output.loadUnaligned(fromByteOffset: offset, as: T.self)
+            let aIndex = input.loadUnaligned(fromByteOffset: offset + valueSize, as: Int32.self)
+            let bIndex = output.loadUnaligned(fromByteOffset: offset + valueSize, as: Int32.self)
+            let takeInput = a == b ? aIndex < bIndex : (op == .minloc ? a < b : a > b)
+            if takeInput {
+                output.storeBytes(of: a, toByteOffset: offset, as: T.self)
+                output.storeBytes(of: aIndex, toByteOffset: offset + valueSize, as: Int32.self)
+            }
+        }
+    }
+}

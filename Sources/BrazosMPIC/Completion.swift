@@ -1,0 +1,226 @@
+import BrazosMPI
+import CMPI
+
+/// The status of a null or inactive request: empty.
+private let emptyStatus = Status(source: MPI.anySource, tag: MPI.anyTag, byteCount: 0)
+
+/// Finishes the request behind `handle` (it completed): a non-persistent one is released
+/// and its handle becomes `MPI_REQUEST_NULL`. Returns its status or error.
+private func finish(_ handle: UnsafeMutablePointer<MPI_Request?>, _ request: Request) -> Result<Status, MPIError> {
+    let result: Result<Status, MPIError>
+    do { result = .success(try request.wait()) } catch { result = .failure(error) }
+    if !request.isPersistent {
+        Handles.release(handle.pointee!, as: Request.self)
+        handle.pointee = Handles.predefined(Handles.Value.requestNull)
+    }
+    return result
+}
+
+private func requests(_ handles: UnsafeMutablePointer<MPI_Request?>?, _ count: Int32) throws(MPIError) -> [Request?] {
+    guard count >= 0 else { throw MPIError(.count, "negative request count \(count)") }
+    var result: [Request?] = []
+    for index in 0..<Int(count) { result.append(try Handles.request(handles![index])) }
+    return result
+}
+
+private func handler(of request: Request?) -> ErrorHandler { request?.errorHandler ?? Runtime.defaultErrorHandler }
+
+/// Finishes the completed requests at `indices`, storing statuses at the same positions
+/// (or, with `compact`, in order) and noting each one's error in its status. Returns the
+/// first failure.
+private func finishAll(_ indices: [Int], _ handles: UnsafeMutablePointer<MPI_Request?>, _ list: [Request?],
+                       _ statuses: UnsafeMutablePointer<MPI_Status>?, compact: Bool) -> (MPIError, Request)? {
+    var failure: (MPIError, Request)?
+    for (position, index) in indices.enumerated() {
+        let slot = statuses.map { $0 + (compact ? position : index) }
+        switch finish(handles + index, list[index]!) {
+        case let .success(status):
+            slot?.pointee = MPI_Status(status)
+        case let .failure(error):
+            slot?.pointee = MPI_Status(list[index]!.completedStatus)
+            slot?.pointee.MPI_ERROR = error.errorClass.rawValue
+            if failure == nil { failure = (error, list[index]!) }
+        }
+    }
+    return failure
+}
+
+private func inStatus(_ failure: (MPIError, Request), _ function: StaticString) -> Int32 {
+    raise(MPIError(.inStatus, "\(failure.0)"), in: function, handler: handler(of: failure.1))
+}
+
+@_cdecl("MPI_Wait")
+public func mpiWait(_ handle: UnsafeMutablePointer<MPI_Request?>?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    guard let handle else { return raise(MPIError(.request, "MPI_Wait needs a request"), in: "MPI_Wait", handler: Runtime.defaultErrorHandler) }
+    let request: Request?
+    do { request = try Handles.request(handle.pointee) } catch { return raise(error, in: "MPI_Wait", handler: Runtime.defaultErrorHandler) }
+    guard let request, request.isLive else {
+        store(emptyStatus, in: status)
+        return 0
+    }
+    switch finish(handle, request) {
+    case let .success(result):
+        store(result, in: status)
+        return 0
+    case let .failure(error):
+        store(request.completedStatus, in: status)
+        return raise(error, in: "MPI_Wait", handler: handler(of: request))
+    }
+}
+
+@_cdecl("MPI_Test")
+public func mpiTest(_ handle: UnsafeMutablePointer<MPI_Request?>?, _ flag: UnsafeMutablePointer<Int32>?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    guard let handle else { return raise(MPIError(.request, "MPI_Test needs a request"), in: "MPI_Test", handler: Runtime.defaultErrorHandler) }
+    let request: Request?
+    do { request = try Handles.request(handle.pointee) } catch { return raise(error, in: "MPI_Test", handler: Runtime.defaultErrorHandler) }
+    guard let request, request.isLive else {
+        flag?.pointee = 1
+        store(emptyStatus, in: status)
+        return 0
+    }
+    do {
+        guard try Request.allComplete([request]) else {
+            flag?.pointee = 0
+            return 0
+        }
+    } catch { return raise(error, in: "MPI_Test", handler: handler(of: request)) }
+    flag?.pointee = 1
+    return mpiWait(handle, status)
+}
+
+@_cdecl("MPI_Waitall")
+public func mpiWaitall(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?, _ statuses: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    let list: [Request?]
+    do { list = try requests(handles, count) } catch { return raise(error, in: "MPI_Waitall", handler: Runtime.defaultErrorHandler) }
+    for index in list.indices where list[index] == nil || !list[index]!.isLive { statuses?[index] = MPI_Status(emptyStatus) }
+    let live = list.indices.filter { list[$0]?.isLive ?? false }
+    if let failure = finishAll(live, handles!, list, statuses, compact: false) { return inStatus(failure, "MPI_Waitall") }
+    return 0
+}
+
+@_cdecl("MPI_Testall")
+public func mpiTestall(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?, _ flag: UnsafeMutablePointer<Int32>?,
+                       _ statuses: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    let list: [Request?]
+    do {
+        list = try requests(handles, count)
+        guard try Request.allComplete(list) else {
+            flag?.pointee = 0
+            return 0
+        }
+    } catch { return raise(error, in: "MPI_Testall", handler: Runtime.defaultErrorHandler) }
+    flag?.pointee = 1
+    return mpiWaitall(count, handles, statuses)
+}
+
+@_cdecl("MPI_Waitany")
+public func mpiWaitany(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?, _ index: UnsafeMutablePointer<Int32>?,
+                       _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    let list: [Request?]
+    let found: Int?
+    do {
+        list = try requests(handles, count)
+        found = try Request.waitForAny(list)
+    } catch { return raise(error, in: "MPI_Waitany", handler: Runtime.defaultErrorHandler) }
+    return answerAny(found, list, handles, index, status, "MPI_Waitany")
+}
+
+@_cdecl("MPI_Testany")
+public func mpiTestany(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?, _ index: UnsafeMutablePointer<Int32>?,
+                       _ flag: UnsafeMutablePointer<Int32>?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    let list: [Request?]
+    let completed: [Int]?
+    do {
+        list = try requests(handles, count)
+        completed = try Request.completedNow(list)
+    } catch { return raise(error, in: "MPI_Testany", handler: Runtime.defaultErrorHandler) }
+    if let completed, completed.isEmpty {
+        flag?.pointee = 0
+        index?.pointee = Int32(MPI.undefined)
+        return 0
+    }
+    flag?.pointee = 1
+    return answerAny(completed?.first, list, handles, index, status, "MPI_Testany")
+}
+
+/// Finishes the request a waitany or testany found (nil: none was live).
+private func answerAny(_ found: Int?, _ list: [Request?], _ handles: UnsafeMutablePointer<MPI_Request?>?, _ index: UnsafeMutablePointer<Int32>?,
+                       _ status: UnsafeMutablePointer<MPI_Status>?, _ function: StaticString) -> Int32 {
+    guard let found else {
+        index?.pointee = Int32(MPI.undefined)
+        store(emptyStatus, in: status)
+        return 0
+    }
+    index?.pointee = Int32(found)
+    switch finish(handles! + found, list[found]!) {
+    case let .success(result):
+        store(result, in: status)
+        return 0
+    case let .failure(error):
+        store(list[found]!.completedStatus, in: status)
+        return raise(error, in: function, handler: handler(of: list[found]))
+    }
+}
+
+@_cdecl("MPI_Waitsome")
+public func mpiWaitsome(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?, _ outCount: UnsafeMutablePointer<Int32>?,
+                        _ indices: UnsafeMutablePointer<Int32>?, _ statuses: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    let list: [Request?]
+    let completed: [Int]?
+    do {
+        list = try requests(handles, count)
+        completed = try Request.waitForSome(list)
+    } catch { return raise(error, in: "MPI_Waitsome", handler: Runtime.defaultErrorHandler) }
+    return answerSome(completed, list, handles, outCount, indices, statuses, "MPI_Waitsome")
+}
+
+@_cdecl("MPI_Testsome")
+public func mpiTestsome(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?, _ outCount: UnsafeMutablePointer<Int32>?,
+                        _ indices: UnsafeMutablePointer<Int32>?, _ statuses: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    let list: [Request?]
+    let completed: [Int]?
+    do {
+        list = try requests(handles, count)
+        completed = try Request.completedNow(list)
+    } catch { return raise(error, in: "MPI_Testsome", handler: Runtime.defaultErrorHandler) }
+    return answerSome(completed, list, handles, outCount, indices, statuses, "MPI_Testsome")
+}
+
+private func answerSome(_ completed: [Int]?, _ list: [Request?], _ handles: UnsafeMutablePointer<MPI_Request?>?, _ outCount: UnsafeMutablePointer<Int32>?,
+                        _ indices: UnsafeMutablePointer<Int32>?, _ statuses: UnsafeMutablePointer<MPI_Status>?, _ function: StaticString) -> Int32 {
+    guard let completed else {
+        outCount?.pointee = Int32(MPI.undefined)
+        return 0
+    }
+    outCount?.pointee = Int32(completed.count)
+    for (position, index) in completed.enumerated() { indices?[position] = Int32(index) }
+    if let failure = finishAll(completed, handles!, list, statuses, compact: true) { return inStatus(failure, function) }
+    return 0
+}
+
+@_cdecl("MPI_Request_free")
+public func mpiRequestFree(_ handle: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
+    mpiCall("MPI_Request_free") { () throws(MPIError) in
+        guard let handle, let request = try Handles.request(handle.pointee) else { throw MPIError(.request, "MPI_Request_free of MPI_REQUEST_NULL") }
+        try request.free()
+        Handles.release(handle.pointee!, as: Request.self)
+        handle.pointee = Handles.predefined(Handles.Value.requestNull)
+    }
+}
+
+@_cdecl("MPI_Start")
+public func mpiStart(_ handle: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
+    mpiCall("MPI_Start") { () throws(MPIError) in
+        guard let handle, let request = try Handles.request(handle.pointee) else { throw MPIError(.request, "MPI_Start of MPI_REQUEST_NULL") }
+        try request.start()
+    }
+}
+
+@_cdecl("MPI_Startall")
+public func mpiStartall(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
+    for index in 0..<Int(max(count, 0)) {
+        let result = mpiStart(handles.map { $0 + index })
+        if result != 0 { return result }
+    }
+    return 0
+}

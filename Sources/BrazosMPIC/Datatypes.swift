@@ -1,0 +1,70 @@
+import BrazosMPI
+import CMPI
+
+@_cdecl("MPI_Type_contiguous")
+public func mpiTypeContiguous(_ count: Int32, _ old: MPI_Datatype?, _ new: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
+    mpiCall("MPI_Type_contiguous") { () throws(MPIError) in
+        new?.pointee = Handles.retain(try Datatype.contiguous(Int(count), of: try Handles.datatype(old)))
+    }
+}
+
+@_cdecl("MPI_Type_vector")
+public func mpiTypeVector(_ count: Int32, _ blockLength: Int32, _ stride: Int32, _ old: MPI_Datatype?, _ new: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
+    mpiCall("MPI_Type_vector") { () throws(MPIError) in
+        new?.pointee = Handles.retain(try Datatype.vector(Int(count), blockLength: Int(blockLength), stride: Int(stride), of: try Handles.datatype(old)))
+    }
+}
+
+@_cdecl("MPI_Type_commit")
+public func mpiTypeCommit(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
+    mpiCall("MPI_Type_commit") { () throws(MPIError) in
+        guard let datatype else { throw MPIError(.type, "MPI_Type_commit needs a datatype") }
+        try Handles.datatype(datatype.pointee).commit()
+    }
+}
+
+@_cdecl("MPI_Type_free")
+public func mpiTypeFree(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
+    mpiCall("MPI_Type_free") { () throws(MPIError) in
+        guard let datatype else { throw MPIError(.type, "MPI_Type_free needs a datatype") }
+        _ = try Handles.datatype(datatype.pointee)
+        guard !Handles.isPredefined(datatype.pointee) else { throw MPIError(.type, "MPI_Type_free of a predefined datatype") }
+        Handles.release(datatype.pointee!, as: Datatype.self)
+        datatype.pointee = Handles.predefined(Handles.Value.datatypeNull)
+    }
+}
+
+@_cdecl("MPI_Type_size")
+public func mpiTypeSize(_ datatype: MPI_Datatype?, _ size: UnsafeMutablePointer<Int32>?) -> Int32 {
+    mpiCall("MPI_Type_size") { () throws(MPIError) in size?.pointee = Int32(try Handles.datatype(datatype).size) }
+}
+
+// MARK: Operations
+
+/// `MPI_User_function`.
+public typealias UserFunction = @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?,
+                                                UnsafeMutablePointer<MPI_Datatype?>?) -> Void
+
+@_cdecl("MPI_Op_create")
+public func mpiOpCreate(_ function: UserFunction?, _ commute: Int32, _ op: UnsafeMutablePointer<MPI_Op?>?) -> Int32 {
+    mpiCall("MPI_Op_create") { () throws(MPIError) in
+        guard let function else { throw MPIError(.arg, "MPI_Op_create needs a function") }
+        let made = Op(commutative: commute != 0) { input, output, count, datatype in
+            var length = Int32(count)
+            var handle: MPI_Datatype? = Handles.handle(of: datatype)
+            function(UnsafeMutableRawPointer(mutating: input), output, &length, &handle)
+        }
+        op?.pointee = Handles.retain(made)
+    }
+}
+
+@_cdecl("MPI_Op_free")
+public func mpiOpFree(_ op: UnsafeMutablePointer<MPI_Op?>?) -> Int32 {
+    mpiCall("MPI_Op_free") { () throws(MPIError) in
+        guard let op else { throw MPIError(.op, "MPI_Op_free needs an operation") }
+        _ = try Handles.op(op.pointee)
+        guard !Handles.isPredefined(op.pointee) else { throw MPIError(.op, "MPI_Op_free of a predefined operation") }
+        Handles.release(op.pointee!, as: Op.self)
+        op.pointee = Handles.predefined(Handles.Value.opNull)
+    }
+}

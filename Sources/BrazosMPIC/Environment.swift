@@ -1,0 +1,119 @@
+import BrazosCore
+import BrazosMPI
+import CMPI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@_cdecl("MPI_Init")
+public func mpiInit(_ argc: UnsafeMutablePointer<Int32>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> Int32 {
+    mpiCall("MPI_Init") { () throws(MPIError) in try Runtime.initialize() }
+}
+
+/// Threads of a node share one engine, so calls from several threads at once are safe
+/// only one at a time: the most given is `MPI_THREAD_SERIALIZED`.
+@_cdecl("MPI_Init_thread")
+public func mpiInitThread(_ argc: UnsafeMutablePointer<Int32>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?,
+                          _ required: Int32, _ provided: UnsafeMutablePointer<Int32>?) -> Int32 {
+    let serialized: Int32 = 2048
+    provided?.pointee = min(required, serialized)
+    return mpiInit(argc, argv)
+}
+
+@_cdecl("MPI_Initialized")
+public func mpiInitialized(_ flag: UnsafeMutablePointer<Int32>?) -> Int32 {
+    flag?.pointee = Runtime.isInitialized ? 1 : 0
+    return 0
+}
+
+@_cdecl("MPI_Finalize")
+public func mpiFinalize() -> Int32 {
+    mpiCall("MPI_Finalize") { () throws(MPIError) in try Runtime.finalize() }
+}
+
+@_cdecl("MPI_Finalized")
+public func mpiFinalized(_ flag: UnsafeMutablePointer<Int32>?) -> Int32 {
+    flag?.pointee = Runtime.isFinalized ? 1 : 0
+    return 0
+}
+
+@_cdecl("MPI_Abort")
+public func mpiAbort(_ comm: MPI_Comm?, _ code: Int32) -> Int32 {
+    let rank = (try? Runtime.rank().world.rank).map { "rank \($0)" } ?? "a rank"
+    Brazos.abort(code: code, reason: "\(rank) called MPI_Abort with error code \(code)")
+}
+
+@_cdecl("MPI_Get_processor_name")
+public func mpiGetProcessorName(_ name: UnsafeMutablePointer<CChar>?, _ length: UnsafeMutablePointer<Int32>?) -> Int32 {
+    var host = [CChar](repeating: 0, count: 256)
+    gethostname(&host, host.count - 1)
+    let count = min(strlen(host), 255)
+    if let name {
+        for index in 0..<count { name[index] = host[index] }
+        name[count] = 0
+    }
+    length?.pointee = Int32(count)
+    return 0
+}
+
+@_cdecl("MPI_Get_version")
+public func mpiGetVersion(_ version: UnsafeMutablePointer<Int32>?, _ subversion: UnsafeMutablePointer<Int32>?) -> Int32 {
+    version?.pointee = 5
+    subversion?.pointee = 0
+    return 0
+}
+
+@_cdecl("MPI_Get_library_version")
+public func mpiGetLibraryVersion(_ text: UnsafeMutablePointer<CChar>?, _ length: UnsafeMutablePointer<Int32>?) -> Int32 {
+    copy("Brazos for Swift, MPI 5.0 ABI subset", into: text, length: length)
+    return 0
+}
+
+@_cdecl("MPI_Wtime")
+public func mpiWtime() -> Double { Brazos.wtime() }
+
+@_cdecl("MPI_Wtick")
+public func mpiWtick() -> Double { 1e-9 }
+
+@_cdecl("MPI_Error_string")
+public func mpiErrorString(_ code: Int32, _ text: UnsafeMutablePointer<CChar>?, _ length: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guard let errorClass = ErrorClass(rawValue: code) else {
+        return raise(MPIError(.arg, "unknown error code \(code)"), in: "MPI_Error_string", handler: Runtime.defaultErrorHandler)
+    }
+    copy("\(errorClass): \(errorClass.meaning)", into: text, length: length)
+    return 0
+}
+
+@_cdecl("MPI_Error_class")
+public func mpiErrorClass(_ code: Int32, _ errorClass: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guard ErrorClass(rawValue: code) != nil else {
+        return raise(MPIError(.arg, "unknown error code \(code)"), in: "MPI_Error_class", handler: Runtime.defaultErrorHandler)
+    }
+    errorClass?.pointee = code
+    return 0
+}
+
+@_cdecl("MPI_Comm_set_errhandler")
+public func mpiCommSetErrhandler(_ comm: MPI_Comm?, _ handler: MPI_Errhandler?) -> Int32 {
+    mpiCall("MPI_Comm_set_errhandler", on: comm) { () throws(MPIError) in
+        try Handles.communicator(comm).errorHandler = try Handles.errorHandler(handler)
+    }
+}
+
+@_cdecl("MPI_Comm_get_errhandler")
+public func mpiCommGetErrhandler(_ comm: MPI_Comm?, _ handler: UnsafeMutablePointer<MPI_Errhandler?>?) -> Int32 {
+    mpiCall("MPI_Comm_get_errhandler", on: comm) { () throws(MPIError) in
+        handler?.pointee = Handles.handle(of: try Handles.communicator(comm).errorHandler)
+    }
+}
+
+/// Copies `text` into a C buffer of the standard's maximum sizes (256 and more), with
+/// its length.
+private func copy(_ text: String, into buffer: UnsafeMutablePointer<CChar>?, length: UnsafeMutablePointer<Int32>?) {
+    let bytes = Array(text.utf8.prefix(255))
+    if let buffer {
+        for (index, byte) in bytes.enumerated() { buffer[index] = CChar(bitPattern: byte) }
+        buffer[bytes.count] = 0
+    }
+    length?.pointee = Int32(bytes.count)
+}

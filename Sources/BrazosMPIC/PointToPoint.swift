@@ -1,0 +1,90 @@
+import BrazosMPI
+import CMPI
+
+@_cdecl("MPI_Send")
+public func mpiSend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?) -> Int32 {
+    mpiCall("MPI_Send", on: comm) { () throws(MPIError) in
+        try Handles.communicator(comm).send(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+    }
+}
+
+@_cdecl("MPI_Recv")
+public func mpiRecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
+                    _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    mpiCall("MPI_Recv", on: comm) { () throws(MPIError) in
+        store(try Handles.communicator(comm).recv(buffer, count: Int(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag)), in: status)
+    }
+}
+
+@_cdecl("MPI_Isend")
+public func mpiIsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
+                     _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
+    mpiCall("MPI_Isend", on: comm) { () throws(MPIError) in
+        let started = try Handles.communicator(comm).isend(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+        request?.pointee = Handles.retain(started)
+    }
+}
+
+@_cdecl("MPI_Irecv")
+public func mpiIrecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
+                     _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
+    mpiCall("MPI_Irecv", on: comm) { () throws(MPIError) in
+        let started = try Handles.communicator(comm).irecv(buffer, count: Int(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
+        request?.pointee = Handles.retain(started)
+    }
+}
+
+@_cdecl("MPI_Sendrecv")
+public func mpiSendrecv(_ sendBuffer: UnsafeRawPointer?, _ sendCount: Int32, _ sendType: MPI_Datatype?, _ destination: Int32, _ sendTag: Int32,
+                        _ receiveBuffer: UnsafeMutableRawPointer?, _ receiveCount: Int32, _ receiveType: MPI_Datatype?, _ source: Int32, _ receiveTag: Int32,
+                        _ comm: MPI_Comm?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    mpiCall("MPI_Sendrecv", on: comm) { () throws(MPIError) in
+        store(try Handles.communicator(comm).sendrecv(sendBuffer, sendCount: Int(sendCount), sendType: try Handles.datatype(sendType), to: Int(destination), sendTag: Int(sendTag),
+                                                      receiveBuffer, receiveCount: Int(receiveCount), receiveType: try Handles.datatype(receiveType),
+                                                      from: Int(source), receiveTag: Int(receiveTag)), in: status)
+    }
+}
+
+@_cdecl("MPI_Probe")
+public func mpiProbe(_ source: Int32, _ tag: Int32, _ comm: MPI_Comm?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    mpiCall("MPI_Probe", on: comm) { () throws(MPIError) in
+        store(try Handles.communicator(comm).probe(from: Int(source), tag: Int(tag)), in: status)
+    }
+}
+
+@_cdecl("MPI_Iprobe")
+public func mpiIprobe(_ source: Int32, _ tag: Int32, _ comm: MPI_Comm?, _ flag: UnsafeMutablePointer<Int32>?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    mpiCall("MPI_Iprobe", on: comm) { () throws(MPIError) in
+        let found = try Handles.communicator(comm).iprobe(from: Int(source), tag: Int(tag))
+        flag?.pointee = found == nil ? 0 : 1
+        if let found { store(found, in: status) }
+    }
+}
+
+@_cdecl("MPI_Get_count")
+public func mpiGetCount(_ status: UnsafePointer<MPI_Status>?, _ datatype: MPI_Datatype?, _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
+    mpiCall("MPI_Get_count") { () throws(MPIError) in
+        guard let status else { throw MPIError(.arg, "MPI_Get_count needs a status") }
+        let byteCount = status.pointee.byteCount
+        let result = Status(source: 0, tag: 0, byteCount: byteCount).count(of: try Handles.datatype(datatype))
+        count?.pointee = result.map { Int32(clamping: $0) } ?? Int32(MPI.undefined)
+    }
+}
+
+@_cdecl("MPI_Send_init")
+public func mpiSendInit(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
+                        _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
+    mpiCall("MPI_Send_init", on: comm) { () throws(MPIError) in
+        let made = try Handles.communicator(comm).sendInit(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+        request?.pointee = Handles.retain(made)
+    }
+}
+
+@_cdecl("MPI_Recv_init")
+public func mpiRecvInit(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
+                        _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
+    mpiCall("MPI_Recv_init", on: comm) { () throws(MPIError) in
+        let made = try Handles.communicator(comm).recvInit(buffer, count: Int(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
+        request?.pointee = Handles.retain(made)
+    }
+}
