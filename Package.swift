@@ -35,6 +35,7 @@ let package = Package(
         .executableTarget(name: "ring", dependencies: ["BrazosMPI"]),
         .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"]),
         .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"]),
+        .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"]),
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),
         .testTarget(name: "MultiNodeTests", dependencies: ["BrazosCore"]),

@@ -75,6 +75,8 @@ public final class Node: @unchecked Sendable {
         try wireUp.barrier()
         if case .brazosrun = config.launcher { NativeThread.spawn { [self] in watchLauncher() } }
         if config.bindToCore { try bindToCore() }
+        let threadsHere = cards.filter { $0.hostKey == cards[config.node].hostKey }.count * config.threadsPerNode
+        Backoff.yieldsAtOnce = threadsHere > Int(brazos_available_cpus())
     }
 
     /// Connects to the launcher (if any) and returns the address to listen on.

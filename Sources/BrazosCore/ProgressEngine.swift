@@ -7,10 +7,13 @@ import Glibc
 /// How long a waiting thread spins before it blocks. More nodes than cores is the normal
 /// case, so spinning is short: the first part only pauses (a syscall there would delay
 /// noticing a message that arrives meanwhile), the rest yields the core now and then to a
-/// node that may be waiting for it.
+/// node that may be waiting for it. When this host runs more compute threads than it has
+/// CPUs, every spin yields: the thread that will answer may be waiting for this core.
 public struct Backoff {
     /// Spin budget in seconds; `BRAZOS_SPIN_US` sets it for a job.
     nonisolated(unsafe) public static var spinSeconds = 100e-6
+    /// Set by the node once it knows how many threads share its host.
+    nonisolated(unsafe) public static var yieldsAtOnce = false
     private var start = 0.0
     private var iterations = 0
 
@@ -22,6 +25,11 @@ public struct Backoff {
     public mutating func spinOrExpire() -> Bool {
         if iterations == 0 { start = monotonicSeconds() }
         iterations += 1
+        if Self.yieldsAtOnce {
+            if iterations & 15 == 0 && monotonicSeconds() - start > Self.spinSeconds { return true }
+            sched_yield()
+            return false
+        }
         if iterations & 63 == 0 {
             let spun = monotonicSeconds() - start
             if spun > Self.spinSeconds { return true }

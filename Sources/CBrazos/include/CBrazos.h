@@ -80,6 +80,9 @@ int brazos_bind_to_core(int index, int thisThreadOnly);
 /// The core the calling thread is bound to (its first CPU), or -1.
 int brazos_bound_cpu(void);
 
+/// CPUs this process may run on (its affinity mask), at least 1.
+int brazos_available_cpus(void);
+
 // MARK: PMIx client, for jobs started by mpirun or srun.
 
 /// Opens libpmix and calls PMIx_Init. Fills the namespace, rank and job size.
