@@ -21,6 +21,11 @@ public final class Communicator: @unchecked Sendable {
     /// hands it to one caller at a time (others make their own).
     private let scratch: Request
     private let scratchTaken = Atomic<Bool>(false)
+    /// The one receive a collective has outstanding at a time (exchanges, tree steps):
+    /// collectives of a communicator run on one thread at a time, so it is reused.
+    lazy var collectiveScratch = Request(engine: engine, translation: translation)
+    /// Scratch for data arriving in reductions, kept between calls (up to 1 MiB).
+    var incomingScratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     /// Which ranks share a node, for two-stage collectives; nil when that would not help.
     lazy var hierarchy: NodeHierarchy? = NodeHierarchy(
         nodeOfRank: (0..<size).map { engine.directory.node(of: worldRank(of: $0)) ?? -1 }, me: rank)
@@ -34,6 +39,8 @@ public final class Communicator: @unchecked Sendable {
         self.contexts = contexts
         scratch = Request(engine: engine, translation: translation)
     }
+
+    deinit { incomingScratch.deallocate() }
 
     private func makeRequest(persistent: Request.Operation? = nil) -> Request {
         let request = Request(engine: engine, translation: translation, persistent: persistent)

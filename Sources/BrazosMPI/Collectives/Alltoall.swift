@@ -7,7 +7,22 @@ extension Communicator {
     public func alltoall(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                          _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype) throws(MPIError) {
         try Self.checkBuffer(count: receiveCount, datatype: receiveType)
-        if case .memory = send { try Self.checkBuffer(count: sendCount, datatype: sendType) }
+        if case let .memory(pointer) = send {
+            try Self.checkBuffer(count: sendCount, datatype: sendType)
+            let bytes = sendType.packedSize(sendCount)
+            if sendType.isPackedAsIs && receiveType.isPackedAsIs && bytes < Self.longAlltoall {
+                // Equal contiguous blocks: no packing, no count arrays.
+                guard bytes <= receiveType.packedSize(receiveCount) else {
+                    throw MPIError(.truncate, "alltoall: \(bytes) bytes per rank do not fit \(receiveCount) elements of \(receiveType)")
+                }
+                let receiveExtent = receiveCount * receiveType.extent, sendExtent = sendCount * sendType.extent
+                func block(_ peer: Int) -> UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: receive.map { $0 + peer * receiveExtent }, count: receiveExtent) }
+                func outgoing(_ peer: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: pointer.map { $0 + peer * sendExtent }, count: bytes) }
+                if bytes > 0 { block(rank).baseAddress!.copyMemory(from: outgoing(rank).baseAddress!, byteCount: bytes) }
+                try exchangeWithEveryone(receiving: block, sending: outgoing)
+                return
+            }
+        }
         try alltoallv(send, sendCounts: Array(repeating: sendCount, count: size), sendDisplacements: (0..<size).map { $0 * sendCount }, sendType: sendType,
                       receive, receiveCounts: Array(repeating: receiveCount, count: size), receiveDisplacements: (0..<size).map { $0 * receiveCount },
                       receiveType: receiveType)
@@ -52,12 +67,26 @@ extension Communicator {
             let from = (rank - step + size) % size
             try receives.post(self, into: target(from), count: receiveCounts[from], datatype: receiveType, from: from, tag: .alltoall)
         }
-        var sends: [Request] = []
         for step in 1..<Swift.max(size, 1) {
             let to = (rank + step) % size
-            sends.append(try collectiveIsend(UnsafeRawBufferPointer(outgoing[to].bytes), to: to, tag: .alltoall))
+            try collectiveSend(UnsafeRawBufferPointer(outgoing[to].bytes), to: to, tag: .alltoall)
         }
-        for send in sends { try send.wait() }
         try receives.waitAll()
+    }
+
+    /// Every receive is posted, then the sends go out (eager ones need no request): with
+    /// the receives in place no send waits on a rank that is itself sending.
+    private func exchangeWithEveryone(receiving block: (Int) -> UnsafeMutableRawBufferPointer, sending outgoing: (Int) -> UnsafeRawBufferPointer) throws(MPIError) {
+        if size == 2 {
+            try collectiveExchange(send: outgoing(1 - rank), to: 1 - rank, receive: block(1 - rank), from: 1 - rank, tag: .alltoall)
+            return
+        }
+        var receives: [Request] = []
+        receives.reserveCapacity(size - 1)
+        for step in 1..<size {
+            receives.append(try collectiveIrecv(block((rank - step + size) % size), from: (rank - step + size) % size, tag: .alltoall))
+        }
+        for step in 1..<size { try collectiveSend(outgoing((rank + step) % size), to: (rank + step) % size, tag: .alltoall) }
+        for receive in receives { try receive.wait() }
     }
 }

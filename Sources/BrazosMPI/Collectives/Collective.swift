@@ -63,7 +63,9 @@ extension Communicator {
     }
 
     func collectiveReceive(_ buffer: UnsafeMutableRawBufferPointer, from source: Int, tag: CollectiveTag) throws(MPIError) {
-        try collectiveIrecv(buffer, from: source, tag: tag).wait()
+        let request = collectiveScratch
+        try startReceive(request, into: buffer, from: source, tag: Int(tag.rawValue), context: collectiveContext)
+        try request.wait()
     }
 
     func collectiveIsend(_ bytes: UnsafeRawBufferPointer, to destination: Int, tag: CollectiveTag) throws(MPIError) -> Request {
@@ -81,9 +83,21 @@ extension Communicator {
     /// Sends and receives at once (a ring or a pairwise exchange cannot deadlock).
     func collectiveExchange(send bytes: UnsafeRawBufferPointer, to destination: Int,
                             receive buffer: UnsafeMutableRawBufferPointer, from source: Int, tag: CollectiveTag) throws(MPIError) {
-        let receive = try collectiveIrecv(buffer, from: source, tag: tag)
+        let receive = collectiveScratch
+        try startReceive(receive, into: buffer, from: source, tag: Int(tag.rawValue), context: collectiveContext)
         try collectiveSend(bytes, to: destination, tag: tag)
         try receive.wait()
+    }
+
+    /// A buffer for data arriving during a reduction: the communicator's scratch when it
+    /// is big enough to keep, else a fresh one. Reductions do not nest their use of it.
+    func incomingBuffer(_ count: Int) -> PackedBuffer {
+        guard count <= 1 << 20 else { return .scratch(count) }
+        if incomingScratch.count < count {
+            incomingScratch.deallocate()
+            incomingScratch = .allocate(byteCount: Swift.max(count, 4096), alignment: 16)
+        }
+        return .borrowed(UnsafeMutableRawBufferPointer(rebasing: incomingScratch[0..<count]))
     }
 
     // MARK: Checks shared by the collectives

@@ -41,6 +41,11 @@ struct PackedBuffer {
         PackedBuffer(bytes: .allocate(byteCount: size, alignment: 16), isCopy: true)
     }
 
+    /// Memory someone else owns, used as is.
+    static func borrowed(_ bytes: UnsafeMutableRawBufferPointer) -> PackedBuffer {
+        PackedBuffer(bytes: bytes, isCopy: false)
+    }
+
     /// Unpacks a copy into `memory` (nothing to do for the memory itself).
     func finish(into memory: UnsafeMutableRawPointer?, count: Int, datatype: Datatype) {
         if isCopy, let memory, count > 0 { datatype.unpack(count, from: bytes.baseAddress!, into: memory) }

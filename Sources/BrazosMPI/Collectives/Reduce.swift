@@ -78,7 +78,7 @@ extension Communicator {
         // combination keeps rank order, then handed to the root.
         let base = op.isCommutative ? rootIndex : 0
         let relative = (participants.me - base + n) % n
-        let incoming = PackedBuffer.scratch(accumulator.count)
+        let incoming = incomingBuffer(accumulator.count)
         defer { incoming.release() }
         var mask = 1
         while mask < n {
@@ -129,7 +129,7 @@ extension Communicator {
             return
         }
         let fold = PowerOfTwoFold(participants.count, me: participants.me)
-        let incoming = PackedBuffer.scratch(accumulator.count)
+        let incoming = incomingBuffer(accumulator.count)
         defer { incoming.release() }
         // Fold: even ranks of the first pairs hand their data to their odd neighbour.
         if fold.isFoldedAway {

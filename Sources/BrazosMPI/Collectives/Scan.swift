@@ -21,7 +21,7 @@ extension Communicator {
         let result = inclusive ? try contribution(send, receive, count: count, datatype: datatype, intoReceive: true)
                                : PackedBuffer.writing(receive, count: count, datatype: datatype)
         defer { result.release() }
-        let incoming = PackedBuffer.scratch(partial.bytes.count)
+        let incoming = incomingBuffer(partial.bytes.count)
         defer { incoming.release() }
         var resultHoldsData = inclusive
         var mask = 1
