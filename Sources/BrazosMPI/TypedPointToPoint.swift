@@ -16,41 +16,41 @@ extension Communicator {
     }
 
     public func isend(_ buffer: UnsafeRawPointer?, count: Int, datatype: Datatype, to destination: Int, tag: Int) throws(MPIError) -> Request {
-        try Self.checkBuffer(count: count, datatype: datatype)
-        if datatype.isPackedAsIs { return try isend(buffer, byteCount: datatype.packedSize(count), to: destination, tag: tag) }
-        let staging = PackedStaging(memory: UnsafeMutableRawPointer(mutating: buffer), count: count, datatype: datatype)
-        staging.pack()
-        let request = try isend(staging.packed.baseAddress, byteCount: staging.packed.count, to: destination, tag: tag)
-        request.staging = staging
-        return request
+        try staged(UnsafeMutableRawPointer(mutating: buffer), count, datatype, receiving: false) { (bytes, byteCount) throws(MPIError) in
+            try isend(bytes, byteCount: byteCount, to: destination, tag: tag)
+        }
     }
 
     public func irecv(_ buffer: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, from source: Int, tag: Int) throws(MPIError) -> Request {
-        try Self.checkBuffer(count: count, datatype: datatype)
-        if datatype.isPackedAsIs { return try irecv(buffer, byteCount: datatype.packedSize(count), from: source, tag: tag) }
-        let staging = PackedStaging(memory: buffer, count: count, datatype: datatype)
-        let request = try irecv(staging.packed.baseAddress, byteCount: staging.packed.count, from: source, tag: tag)
-        request.staging = staging
-        request.unpacksStaging = true
-        return request
+        try staged(buffer, count, datatype, receiving: true) { (bytes, byteCount) throws(MPIError) in
+            try irecv(bytes, byteCount: byteCount, from: source, tag: tag)
+        }
     }
 
     public func sendInit(_ buffer: UnsafeRawPointer?, count: Int, datatype: Datatype, to destination: Int, tag: Int) throws(MPIError) -> Request {
-        try Self.checkBuffer(count: count, datatype: datatype)
-        if datatype.isPackedAsIs { return try sendInit(buffer, byteCount: datatype.packedSize(count), to: destination, tag: tag) }
-        let staging = PackedStaging(memory: UnsafeMutableRawPointer(mutating: buffer), count: count, datatype: datatype)
-        let request = try sendInit(staging.packed.baseAddress, byteCount: staging.packed.count, to: destination, tag: tag)
-        request.staging = staging
-        return request
+        try staged(UnsafeMutableRawPointer(mutating: buffer), count, datatype, receiving: false, packNow: false) { (bytes, byteCount) throws(MPIError) in
+            try sendInit(bytes, byteCount: byteCount, to: destination, tag: tag)
+        }
     }
 
     public func recvInit(_ buffer: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, from source: Int, tag: Int) throws(MPIError) -> Request {
+        try staged(buffer, count, datatype, receiving: true) { (bytes, byteCount) throws(MPIError) in
+            try recvInit(bytes, byteCount: byteCount, from: source, tag: tag)
+        }
+    }
+
+    /// Makes a request with `make` on the memory itself when the datatype packs as is,
+    /// else on a packed copy that the request keeps (packed now for an immediate send;
+    /// a persistent send packs at each start; a receive unpacks when finished).
+    private func staged(_ memory: UnsafeMutableRawPointer?, _ count: Int, _ datatype: Datatype, receiving: Bool, packNow: Bool = true,
+                        _ make: (UnsafeMutableRawPointer?, Int) throws(MPIError) -> Request) throws(MPIError) -> Request {
         try Self.checkBuffer(count: count, datatype: datatype)
-        if datatype.isPackedAsIs { return try recvInit(buffer, byteCount: datatype.packedSize(count), from: source, tag: tag) }
-        let staging = PackedStaging(memory: buffer, count: count, datatype: datatype)
-        let request = try recvInit(staging.packed.baseAddress, byteCount: staging.packed.count, from: source, tag: tag)
+        if datatype.isPackedAsIs { return try make(memory, datatype.packedSize(count)) }
+        let staging = PackedStaging(memory: memory, count: count, datatype: datatype)
+        if !receiving && packNow { staging.pack() }
+        let request = try make(staging.packed.baseAddress, staging.packed.count)
         request.staging = staging
-        request.unpacksStaging = true
+        request.unpacksStaging = receiving
         return request
     }
 

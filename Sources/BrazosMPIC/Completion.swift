@@ -18,8 +18,10 @@ private func finish(_ handle: UnsafeMutablePointer<MPI_Request?>, _ request: Req
 
 private func requests(_ handles: UnsafeMutablePointer<MPI_Request?>?, _ count: Int32) throws(MPIError) -> [Request?] {
     guard count >= 0 else { throw MPIError(.count, "negative request count \(count)") }
+    guard count > 0 else { return [] }
+    guard let handles else { throw MPIError(.request, "null array of \(count) requests") }
     var result: [Request?] = []
-    for index in 0..<Int(count) { result.append(try Handles.request(handles![index])) }
+    for index in 0..<Int(count) { result.append(try Handles.request(handles[index])) }
     return result
 }
 
@@ -94,7 +96,8 @@ public func mpiWaitall(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Reque
     do { list = try requests(handles, count) } catch { return raise(error, in: "MPI_Waitall", handler: Runtime.defaultErrorHandler) }
     for index in list.indices where list[index] == nil || !list[index]!.isLive { statuses?[index] = MPI_Status(emptyStatus) }
     let live = list.indices.filter { list[$0]?.isLive ?? false }
-    if let failure = finishAll(live, handles!, list, statuses, compact: false) { return inStatus(failure, "MPI_Waitall") }
+    guard let handles, !live.isEmpty else { return 0 }
+    if let failure = finishAll(live, handles, list, statuses, compact: false) { return inStatus(failure, "MPI_Waitall") }
     return 0
 }
 
@@ -194,7 +197,8 @@ private func answerSome(_ completed: [Int]?, _ list: [Request?], _ handles: Unsa
     }
     outCount?.pointee = Int32(completed.count)
     for (position, index) in completed.enumerated() { indices?[position] = Int32(index) }
-    if let failure = finishAll(completed, handles!, list, statuses, compact: true) { return inStatus(failure, function) }
+    guard let handles, !completed.isEmpty else { return 0 }
+    if let failure = finishAll(completed, handles, list, statuses, compact: true) { return inStatus(failure, function) }
     return 0
 }
 
