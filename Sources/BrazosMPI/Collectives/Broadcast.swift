@@ -3,6 +3,7 @@
 /// everywhere (van de Geijn), so no rank sends much more than the message once.
 extension Communicator {
     static let largeBroadcast = 512 << 10
+    static let shortBroadcast = 2048
 
     public func bcast(_ buffer: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, root: Int) throws(MPIError) {
         try Self.checkBuffer(count: count, datatype: datatype)
@@ -33,8 +34,21 @@ extension Communicator {
         let index = participants.index(ofRank: root)
         if bytes.count >= Self.largeBroadcast && participants.count > 2 {
             try scatterThenRing(bytes, rootIndex: index, participants, tag: tag)
+        } else if bytes.count <= Self.shortBroadcast && participants.count <= 8 {
+            try linearBroadcast(bytes, rootIndex: index, participants, tag: tag)
         } else {
             try binomialBroadcast(bytes, rootIndex: index, participants, tag: tag)
+        }
+    }
+
+    /// Short messages to few ranks: the root sends each its copy (eager sends cost the
+    /// root little), so every rank waits for one hop instead of log p.
+    private func linearBroadcast(_ bytes: UnsafeMutableRawBufferPointer, rootIndex: Int, _ participants: Participants, tag: CollectiveTag) throws(MPIError) {
+        guard participants.me == rootIndex else {
+            return try collectiveReceive(bytes, from: participants.rank(rootIndex), tag: tag)
+        }
+        for index in 0..<participants.count where index != rootIndex {
+            try collectiveSend(UnsafeRawBufferPointer(bytes), to: participants.rank(index), tag: tag)
         }
     }
 
