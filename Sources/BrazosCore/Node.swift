@@ -255,6 +255,7 @@ public final class Node: @unchecked Sendable {
         connections.withLock { finishing = true }
         for link in links { link.close() }
         try wireUp.leave()
+        progress.detachSink()
         if case .brazosrun = config.launcher {
             connections.withLock { while !exitGranted { connectionsChanged.wait(connections, seconds: 1) } }
         }

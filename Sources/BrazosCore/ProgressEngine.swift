@@ -49,8 +49,10 @@ public final class ProgressEngine: @unchecked Sendable {
     /// Set once at wire-up; immutable so that polling reads it without retains or checks.
     private final class PollSet {
         let sources: ContiguousArray<InboundSource>
-        /// Owned by the layer above, which outlives every wait.
-        unowned(unsafe) let sink: FrameSink
+        /// Held strongly: a field of a borrowed object is read without retain and release
+        /// (an unowned one would be retained at every read). The cycle it makes with the
+        /// layer above is broken by `detachSink` when the node finishes.
+        let sink: FrameSink
 
         init(sources: [InboundSource], sink: FrameSink) {
             self.sources = ContiguousArray(sources)
@@ -103,6 +105,12 @@ public final class ProgressEngine: @unchecked Sendable {
     public func attach(sink: FrameSink) {
         pollSetReference?.release()
         pollSetReference = .passRetained(PollSet(sources: sources, sink: sink))
+    }
+
+    /// Drops the poll set (and its hold on the sink): nothing is polled after this.
+    public func detachSink() {
+        pollSetReference?.release()
+        pollSetReference = nil
     }
 
     /// Hands a frame to the sink in memory (threads of one node), then wakes waiters.

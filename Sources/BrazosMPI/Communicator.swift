@@ -23,7 +23,7 @@ public final class Communicator: @unchecked Sendable {
     private let scratchTaken = Atomic<Bool>(false)
     /// The one receive a collective has outstanding at a time (exchanges, tree steps):
     /// collectives of a communicator run on one thread at a time, so it is reused.
-    lazy var collectiveScratch = Request(engine: engine, translation: translation)
+    let collectiveScratch: Request
     /// Scratch for data arriving in reductions, kept between calls (up to 1 MiB).
     var incomingScratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     /// Which ranks share a node, for two-stage collectives; nil when that would not help.
@@ -38,6 +38,7 @@ public final class Communicator: @unchecked Sendable {
         self.size = size
         self.contexts = contexts
         scratch = Request(engine: engine, translation: translation)
+        collectiveScratch = Request(engine: engine, translation: translation)
     }
 
     deinit { incomingScratch.deallocate() }

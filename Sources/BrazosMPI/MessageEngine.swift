@@ -74,7 +74,8 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         guard let destinationNode = directory.node(of: destination) else {
             throw MPIError(.rank, "world rank \(destination) is not in the job")
         }
-        let link = links[destinationNode]
+        // Borrowed: the node keeps its links for its life.
+        unowned(unsafe) let link = links[destinationNode]
         guard bytes.count <= link.eagerLimit else { return false }
         try transmit(FrameHeader(kind: .eager, context: envelope.context, source: envelope.source, destination: Int32(destination),
                                  tag: envelope.tag, sourceNode: UInt32(nodeID), messageLength: UInt64(bytes.count),

@@ -74,6 +74,13 @@ enum Reduction {
 
     @inline(__always)
     private static func elementwise<T: BitwiseCopyable>(_ count: Int, _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, _ combine: (T, T) -> T) {
+        let alignment = MemoryLayout<T>.alignment
+        if Int(bitPattern: input) % alignment == 0 && Int(bitPattern: output) % alignment == 0 {
+            // The usual case: typed loops, which the compiler vectorizes.
+            let left = input.assumingMemoryBound(to: T.self), right = output.assumingMemoryBound(to: T.self)
+            for index in 0..<count { right[index] = combine(left[index], right[index]) }
+            return
+        }
         let size = MemoryLayout<T>.stride  // Float80: 16, as the packed long double
         var offset = 0
         for _ in 0..<count {

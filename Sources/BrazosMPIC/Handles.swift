@@ -53,11 +53,22 @@ enum Handles {
         0x248: .int16, 0x249: .uint16, 0x250: .int32, 0x251: .uint32, 0x258: .int64, 0x259: .uint64,
     ]
     private static let predefinedDatatypeHandles = Dictionary(uniqueKeysWithValues: predefinedDatatypes.map { (ObjectIdentifier($1), $0) })
+    /// The table above as an array indexed by handle − 0x200, for lookups on every call.
+    private static let datatypeTable = table(predefinedDatatypes, base: Value.datatypeNull, count: 0x60)
 
     static func datatype(_ handle: MPI_Datatype?) throws(MPIError) -> Datatype {
         guard isPredefined(handle) else { return object(handle!, as: Datatype.self) }
-        guard let datatype = predefinedDatatypes[value(handle)] else { throw MPIError(.type, "invalid datatype (handle \(value(handle)))") }
+        let index = value(handle) - Value.datatypeNull
+        guard datatypeTable.indices.contains(index), let datatype = datatypeTable[index] else {
+            throw MPIError(.type, "invalid datatype (handle \(value(handle)))")
+        }
         return datatype
+    }
+
+    private static func table<T>(_ entries: [Int: T], base: Int, count: Int) -> [T?] {
+        var table = [T?](repeating: nil, count: count)
+        for (handle, entry) in entries { table[handle - base] = entry }
+        return table
     }
 
     /// The handle the program knows `datatype` by (for user operations' arguments).
@@ -73,9 +84,12 @@ enum Handles {
         0x30: .land, 0x31: .lor, 0x32: .lxor, 0x38: .minloc, 0x39: .maxloc,
     ]
 
+    private static let opTable = table(predefinedOps, base: Value.opNull, count: 0x20)
+
     static func op(_ handle: MPI_Op?) throws(MPIError) -> Op {
         guard isPredefined(handle) else { return object(handle!, as: Op.self) }
-        guard let op = predefinedOps[value(handle)] else { throw MPIError(.op, "invalid operation (handle \(value(handle)))") }
+        let index = value(handle) - Value.opNull
+        guard opTable.indices.contains(index), let op = opTable[index] else { throw MPIError(.op, "invalid operation (handle \(value(handle)))") }
         return op
     }
 
