@@ -63,13 +63,17 @@ extension Communicator {
             }
             mask <<= 1
         }
+        // Every child's send starts at once: a rendezvous one waits for its child to pull,
+        // and the children should pull side by side.
         mask >>= 1
+        var sends: [Request] = []
         while mask > 0 {
             if relative + mask < n {
-                try collectiveSend(UnsafeRawBufferPointer(bytes), to: participants.rank((relative + mask + rootIndex) % n), tag: tag)
+                sends.append(try collectiveIsend(UnsafeRawBufferPointer(bytes), to: participants.rank((relative + mask + rootIndex) % n), tag: tag))
             }
             mask >>= 1
         }
+        for send in sends { try send.wait() }
     }
 
     private func scatterThenRing(_ bytes: UnsafeMutableRawBufferPointer, rootIndex: Int, _ participants: Participants, tag: CollectiveTag) throws(MPIError) {
