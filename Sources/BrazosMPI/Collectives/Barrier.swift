@@ -1,4 +1,5 @@
-/// `MPI_Barrier`: a dissemination barrier (ceil(log2 p) rounds of empty messages). When
+/// `MPI_Barrier`: recursive doubling for a power of two ranks, else a dissemination barrier
+/// (ceil(log2 p) rounds of empty messages either way). When
 /// some node hosts several of the ranks, they first check in with their node's leader,
 /// the leaders run the barrier among themselves, and each leader lets its node go.
 extension Communicator {
@@ -21,6 +22,16 @@ extension Communicator {
             return
         }
         let n = participants.count
+        if n & (n - 1) == 0 {
+            // A power of two: recursive doubling, partners exchange in pairs.
+            var mask = 1
+            while mask < n {
+                let partner = participants.rank(participants.me ^ mask)
+                try collectiveExchange(send: UnsafeRawBufferPointer(empty), to: partner, receive: empty, from: partner, tag: .barrier)
+                mask <<= 1
+            }
+            return
+        }
         var distance = 1
         while distance < n {
             try collectiveExchange(send: UnsafeRawBufferPointer(empty), to: participants.rank((participants.me + distance) % n),
