@@ -143,6 +143,27 @@ func check(_ world: Communicator) throws {
     try expect(block == (0..<(rank + 1)).map { Int64(size * (start + $0) + size * (size - 1) / 2) }, "reduce_scatter: \(block)")
 }
 
+/// The array forms of the Swift API.
+func checkTypedForms(_ world: Communicator) throws {
+    let rank = world.rank, size = world.size
+    try expect(try world.allreduce([rank, 1], op: .sum) == [size * (size - 1) / 2, size], "typed allreduce")
+    try expect(try world.allgather([Int32(rank)]) == (0..<size).map { Int32($0) }, "typed allgather")
+    var values = rank == 0 ? [1.5, 2.5] : [0, 0]
+    try world.bcast(&values, root: 0)
+    try expect(values == [1.5, 2.5], "typed bcast")
+    let reduced = try world.reduce([UInt8(1)], op: .sum, root: size - 1)
+    try expect(rank == size - 1 ? reduced == [UInt8(size)] : reduced == nil, "typed reduce")
+    let gathered = try world.gather([rank], root: 0)
+    try expect(rank == 0 ? gathered == Array(0..<size) : gathered == nil, "typed gather")
+    let part = try world.scatter(rank == 0 ? (0..<(2 * size)).map { $0 } : nil, count: 2, root: 0)
+    try expect(part == [2 * rank, 2 * rank + 1], "typed scatter")
+    try expect(try world.alltoall((0..<size).map { rank * 100 + $0 }) == (0..<size).map { $0 * 100 + rank }, "typed alltoall")
+    try expect(try world.scan([rank], op: .sum) == [rank * (rank + 1) / 2], "typed scan")
+    let exclusive = try world.exscan([rank], op: .max)
+    try expect(rank == 0 ? exclusive == nil : exclusive == [rank - 1], "typed exscan")
+    try expect(try world.allreduce([true, rank == 0], op: .land) == [true, size == 1], "typed land on Bool")
+}
+
 let job = try Brazos.join()
 try job.run { thread in
     let world = thread.world
@@ -154,6 +175,7 @@ try job.run { thread in
         try expect(half.size == (world.size + 1 - world.rank % 2) / 2, "split size \(half.size)")
         try check(half)
     }
+    try checkTypedForms(world)
     let evens = try world.group.including(Array(stride(from: 0, to: world.size, by: 2)))
     if let created = try world.create(evens) { try check(created) }
     try world.barrier()
