@@ -23,10 +23,12 @@ public struct Backoff {
 
     /// Spins once; returns true when the budget is spent and the caller should block.
     public mutating func spinOrExpire() -> Bool {
-        if iterations == 0 { start = monotonicSeconds() }
         iterations += 1
+        // The clock is first read after some turns: most waits end before, and a read
+        // costs as much as a turn.
+        if iterations == 16 { start = monotonicSeconds() }
         if Self.yieldsAtOnce {
-            if iterations & 15 == 0 && monotonicSeconds() - start > Self.spinSeconds { return true }
+            if iterations & 15 == 0 && iterations > 16 && monotonicSeconds() - start > Self.spinSeconds { return true }
             sched_yield()
             return false
         }
@@ -48,14 +50,21 @@ public struct Backoff {
 public final class ProgressEngine: @unchecked Sendable {
     /// Set once at wire-up; immutable so that polling reads it without retains or checks.
     private final class PollSet {
+        /// The shared-memory source, polled on every spin of every wait, is called
+        /// directly and borrowed (each protocol-typed element of `sources` is retained
+        /// and released per call); `sources` below keeps it alive.
+        let sharedMemory: Unmanaged<SharedMemoryInbound>?
         let sources: ContiguousArray<InboundSource>
+        private let allSources: [InboundSource]
         /// Held strongly: a field of a borrowed object is read without retain and release
         /// (an unowned one would be retained at every read). The cycle it makes with the
         /// layer above is broken by `detachSink` when the node finishes.
         let sink: FrameSink
 
         init(sources: [InboundSource], sink: FrameSink) {
-            self.sources = ContiguousArray(sources)
+            sharedMemory = sources.lazy.compactMap { $0 as? SharedMemoryInbound }.first.map { .passUnretained($0) }
+            self.sources = ContiguousArray(sources.filter { !($0 is SharedMemoryInbound) })
+            allSources = sources
             self.sink = sink
         }
     }
@@ -184,22 +193,32 @@ public final class ProgressEngine: @unchecked Sendable {
         try pollSetReference?._withUnsafeGuaranteedRef { try $0.sink.performDeferredWork() }
     }
 
+    /// A malformed frame is reported and skipped; any other error fails the node.
+    @inline(__always)
+    private func polling(_ poll: () throws -> Int) throws -> Int {
+        do {
+            return try poll()
+        } catch let error as BrazosError {
+            if case .malformed = error {
+                reportFrameError(error)
+                return 0
+            }
+            fail(error)
+            throw error
+        }
+    }
+
     private func pollSources() throws -> Int {
         guard let reference = pollSetReference else { return 0 }
         let delivered = try reference._withUnsafeGuaranteedRef { pollSet throws -> Int in
-            try pollSet.sources.withUnsafeBufferPointer { sources throws -> Int in
-                var delivered = 0
-                for index in sources.indices {
-                    do {
-                        delivered += try sources[index].poll(into: pollSet.sink)
-                    } catch let error as BrazosError {
-                        if case .malformed = error { reportFrameError(error); continue }
-                        fail(error)
-                        throw error
-                    }
-                }
-                return delivered
+            var delivered = 0
+            if let sharedMemory = pollSet.sharedMemory {
+                delivered += try sharedMemory._withUnsafeGuaranteedRef { source in try polling { try source.poll(into: pollSet.sink) } }
             }
+            for index in pollSet.sources.indices {
+                delivered += try polling { try pollSet.sources[index].poll(into: pollSet.sink) }
+            }
+            return delivered
         }
         if delivered > 0 { notify() }
         return delivered
