@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "brazosrun", targets: ["brazosrun"]),
         .executable(name: "ring", targets: ["ring"]),
         .library(name: "BrazosMPI", targets: ["BrazosMPI"]),
+        .library(name: "SharedMemory", targets: ["SharedMemory"]),
         // The C ABI: libbrazosmpi.so, which C programs link through brazoscc.
         .library(name: "brazosmpi", type: .dynamic, targets: ["BrazosMPIC"]),
         .executable(name: "brazoscc", targets: ["brazoscc"]),
@@ -27,6 +28,7 @@ let package = Package(
         ),
         .target(name: "BrazosCore", dependencies: ["CBrazos"], swiftSettings: hotPath),
         .target(name: "BrazosMPI", dependencies: ["BrazosCore"], swiftSettings: hotPath),
+        .target(name: "SharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"], swiftSettings: hotPath),
         // mpi.h, the MPI 5.0 ABI header that C programs include; BrazosMPIC implements it.
         .target(name: "CMPI"),
         .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"]),
@@ -36,8 +38,10 @@ let package = Package(
         .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"]),
         .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"]),
         .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"]),
+        .executableTarget(name: "dsm-check", dependencies: ["SharedMemory", "BrazosMPI"]),
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),
+        .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory"]),
         .testTarget(name: "MultiNodeTests", dependencies: ["BrazosCore"]),
     ],
     swiftLanguageModes: [.v5]

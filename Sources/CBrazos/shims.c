@@ -5,9 +5,35 @@
 #include <sys/uio.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 int brazos_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 int brazos_accept(int listener) { return accept4(listener, NULL, NULL, SOCK_CLOEXEC); }
+int brazos_blocking_eventfd(void) { return eventfd(0, EFD_CLOEXEC); }
+
+int brazos_memory_file(const char *name, size_t length) {
+    int fd = memfd_create(name, MFD_CLOEXEC);
+    if (fd < 0) return -1;
+    if (ftruncate(fd, (off_t)length) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+void *brazos_map_fixed(void *address, size_t length, int protection, int fd) {
+    void *mapped = mmap(address, length, protection, MAP_SHARED | MAP_FIXED_NOREPLACE | MAP_NORESERVE, fd, 0);
+    if (mapped == MAP_FAILED) return NULL;
+    if (mapped != address) {  // kernels before 4.17 ignore the flag and map elsewhere
+        munmap(mapped, length);
+        errno = EEXIST;
+        return NULL;
+    }
+    return mapped;
+}
 
 int brazos_allow_peer_reads(void) {
 #ifdef PR_SET_PTRACER

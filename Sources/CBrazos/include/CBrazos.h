@@ -61,6 +61,13 @@ static inline void brazos_cpu_relax(void) {
 int brazos_eventfd(void);
 /// accept4 with SOCK_CLOEXEC, or -1 with errno.
 int brazos_accept(int listener);
+/// A blocking, close-on-exec eventfd (the fault service sleeps on it), or -1.
+int brazos_blocking_eventfd(void);
+/// An anonymous memory file of `length` bytes (memfd_create + ftruncate), or -1.
+int brazos_memory_file(const char *name, size_t length);
+/// Maps `length` bytes of `fd` shared at exactly `address` without replacing anything
+/// there (MAP_FIXED_NOREPLACE); NULL with errno if the range is taken.
+void *brazos_map_fixed(void *address, size_t length, int protection, int fd);
 
 // MARK: Single copy between processes.
 
@@ -96,5 +103,34 @@ int brazos_pmix_fence(void);
 /// Reads the string `key` published by `rank` into `value`. Returns 0 or a negative code.
 int brazos_pmix_get(uint32_t rank, const char *key, char *value, size_t valueLength);
 int brazos_pmix_finalize(void);
+
+// MARK: Page faults of the shared region (fault.c)
+
+enum { BRAZOS_FAULT_IDLE = 0, BRAZOS_FAULT_PENDING = 1, BRAZOS_FAULT_RESOLVED = 2 };
+
+/// One thread's fault in progress: written by the signal handler, resolved by the
+/// service thread. `state` is the futex word.
+typedef struct {
+    uint32_t state;
+    uint32_t write;
+    uintptr_t address;
+} brazos_fault_slot;
+
+/// Installs the SIGSEGV handler for [start, start+length): faults there are announced on
+/// `fd` (an eventfd) and wait for `brazos_fault_resolve`. Returns 0 or -1 (errno).
+int brazos_fault_install(void *start, size_t length, int fd);
+
+/// Faults of the calling thread use `slot` (NULL: its faults are not ours to serve).
+void brazos_fault_register_thread(brazos_fault_slot *slot);
+
+/// Whether the calling thread has a slot.
+int brazos_fault_thread_registered(void);
+
+/// Lets the thread waiting in `slot` retry its access.
+void brazos_fault_resolve(brazos_fault_slot *slot);
+
+static inline uint32_t brazos_fault_state(brazos_fault_slot *slot) {
+    return __atomic_load_n(&slot->state, __ATOMIC_ACQUIRE);
+}
 
 #endif

@@ -1,0 +1,60 @@
+import BrazosCore
+import BrazosMPI
+import Synchronization
+
+/// Hands out places in the shared region. Every node runs the same deterministic bump
+/// allocator, so the same sequence of allocations gives the same offsets everywhere; the
+/// threads of a node share one allocator, and a name already allocated on the node gives
+/// its existing place back (so each thread may call `allocate` for every allocation).
+public final class SharedAllocator: @unchecked Sendable {
+    /// One allocation: where it is in the region and how big.
+    public struct Allocation: Equatable, Sendable {
+        public let name: String
+        public let offset: Int
+        public let size: Int
+    }
+
+    private let capacity: Int
+    private let state = Mutex<(next: Int, byName: [String: Allocation])>((0, [:]))
+
+    public init(capacity: Int) { self.capacity = capacity }
+
+    /// The place of `name` (`size` bytes, aligned to `alignment`) on this node.
+    public func place(_ name: String, size: Int, alignment: Int) throws(SharedMemoryError) -> Allocation {
+        let result = state.withLock { state -> Result<Allocation, SharedMemoryError> in
+            if let existing = state.byName[name] {
+                guard existing.size == size else {
+                    return .failure(.conflictingName(name: name, detail: "\(existing.size) bytes before, \(size) now"))
+                }
+                return .success(existing)
+            }
+            let offset = (state.next + alignment - 1) / alignment * alignment
+            guard offset + size <= capacity else {
+                return .failure(.full(name: name, requested: size, available: max(0, capacity - offset)))
+            }
+            let allocation = Allocation(name: name, offset: offset, size: size)
+            state.next = offset + size
+            state.byName[name] = allocation
+            return .success(allocation)
+        }
+        return try result.get()
+    }
+
+    /// Checks that every rank of `communicator` made the same allocation: its name's hash,
+    /// offset and size must agree (allreduce of MIN against MAX).
+    public static func checkAgreement(_ allocation: Allocation, on communicator: Communicator) throws {
+        let mine = [Int64(bitPattern: fnv1a(allocation.name)), Int64(allocation.offset), Int64(allocation.size)]
+        let lowest = try communicator.allreduce(mine, op: .min)
+        let highest = try communicator.allreduce(mine, op: .max)
+        guard lowest == highest else {
+            let what = lowest[0] != highest[0] ? "the names differ" : lowest[1] != highest[1]
+                ? "offsets \(lowest[1])...\(highest[1]) (allocations made in another order?)"
+                : "sizes \(lowest[2])...\(highest[2]) bytes"
+            throw SharedMemoryError.mismatchedAllocation(name: allocation.name, detail: "\(what); this rank has offset \(allocation.offset), \(allocation.size) bytes")
+        }
+    }
+
+    static func fnv1a(_ text: String) -> UInt64 {
+        text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+    }
+}

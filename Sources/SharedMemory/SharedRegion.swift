@@ -1,0 +1,85 @@
+import CBrazos
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The shared region of a node: a range at the same virtual address in every node,
+/// backed by a memory file mapped twice. The application view is what programs use; its
+/// page protections drive the coherence protocol. The service view, elsewhere and always
+/// readable and writable, is how the runtime fills, reads and diffs pages without
+/// changing what the application may touch.
+public final class SharedRegion: @unchecked Sendable {
+    public static let pageSize = 4096
+    /// Default base: far from where Linux puts the heap, libraries and stacks.
+    public static let defaultBase: UInt = 0x2000_0000_0000
+    public static let defaultSize = 1 << 30
+
+    public let base: UnsafeMutableRawPointer
+    public let size: Int
+    public let serviceBase: UnsafeMutableRawPointer
+    private let file: Int32
+
+    public var pageCount: Int { size / Self.pageSize }
+
+    /// Maps the region at `base`; every page starts without access.
+    public init(base address: UInt = SharedRegion.defaultBase, size: Int = SharedRegion.defaultSize) throws(SharedMemoryError) {
+        precondition(size > 0 && size % Self.pageSize == 0 && address % UInt(Self.pageSize) == 0, "region must be whole pages")
+        self.size = size
+        file = brazos_memory_file("brazos-shared", size)
+        guard file >= 0 else { throw .system(call: "memfd_create", errno: errno) }
+        guard let mapped = brazos_map_fixed(UnsafeMutableRawPointer(bitPattern: address), size, PROT_NONE, file) else {
+            let code = errno
+            close(file)
+            throw code == EEXIST ? .addressTaken(base: address, size: size) : .system(call: "mmap(fixed)", errno: code)
+        }
+        base = mapped
+        guard let service = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, file, 0), service != MAP_FAILED else {
+            let code = errno
+            munmap(mapped, size)
+            close(file)
+            throw .system(call: "mmap(service view)", errno: code)
+        }
+        serviceBase = service
+    }
+
+    deinit {
+        munmap(base, size)
+        munmap(serviceBase, size)
+        close(file)
+    }
+
+    /// What the application may do with a page.
+    public enum Access {
+        case none, read, readWrite
+
+        var protection: Int32 {
+            switch self {
+            case .none: return PROT_NONE
+            case .read: return PROT_READ
+            case .readWrite: return PROT_READ | PROT_WRITE
+            }
+        }
+    }
+
+    public func setAccess(_ access: Access, pages: Range<Int>) throws(SharedMemoryError) {
+        guard !pages.isEmpty else { return }
+        if mprotect(base + pages.lowerBound * Self.pageSize, pages.count * Self.pageSize, access.protection) != 0 {
+            throw .system(call: "mprotect", errno: errno)
+        }
+    }
+
+    /// The page holding `address` (application view), or nil outside the region.
+    public func page(containing address: UInt) -> Int? {
+        let start = UInt(bitPattern: base)
+        guard address >= start, address < start + UInt(size) else { return nil }
+        return Int(address - start) / Self.pageSize
+    }
+
+    /// A page's bytes through the service view.
+    public func servicePage(_ page: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: serviceBase + page * Self.pageSize, count: Self.pageSize)
+    }
+
+    /// A page's address in the application view.
+    public func applicationPage(_ page: Int) -> UnsafeMutableRawPointer { base + page * Self.pageSize }
+}
