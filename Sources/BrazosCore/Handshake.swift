@@ -14,6 +14,8 @@ public enum Handshake {
     public enum Purpose: UInt8, Sendable {
         case control = 1
         case data = 2
+        /// The shared-memory protocol between the nodes' service threads.
+        case sharedMemory = 3
     }
 
     public static func randomBytes(_ count: Int) -> [UInt8] {

@@ -1,22 +1,25 @@
 import CBrazos
-import BrazosCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Serves the page faults of the shared region: the SIGSEGV handler (C) parks a faulting
-/// thread on its slot and rings an eventfd; this service's thread finds the parked slots,
-/// asks `resolve` to make the page accessible, and lets the thread retry.
+/// The application side of the fault path: the SIGSEGV handler (C) parks a faulting
+/// thread on its slot and rings `bell`; whoever serves faults (the coherence service's
+/// thread) drains the bell, takes the parked faults, makes their pages accessible and
+/// resolves them, and the threads retry their accesses.
 ///
 /// One per process (the signal handler is process-wide). Threads that touch the region
 /// register first; a fault on any other thread, or outside the region, goes to the
 /// handler installed before ours.
 public final class FaultService: @unchecked Sendable {
-    /// A fault to serve: the page, and whether the access was a write.
+    /// A parked fault: the page, whether the access was a write, and its slot.
     public struct Fault: Equatable, Sendable {
         public let page: Int
         public let isWrite: Bool
+        let slot: Int
+
+        public static func == (a: Fault, b: Fault) -> Bool { a.page == b.page && a.isWrite == b.isWrite }
     }
 
     public static let maximumThreads = 256
@@ -24,16 +27,11 @@ public final class FaultService: @unchecked Sendable {
     private let region: SharedRegion
     private let slots: UnsafeMutablePointer<brazos_fault_slot>
     private let registered = Atomic<Int>(0)
-    private let bell: Int32
-    private let stopping = Atomic<Bool>(false)
-    private var thread: pthread_t?
-    private let resolve: (Fault) -> Void
+    /// Readable when a fault is parked (an eventfd).
+    public let bell: Int32
 
-    /// Installs the handler for `region` and starts the service thread. `resolve` runs on
-    /// that thread; when it returns the page must allow the access.
-    public init(region: SharedRegion, resolve: @escaping (Fault) -> Void) throws(SharedMemoryError) {
+    public init(region: SharedRegion) throws(SharedMemoryError) {
         self.region = region
-        self.resolve = resolve
         bell = brazos_blocking_eventfd()
         guard bell >= 0 else { throw .system(call: "eventfd", errno: errno) }
         slots = .allocate(capacity: Self.maximumThreads)
@@ -41,23 +39,6 @@ public final class FaultService: @unchecked Sendable {
         guard brazos_fault_install(region.base, region.size, bell) == 0 else {
             throw .system(call: "sigaction(SIGSEGV)", errno: errno)
         }
-        thread = NativeThread.spawn { [self] in serve() }
-    }
-
-    /// Stops the service thread. The handler stays installed for the process's life: a
-    /// later fault in the region on a registered thread would wait forever, so callers
-    /// stop only when no thread touches the region any more.
-    public func stop() {
-        stopping.store(true, ordering: .releasing)
-        var one: UInt64 = 1
-        _ = write(bell, &one, 8)
-        if let thread { NativeThread.join(thread) }
-        thread = nil
-    }
-
-    deinit {
-        stop()
-        close(bell)
     }
 
     /// Lets the calling thread's faults in the region be served (once per thread).
@@ -68,19 +49,24 @@ public final class FaultService: @unchecked Sendable {
         brazos_fault_register_thread(slots + index)
     }
 
-    private func serve() {
-        while !stopping.load(ordering: .acquiring) {
-            var count: UInt64 = 0
-            guard read(bell, &count, 8) == 8 else { continue }
-            // Several faults may share one wake-up; serve every parked slot.
-            for index in 0..<min(registered.load(ordering: .acquiring), Self.maximumThreads) {
-                let slot = slots + index
-                guard brazos_fault_state(slot) == UInt32(BRAZOS_FAULT_PENDING) else { continue }
-                if let page = region.page(containing: UInt(slot.pointee.address)) {
-                    resolve(Fault(page: page, isWrite: slot.pointee.write != 0))
-                }
-                brazos_fault_resolve(slot)
-            }
-        }
+    /// Empties the bell (after poll(2) said it rang).
+    public func drainBell() {
+        var count: UInt64 = 0
+        _ = read(bell, &count, 8)
     }
+
+    /// The faults parked now.
+    public func parkedFaults() -> [Fault] {
+        var faults: [Fault] = []
+        for index in 0..<min(registered.load(ordering: .acquiring), Self.maximumThreads) {
+            let slot = slots + index
+            guard brazos_fault_state(slot) == UInt32(BRAZOS_FAULT_PENDING),
+                  let page = region.page(containing: UInt(slot.pointee.address)) else { continue }
+            faults.append(Fault(page: page, isWrite: slot.pointee.write != 0, slot: index))
+        }
+        return faults
+    }
+
+    /// Lets the thread of `fault` retry its access.
+    public func resolve(_ fault: Fault) { brazos_fault_resolve(slots + fault.slot) }
 }

@@ -16,6 +16,8 @@ public final class SharedAllocator: @unchecked Sendable {
 
     private let capacity: Int
     private let state = Mutex<(next: Int, byName: [String: Allocation])>((0, [:]))
+    /// Page ranges of the allocations, in region order, for home placement.
+    private let pageRanges = Mutex<[Range<Int>]>([])
 
     public init(capacity: Int) { self.capacity = capacity }
 
@@ -35,9 +37,22 @@ public final class SharedAllocator: @unchecked Sendable {
             let allocation = Allocation(name: name, offset: offset, size: size)
             state.next = offset + size
             state.byName[name] = allocation
+            let pageSize = SharedRegion.pageSize
+            pageRanges.withLock { $0.append((offset / pageSize)..<((offset + max(size, 1) + pageSize - 1) / pageSize)) }
             return .success(allocation)
         }
         return try result.get()
+    }
+
+    /// The home of `page` among `nodes`: block placement within the allocation that
+    /// starts on it (node k gets the k-th share of its pages); node 0 for other pages.
+    /// Every node computes the same, since every node makes the same allocations.
+    public func home(ofPage page: Int, nodes: Int) -> Int {
+        pageRanges.withLock { ranges -> Int in
+            // A page shared by two allocations belongs to the later one's placement.
+            guard let range = ranges.last(where: { $0.contains(page) }) else { return 0 }
+            return (page - range.lowerBound) * nodes / range.count
+        }
     }
 
     /// Checks that every rank of `communicator` made the same allocation: its name's hash,

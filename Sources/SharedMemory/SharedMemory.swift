@@ -1,12 +1,13 @@
 import BrazosCore
 import BrazosMPI
 import CBrazos
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A node's part of the job's shared memory: the region, its allocator and its fault
-/// service.
+/// A node's part of the job's shared memory: the region, its allocator, the fault path
+/// and the coherence service (docs/ARCHITECTURE.md).
 ///
 /// ```swift
 /// let job = try Brazos.join()
@@ -14,40 +15,53 @@ import Glibc
 /// try job.run { thread in
 ///     let grid = try shared.allocate("grid", count: n * n, of: Double.self, pageAligned: true, by: thread)
 ///     grid[thread.rank] = 1
+///     try shared.barrier(by: thread)      // every write before it is visible after it
 /// }
 /// ```
-///
-/// Coherence: within a node the hardware shares the pages among threads. Between nodes
-/// the protocol of docs/ARCHITECTURE.md is not built yet: in a job of several nodes,
-/// allocation works (and is checked), but touching the region stops the node with a clear
-/// message.
 public final class SharedMemory: @unchecked Sendable {
     public let region: SharedRegion
     public let allocator: SharedAllocator
-    private var faults: FaultService?
-    private let nodes: Int
+    private let faults: FaultService
+    private let service: CoherenceService
+    private let job: Brazos
+    private let nodeBarrier: NodeBarrier
+    /// Per rank hosted here: the communicator of the nodes' leaders (nil on other ranks),
+    /// made at the rank's first collective call.
+    private let leaders = Mutex<[Int: Communicator?]>([:])
 
-    private init(region: SharedRegion, nodes: Int) {
+    private init(job: Brazos, region: SharedRegion, faults: FaultService, service: CoherenceService) {
+        self.job = job
         self.region = region
-        self.nodes = nodes
+        self.faults = faults
+        self.service = service
         allocator = SharedAllocator(capacity: region.size)
+        nodeBarrier = NodeBarrier(threads: job.node.localRanks.count)
     }
 
-    /// Maps the region (at `BRAZOS_SHARED_BASE`, `BRAZOS_SHARED_BYTES` long) and starts the
-    /// fault service. Call once per process, before `run`.
+    /// Maps the region (at `BRAZOS_SHARED_BASE`, `BRAZOS_SHARED_BYTES` long), installs the
+    /// fault handler and starts the coherence service. Call once per process, before `run`.
     public static func attach(to job: Brazos) throws -> SharedMemory {
         let environment = { (name: String) -> String? in getenv(name).map { String(cString: $0) } }
         let base = environment("BRAZOS_SHARED_BASE").flatMap { UInt($0.hasPrefix("0x") ? String($0.dropFirst(2)) : $0, radix: 16) } ?? SharedRegion.defaultBase
         let size = environment("BRAZOS_SHARED_BYTES").flatMap { Int($0) } ?? SharedRegion.defaultSize
-        let memory = SharedMemory(region: try SharedRegion(base: base, size: size / SharedRegion.pageSize * SharedRegion.pageSize), nodes: job.node.config.nodeCount)
-        memory.faults = try FaultService(region: memory.region) { [unowned memory] fault in memory.serve(fault) }
+        let region = try SharedRegion(base: base, size: size / SharedRegion.pageSize * SharedRegion.pageSize)
+        let faults = try FaultService(region: region)
+        let node = job.node
+        let allocatorBox = AllocatorBox()
+        let service = try CoherenceService(region: region, faults: faults, me: node.id, nodes: node.nodeCount,
+                                           host: node.cards[node.id].address, secret: node.config.secret) { page in
+            allocatorBox.allocator?.home(ofPage: page, nodes: node.nodeCount) ?? 0
+        }
+        let memory = SharedMemory(job: job, region: region, faults: faults, service: service)
+        allocatorBox.allocator = memory.allocator
         return memory
     }
 
     /// Collective over every rank of the job, in the same order everywhere: `count` values
     /// of `T` under `name`, zero at first. The same name on the same node gives the same
     /// place back. A rank whose allocation differs from another's gets
-    /// `SharedMemoryError.mismatchedAllocation`.
+    /// `SharedMemoryError.mismatchedAllocation`. Pages are homed in blocks: node k of N is
+    /// home of the k-th N-th of the allocation's pages.
     public func allocate<T: BitwiseCopyable>(_ name: String, count: Int, of type: T.Type = T.self, pageAligned: Bool = false,
                                              by thread: BrazosThread) throws -> SharedArray<T> {
         let bytes = try allocateBytes(name, size: count * MemoryLayout<T>.stride,
@@ -57,26 +71,57 @@ public final class SharedMemory: @unchecked Sendable {
 
     /// `allocate` for raw bytes.
     public func allocateBytes(_ name: String, size: Int, alignment: Int = 16, by thread: BrazosThread) throws -> UnsafeMutableRawPointer {
-        faults?.registerCurrentThread()
+        _ = try leaderCommunicator(for: thread)
         let allocation = try allocator.place(name, size: size, alignment: alignment)
         try SharedAllocator.checkAgreement(allocation, on: thread.world)
         return region.base + allocation.offset
     }
 
-    /// Makes a faulting page accessible. One node: its pages are all its own (first touch
-    /// reads zeros), and threads share them through the hardware.
-    private func serve(_ fault: FaultService.Fault) {
-        guard nodes == 1 else {
-            fflush(nil)
-            diagnose("brazos: shared memory between nodes is not built yet (coherence protocol, issue 5); this job has \(nodes) nodes and touched shared page \(fault.page)")
-            _exit(1)
-        }
-        do {
-            try region.setAccess(.readWrite, pages: fault.page..<(fault.page + 1))
-        } catch {
-            fflush(nil)
-            diagnose("brazos: shared page \(fault.page): \(error)")
-            _exit(1)
+    /// A barrier over every rank of the job that is also a release and an acquire: every
+    /// write to shared memory before it, anywhere, is visible after it, everywhere.
+    public func barrier(by thread: BrazosThread) throws {
+        let leaders = try leaderCommunicator(for: thread)
+        try nodeBarrier.wait(isLeader: leaders != nil) {
+            guard let leaders else { return }
+            let notices = try service.perform(.release)
+            let counts = try leaders.allgather([Int64(notices.count)])
+            var all = [Int64](repeating: 0, count: Int(counts.reduce(0, +)))
+            let displacements = counts.indices.map { Int(counts[..<$0].reduce(0, +)) }
+            let mine = notices.map { Int64($0) }
+            try mine.withUnsafeBytes { input in
+                try all.withUnsafeMutableBytes { output in
+                    try leaders.allgatherv(.memory(input.baseAddress), sendCount: mine.count, sendType: .int64, output.baseAddress,
+                                           receiveCounts: counts.map { Int($0) }, displacements: displacements, receiveType: .int64)
+                }
+            }
+            let others = all.indices.filter { index in !(displacements[leaders.rank]..<(displacements[leaders.rank] + mine.count)).contains(index) }
+            _ = try service.perform(.invalidate(others.map { Int(all[$0]) }))
         }
     }
+
+    /// The rank's communicator of node leaders (nil for ranks that do not lead their
+    /// node). The first call per rank is collective: it makes the communicator and, on
+    /// the leaders, connects the nodes' coherence services.
+    private func leaderCommunicator(for thread: BrazosThread) throws -> Communicator? {
+        if let known = leaders.withLock({ $0[thread.rank] }) { return known }
+        faults.registerCurrentThread()
+        let isLeader = thread.localIndex == 0
+        let communicator = try thread.world.split(color: isLeader ? 0 : nil, key: thread.rank)
+        try nodeBarrier.wait(isLeader: isLeader) {
+            guard let communicator else { return }
+            let mine = [Int64(job.node.id), Int64(service.port)]
+            let all = try communicator.allgather(mine)
+            var ports = [Int](repeating: 0, count: job.node.nodeCount)
+            for index in stride(from: 0, to: all.count, by: 2) { ports[Int(all[index])] = Int(all[index + 1]) }
+            service.hosts = job.node.cards.map(\.address)
+            _ = try service.perform(.connect(ports: ports))
+        }
+        leaders.withLock { $0[thread.rank] = communicator }
+        return communicator
+    }
+}
+
+/// Lets the coherence service, made before the allocator's owner, reach the allocator.
+private final class AllocatorBox: @unchecked Sendable {
+    var allocator: SharedAllocator?
 }

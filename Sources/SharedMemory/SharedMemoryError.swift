@@ -10,6 +10,10 @@ public enum SharedMemoryError: Error, CustomStringConvertible, Equatable {
     case mismatchedAllocation(name: String, detail: String)
     /// A name was allocated twice with different sizes.
     case conflictingName(name: String, detail: String)
+    /// A protocol message that makes no sense.
+    case malformed(String)
+    /// A peer node's service thread is gone.
+    case peerLost(node: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -20,6 +24,8 @@ public enum SharedMemoryError: Error, CustomStringConvertible, Equatable {
             return "shared allocation '\(name)' of \(requested) bytes does not fit: \(available) bytes left (set BRAZOS_SHARED_BYTES)"
         case let .mismatchedAllocation(name, detail): return "shared allocation '\(name)' differs between ranks: \(detail)"
         case let .conflictingName(name, detail): return "shared allocation '\(name)' was made before with another size: \(detail)"
+        case let .malformed(detail): return "malformed shared-memory message: \(detail)"
+        case let .peerLost(node, reason): return "shared memory: lost node \(node): \(reason)"
         }
     }
 }

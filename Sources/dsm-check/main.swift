@@ -1,7 +1,8 @@
 // The shared-memory checks that need a process of their own, for the multi-process tests.
 //
-//   dsm-check --threads-sum N       every rank writes its slice of a shared array, then
-//                                    rank 0 checks the sum (one node, its threads)
+//   dsm-check --threads-sum N       every rank writes its slice of a shared array; after
+//                                    a shared barrier rank 0 checks the sum
+//   dsm-check --litmus ROUNDS        memory-model litmus tests across nodes (below)
 //   dsm-check --allocations          every rank makes the same allocations; rank 0 prints
 //                                    their addresses ("allocations ok: ...")
 //   dsm-check --mismatch             rank 1 allocates a different size: every rank fails
@@ -10,6 +11,11 @@
 //                                    which exits with status 42
 import BrazosMPI
 import SharedMemory
+
+struct CheckFailed: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,13 +37,42 @@ case "--threads-sum":
         let world = thread.world
         let values = try shared.allocate("values", count: perRank * world.size, of: Int64.self, pageAligned: true, by: thread)
         for index in 0..<perRank { values[thread.rank * perRank + index] = Int64(thread.rank * perRank + index) }
-        try world.barrier()
+        try shared.barrier(by: thread)
         if thread.rank == 0 {
             let total = values.indices.reduce(Int64(0)) { $0 + values[$1] }
             let expected = Int64(values.count) * Int64(values.count - 1) / 2
             guard total == expected else { fatalError("shared sum \(total), expected \(expected)") }
             print("threads-sum ok: \(world.size) ranks, sum \(total)")
         }
+    }
+case "--litmus":
+    let rounds = Int(arguments.dropFirst().first ?? "") ?? 5
+    try job.run { thread in
+        let world = thread.world
+        let rank = thread.rank, size = world.size
+        // A barrier makes every write visible, and no stale page survives it: each rank
+        // writes its own slot, on pages homed anywhere, with a new value every round.
+        let slots = try shared.allocate("slots", count: size * 1024, of: Int64.self, pageAligned: true, by: thread)
+        // Writers of different bytes of one page merge: every rank writes its own bytes
+        // of the same two pages.
+        let page = try shared.allocate("one page", count: 2 * 4096, of: UInt8.self, pageAligned: true, by: thread)
+        for round in 1...rounds {
+            for index in 0..<1024 { slots[rank * 1024 + index] = Int64(round * 1_000_000 + rank * 1024 + index) }
+            for index in stride(from: rank, to: page.count, by: size) { page[index] = UInt8(truncatingIfNeeded: round &* 31 &+ rank) }
+            try shared.barrier(by: thread)
+            for other in 0..<size {
+                for index in [0, 511, 1023] {
+                    let seen = slots[other * 1024 + index], expected = Int64(round * 1_000_000 + other * 1024 + index)
+                    guard seen == expected else { throw CheckFailed("round \(round): rank \(rank) saw \(seen) in rank \(other)'s slot \(index), expected \(expected)") }
+                }
+            }
+            for index in page.indices {
+                let expected = UInt8(truncatingIfNeeded: round &* 31 &+ index % size)
+                guard page[index] == expected else { throw CheckFailed("round \(round): rank \(rank) saw byte \(index) = \(page[index]), expected \(expected) (a lost write of rank \(index % size))") }
+            }
+            try shared.barrier(by: thread)
+        }
+        if rank == 0 { print("litmus ok: \(size) ranks, \(rounds) rounds") }
     }
 case "--allocations":
     try job.run { thread in

@@ -1,6 +1,9 @@
 import BrazosCore
 import Synchronization
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import SharedMemory
 
 final class SharedRegionTests: XCTestCase {
@@ -42,27 +45,83 @@ final class SharedAllocatorTests: XCTestCase {
 }
 
 final class FaultServiceTests: XCTestCase {
-    /// A registered thread's accesses to pages without access are served by the service
-    /// thread; the thread then sees what the service put there.
-    func testFaultsOfARegisteredThreadAreServedAndRetried() throws {
+    /// A registered thread's accesses to pages without access are parked; whoever serves
+    /// them makes the page accessible and resolves them, and the thread retries.
+    func testFaultsOfARegisteredThreadAreParkedServedAndRetried() throws {
         let region = try SharedRegion(base: 0x2300_0000_0000, size: 8 * SharedRegion.pageSize)
+        let faults = try FaultService(region: region)
         let seen = Mutex<[FaultService.Fault]>([])
-        let service = try FaultService(region: region) { fault in
-            seen.withLock { $0.append(fault) }
-            if !fault.isWrite { region.servicePage(fault.page).storeBytes(of: UInt64(fault.page * 11), as: UInt64.self) }
-            try? region.setAccess(fault.isWrite ? .readWrite : .read, pages: fault.page..<(fault.page + 1))
+        let done = Atomic<Bool>(false)
+        let server = NativeThread.spawn {
+            while !done.load(ordering: .acquiring) {
+                var descriptor = pollfd(fd: faults.bell, events: Int16(POLLIN), revents: 0)
+                guard poll(&descriptor, 1, 50) > 0 else { continue }
+                faults.drainBell()
+                for fault in faults.parkedFaults() {
+                    seen.withLock { $0.append(fault) }
+                    if !fault.isWrite { region.servicePage(fault.page).storeBytes(of: UInt64(fault.page * 11), as: UInt64.self) }
+                    try? region.setAccess(fault.isWrite ? .readWrite : .read, pages: fault.page..<(fault.page + 1))
+                    faults.resolve(fault)
+                }
+            }
         }
-        defer { service.stop() }
         let results = Mutex<[UInt64]>([])
         let worker = NativeThread.spawn {
-            service.registerCurrentThread()
+            faults.registerCurrentThread()
             let page5 = region.applicationPage(5)
             let read = page5.load(as: UInt64.self)       // read fault: filled with 55
             page5.storeBytes(of: read + 1, toByteOffset: 8, as: UInt64.self)  // write fault
             results.withLock { $0 = [read, page5.load(fromByteOffset: 8, as: UInt64.self), region.servicePage(5).load(fromByteOffset: 8, as: UInt64.self)] }
         }
         NativeThread.join(worker)
+        done.store(true, ordering: .releasing)
+        NativeThread.join(server)
         XCTAssertEqual(results.withLock { $0 }, [55, 56, 56], "the write went to the shared page")
-        XCTAssertEqual(seen.withLock { $0 }, [FaultService.Fault(page: 5, isWrite: false), FaultService.Fault(page: 5, isWrite: true)])
+        XCTAssertEqual(seen.withLock { $0 }, [FaultService.Fault(page: 5, isWrite: false, slot: 0), FaultService.Fault(page: 5, isWrite: true, slot: 0)])
+    }
+}
+
+final class PageDiffTests: XCTestCase {
+    func testDiffsCarryExactlyTheChangedWordsAndMerge() throws {
+        let size = SharedRegion.pageSize
+        let twin = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        let first = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        let second = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        let home = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        defer { [twin, first, second, home].forEach { $0.deallocate() } }
+        for buffer in [twin, first, second, home] { buffer.initializeMemory(as: UInt8.self, repeating: 7, count: size) }
+        first.storeBytes(of: 1, toByteOffset: 0, as: UInt64.self)
+        first.storeBytes(of: 2, toByteOffset: 4088, as: UInt64.self)
+        second.storeBytes(of: 3, toByteOffset: 8, as: UInt64.self)
+        let firstDiff = PageDiff.make(page: first, twin: twin)
+        XCTAssertEqual(firstDiff.count, 1 + 2 * (4 + 8), "a tag and two runs of one word")
+        // Bytes of one word written by different nodes merge.
+        let odd = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        defer { odd.deallocate() }
+        odd.initializeMemory(as: UInt8.self, repeating: 7, count: size)
+        odd.storeBytes(of: 9, toByteOffset: 33, as: UInt8.self)
+        home.storeBytes(of: 5, toByteOffset: 32, as: UInt8.self)
+        try PageDiff.apply(PageDiff.make(page: odd, twin: twin), to: home)
+        XCTAssertEqual(home.load(fromByteOffset: 32, as: UInt8.self), 5, "a neighbour's byte in the same word survives")
+        XCTAssertEqual(home.load(fromByteOffset: 33, as: UInt8.self), 9)
+        try PageDiff.apply(firstDiff, to: home)
+        try PageDiff.apply(PageDiff.make(page: second, twin: twin), to: home)
+        XCTAssertEqual(home.load(as: UInt64.self), 1)
+        XCTAssertEqual(home.load(fromByteOffset: 8, as: UInt64.self), 3)
+        XCTAssertEqual(home.load(fromByteOffset: 4088, as: UInt64.self), 2)
+        XCTAssertEqual(home.load(fromByteOffset: 16, as: UInt8.self), 7)
+        XCTAssertThrowsError(try PageDiff.apply([0, 0xF8, 0x0F, 0x10, 0x00] + [UInt8](repeating: 0, count: 16), to: home), "a run past the page")
+        XCTAssertThrowsError(try PageDiff.apply([0, 0, 8], to: home), "a cut header")
+        XCTAssertThrowsError(try PageDiff.apply([1] + [UInt8](repeating: 0xFF, count: 512), to: home), "a bitmap without its bytes")
+        // Every other byte changed: the bitmap form, bounded by a page and a bit.
+        let scattered = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        defer { scattered.deallocate() }
+        scattered.copyMemory(from: twin, byteCount: size)
+        for offset in stride(from: 1, to: size, by: 2) { scattered.storeBytes(of: 1, toByteOffset: offset, as: UInt8.self) }
+        let scatteredDiff = PageDiff.make(page: scattered, twin: twin)
+        XCTAssertEqual(scatteredDiff.count, 1 + 512 + 2048)
+        try PageDiff.apply(scatteredDiff, to: home)
+        XCTAssertEqual(home.load(fromByteOffset: 1, as: UInt8.self), 1)
+        XCTAssertEqual(home.load(fromByteOffset: 32, as: UInt8.self), 5, "unchanged bytes stay")
     }
 }
