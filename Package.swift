@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "brazosrun", targets: ["brazosrun"]),
         .executable(name: "ring", targets: ["ring"]),
+        .executable(name: "sor", targets: ["sor"]),
         .library(name: "BrazosMPI", targets: ["BrazosMPI"]),
         .library(name: "SharedMemory", targets: ["SharedMemory"]),
         // The C ABI: libbrazosmpi.so, which C programs link through brazoscc.
@@ -39,6 +40,7 @@ let package = Package(
         .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"]),
         .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"]),
         .executableTarget(name: "dsm-check", dependencies: ["SharedMemory", "BrazosMPI"]),
+        .executableTarget(name: "sor", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory"]),

@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 
 /// Two hosts made of network namespaces joined by a veth pair: the nodes see different
-/// network namespaces, so they must talk over TCP, and only to the test's own addresses.
+/// network namespaces, so they must talk over TCP, and only to the test's own addresses;
+/// messages and shared memory both.
 final class NamespaceTests: XCTestCase {
     private var names: [String] = []
 
@@ -39,5 +40,11 @@ final class NamespaceTests: XCTestCase {
         ])
         XCTAssertTrue(output.contains("p2p-check ok: 2 ranks"), output)
         XCTAssertTrue(output.contains("node1=TCPLink"), "nodes on two hosts must use TCP: \(output)")
+        // Shared memory between the two hosts: its service threads meet over TCP too.
+        let litmus = try JobProcess.runToSuccess("/usr/sbin/ip", [
+            "netns", "exec", hostA, JobProcess.built("brazosrun"), "-n", "2", "-T", "2", "--host", "\(hostA),\(hostB)",
+            "--launcher", "ip netns exec {host}", "--control-address", "\(subnet).1", JobProcess.built("dsm-check"), "--litmus", "3",
+        ])
+        XCTAssertTrue(litmus.contains("litmus ok: 4 ranks, 3 rounds"), litmus)
     }
 }
