@@ -13,15 +13,6 @@ import Glibc
 /// is the master; other nodes fetch it on a fault, twin it before writing, and send the
 /// diff home at release; the release's write notices invalidate stale copies elsewhere.
 final class CoherenceService: @unchecked Sendable {
-    enum Command {
-        /// Connect to the other nodes' services at these ports (index = node).
-        case connect(ports: [Int])
-        /// Send every dirty page's diff home and write-protect it; answers the notices.
-        case release
-        /// Invalidate these pages (written elsewhere) unless this node is their home.
-        case invalidate([Int])
-    }
-
     private let region: SharedRegion
     private let faults: FaultService
     private let homes: (Int) -> Int
@@ -33,13 +24,23 @@ final class CoherenceService: @unchecked Sendable {
     let listener: Socket
     private let host: String
 
-    // Commands from compute threads: one at a time (the node's barrier leader).
-    private let commandMutex = PthreadMutex()
-    private let commandDone = PthreadCondition()
-    private var command: Command?
-    private var answer: Result<[Int], SharedMemoryError>?
-    private let commandBell: Int32
+    let commands = CommandQueue()
     private var thread: pthread_t?
+    /// Locks this node manages.
+    private var locks = LockManager()
+    /// This node's lock requests in flight: token → ticket of the acquiring thread.
+    private var acquiring: [UInt64: CommandQueue.Ticket] = [:]
+    private var nextToken: UInt64 = 1
+    /// Notices this node learned from lock grants since the last barrier: a release
+    /// passes them on (release consistency is transitive), unless it is scoped.
+    private var learned: Set<Int> = []
+    /// Pages this node released through locks since the last barrier: the barrier's
+    /// notices must name them too, for the nodes that never took those locks.
+    private var releasedSinceBarrier: Set<Int> = []
+    /// Grants of locks to this node's threads, applied only when no operation waits for
+    /// replies: applying one may itself wait for replies, and a nested wait could take a
+    /// reply the outer one expects.
+    private var grantsToApply: [(token: UInt64, notices: [Int])] = []
 
     /// `BRAZOS_DSM_TRACE=1`: every protocol step on stderr, for debugging the protocol.
     private let tracing = getenv("BRAZOS_DSM_TRACE") != nil
@@ -61,23 +62,13 @@ final class CoherenceService: @unchecked Sendable {
         self.homes = homes
         table = PageTable(pages: region.pageCount)
         listener = try Socket.listen(host: host)
-        commandBell = brazos_blocking_eventfd()
         thread = NativeThread.spawn { [self] in run() }
     }
 
     var port: Int { Int(listener.localAddress?.port ?? 0) }
 
     /// Runs `command` on the service thread and waits for its answer.
-    func perform(_ command: Command) throws(SharedMemoryError) -> [Int] {
-        commandMutex.lock()
-        defer { commandMutex.unlock() }
-        self.command = command
-        answer = nil
-        var one: UInt64 = 1
-        _ = write(commandBell, &one, 8)
-        while answer == nil { commandDone.wait(commandMutex, seconds: 1) }
-        return try answer!.get()
-    }
+    func perform(_ command: CommandQueue.Command) throws(SharedMemoryError) -> [Int] { try commands.perform(command) }
 
     // MARK: The service loop
 
@@ -100,7 +91,7 @@ final class CoherenceService: @unchecked Sendable {
         var descriptors = channels.map { pollfd(fd: $0.socket.descriptor, events: Int16(POLLIN), revents: 0) }
         if awaited == nil {
             descriptors.append(pollfd(fd: faults.bell, events: Int16(POLLIN), revents: 0))
-            descriptors.append(pollfd(fd: commandBell, events: Int16(POLLIN), revents: 0))
+            descriptors.append(pollfd(fd: commands.bell, events: Int16(POLLIN), revents: 0))
         }
         let ready = poll(&descriptors, nfds_t(descriptors.count), -1)
         if ready < 0 {
@@ -114,6 +105,10 @@ final class CoherenceService: @unchecked Sendable {
             switch message.kind {
             case .pageRequest, .diff:
                 try serveRequest(message, from: channel)
+            case .lockAcquire, .lockRelease:
+                try manageLock(message, from: channel.node)
+            case .lockGrant:
+                try granted(message)
             case .pageReply, .diffAck:
                 guard let awaited, awaited(channel.node, message.kind) else {
                     throw SharedMemoryError.malformed("unexpected \(message.kind) for page \(message.page) from node \(channel.node)")
@@ -130,9 +125,12 @@ final class CoherenceService: @unchecked Sendable {
             }
         }
         if descriptors[channels.count + 1].revents != 0 {
-            var count: UInt64 = 0
-            _ = read(commandBell, &count, 8)
-            try runCommand()
+            for (command, ticket) in commands.take() { try run(command, ticket) }
+        }
+        // Before the next poll, which may block: grants that arrived or were made above.
+        while !grantsToApply.isEmpty {
+            let grant = grantsToApply.removeFirst()
+            try acquired(token: grant.token, notices: grant.notices)
         }
         return nil
     }
@@ -156,31 +154,29 @@ final class CoherenceService: @unchecked Sendable {
         }
     }
 
-    private func runCommand() throws {
-        commandMutex.lock()
-        let current = command
-        commandMutex.unlock()
-        guard let current else { return }
-        let result: Result<[Int], SharedMemoryError>
+    private func run(_ command: CommandQueue.Command, _ ticket: CommandQueue.Ticket) throws {
         do {
-            switch current {
+            switch command {
             case let .connect(ports):
                 try connect(ports: ports)
-                result = .success([])
+                ticket.complete(.success([]))
             case .release:
-                result = .success(try release())
+                let notices = releasedSinceBarrier.union(try release())
+                releasedSinceBarrier.removeAll()
+                ticket.complete(.success(notices.sorted()))
             case let .invalidate(pages):
                 try invalidate(pages)
-                result = .success([])
+                learned.removeAll()
+                ticket.complete(.success([]))
+            case let .acquireLock(lock):
+                try requestLock(lock, ticket)
+            case let .releaseLock(lock, scope):
+                try releaseLock(lock, scope: scope)
+                ticket.complete(.success([]))
             }
         } catch let error as SharedMemoryError {
-            result = .failure(error)
+            ticket.complete(.failure(error))
         }
-        commandMutex.lock()
-        command = nil
-        answer = result
-        commandDone.broadcast()
-        commandMutex.unlock()
     }
 
     // MARK: Faults
@@ -258,42 +254,136 @@ final class CoherenceService: @unchecked Sendable {
 
     // MARK: Barrier commands
 
-    /// Diffs of dirty pages go home (a window at a time per home); every dirty page is
-    /// write-protected again. Returns the write notices.
-    private func release() throws -> [Int] {
-        let notices = table.dirty.sorted()
-        trace("release: notices \(notices)")
-        // Unacknowledged diffs per home; acks come back in any order among homes.
-        var outstanding = [Int](repeating: 0, count: nodes)
-        func awaitAck() throws {
-            let (node, _) = try awaitReply { [outstanding] node, kind in kind == .diffAck && outstanding[node] > 0 }
-            outstanding[node] -= 1
-        }
-        for page in notices {
-            let home = homes(page)
-            if home != me, let twin = table.takeTwin(of: page) {
-                let diff = PageDiff.make(page: region.servicePage(page).baseAddress!, twin: twin)
-                twin.deallocate()
-                guard let channel = peers[home] else { throw SharedMemoryError.peerLost(node: home, reason: "no connection to the home of page \(page)") }
-                while outstanding[home] == Self.diffWindow { try awaitAck() }
-                try channel.send(ProtocolMessage(kind: .diff, page: page, payload: diff))
-                outstanding[home] += 1
-            }
+    /// Write-protects a page written here and, off its home, sends its diff home (at most
+    /// `diffWindow` unacknowledged per home). Protected first, so that no write of another
+    /// thread of this node slips in between the diff and the protection.
+    private func flush(_ page: Int, _ outstanding: inout [Int]) throws {
+        if table[page] == .writable {
             try region.setAccess(.read, pages: page..<(page + 1))
             table[page] = .readOnly
         }
-        while outstanding.contains(where: { $0 > 0 }) { try awaitAck() }
+        let home = homes(page)
+        guard home != me, let twin = table.takeTwin(of: page) else { return }
+        let diff = PageDiff.make(page: region.servicePage(page).baseAddress!, twin: twin)
+        twin.deallocate()
+        guard let channel = peers[home] else { throw SharedMemoryError.peerLost(node: home, reason: "no connection to the home of page \(page)") }
+        while outstanding[home] == Self.diffWindow { try awaitAck(&outstanding) }
+        try channel.send(ProtocolMessage(kind: .diff, page: page, payload: diff))
+        outstanding[home] += 1
+    }
+
+    /// Waits for one diff acknowledgement; they come back in any order among homes.
+    private func awaitAck(_ outstanding: inout [Int]) throws {
+        let waiting = outstanding
+        let (node, _) = try awaitReply { node, kind in kind == .diffAck && waiting[node] > 0 }
+        outstanding[node] -= 1
+    }
+
+    private func awaitAllAcks(_ outstanding: inout [Int]) throws {
+        while outstanding.contains(where: { $0 > 0 }) { try awaitAck(&outstanding) }
+    }
+
+    /// Every page written since the last release is flushed; returns them (the notices).
+    private func release() throws -> [Int] {
+        let notices = table.dirty.sorted()
+        trace("release: notices \(notices)")
+        var outstanding = [Int](repeating: 0, count: nodes)
+        for page in notices { try flush(page, &outstanding) }
+        try awaitAllAcks(&outstanding)
         table.dirty.removeAll(keepingCapacity: true)
         return notices
     }
 
+    /// Invalidates copies of pages written elsewhere (not those homed here). A copy this
+    /// node has written too sends its diff home first; the page stays among this node's
+    /// notices for its next release.
     private func invalidate(_ pages: [Int]) throws {
         trace("invalidate \(pages)")
-        for page in pages where homes(page) != me && (table[page] == .readOnly || table[page] == .writable) {
-            if let twin = table.takeTwin(of: page) { twin.deallocate() }
+        let stale = pages.filter { homes($0) != me && (table[$0] == .readOnly || table[$0] == .writable) }
+        var outstanding = [Int](repeating: 0, count: nodes)
+        for page in stale where table.twins[page] != nil { try flush(page, &outstanding) }
+        try awaitAllAcks(&outstanding)
+        for page in stale {
             try region.setAccess(.none, pages: page..<(page + 1))
             table[page] = .invalid
         }
+    }
+
+    // MARK: Locks
+
+    private func manager(of lock: Int) -> Int { lock % nodes }
+
+    private func channel(to node: Int) throws -> PeerChannel {
+        guard let channel = peers[node] else { throw SharedMemoryError.peerLost(node: node, reason: "no connection") }
+        return channel
+    }
+
+    private func requestLock(_ lock: Int, _ ticket: CommandQueue.Ticket) throws {
+        let token = nextToken
+        nextToken += 1
+        acquiring[token] = ticket
+        trace("acquire lock \(lock) (token \(token))")
+        if manager(of: lock) == me {
+            if let grant = locks.acquire(lock, by: .init(node: me, token: token)) { try deliver(grant) }
+        } else {
+            try channel(to: manager(of: lock)).send(ProtocolMessage(kind: .lockAcquire, page: lock, payload: ProtocolMessage.words([Int(token)])))
+        }
+    }
+
+    /// A release of a lock is a release of the pages: diffs home first, then the notices
+    /// go to the lock's manager, which hands them to the next acquirer.
+    private func releaseLock(_ lock: Int, scope: Bool) throws {
+        // Writes are tracked per node, not per thread or lock: another thread's release may
+        // already have flushed pages written under this lock. So a release names every
+        // page this node flushed since the last barrier (scope), and with release
+        // consistency also the notices it learned from grants (transitivity).
+        releasedSinceBarrier.formUnion(try release())
+        let notices = (scope ? releasedSinceBarrier : releasedSinceBarrier.union(learned)).sorted()
+        trace("release lock \(lock) with notices \(notices)")
+        if manager(of: lock) == me {
+            if let grant = try locks.release(lock, by: me, notices: notices) { try deliver(grant) }
+        } else {
+            try channel(to: manager(of: lock)).send(ProtocolMessage(kind: .lockRelease, page: lock, payload: ProtocolMessage.words(notices)))
+        }
+    }
+
+    /// A lock message from another node, for a lock this node manages.
+    private func manageLock(_ message: ProtocolMessage, from node: Int) throws {
+        guard message.page >= 0, manager(of: message.page) == me else {
+            throw SharedMemoryError.malformed("\(message.kind) for lock \(message.page), which node \(me) does not manage")
+        }
+        let words = try message.words()
+        switch message.kind {
+        case .lockAcquire:
+            guard words.count == 1 else { throw SharedMemoryError.malformed("lock request without its token") }
+            if let grant = locks.acquire(message.page, by: .init(node: node, token: UInt64(words[0]))) { try deliver(grant) }
+        default:
+            if let grant = try locks.release(message.page, by: node, notices: words) { try deliver(grant) }
+        }
+    }
+
+    private func deliver(_ grant: LockManager.Grant) throws {
+        if grant.acquirer.node == me {
+            grantsToApply.append((grant.acquirer.token, grant.notices))
+        } else {
+            try channel(to: grant.acquirer.node).send(ProtocolMessage(kind: .lockGrant, page: grant.lock,
+                                                                      payload: ProtocolMessage.words([Int(grant.acquirer.token)] + grant.notices)))
+        }
+    }
+
+    private func granted(_ message: ProtocolMessage) throws {
+        let words = try message.words()
+        guard let token = words.first else { throw SharedMemoryError.malformed("lock grant without its token") }
+        grantsToApply.append((UInt64(token), Array(words.dropFirst())))
+    }
+
+    /// An acquire of a lock is an acquire of the pages: stale copies go, then the thread
+    /// that asked goes on.
+    private func acquired(token: UInt64, notices: [Int]) throws {
+        guard let ticket = acquiring.removeValue(forKey: token) else { throw SharedMemoryError.malformed("grant for unknown lock request \(token)") }
+        try invalidate(notices)
+        learned.formUnion(notices)
+        ticket.complete(.success([]))
     }
 
     // MARK: Connections

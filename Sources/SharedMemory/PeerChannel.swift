@@ -11,11 +11,33 @@ struct ProtocolMessage {
         /// Apply these runs to the page (to its home), then acknowledge.
         case diff = 3
         case diffAck = 4
+        /// Lock `page` for the token in the payload (to the lock's manager).
+        case lockAcquire = 5
+        /// Lock `page` is the token's now; the payload: token, then the pages to invalidate.
+        case lockGrant = 6
+        /// Lock `page` is free again; the payload: the release's write notices.
+        case lockRelease = 7
     }
 
     var kind: Kind
+    /// The page, or for lock messages the lock.
     var page: Int
     var payload: [UInt8] = []
+
+    /// Payloads made of 64-bit words (tokens, page numbers).
+    static func words(_ values: [Int]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * 8)
+        for value in values { withUnsafeBytes(of: UInt64(value).littleEndian) { bytes += $0 } }
+        return bytes
+    }
+
+    func words() throws(SharedMemoryError) -> [Int] {
+        guard payload.count % 8 == 0 else { throw .malformed("\(kind) payload of \(payload.count) bytes") }
+        return payload.withUnsafeBytes { raw in
+            (0..<(payload.count / 8)).map { Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+        }
+    }
 }
 
 /// One connection to a peer node's service thread. Reads and writes block; the service
@@ -24,6 +46,8 @@ struct ProtocolMessage {
 final class PeerChannel {
     let node: Int
     let socket: Socket
+    /// Notices of a whole region's pages fit (1 GiB of pages, 8 bytes each).
+    static let maximumPayload = 8 << 20
 
     init(node: Int, socket: Socket) {
         self.node = node
@@ -54,7 +78,7 @@ final class PeerChannel {
                 throw SharedMemoryError.malformed("unknown message kind \(fields.0) from node \(node)")
             }
             let length = Int(UInt32(littleEndian: fields.1))
-            guard length <= 2 * SharedRegion.pageSize else { throw SharedMemoryError.malformed("message of \(length) bytes from node \(node)") }
+            guard length <= Self.maximumPayload else { throw SharedMemoryError.malformed("message of \(length) bytes from node \(node)") }
             return ProtocolMessage(kind: kind, page: Int(UInt64(littleEndian: fields.2)), payload: length > 0 ? try socket.readExactly(length) : [])
         } catch let error as SharedMemoryError {
             throw error

@@ -25,6 +25,8 @@ public final class SharedMemory: @unchecked Sendable {
     private let service: CoherenceService
     private let job: Brazos
     private let nodeBarrier: NodeBarrier
+    /// For `nodeBarrier(by:)`: apart from the shared barrier's, so the two never mix.
+    private let threadBarrier: NodeBarrier
     /// Per rank hosted here: the communicator of the nodes' leaders (nil on other ranks),
     /// made at the rank's first collective call.
     private let leaders = Mutex<[Int: Communicator?]>([:])
@@ -36,6 +38,7 @@ public final class SharedMemory: @unchecked Sendable {
         self.service = service
         allocator = SharedAllocator(capacity: region.size)
         nodeBarrier = NodeBarrier(threads: job.node.localRanks.count)
+        threadBarrier = NodeBarrier(threads: job.node.localRanks.count)
     }
 
     /// Maps the region (at `BRAZOS_SHARED_BASE`, `BRAZOS_SHARED_BYTES` long), installs the
@@ -96,6 +99,50 @@ public final class SharedMemory: @unchecked Sendable {
             }
             let others = all.indices.filter { index in !(displacements[leaders.rank]..<(displacements[leaders.rank] + mine.count)).contains(index) }
             _ = try service.perform(.invalidate(others.map { Int(all[$0]) }))
+        }
+    }
+
+    /// How much a lock's release tells its next acquirer.
+    public enum Consistency: Sendable {
+        /// Release consistency: every write this node made since the last barrier, and
+        /// those it learned of from other locks' grants (transitively).
+        case release
+        /// Scope consistency: only the writes this node made since the last barrier (an
+        /// acquirer of this lock sees them, not writes released under other locks).
+        case scope
+    }
+
+    /// Acquires distributed lock `id` (>= 0; managed by node `id % nodes`), first come first
+    /// served. An acquire: writes made before the lock's last release, anywhere, are
+    /// visible after it. Allocate before using locks.
+    public func lock(_ id: Int, by thread: BrazosThread) throws {
+        try checkLock(id, thread)
+        _ = try service.perform(.acquireLock(id))
+    }
+
+    /// Releases lock `id`: this node's writes go to their homes first.
+    public func unlock(_ id: Int, consistency: Consistency = .release, by thread: BrazosThread) throws {
+        try checkLock(id, thread)
+        _ = try service.perform(.releaseLock(id, scope: consistency == .scope))
+    }
+
+    public func withLock<Result>(_ id: Int, consistency: Consistency = .release, by thread: BrazosThread, _ body: () throws -> Result) throws -> Result {
+        try lock(id, by: thread)
+        let result = try body()
+        try unlock(id, consistency: consistency, by: thread)
+        return result
+    }
+
+    /// A barrier among the threads of this node only: no protocol, the hardware keeps
+    /// their view of the node's pages coherent.
+    public func nodeBarrier(by thread: BrazosThread) throws {
+        try threadBarrier.wait(isLeader: false)
+    }
+
+    private func checkLock(_ id: Int, _ thread: BrazosThread) throws {
+        guard id >= 0 else { throw SharedMemoryError.malformed("lock id \(id) is negative") }
+        guard leaders.withLock({ $0[thread.rank] }) != nil else {
+            throw SharedMemoryError.malformed("rank \(thread.rank) used a lock before any shared allocation")
         }
     }
 

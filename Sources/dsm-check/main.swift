@@ -3,6 +3,9 @@
 //   dsm-check --threads-sum N       every rank writes its slice of a shared array; after
 //                                    a shared barrier rank 0 checks the sum
 //   dsm-check --litmus ROUNDS        memory-model litmus tests across nodes (below)
+//   dsm-check --locks K [--scope]    every rank adds 1 to a shared counter K times under
+//                                    a lock; a write before a release is seen after the
+//                                    matching acquire, so the total is ranks * K
 //   dsm-check --allocations          every rank makes the same allocations; rank 0 prints
 //                                    their addresses ("allocations ok: ...")
 //   dsm-check --mismatch             rank 1 allocates a different size: every rank fails
@@ -73,6 +76,28 @@ case "--litmus":
             try shared.barrier(by: thread)
         }
         if rank == 0 { print("litmus ok: \(size) ranks, \(rounds) rounds") }
+    }
+case "--locks":
+    let times = Int(arguments.dropFirst().first ?? "") ?? 100
+    let consistency: SharedMemory.Consistency = arguments.contains("--scope") ? .scope : .release
+    try job.run { thread in
+        let size = thread.world.size
+        // Two counters on pages homed on different nodes, under two locks.
+        let counters = try shared.allocate("counters", count: 1024, of: Int64.self, pageAligned: true, by: thread)
+        try shared.barrier(by: thread)
+        for round in 0..<times {
+            let which = round % 2
+            try shared.withLock(which, consistency: consistency, by: thread) {
+                counters[which * 512] += 1
+                counters[which * 512 + 1 + thread.rank] += 1  // each rank's own tally too
+            }
+        }
+        try shared.barrier(by: thread)
+        let first = counters[0], second = counters[512]
+        guard first + second == Int64(size * times), first == Int64(size * ((times + 1) / 2)) else {
+            throw CheckFailed("rank \(thread.rank): counters \(first) + \(second), expected \(size * ((times + 1) / 2)) + \(size * (times / 2))")
+        }
+        if thread.rank == 0 { print("locks ok: \(size) ranks, \(times) increments each") }
     }
 case "--allocations":
     try job.run { thread in

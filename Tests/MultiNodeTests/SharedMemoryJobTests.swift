@@ -39,6 +39,15 @@ final class SharedMemoryJobTests: XCTestCase {
             let output = try JobProcess.runToSuccess(brazosrun, arguments + [check, "--litmus", "4"])
             XCTAssertTrue(output.contains("litmus ok: \(ranks) ranks, 4 rounds"), output)
         }
+        // A write before a lock's release is seen after the matching acquire: counters
+        // incremented under two locks end exact, with release and scope consistency.
+        for arguments in [["-n", "3"], ["-n", "2", "-T", "2"], ["-n", "3", "-T", "2"]] {
+            let ranks = Int(arguments[1])! * (arguments.count > 2 ? Int(arguments[3])! : 1)
+            for mode in [[], ["--scope"]] {
+                let output = try JobProcess.runToSuccess(brazosrun, arguments + [check, "--locks", "30"] + mode)
+                XCTAssertTrue(output.contains("locks ok: \(ranks) ranks, 30 increments each"), output)
+            }
+        }
         let sum = try JobProcess.runToSuccess(brazosrun, ["-n", "3", check, "--threads-sum", "3000"])
         XCTAssertTrue(sum.contains("threads-sum ok: 3 ranks, sum 40495500"), sum)
     }

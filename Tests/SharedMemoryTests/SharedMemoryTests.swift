@@ -125,3 +125,22 @@ final class PageDiffTests: XCTestCase {
         XCTAssertEqual(home.load(fromByteOffset: 32, as: UInt8.self), 5, "unchanged bytes stay")
     }
 }
+
+final class LockManagerTests: XCTestCase {
+    typealias Acquirer = LockManager.Acquirer
+
+    func testFirstComeFirstServedWithTheNoticesEachAcquirerHasNotSeen() throws {
+        var locks = LockManager()
+        let a = Acquirer(node: 0, token: 1), b = Acquirer(node: 1, token: 2), c = Acquirer(node: 2, token: 3)
+        XCTAssertEqual(locks.acquire(7, by: a), LockManager.Grant(lock: 7, acquirer: a, notices: []))
+        XCTAssertNil(locks.acquire(7, by: b), "held: b waits")
+        XCTAssertNil(locks.acquire(7, by: c), "held: c waits behind b")
+        XCTAssertEqual(try locks.release(7, by: 0, notices: [4, 5]), LockManager.Grant(lock: 7, acquirer: b, notices: [4, 5]))
+        XCTAssertEqual(try locks.release(7, by: 1, notices: [5, 9]), LockManager.Grant(lock: 7, acquirer: c, notices: [4, 5, 9]))
+        XCTAssertNil(try locks.release(7, by: 2, notices: []))
+        // Node 0 has had the first release's notices already.
+        XCTAssertEqual(locks.acquire(7, by: Acquirer(node: 0, token: 4)), LockManager.Grant(lock: 7, acquirer: Acquirer(node: 0, token: 4), notices: [5, 9]))
+        XCTAssertThrowsError(try locks.release(7, by: 1, notices: []), "a node that does not hold the lock")
+        XCTAssertThrowsError(try locks.release(8, by: 0, notices: []), "a lock nobody holds")
+    }
+}

@@ -1,0 +1,74 @@
+import BrazosCore
+import CBrazos
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What compute threads ask of their node's coherence service, and how they wait for the
+/// answer: each command has a ticket the service completes (at once, or later: a lock is
+/// granted when its turn comes).
+final class CommandQueue: @unchecked Sendable {
+    enum Command {
+        /// Connect to the other nodes' services at these ports (index = node).
+        case connect(ports: [Int])
+        /// The barrier's release: every dirty page's diff home, write-protected again;
+        /// answers the notices.
+        case release
+        /// The barrier's acquire: invalidate pages written elsewhere (not homed here).
+        case invalidate([Int])
+        /// Acquire lock `id`; answers when granted (its notices applied).
+        case acquireLock(Int)
+        /// Release lock `id`; with `scope`, its notices are only this node's own writes since
+        /// the last barrier (scope consistency), else also what it learned from grants.
+        case releaseLock(Int, scope: Bool)
+    }
+
+    final class Ticket: @unchecked Sendable {
+        private let mutex = PthreadMutex()
+        private let condition = PthreadCondition()
+        private var result: Result<[Int], SharedMemoryError>?
+
+        func complete(_ result: Result<[Int], SharedMemoryError>) {
+            mutex.lock()
+            self.result = result
+            condition.broadcast()
+            mutex.unlock()
+        }
+
+        func wait() throws(SharedMemoryError) -> [Int] {
+            mutex.lock()
+            defer { mutex.unlock() }
+            while result == nil { condition.wait(mutex, seconds: 1) }
+            return try result!.get()
+        }
+    }
+
+    private let mutex = PthreadMutex()
+    private var items: [(Command, Ticket)] = []
+    /// Readable when commands wait (an eventfd).
+    let bell: Int32
+
+    init() { bell = brazos_blocking_eventfd() }
+
+    /// Hands `command` to the service and waits for its answer.
+    func perform(_ command: Command) throws(SharedMemoryError) -> [Int] {
+        let ticket = Ticket()
+        mutex.lock()
+        items.append((command, ticket))
+        mutex.unlock()
+        var one: UInt64 = 1
+        _ = write(bell, &one, 8)
+        return try ticket.wait()
+    }
+
+    /// The commands waiting now (the service drains the bell first).
+    func take() -> [(Command, Ticket)] {
+        var count: UInt64 = 0
+        _ = read(bell, &count, 8)
+        mutex.lock()
+        defer { mutex.unlock() }
+        let taken = items
+        items.removeAll()
+        return taken
+    }
+}
