@@ -173,6 +173,13 @@ final class CoherenceService: @unchecked Sendable {
             case let .releaseLock(lock, scope):
                 try releaseLock(lock, scope: scope)
                 ticket.complete(.success([]))
+            case .releaseForMessage:
+                releasedSinceBarrier.formUnion(try release())
+                ticket.complete(.success(releasedSinceBarrier.union(learned).sorted()))
+            case let .acquireFromMessage(notices):
+                try invalidate(notices)
+                learned.formUnion(notices)
+                ticket.complete(.success([]))
             }
         } catch let error as SharedMemoryError {
             ticket.complete(.failure(error))

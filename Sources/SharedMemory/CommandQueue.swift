@@ -21,6 +21,10 @@ final class CommandQueue: @unchecked Sendable {
         /// Release lock `id`; with `scope`, its notices are only this node's own writes since
         /// the last barrier (scope consistency), else also what it learned from grants.
         case releaseLock(Int, scope: Bool)
+        /// A release for a message: flush, and answer the notices a receiver must apply.
+        case releaseForMessage
+        /// The acquire of a received message: invalidate its notices, and learn them.
+        case acquireFromMessage([Int])
     }
 
     final class Ticket: @unchecked Sendable {

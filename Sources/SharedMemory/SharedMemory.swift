@@ -133,6 +133,37 @@ public final class SharedMemory: @unchecked Sendable {
         return result
     }
 
+    /// Sends `values` as a release: whatever this node wrote to shared memory before (and
+    /// learned of through locks and messages) is visible to the receiver once its
+    /// matching `receive` returns. Plain messages order nothing in shared memory.
+    /// (Two messages travel: the write notices, then the values, on `communicator`, the
+    /// world by default, with `tag`.)
+    public func send<T: BitwiseCopyable>(_ values: [T], to destination: Int, tag: Int, by thread: BrazosThread,
+                                         on communicator: Communicator? = nil) throws {
+        try checkLock(0, thread)
+        let comm = communicator ?? thread.world
+        let notices = try service.perform(.releaseForMessage)
+        try comm.send(notices.map { Int64($0) }, to: destination, tag: tag)
+        try comm.send(values, to: destination, tag: tag)
+    }
+
+    /// Receives what a `send` sent as an acquire (see there); at most `capacity` values.
+    public func receive<T: BitwiseCopyable>(_ type: T.Type, capacity: Int, from source: Int = MPI.anySource, tag: Int = MPI.anyTag,
+                                            by thread: BrazosThread, on communicator: Communicator? = nil) throws -> (values: [T], status: Status) {
+        try checkLock(0, thread)
+        let comm = communicator ?? thread.world
+        let announced = try comm.probe(from: source, tag: tag)
+        var notices = [Int64](repeating: 0, count: announced.byteCount / 8)
+        let noticeStatus = try comm.recv(into: &notices, from: announced.source, tag: announced.tag)
+        _ = try service.perform(.acquireFromMessage(notices.map { Int($0) }))
+        var values = [T](unsafeUninitializedCapacity: capacity) { buffer, count in
+            UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
+            count = capacity
+        }
+        let status = try comm.recv(into: &values, from: noticeStatus.source, tag: noticeStatus.tag)
+        return (Array(values.prefix(status.byteCount / max(MemoryLayout<T>.stride, 1))), status)
+    }
+
     /// A barrier among the threads of this node only: no protocol, the hardware keeps
     /// their view of the node's pages coherent.
     public func nodeBarrier(by thread: BrazosThread) throws {

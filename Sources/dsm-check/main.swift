@@ -6,6 +6,9 @@
 //   dsm-check --locks K [--scope]    every rank adds 1 to a shared counter K times under
 //                                    a lock; a write before a release is seen after the
 //                                    matching acquire, so the total is ranks * K
+//   dsm-check --messages K           a token passes K times around the ranks with
+//                                    shared.send/receive; each holder checks the shared
+//                                    writes of all before it, then adds its own
 //   dsm-check --allocations          every rank makes the same allocations; rank 0 prints
 //                                    their addresses ("allocations ok: ...")
 //   dsm-check --mismatch             rank 1 allocates a different size: every rank fails
@@ -98,6 +101,31 @@ case "--locks":
             throw CheckFailed("rank \(thread.rank): counters \(first) + \(second), expected \(size * ((times + 1) / 2)) + \(size * (times / 2))")
         }
         if thread.rank == 0 { print("locks ok: \(size) ranks, \(times) increments each") }
+    }
+case "--messages":
+    let laps = Int(arguments.dropFirst().first ?? "") ?? 10
+    try job.run { thread in
+        let size = thread.world.size, rank = thread.rank
+        // Each rank's cell sits on its own page, homed wherever block placement puts it.
+        let cells = try shared.allocate("cells", count: size * 512, of: Int64.self, pageAligned: true, by: thread)
+        try shared.barrier(by: thread)
+        let next = (rank + 1) % size, previous = (rank - 1 + size) % size
+        for lap in 1...laps {
+            if !(rank == 0 && lap == 1) {
+                let (token, _) = try shared.receive(Int64.self, capacity: 1, from: previous, tag: 5, by: thread)
+                // Everything written before the sends that led here is visible now.
+                for other in 0..<size {
+                    let expected = Int64(other < rank ? lap : lap - 1)
+                    guard cells[other * 512] == expected else {
+                        throw CheckFailed("lap \(lap): rank \(rank) saw rank \(other)'s cell at \(cells[other * 512]), expected \(expected) (token \(token[0]))")
+                    }
+                }
+            }
+            cells[rank * 512] = Int64(lap)
+            if !(rank == size - 1 && lap == laps) { try shared.send([Int64(lap)], to: next, tag: 5, by: thread) }
+        }
+        try shared.barrier(by: thread)
+        if rank == 0 { print("messages ok: \(size) ranks, \(laps) laps") }
     }
 case "--allocations":
     try job.run { thread in

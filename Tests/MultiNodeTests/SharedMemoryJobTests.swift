@@ -48,6 +48,12 @@ final class SharedMemoryJobTests: XCTestCase {
                 XCTAssertTrue(output.contains("locks ok: \(ranks) ranks, 30 increments each"), output)
             }
         }
+        // A shared.send is a release, the matching receive an acquire.
+        for arguments in [["-n", "3"], ["-n", "2", "-T", "2"]] {
+            let ranks = Int(arguments[1])! * (arguments.count > 2 ? Int(arguments[3])! : 1)
+            let output = try JobProcess.runToSuccess(brazosrun, arguments + [check, "--messages", "5"])
+            XCTAssertTrue(output.contains("messages ok: \(ranks) ranks, 5 laps"), output)
+        }
         let sum = try JobProcess.runToSuccess(brazosrun, ["-n", "3", check, "--threads-sum", "3000"])
         XCTAssertTrue(sum.contains("threads-sum ok: 3 ranks, sum 40495500"), sum)
     }
