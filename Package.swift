@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "brazosrun", targets: ["brazosrun"]),
         .executable(name: "ring", targets: ["ring"]),
         .executable(name: "sor", targets: ["sor"]),
+        .executable(name: "water", targets: ["water"]),
         .library(name: "BrazosMPI", targets: ["BrazosMPI"]),
         .library(name: "SharedMemory", targets: ["SharedMemory"]),
         // The C ABI: libbrazosmpi.so, which C programs link through brazoscc.
@@ -41,6 +42,7 @@ let package = Package(
         .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"]),
         .executableTarget(name: "dsm-check", dependencies: ["SharedMemory", "BrazosMPI"]),
         .executableTarget(name: "sor", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),
+        .executableTarget(name: "water", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory"]),

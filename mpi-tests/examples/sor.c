@@ -4,8 +4,12 @@
  * the same "checksum: " line (FNV-1a 64 of the final grid, row-major little-endian
  * doubles) as Sources/sor for the same --size and --steps, at any process count.
  *
- *   mpirun -n N ./sor [--size N] [--steps S]     (defaults 4000 and 100)
+ * With --residual, each step's largest change is combined by an allreduce (MAX) and the
+ * last one printed as its bits, as Sources/sor does.
+ *
+ *   mpirun -n N ./sor [--size N] [--steps S] [--residual]    (defaults 4000 and 100)
  */
+#include <math.h>
 #include <mpi.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +28,9 @@ int main(int argc, char **argv) {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
     long n = option(argc, argv, "--size", 4000), steps = option(argc, argv, "--steps", 100);
+    int with_residual = 0;
+    for (int i = 1; i < argc; i++) if (strcmp(argv[i], "--residual") == 0) with_residual = 1;
+    double residual = 0;
     if (n < 3) n = 3;
     const double omega = 1.5;
     /* Interior rows first..last-1 are this rank's; it keeps rows first-1..last. */
@@ -37,14 +44,19 @@ int main(int argc, char **argv) {
     if (last <= first) up = down = MPI_PROC_NULL;  /* more ranks than rows: nothing here */
     double start = MPI_Wtime();
     for (long step = 0; step < steps; step++) {
+        double change = 0;
         for (int colour = 0; colour < 2; colour++) {
             /* Halo rows: mine go to the neighbours, theirs come into first-1 and last. */
             MPI_Sendrecv(&U(first, 0), (int)n, MPI_DOUBLE, up, 1, &U(last, 0), (int)n, MPI_DOUBLE, down, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
             MPI_Sendrecv(&U(last - 1, 0), (int)n, MPI_DOUBLE, down, 2, &U(first - 1, 0), (int)n, MPI_DOUBLE, up, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
             for (long i = first; i < last; i++)
-                for (long j = 1 + (i + 1 + colour) % 2; j < n - 1; j += 2)
-                    U(i, j) = (1 - omega) * U(i, j) + omega * 0.25 * (((U(i - 1, j) + U(i + 1, j)) + U(i, j - 1)) + U(i, j + 1));
+                for (long j = 1 + (i + 1 + colour) % 2; j < n - 1; j += 2) {
+                    double updated = (1 - omega) * U(i, j) + omega * 0.25 * (((U(i - 1, j) + U(i + 1, j)) + U(i, j - 1)) + U(i, j + 1));
+                    if (with_residual && fabs(updated - U(i, j)) > change) change = fabs(updated - U(i, j));
+                    U(i, j) = updated;
+                }
         }
+        if (with_residual) MPI_Allreduce(&change, &residual, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
     }
     double elapsed = MPI_Wtime() - start;
     /* Rank 0 gathers the interior rows and hashes the whole grid. */
@@ -67,6 +79,11 @@ int main(int argc, char **argv) {
         const unsigned char *bytes = (const unsigned char *)all;
         for (size_t k = 0; k < (size_t)(n * n) * sizeof(double); k++) hash = (hash ^ bytes[k]) * 0x100000001b3ULL;
         printf("checksum: %016llx\n", (unsigned long long)hash);
+        if (with_residual) {
+            uint64_t bits;
+            memcpy(&bits, &residual, sizeof bits);
+            printf("residual: %016llx\n", (unsigned long long)bits);
+        }
         fprintf(stderr, "sor (MPI): %ldx%ld, %ld steps, %d ranks: %.3f s\n", n, n, steps, ranks, elapsed);
     }
     free(u); free(all); free(counts); free(displacements);
