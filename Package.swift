@@ -43,6 +43,7 @@ let package = Package(
         .executableTarget(name: "dsm-check", dependencies: ["SharedMemory", "BrazosMPI"]),
         .executableTarget(name: "sor", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),
         .executableTarget(name: "water", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),
+        .executableTarget(name: "dsm-bench", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory"]),

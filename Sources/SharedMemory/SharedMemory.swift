@@ -164,6 +164,12 @@ public final class SharedMemory: @unchecked Sendable {
         return (Array(values.prefix(status.byteCount / max(MemoryLayout<T>.stride, 1))), status)
     }
 
+    /// The diff of a page against its twin, as the protocol makes it (for benchmarks).
+    public func makeDiff(page: UnsafeRawPointer, twin: UnsafeRawPointer) -> [UInt8] { PageDiff.make(page: page, twin: twin) }
+
+    /// Applies a diff as a home does (for benchmarks).
+    public func applyDiff(_ diff: [UInt8], to page: UnsafeMutableRawPointer) throws { try PageDiff.apply(diff, to: page) }
+
     /// A barrier among the threads of this node only: no protocol, the hardware keeps
     /// their view of the node's pages coherent.
     public func nodeBarrier(by thread: BrazosThread) throws {

@@ -121,6 +121,7 @@ try job.run { thread in
         print("kinetic: \(hex(totalKinetic.bitPattern))")
         print("potential: \(hex(totalPotential.bitPattern))")
         print("checksum: \(hex(hash))")
-        diagnose("water: \(n) molecules, \(steps) steps, \(threads) threads on \(job.node.nodeCount) nodes: \(Brazos.wtime() - start) s; kinetic \(totalKinetic), potential \(totalPotential)")
+        let elapsed = Int(((Brazos.wtime() - start) * 1000).rounded())
+        diagnose("water: \(n) molecules, \(steps) steps, \(threads) threads on \(job.node.nodeCount) nodes: \(elapsed / 1000).\(String(elapsed % 1000 + 1000).dropFirst()) s; kinetic \(totalKinetic), potential \(totalPotential)")
     }
 }
