@@ -219,16 +219,38 @@ final class CoherenceService: @unchecked Sendable {
         }
     }
 
+    /// Fetches `page` from its home, with the pages after it that have the same home and
+    /// no valid copy here (up to `fetchBatch` in all): one request for a run of pages a
+    /// loop is about to cross.
     private func fetch(_ page: Int) throws {
         let home = homes(page)
         guard let channel = peers[home] else { throw SharedMemoryError.peerLost(node: home, reason: "no connection to the home of page \(page)") }
-        try channel.send(ProtocolMessage(kind: .pageRequest, page: page))
-        let reply = try awaitReply { node, kind in node == home && kind == .pageReply }.message
-        guard reply.page == page, reply.payload.count == SharedRegion.pageSize else {
-            throw SharedMemoryError.malformed("reply for page \(reply.page) (\(reply.payload.count) bytes) to a request for page \(page)")
+        var count = 1
+        while count < Self.fetchBatch, page + count < region.pageCount, homes(page + count) == home,
+              table[page + count] == .untouched || table[page + count] == .invalid {
+            count += 1
         }
-        reply.payload.withUnsafeBytes { region.servicePage(page).copyMemory(from: $0) }
+        try channel.send(ProtocolMessage(kind: .pageRequest, page: page, payload: ProtocolMessage.words([count])))
+        let reply = try awaitReply { node, kind in node == home && kind == .pageReply }.message
+        let pageSize = SharedRegion.pageSize
+        guard reply.page == page, reply.payload.count >= pageSize, reply.payload.count % pageSize == 0, reply.payload.count <= count * pageSize else {
+            throw SharedMemoryError.malformed("reply for page \(reply.page) (\(reply.payload.count) bytes) to a request for \(count) pages at \(page)")
+        }
+        let received = reply.payload.count / pageSize
+        reply.payload.withUnsafeBytes { bytes in
+            for index in 0..<received {
+                region.servicePage(page + index).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[(index * pageSize)..<((index + 1) * pageSize)]))
+            }
+        }
+        // The extra pages become valid copies now; the faulting one its caller handles.
+        if received > 1 {
+            try region.setAccess(.read, pages: (page + 1)..<(page + received))
+            for index in 1..<received { table[page + index] = .readOnly }
+        }
     }
+
+    /// Pages one request may ask for.
+    static let fetchBatch = 8
 
     // MARK: Requests from other nodes
 
@@ -240,17 +262,26 @@ final class CoherenceService: @unchecked Sendable {
         }
         switch message.kind {
         case .pageRequest:
-            if !table.shared.contains(page) {
-                table.shared.insert(page)
-                // From now on writes here need notices: catch them, and notice the writes
-                // made before (the copy sent may or may not hold them).
-                if table[page] == .writable {
-                    try region.setAccess(.read, pages: page..<(page + 1))
-                    table[page] = .readOnly
-                    table.dirty.insert(page)
+            let wanted = try message.words().first ?? 1
+            guard wanted >= 1, wanted <= Self.fetchBatch else { throw SharedMemoryError.malformed("request for \(wanted) pages") }
+            var payload: [UInt8] = []
+            payload.reserveCapacity(wanted * SharedRegion.pageSize)
+            var next = page
+            while next < min(page + wanted, region.pageCount), homes(next) == me {
+                if !table.shared.contains(next) {
+                    table.shared.insert(next)
+                    // From now on writes here need notices: catch them, and notice the
+                    // writes made before (the copy sent may or may not hold them).
+                    if table[next] == .writable {
+                        try region.setAccess(.read, pages: next..<(next + 1))
+                        table[next] = .readOnly
+                        table.dirty.insert(next)
+                    }
                 }
+                payload += UnsafeRawBufferPointer(region.servicePage(next))
+                next += 1
             }
-            try channel.send(ProtocolMessage(kind: .pageReply, page: page, payload: Array(UnsafeRawBufferPointer(region.servicePage(page)))))
+            try channel.send(ProtocolMessage(kind: .pageReply, page: page, payload: payload))
         case .diff:
             try PageDiff.apply(message.payload, to: region.servicePage(page).baseAddress!)
             try channel.send(ProtocolMessage(kind: .diffAck, page: page))
