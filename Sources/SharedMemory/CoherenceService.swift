@@ -173,6 +173,9 @@ final class CoherenceService: @unchecked Sendable {
             case let .releaseLock(lock, scope):
                 try releaseLock(lock, scope: scope)
                 ticket.complete(.success([]))
+            case let .claimHomes(pages):
+                try claimHomes(pages)
+                ticket.complete(.success([]))
             case .releaseForMessage:
                 releasedSinceBarrier.formUnion(try release())
                 ticket.complete(.success(releasedSinceBarrier.union(learned).sorted()))
@@ -251,6 +254,23 @@ final class CoherenceService: @unchecked Sendable {
 
     /// Pages one request may ask for.
     static let fetchBatch = 8
+
+    /// Makes the untouched pages of `pages` homed here readable and writable, in as few
+    /// `mprotect` calls as there are runs: what their first touch would do one fault at a
+    /// time. (Unshared home pages need no tracking.)
+    private func claimHomes(_ pages: Range<Int>) throws {
+        var runStart: Int?
+        for page in pages.lowerBound...pages.upperBound {
+            let claimable = page < pages.upperBound && homes(page) == me && table[page] == .untouched && !table.shared.contains(page)
+            if claimable {
+                table[page] = .writable
+                if runStart == nil { runStart = page }
+            } else if let start = runStart {
+                try region.setAccess(.readWrite, pages: start..<page)
+                runStart = nil
+            }
+        }
+    }
 
     // MARK: Requests from other nodes
 

@@ -21,6 +21,9 @@ final class CommandQueue: @unchecked Sendable {
         /// Release lock `id`; with `scope`, its notices are only this node's own writes since
         /// the last barrier (scope consistency), else also what it learned from grants.
         case releaseLock(Int, scope: Bool)
+        /// A new allocation's pages: those homed here become accessible at once (no fault
+        /// on their first touch).
+        case claimHomes(Range<Int>)
         /// A release for a message: flush, and answer the notices a receiver must apply.
         case releaseForMessage
         /// The acquire of a received message: invalidate its notices, and learn them.

@@ -77,6 +77,8 @@ public final class SharedMemory: @unchecked Sendable {
         _ = try leaderCommunicator(for: thread)
         let allocation = try allocator.place(name, size: size, alignment: alignment)
         try SharedAllocator.checkAgreement(allocation, on: thread.world)
+        let pageSize = SharedRegion.pageSize
+        _ = try service.perform(.claimHomes((allocation.offset / pageSize)..<((allocation.offset + max(allocation.size, 1) + pageSize - 1) / pageSize)))
         return region.base + allocation.offset
     }
 
