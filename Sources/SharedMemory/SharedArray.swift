@@ -21,3 +21,13 @@ public struct SharedArray<Element: BitwiseCopyable>: @unchecked Sendable {
     /// The elements as a buffer (no bounds checks on access).
     public var buffer: UnsafeMutableBufferPointer<Element> { UnsafeMutableBufferPointer(start: base, count: count) }
 }
+
+/// One value of `Value` in the shared region (a shared counter, a flag, a total).
+public struct SharedValue<Value: BitwiseCopyable>: @unchecked Sendable {
+    public let address: UnsafeMutablePointer<Value>
+
+    public var value: Value {
+        get { address.pointee }
+        nonmutating set { address.pointee = newValue }
+    }
+}

@@ -72,6 +72,12 @@ public final class SharedMemory: @unchecked Sendable {
         return SharedArray(base: bytes.bindMemory(to: T.self, capacity: count), count: count)
     }
 
+    /// `allocate` for one value (zero at first), alone on its page when `pageAligned`.
+    public func allocateValue<T: BitwiseCopyable>(_ name: String, of type: T.Type = T.self, pageAligned: Bool = false,
+                                                  by thread: BrazosThread) throws -> SharedValue<T> {
+        SharedValue(address: try allocate(name, count: 1, of: T.self, pageAligned: pageAligned, by: thread).base)
+    }
+
     /// `allocate` for raw bytes.
     public func allocateBytes(_ name: String, size: Int, alignment: Int = 16, by thread: BrazosThread) throws -> UnsafeMutableRawPointer {
         _ = try leaderCommunicator(for: thread)

@@ -61,7 +61,7 @@ try job.run { thread in
     let force = try shared.allocate("water forces", count: 3 * n, of: Double.self, pageAligned: true, by: thread).buffer.baseAddress!
     // Per-thread energies, a page each (no false sharing), and the shared counter.
     let energies = try shared.allocate("water energies", count: threads * 512, of: Double.self, pageAligned: true, by: thread)
-    let counter = try shared.allocate("water interactions", count: 1, of: Int64.self, pageAligned: true, by: thread)
+    let counter = try shared.allocateValue("water interactions", of: Int64.self, pageAligned: true, by: thread)
     if me == 0 { initialState(position, velocity) }
     try shared.barrier(by: thread)
     let first = me * n / threads, last = (me + 1) * n / threads
@@ -94,7 +94,7 @@ try job.run { thread in
             force[3 * i + 1] = fy
             force[3 * i + 2] = fz
         }
-        try shared.withLock(0, by: thread) { counter[0] += pairs }
+        try shared.withLock(0, by: thread) { counter.value += pairs }
         try shared.barrier(by: thread)
         kinetic = 0
         for k in (3 * first)..<(3 * last) {
@@ -116,7 +116,7 @@ try job.run { thread in
         }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in UnsafeRawBufferPointer(start: position, count: 3 * n * 8) { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        print("interactions: \(counter[0])")
+        print("interactions: \(counter.value)")
         // Energies as their bits: equal runs print equal lines (the values go to stderr).
         print("kinetic: \(hex(totalKinetic.bitPattern))")
         print("potential: \(hex(totalPotential.bitPattern))")
