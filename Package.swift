@@ -31,10 +31,11 @@ let package = Package(
         .target(name: "BrazosCore", dependencies: ["CBrazos"], swiftSettings: hotPath),
         .target(name: "BrazosMPI", dependencies: ["BrazosCore"], swiftSettings: hotPath),
         .target(name: "SharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"], swiftSettings: hotPath),
+        .target(name: "Checkpoint", dependencies: ["BrazosCore"]),
         // mpi.h, the MPI 5.0 ABI header that C programs include; BrazosMPIC implements it.
         .target(name: "CMPI"),
         .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"]),
-        .executableTarget(name: "brazosrun", dependencies: ["BrazosCore"]),
+        .executableTarget(name: "brazosrun", dependencies: ["BrazosCore", "Checkpoint"]),
         .executableTarget(name: "brazoscc"),
         .executableTarget(name: "ring", dependencies: ["BrazosMPI"]),
         .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"]),
@@ -47,6 +48,7 @@ let package = Package(
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory"]),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint"]),
         .testTarget(name: "MultiNodeTests", dependencies: ["BrazosCore"]),
     ],
     swiftLanguageModes: [.v5]

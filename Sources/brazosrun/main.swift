@@ -4,6 +4,14 @@ import Glibc
 #endif
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "checkpoints" {
+    do {
+        exit(try CheckpointsCommand.run(Array(arguments.dropFirst())))
+    } catch {
+        diagnose("brazosrun checkpoints: \(error)")
+        exit(2)
+    }
+}
 do {
     let options = try Options.parse(arguments)
     exit(try Supervisor(options: options).run())

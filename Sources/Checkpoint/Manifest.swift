@@ -1,0 +1,107 @@
+import BrazosCore
+
+/// What an epoch's checkpoint is: which job and program it belongs to (a restart of
+/// another program, other arguments or another thread count is refused), and its parts,
+/// each with size and SHA-256. Written last, by the coordinator, only when every part is
+/// durable: an epoch without a valid manifest is not a checkpoint.
+///
+/// A text file, one `key value` line each, ending with the SHA-256 of the lines before:
+///
+///     brazos-checkpoint 1
+///     epoch 42
+///     job 3f2a...
+///     program /path/to/sor
+///     argument --size          (one line per argument, in order)
+///     threads 4
+///     nodes 2
+///     created 1790000000
+///     part 0 part-0.bcp 1048576 <sha-256 hex>
+///     checksum <sha-256 hex of everything above>
+public struct Manifest: Equatable, Sendable {
+    public struct Part: Equatable, Sendable {
+        public let node: Int
+        public let file: String
+        public let size: Int
+        public let digest: [UInt8]
+    }
+
+    public var epoch: Int
+    public var job: String
+    public var program: String
+    public var arguments: [String]
+    public var threads: Int
+    public var nodes: Int
+    public var created: Int
+    public var parts: [Part]
+
+    public init(epoch: Int, job: String, program: String, arguments: [String], threads: Int, nodes: Int, created: Int, parts: [Part]) {
+        self.epoch = epoch
+        self.job = job
+        self.program = program
+        self.arguments = arguments
+        self.threads = threads
+        self.nodes = nodes
+        self.created = created
+        self.parts = parts
+    }
+
+    public var totalSize: Int { parts.reduce(0) { $0 + $1.size } }
+
+    func encoded() -> [UInt8] {
+        var lines = ["brazos-checkpoint 1", "epoch \(epoch)", "job \(Self.escape(job))", "program \(Self.escape(program))"]
+        lines += arguments.map { "argument \(Self.escape($0))" }
+        lines += ["threads \(threads)", "nodes \(nodes)", "created \(created)"]
+        lines += parts.map { "part \($0.node) \($0.file) \($0.size) \($0.digest.hexString)" }
+        let body = Array((lines.joined(separator: "\n") + "\n").utf8)
+        return body + Array("checksum \(SHA256.hash(body).hexString)\n".utf8)
+    }
+
+    static func decode(_ bytes: [UInt8], path: String) throws(CheckpointError) -> Manifest {
+        func invalid(_ reason: String) -> CheckpointError { .invalid(path: path, reason: reason) }
+        // The last line is the checksum of everything before it.
+        guard bytes.last == UInt8(ascii: "\n"), let lastBreak = bytes.dropLast().lastIndex(of: UInt8(ascii: "\n")) else {
+            throw invalid("no checksum line (truncated?)")
+        }
+        let body = Array(bytes[...lastBreak])
+        let last = String(decoding: bytes[(lastBreak + 1)..<(bytes.count - 1)], as: UTF8.self)
+        guard last.hasPrefix("checksum ") else { throw invalid("no checksum line (truncated?)") }
+        guard last.dropFirst("checksum ".count) == SHA256.hash(body).hexString else { throw invalid("checksum does not match (corrupt)") }
+        var manifest = Manifest(epoch: -1, job: "", program: "", arguments: [], threads: 0, nodes: 0, created: 0, parts: [])
+        let lines = String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        guard lines.first == "brazos-checkpoint 1" else { throw invalid("not a Brazos checkpoint manifest") }
+        for line in lines.dropFirst() {
+            let key = line.prefix { $0 != " " }
+            let value = String(line.dropFirst(key.count + 1))
+            switch key {
+            case "epoch": manifest.epoch = Int(value) ?? -1
+            case "job": manifest.job = Self.unescape(value)
+            case "program": manifest.program = Self.unescape(value)
+            case "argument": manifest.arguments.append(Self.unescape(value))
+            case "threads": manifest.threads = Int(value) ?? 0
+            case "nodes": manifest.nodes = Int(value) ?? 0
+            case "created": manifest.created = Int(value) ?? 0
+            case "part":
+                let fields = value.split(separator: " ")
+                guard fields.count == 4, let node = Int(fields[0]), let size = Int(fields[2]), let digest = [UInt8](hexString: String(fields[3])) else {
+                    throw invalid("malformed part line '\(line)'")
+                }
+                manifest.parts.append(Part(node: node, file: String(fields[1]), size: size, digest: digest))
+            default:
+                throw invalid("unknown line '\(line)'")
+            }
+        }
+        guard manifest.epoch >= 0, manifest.threads > 0, manifest.nodes > 0, manifest.parts.count == manifest.nodes else {
+            throw invalid("incomplete manifest (epoch \(manifest.epoch), \(manifest.parts.count) parts for \(manifest.nodes) nodes)")
+        }
+        return manifest
+    }
+
+    /// Values may hold anything but a newline; `%` and newlines are escaped.
+    private static func escape(_ text: String) -> String {
+        text.replacing("%", with: "%25").replacing("\n", with: "%0A")
+    }
+
+    private static func unescape(_ text: String) -> String {
+        text.replacing("%0A", with: "\n").replacing("%25", with: "%")
+    }
+}
