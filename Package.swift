@@ -30,8 +30,8 @@ let package = Package(
         ),
         .target(name: "BrazosCore", dependencies: ["CBrazos"], swiftSettings: hotPath),
         .target(name: "BrazosMPI", dependencies: ["BrazosCore"], swiftSettings: hotPath),
-        .target(name: "SharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"], swiftSettings: hotPath),
         .target(name: "Checkpoint", dependencies: ["BrazosCore"]),
+        .target(name: "SharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint"], swiftSettings: hotPath),
         // mpi.h, the MPI 5.0 ABI header that C programs include; BrazosMPIC implements it.
         .target(name: "CMPI"),
         .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"]),

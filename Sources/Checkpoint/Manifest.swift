@@ -23,6 +23,13 @@ public struct Manifest: Equatable, Sendable {
         public let file: String
         public let size: Int
         public let digest: [UInt8]
+
+        public init(node: Int, file: String, size: Int, digest: [UInt8]) {
+            self.node = node
+            self.file = file
+            self.size = size
+            self.digest = digest
+        }
     }
 
     public var epoch: Int

@@ -44,6 +44,11 @@ public final class SharedAllocator: @unchecked Sendable {
         return try result.get()
     }
 
+    /// Every allocation made on this node, in region order.
+    public var allocations: [Allocation] {
+        state.withLock { $0.byName.values.sorted { $0.offset < $1.offset } }
+    }
+
     /// The home of `page` among `nodes`: block placement within the allocation that
     /// starts on it (node k gets the k-th share of its pages); node 0 for other pages.
     /// Every node computes the same, since every node makes the same allocations.

@@ -1,6 +1,7 @@
 import BrazosCore
 import BrazosMPI
 import CBrazos
+import Checkpoint
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -27,12 +28,18 @@ public final class SharedMemory: @unchecked Sendable {
     private let nodeBarrier: NodeBarrier
     /// For `nodeBarrier(by:)`: apart from the shared barrier's, so the two never mix.
     private let threadBarrier: NodeBarrier
+    /// The checkpoint directory's state, when there is one.
+    private let checkpoints: Checkpoints?
+    /// Each allocation's pages are claimed (and restored) once per node; the node's other
+    /// threads wait until it is done.
+    private let restoring = OncePerName()
     /// Per rank hosted here: the communicator of the nodes' leaders (nil on other ranks),
     /// made at the rank's first collective call.
     private let leaders = Mutex<[Int: Communicator?]>([:])
 
-    private init(job: Brazos, region: SharedRegion, faults: FaultService, service: CoherenceService) {
+    private init(job: Brazos, region: SharedRegion, faults: FaultService, service: CoherenceService, checkpoints: Checkpoints?) {
         self.job = job
+        self.checkpoints = checkpoints
         self.region = region
         self.faults = faults
         self.service = service
@@ -55,7 +62,10 @@ public final class SharedMemory: @unchecked Sendable {
                                            host: node.cards[node.id].address, secret: node.config.secret) { page in
             allocatorBox.allocator?.home(ofPage: page, nodes: node.nodeCount) ?? 0
         }
-        let memory = SharedMemory(job: job, region: region, faults: faults, service: service)
+        let checkpoints = try environment("BRAZOS_CHECKPOINT_DIR").map { directory in
+            try Checkpoints(directory: directory, restartEpoch: environment("BRAZOS_RESTART_EPOCH").flatMap { Int($0) }, node: node.id)
+        }
+        let memory = SharedMemory(job: job, region: region, faults: faults, service: service, checkpoints: checkpoints)
         allocatorBox.allocator = memory.allocator
         return memory
     }
@@ -84,7 +94,10 @@ public final class SharedMemory: @unchecked Sendable {
         let allocation = try allocator.place(name, size: size, alignment: alignment)
         try SharedAllocator.checkAgreement(allocation, on: thread.world)
         let pageSize = SharedRegion.pageSize
-        _ = try service.perform(.claimHomes((allocation.offset / pageSize)..<((allocation.offset + max(allocation.size, 1) + pageSize - 1) / pageSize)))
+        try restoring.once(allocation.name) {
+            _ = try service.perform(.claimHomes((allocation.offset / pageSize)..<((allocation.offset + max(allocation.size, 1) + pageSize - 1) / pageSize)))
+            restore(allocation)
+        }
         return region.base + allocation.offset
     }
 
@@ -94,6 +107,13 @@ public final class SharedMemory: @unchecked Sendable {
         let leaders = try leaderCommunicator(for: thread)
         try nodeBarrier.wait(isLeader: leaders != nil) {
             guard let leaders else { return }
+            try releaseAndAcquire(among: leaders)
+        }
+    }
+
+    /// The barrier's work on a node's leader: release, exchange notices, invalidate.
+    private func releaseAndAcquire(among leaders: Communicator) throws {
+        do {
             let notices = try service.perform(.release)
             let counts = try leaders.allgather([Int64(notices.count)])
             var all = [Int64](repeating: 0, count: Int(counts.reduce(0, +)))
@@ -107,6 +127,61 @@ public final class SharedMemory: @unchecked Sendable {
             }
             let others = all.indices.filter { index in !(displacements[leaders.rank]..<(displacements[leaders.rank] + mine.count)).contains(index) }
             _ = try service.perform(.invalidate(others.map { Int(all[$0]) }))
+        }
+    }
+
+    // MARK: Checkpoints
+
+    /// Collective over every rank: a shared barrier that also saves a checkpoint in
+    /// `BRAZOS_CHECKPOINT_DIR` (brazosrun --checkpoint-dir): every node's home pages of
+    /// every allocation and every thread's `state`, complete once the coordinator's
+    /// manifest is written (the last two complete ones are kept). A restart
+    /// (`brazosrun restart`) gives each thread its `state` back through `resumeState`.
+    public func checkpoint(by thread: BrazosThread, state: [UInt8]) throws {
+        guard let checkpoints else {
+            throw SharedMemoryError.malformed("checkpoint without a checkpoint directory (brazosrun --checkpoint-dir)")
+        }
+        checkpoints.deposit(state, rank: thread.rank)
+        let leaders = try leaderCommunicator(for: thread)
+        try nodeBarrier.wait(isLeader: leaders != nil) {
+            guard let leaders else { return }
+            try releaseAndAcquire(among: leaders)
+            try checkpoints.save(pages: homePages(), among: leaders, node: job.node.id, nodes: job.node.nodeCount)
+        }
+    }
+
+    /// The state this rank saved at the checkpoint the job restarted from, if it did.
+    public func resumeState(by thread: BrazosThread) -> [UInt8]? { checkpoints?.resumeState(rank: thread.rank) }
+
+    /// The epoch the job restarted from, if it did.
+    public var restartedEpoch: Int? { checkpoints?.restored?.manifest.epoch }
+
+    /// Per allocation, the pages homed here: (name, first page index within it, bytes).
+    private func homePages() -> [(name: String, first: Int, bytes: [UInt8])] {
+        let pageSize = SharedRegion.pageSize
+        let nodes = job.node.nodeCount, me = job.node.id
+        return allocator.allocations.map { allocation in
+            let pages = (allocation.offset / pageSize)..<((allocation.offset + max(allocation.size, 1) + pageSize - 1) / pageSize)
+            let mine = pages.filter { allocator.home(ofPage: $0, nodes: nodes) == me }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(mine.count * pageSize)
+            for page in mine { bytes += UnsafeRawBufferPointer(region.servicePage(page)) }
+            return (allocation.name, (mine.first ?? pages.lowerBound) - pages.lowerBound, bytes)
+        }
+    }
+
+    /// After a restart: fills this node's home pages of `allocation` from the checkpoint.
+    private func restore(_ allocation: SharedAllocator.Allocation) {
+        guard let checkpoints, checkpoints.restored != nil else { return }
+        let pageSize = SharedRegion.pageSize
+        let firstPage = allocation.offset / pageSize
+        let nodes = job.node.nodeCount, me = job.node.id
+        checkpoints.forEachSavedRun(of: allocation.name) { first, bytes in
+            for index in 0..<(bytes.count / pageSize) where allocator.home(ofPage: firstPage + first + index, nodes: nodes) == me {
+                let page = firstPage + first + index
+                guard page < region.pageCount else { continue }
+                bytes.withUnsafeBytes { region.servicePage(page).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[(index * pageSize)..<((index + 1) * pageSize)])) }
+            }
         }
     }
 

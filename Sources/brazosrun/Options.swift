@@ -14,6 +14,10 @@ struct Options {
     var tagOutput = false
     var bindToCore = false
     var transport: String?
+    /// Where the program's checkpoints go (`--checkpoint-dir`), absolute.
+    var checkpointDirectory: String?
+    /// The epoch a restart continues from (set by `brazosrun restart`).
+    var restartEpoch: Int?
     var program: [String] = []
 
     static let usage = """
@@ -35,7 +39,15 @@ struct Options {
                                 when nodes host several threads
       --bind-to core|none       bind each node and thread to its own core (hwloc)
       --transport auto|tcp      tcp: use TCP even between nodes of one host
+      --checkpoint-dir DIR      where the program's checkpoints go (SharedMemory.checkpoint)
       -h, --help                this text
+
+    Other commands:
+      brazosrun restart --checkpoint-dir DIR -n N PROGRAM ARGS
+                                continue a job from the newest complete checkpoint in DIR
+                                (same program, arguments and thread count; any N)
+      brazosrun checkpoints list|verify DIR
+                                what a checkpoint directory holds
 
     Examples:
       brazosrun -n 4 .build/release/ring --laps 100
@@ -74,6 +86,9 @@ struct Options {
                 let policy = try value(argument)
                 guard policy == "core" || policy == "none" else { throw .configuration("--bind-to takes core or none, not '\(policy)'") }
                 options.bindToCore = policy == "core"
+            case "--checkpoint-dir":
+                let directory = try value(argument)
+                options.checkpointDirectory = directory.hasPrefix("/") ? directory : currentDirectory() + "/" + directory
             case "--transport":
                 let transport = try value(argument)
                 guard transport == "auto" || transport == "tcp" else { throw .configuration("--transport takes auto or tcp, not '\(transport)'") }
@@ -127,4 +142,11 @@ struct Options {
     var placement: [String] {
         (0..<nodes).map { hosts.isEmpty ? "localhost" : hosts[$0 % hosts.count] }
     }
+}
+
+/// The working directory, for making paths absolute before nodes start elsewhere.
+func currentDirectory() -> String {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    guard getcwd(&buffer, buffer.count) != nil else { return "." }
+    return String(cString: buffer)
 }

@@ -80,6 +80,8 @@ final class Supervisor: @unchecked Sendable {
         variables.append("BRAZOS_CONTROL=\(options.controlAddress):\(port)")
         if options.bindToCore { variables.append("BRAZOS_BIND=core") }
         if let transport = options.transport { variables.append("BRAZOS_TRANSPORT=\(transport)") }
+        if let directory = options.checkpointDirectory { variables.append("BRAZOS_CHECKPOINT_DIR=\(directory)") }
+        if let epoch = options.restartEpoch { variables.append("BRAZOS_RESTART_EPOCH=\(epoch)") }
         for item in options.exported {
             if item.contains("=") { variables.append(item) }
             else if let value = JobConfig.environment(item) { variables.append("\(item)=\(value)") }

@@ -13,7 +13,9 @@ if arguments.first == "checkpoints" {
     }
 }
 do {
-    let options = try Options.parse(arguments)
+    let restarting = arguments.first == "restart"
+    var options = try Options.parse(restarting ? Array(arguments.dropFirst()) : arguments)
+    if restarting { try Restart.prepare(&options) }
     exit(try Supervisor(options: options).run())
 } catch BrazosError.configuration("help") {
     print(Options.usage)

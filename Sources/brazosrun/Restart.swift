@@ -1,0 +1,42 @@
+import BrazosCore
+import Checkpoint
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `brazosrun restart --checkpoint-dir DIR -n N PROGRAM ARGS`: the newest complete
+/// checkpoint in DIR, checked against what is to be started (same program, arguments and
+/// thread count; the node count may differ), then the job is started from it.
+enum Restart {
+    static func prepare(_ options: inout Options) throws {
+        guard let directory = options.checkpointDirectory else {
+            throw BrazosError.configuration("restart needs --checkpoint-dir DIR")
+        }
+        let store = try CheckpointStore(directory: directory)
+        guard let (manifest, skipped) = store.newestComplete() else {
+            throw BrazosError.configuration("no complete checkpoint in \(directory) (brazosrun checkpoints verify \(directory) says why)")
+        }
+        for (epoch, reason) in skipped { diagnose("brazosrun: passing over checkpoint epoch \(epoch): \(reason)") }
+        var differences: [String] = []
+        if realPath(manifest.program) != realPath(options.program[0]) {
+            differences.append("program \(options.program[0]) (the checkpoint is of \(manifest.program))")
+        }
+        if manifest.arguments != Array(options.program.dropFirst()) {
+            differences.append("arguments \(options.program.dropFirst().joined(separator: " ")) (the checkpoint's: \(manifest.arguments.joined(separator: " ")))")
+        }
+        if manifest.threads != options.nodes * options.threadsPerNode {
+            differences.append("\(options.nodes * options.threadsPerNode) threads (the checkpoint has \(manifest.threads); choose -n and -T to match)")
+        }
+        guard differences.isEmpty else {
+            throw BrazosError.configuration("refusing to restart from epoch \(manifest.epoch) in \(directory) with different " + differences.joined(separator: "; "))
+        }
+        options.restartEpoch = manifest.epoch
+        diagnose("brazosrun: restarting from checkpoint epoch \(manifest.epoch) in \(directory) on \(options.nodes) nodes")
+    }
+
+    private static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import XCTest
+
+/// Checkpoints of a real job, a node killed with kill -9, and restarts on the same, fewer
+/// and more nodes that end with the failure-free result.
+final class CheckpointJobTests: XCTestCase {
+    let brazosrun = JobProcess.built("brazosrun")
+    let sor = JobProcess.built("sor")
+    private var directory = ""
+
+    override func setUp() { directory = NSTemporaryDirectory() + "brazos-ckpt-\(getpid())-\(UInt32.random(in: 0 ... .max))" }
+    override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
+
+    /// The processes `parent` started (its children), by PID.
+    private func children(of parent: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && Int32(fields[1]) == parent
+        }
+    }
+
+    func testAKilledJobRestartsFromItsCheckpointOnSameFewerAndMoreNodes() throws {
+        let arguments = ["--size", "200", "--steps", "2500", "--checkpoint-every", "500"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", "-T", "2", sor] + arguments.prefix(4))
+        XCTAssertTrue(expected.hasPrefix("checksum: "), expected)
+
+        // Run with checkpoints; once the first is complete, kill -9 a node.
+        let job = try JobProcess(brazosrun, ["-n", "2", "-T", "2", "--checkpoint-dir", directory, sor] + arguments)
+        let manifest = directory + "/epoch-000001/MANIFEST"
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning { usleep(20_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: manifest), "no checkpoint appeared: \(job.stderr)")
+        let nodes = children(of: job.process.processIdentifier)
+        XCTAssertEqual(nodes.count, 2, "brazosrun should have two node processes")
+        if let victim = nodes.last { kill(victim, SIGKILL) }
+        let status = job.waitForExit(timeout: 60)
+        XCTAssertNotEqual(status, 0, "a job with a killed node must fail: \(job.stderr)")
+        XCTAssertFalse(job.stdout.contains("checksum"), "the killed job must not have finished")
+
+        for (nodes, threads) in [(2, 2), (1, 4), (4, 1)] {
+            let restarted = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "\(nodes)", "-T", "\(threads)", sor] + arguments)
+            XCTAssertEqual(restarted.waitForExit(timeout: 120), 0, restarted.stderr)
+            XCTAssertEqual(restarted.stdout, expected, "restart on \(nodes)x\(threads): \(restarted.stderr)")
+            XCTAssertTrue(restarted.stderr.contains("sor: resumed at step"), "the restart must resume, not start over: \(restarted.stderr)")
+        }
+
+        // Another program's arguments, or another thread count: refused, saying what differs.
+        let refused = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "3", sor] + arguments)
+        XCTAssertEqual(refused.waitForExit(timeout: 30), 2)
+        XCTAssertTrue(refused.stderr.contains("3 threads (the checkpoint has 4"), refused.stderr)
+    }
+}
