@@ -7,7 +7,10 @@
 // on the number of threads, never on how they are spread over nodes or on timing, and
 // equal those of mpi-tests/examples/water.c with as many ranks.
 //
-//   water [--molecules N] [--steps S]        (defaults 4096 and 10)
+// With --checkpoint-every K it saves a checkpoint every K steps; restarted from one
+// (brazosrun restart) its threads continue at the saved step with the same results.
+//
+//   water [--molecules N] [--steps S] [--checkpoint-every K]      (defaults 4096 and 10)
 import BrazosCore
 import BrazosMPI
 import SharedMemory
@@ -20,6 +23,7 @@ func option(_ name: String, default value: Int) -> Int {
 
 let n = max(option("--molecules", default: 4096), 2)
 let steps = option("--steps", default: 10)
+let checkpointEvery = option("--checkpoint-every", default: 0)
 let cutoff2 = 2.5 * 2.5, dt = 0.001
 let box = pow3root(Double(n) / 0.8)
 
@@ -62,12 +66,24 @@ try job.run { thread in
     // Per-thread energies, a page each (no false sharing), and the shared counter.
     let energies = try shared.allocate("water energies", count: threads * 512, of: Double.self, pageAligned: true, by: thread)
     let counter = try shared.allocateValue("water interactions", of: Int64.self, pageAligned: true, by: thread)
-    if me == 0 { initialState(position, velocity) }
+    // Resume state: the next step, and this thread's energies of the step before.
+    let resumed = shared.resumeState(by: thread).map { state in
+        state.withUnsafeBytes { (Int($0.loadUnaligned(as: Int64.self)), $0.loadUnaligned(fromByteOffset: 8, as: Double.self), $0.loadUnaligned(fromByteOffset: 16, as: Double.self)) }
+    }
+    if me == 0 && resumed == nil { initialState(position, velocity) }
+    if me == 0, let resumed { diagnose("water: resumed at step \(resumed.0) from checkpoint epoch \(shared.restartedEpoch ?? -1)") }
     try shared.barrier(by: thread)
     let first = me * n / threads, last = (me + 1) * n / threads
-    var kinetic = 0.0, potential = 0.0
+    var kinetic = resumed?.1 ?? 0.0, potential = resumed?.2 ?? 0.0
     let start = Brazos.wtime()
-    for _ in 0..<steps {
+    for step in (resumed?.0 ?? 0)..<steps {
+        if checkpointEvery > 0 && step > (resumed?.0 ?? 0) && step % checkpointEvery == 0 {
+            var state: [UInt8] = []
+            withUnsafeBytes(of: Int64(step)) { state += $0 }
+            withUnsafeBytes(of: kinetic) { state += $0 }
+            withUnsafeBytes(of: potential) { state += $0 }
+            try shared.checkpoint(by: thread, state: state)
+        }
         var pairs: Int64 = 0
         potential = 0
         for i in first..<last {

@@ -52,4 +52,18 @@ final class CheckpointJobTests: XCTestCase {
         XCTAssertEqual(refused.waitForExit(timeout: 30), 2)
         XCTAssertTrue(refused.stderr.contains("3 threads (the checkpoint has 4"), refused.stderr)
     }
+
+    func testWaterRestartsFromItsLatestCheckpointOnFewerAndMoreNodes() throws {
+        let water = JobProcess.built("water")
+        let arguments = ["--molecules", "200", "--steps", "6", "--checkpoint-every", "2"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", water] + arguments.prefix(4))
+        let checkpointed = try JobProcess.runToSuccess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, water] + arguments)
+        XCTAssertEqual(checkpointed, expected, "checkpoints must not change the results")
+        for (nodes, threads) in [(1, 2), (2, 1)] {
+            let restarted = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "\(nodes)", "-T", "\(threads)", water] + arguments)
+            XCTAssertEqual(restarted.waitForExit(timeout: 120), 0, restarted.stderr)
+            XCTAssertEqual(restarted.stdout, expected, "restart on \(nodes)x\(threads): \(restarted.stderr)")
+            XCTAssertTrue(restarted.stderr.contains("water: resumed at step 4"), restarted.stderr)
+        }
+    }
 }
