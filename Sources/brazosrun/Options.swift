@@ -18,6 +18,8 @@ struct Options {
     var checkpointDirectory: String?
     /// The epoch a restart continues from (set by `brazosrun restart`).
     var restartEpoch: Int?
+    /// With a checkpoint directory: restart the job by itself when a node dies.
+    var autoRecover = true
     var program: [String] = []
 
     static let usage = """
@@ -39,7 +41,10 @@ struct Options {
                                 when nodes host several threads
       --bind-to core|none       bind each node and thread to its own core (hwloc)
       --transport auto|tcp      tcp: use TCP even between nodes of one host
-      --checkpoint-dir DIR      where the program's checkpoints go (SharedMemory.checkpoint)
+      --checkpoint-dir DIR      where the program's checkpoints go (SharedMemory.checkpoint);
+                                when a node dies, the job restarts by itself from the newest
+                                complete checkpoint (or from the beginning before the first)
+      --no-auto-recover         with --checkpoint-dir: stop when a node dies instead
       -h, --help                this text
 
     Other commands:
@@ -89,6 +94,7 @@ struct Options {
             case "--checkpoint-dir":
                 let directory = try value(argument)
                 options.checkpointDirectory = directory.hasPrefix("/") ? directory : currentDirectory() + "/" + directory
+            case "--no-auto-recover": options.autoRecover = false
             case "--transport":
                 let transport = try value(argument)
                 guard transport == "auto" || transport == "tcp" else { throw .configuration("--transport takes auto or tcp, not '\(transport)'") }

@@ -24,6 +24,9 @@ final class Supervisor: @unchecked Sendable {
     private let lock = PthreadMutex()
     private var nodes: [NodeState]
     private var firstFailure: (node: Int, status: Int32)?
+    /// What ended the job, if a node failed: which node, why, and whether the program
+    /// itself chose to exit with an error (then a recovery would only repeat it).
+    private(set) var failure: (node: Int, reason: String, byTheProgram: Bool)?
 
     init(options: Options) {
         self.options = options
@@ -176,7 +179,11 @@ final class Supervisor: @unchecked Sendable {
         let first: Bool = lock.withLock {
             guard !nodes[node].failed else { return false }
             nodes[node].failed = true
-            if firstFailure == nil { firstFailure = (node, status); return true }
+            if firstFailure == nil {
+                firstFailure = (node, status)
+                failure = (node, reason, reason.hasPrefix("exited with status"))
+                return true
+            }
             return false
         }
         guard first else { return }

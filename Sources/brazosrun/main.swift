@@ -16,7 +16,7 @@ do {
     let restarting = arguments.first == "restart"
     var options = try Options.parse(restarting ? Array(arguments.dropFirst()) : arguments)
     if restarting { try Restart.prepare(&options) }
-    exit(try Supervisor(options: options).run())
+    exit(try Recovery.run(options))
 } catch BrazosError.configuration("help") {
     print(Options.usage)
     exit(0)

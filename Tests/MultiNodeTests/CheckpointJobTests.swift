@@ -28,7 +28,7 @@ final class CheckpointJobTests: XCTestCase {
         XCTAssertTrue(expected.hasPrefix("checksum: "), expected)
 
         // Run with checkpoints; once the first is complete, kill -9 a node.
-        let job = try JobProcess(brazosrun, ["-n", "2", "-T", "2", "--checkpoint-dir", directory, sor] + arguments)
+        let job = try JobProcess(brazosrun, ["-n", "2", "-T", "2", "--checkpoint-dir", directory, "--no-auto-recover", sor] + arguments)
         let manifest = directory + "/epoch-000001/MANIFEST"
         let deadline = Date().addingTimeInterval(120)
         while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning { usleep(20_000) }
@@ -65,5 +65,21 @@ final class CheckpointJobTests: XCTestCase {
             XCTAssertEqual(restarted.stdout, expected, "restart on \(nodes)x\(threads): \(restarted.stderr)")
             XCTAssertTrue(restarted.stderr.contains("water: resumed at step 4"), restarted.stderr)
         }
+    }
+
+    func testANodeKilledAfterACheckpointIsRecoveredFromByTheLauncherItself() throws {
+        let arguments = ["--size", "200", "--steps", "2000", "--checkpoint-every", "500"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", sor] + arguments.prefix(4))
+        let job = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, sor] + arguments)
+        let manifest = directory + "/epoch-000001/MANIFEST"
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning { usleep(20_000) }
+        let nodes = children(of: job.process.processIdentifier)
+        XCTAssertEqual(nodes.count, 2, job.stderr)
+        if let victim = nodes.last { kill(victim, SIGKILL) }
+        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected)
+        XCTAssertTrue(job.stderr.contains("failed (was killed by SIGKILL); recovering from checkpoint epoch"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("sor: resumed at step"), job.stderr)
     }
 }
