@@ -53,6 +53,12 @@ public final class Node: @unchecked Sendable {
 
     private func wire() throws {
         _ = brazos_allow_peer_reads()
+        // brazosrun forwards SIGUSR1 to ask for a checkpoint; one that comes before the
+        // program installs a handler must not end the node (its default action).
+        var current = sigaction()
+        if sigaction(SIGUSR1, nil, &current) == 0 && current.__sigaction_handler.sa_handler == nil {
+            signal(SIGUSR1, SIG_IGN)
+        }
         let listenHost = try connectToLauncher()
         let listener = try Socket.listen(host: listenHost)
         self.listener = listener

@@ -1,5 +1,6 @@
 import BrazosCore
 import BrazosMPI
+import CBrazos
 import Checkpoint
 import Synchronization
 #if canImport(Glibc)
@@ -14,10 +15,15 @@ final class Checkpoints: @unchecked Sendable {
     let restored: (manifest: Manifest, parts: [[CheckpointSection]])?
     private var nextEpoch: Int
     private let states = Mutex<[Int: [UInt8]]>([:])
+    /// Seconds between checkpoints at eligible barriers (`--checkpoint-every 30s`), if any.
+    private let interval: Double?
+    private var lastCheckpoint = monotonicSeconds()
 
     init(directory: String, restartEpoch: Int?, node: Int) throws {
         let store = try CheckpointStore(directory: directory)
         self.store = store
+        interval = getenv("BRAZOS_CHECKPOINT_INTERVAL").flatMap { Double(String(cString: $0)) }.flatMap { $0 > 0 ? $0 : nil }
+        brazos_checkpoint_signal_install()
         if let restartEpoch {
             guard case let .complete(manifest) = store.verify(restartEpoch) else {
                 throw SharedMemoryError.malformed("node \(node): checkpoint epoch \(restartEpoch) in \(directory) does not verify")
@@ -31,6 +37,14 @@ final class Checkpoints: @unchecked Sendable {
     }
 
     func deposit(_ state: [UInt8], rank: Int) { states.withLock { $0[rank] = state } }
+
+    /// Whether this node wants a checkpoint at this barrier: its interval has passed, or
+    /// a request came (SIGUSR1, forwarded by brazosrun; `brazosrun checkpoint JOB`).
+    func isDue() -> Bool {
+        let requested = brazos_checkpoint_request_take() != 0
+        let elapsed = interval.map { monotonicSeconds() - lastCheckpoint >= $0 } ?? false
+        return requested || elapsed
+    }
 
     func resumeState(rank: Int) -> [UInt8]? {
         restored?.parts.lazy.flatMap { $0 }.first { $0.name == "thread \(rank)" }?.payload
@@ -80,6 +94,7 @@ final class Checkpoints: @unchecked Sendable {
         try leaders.barrier()
         states.withLock { $0.removeAll() }
         nextEpoch += 1
+        lastCheckpoint = monotonicSeconds()
     }
 }
 

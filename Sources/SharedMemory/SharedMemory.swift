@@ -150,6 +150,25 @@ public final class SharedMemory: @unchecked Sendable {
         }
     }
 
+    /// A shared barrier at which a checkpoint may be taken: when the interval of
+    /// `brazosrun --checkpoint-every` has passed, or one was asked for (`brazosrun
+    /// checkpoint JOB`, or SIGUSR1 to brazosrun). Every node takes part in the decision, so
+    /// all take it or none. Without a checkpoint directory, a plain shared barrier.
+    public func barrier(by thread: BrazosThread, saving state: @autoclosure () -> [UInt8]) throws {
+        guard let checkpoints else { return try barrier(by: thread) }
+        checkpoints.deposit(state(), rank: thread.rank)
+        let leaders = try leaderCommunicator(for: thread)
+        try nodeBarrier.wait(isLeader: leaders != nil) {
+            guard let leaders else { return }
+            try releaseAndAcquire(among: leaders)
+            let due = try leaders.allreduce([Int32(checkpoints.isDue() ? 1 : 0)], op: .max)[0] == 1
+            if due { try checkpoints.save(pages: homePages(), among: leaders, node: job.node.id, nodes: job.node.nodeCount) }
+        }
+    }
+
+    /// Whether the job saves checkpoints (it has a checkpoint directory).
+    public var takesCheckpoints: Bool { checkpoints != nil }
+
     /// The state this rank saved at the checkpoint the job restarted from, if it did.
     public func resumeState(by thread: BrazosThread) -> [UInt8]? { checkpoints?.resumeState(rank: thread.rank) }
 

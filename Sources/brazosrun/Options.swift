@@ -20,6 +20,8 @@ struct Options {
     var restartEpoch: Int?
     /// With a checkpoint directory: restart the job by itself when a node dies.
     var autoRecover = true
+    /// Seconds between checkpoints at the program's eligible barriers, if any.
+    var checkpointInterval: Double? = JobConfig.environment("BRAZOS_CHECKPOINT_INTERVAL").flatMap { Double($0) }
     var program: [String] = []
 
     static let usage = """
@@ -45,6 +47,9 @@ struct Options {
                                 when a node dies, the job restarts by itself from the newest
                                 complete checkpoint (or from the beginning before the first)
       --no-auto-recover         with --checkpoint-dir: stop when a node dies instead
+      --checkpoint-every TIME   also take a checkpoint at the program's first eligible barrier
+                                (SharedMemory.barrier(by:saving:)) after TIME: 30s, 500ms,
+                                2m (default: BRAZOS_CHECKPOINT_INTERVAL seconds, or never)
       -h, --help                this text
 
     Other commands:
@@ -53,6 +58,8 @@ struct Options {
                                 (same program, arguments and thread count; any N)
       brazosrun checkpoints list|verify DIR
                                 what a checkpoint directory holds
+      brazosrun checkpoint JOB  take a checkpoint at the next eligible barrier of the job
+                                whose brazosrun has process id JOB (as SIGUSR1 to it does)
 
     Examples:
       brazosrun -n 4 .build/release/ring --laps 100
@@ -95,6 +102,7 @@ struct Options {
                 let directory = try value(argument)
                 options.checkpointDirectory = directory.hasPrefix("/") ? directory : currentDirectory() + "/" + directory
             case "--no-auto-recover": options.autoRecover = false
+            case "--checkpoint-every": options.checkpointInterval = try duration(try value(argument))
             case "--transport":
                 let transport = try value(argument)
                 guard transport == "auto" || transport == "tcp" else { throw .configuration("--transport takes auto or tcp, not '\(transport)'") }
@@ -155,4 +163,14 @@ func currentDirectory() -> String {
     var buffer = [CChar](repeating: 0, count: 4096)
     guard getcwd(&buffer, buffer.count) != nil else { return "." }
     return String(cString: buffer)
+}
+
+/// A duration such as `30s`, `500ms`, `2m` or `45` (seconds), in seconds.
+func duration(_ text: String) throws(BrazosError) -> Double {
+    let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+    for (suffix, scale) in units where text.hasSuffix(suffix) {
+        if let value = Double(text.dropLast(suffix.count)), value > 0 { return value * scale }
+    }
+    if let value = Double(text), value > 0 { return value }
+    throw .configuration("--checkpoint-every \(text): not a duration (try 30s, 500ms, 2m)")
 }

@@ -20,9 +20,11 @@ func spawn(_ arguments: [String], environment: [String], captureOutput: Bool) th
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    // Children start with default signal handling whatever this launcher installed.
+    // Children start with default signal handling whatever this launcher installed, but
+    // SIGUSR1 (a checkpoint request) stays ignored until a program handles it.
     var defaults = sigset_t()
     sigfillset(&defaults)
+    sigdelset(&defaults, SIGUSR1)
     posix_spawnattr_setsigdefault(&attributes, &defaults)
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
     let argv = arguments.map { strdup($0) } + [nil]

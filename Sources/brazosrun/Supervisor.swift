@@ -85,6 +85,7 @@ final class Supervisor: @unchecked Sendable {
         if let transport = options.transport { variables.append("BRAZOS_TRANSPORT=\(transport)") }
         if let directory = options.checkpointDirectory { variables.append("BRAZOS_CHECKPOINT_DIR=\(directory)") }
         if let epoch = options.restartEpoch { variables.append("BRAZOS_RESTART_EPOCH=\(epoch)") }
+        if let interval = options.checkpointInterval { variables.append("BRAZOS_CHECKPOINT_INTERVAL=\(interval)") }
         for item in options.exported {
             if item.contains("=") { variables.append(item) }
             else if let value = JobConfig.environment(item) { variables.append("\(item)=\(value)") }

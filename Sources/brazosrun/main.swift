@@ -4,6 +4,9 @@ import Glibc
 #endif
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "checkpoint" {
+    exit(CheckpointRequest.send(Array(arguments.dropFirst())))
+}
 if arguments.first == "checkpoints" {
     do {
         exit(try CheckpointsCommand.run(Array(arguments.dropFirst())))

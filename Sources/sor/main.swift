@@ -52,6 +52,9 @@ try job.run { thread in
     for step in (resumed ?? 0)..<steps {
         if checkpointEvery > 0 && step > (resumed ?? 0) && step % checkpointEvery == 0 {
             try shared.checkpoint(by: thread, state: withUnsafeBytes(of: Int64(step)) { Array($0) })
+        } else if step > (resumed ?? 0) && shared.takesCheckpoints {
+            // Where brazosrun's interval or an operator's request may take a checkpoint.
+            try shared.barrier(by: thread, saving: withUnsafeBytes(of: Int64(step)) { Array($0) })
         }
         var change = 0.0
         for colour in 0..<2 {

@@ -82,4 +82,29 @@ final class CheckpointJobTests: XCTestCase {
         XCTAssertTrue(job.stderr.contains("failed (was killed by SIGKILL); recovering from checkpoint epoch"), job.stderr)
         XCTAssertTrue(job.stderr.contains("sor: resumed at step"), job.stderr)
     }
+
+    func testIntervalAndOnDemandCheckpointsAtEligibleBarriers() throws {
+        let arguments = ["--size", "150", "--steps", "3000"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", sor] + arguments)
+        // On an interval: several checkpoints, and the results are unchanged.
+        let interval = try JobProcess.runToSuccess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, "--checkpoint-every", "100ms", sor] + arguments)
+        XCTAssertEqual(interval, expected)
+        let epochs = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasPrefix("epoch-") } ?? []
+        XCTAssertGreaterThanOrEqual(epochs.count, 2, "interval checkpoints were taken (the last two are kept)")
+        // On demand: `brazosrun checkpoint JOB` while the job runs.
+        let demandDirectory = directory + "-demand"
+        defer { try? FileManager.default.removeItem(atPath: demandDirectory) }
+        let job = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", demandDirectory, sor, "--size", "150", "--steps", "20000"])
+        let manifest = demandDirectory + "/epoch-000001/MANIFEST"
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning {
+            _ = try JobProcess.runToSuccess(brazosrun, ["checkpoint", "\(job.process.processIdentifier)"])
+            usleep(200_000)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: manifest), "no checkpoint on demand: \(job.stderr)")
+        job.stop()
+        _ = job.waitForExit(timeout: 30)
+        let refused = try JobProcess(brazosrun, ["checkpoint", "\(getpid())"])
+        XCTAssertEqual(refused.waitForExit(timeout: 30), 1, "only a brazosrun is signalled")
+    }
 }

@@ -133,4 +133,9 @@ static inline uint32_t brazos_fault_state(brazos_fault_slot *slot) {
     return __atomic_load_n(&slot->state, __ATOMIC_ACQUIRE);
 }
 
+/// SIGUSR1 becomes a checkpoint request (taken at the next eligible barrier).
+int brazos_checkpoint_signal_install(void);
+/// Whether a request came since the last call.
+int brazos_checkpoint_request_take(void);
+
 #endif
