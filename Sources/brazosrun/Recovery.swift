@@ -15,9 +15,6 @@ enum Recovery {
     static func run(_ initial: Options) throws -> Int32 {
         var options = initial
         var recoveries = 0
-        // A checkpoint request (SIGUSR1) before the nodes exist must not end brazosrun;
-        // once they run, it is forwarded to them.
-        signal(SIGUSR1, SIG_IGN)
         if let directory = options.checkpointDirectory {
             diagnose("brazosrun: job \(getpid()); checkpoints in \(directory) (brazosrun checkpoint \(getpid()) asks for one)")
         }

@@ -3,6 +3,9 @@ import BrazosCore
 import Glibc
 #endif
 
+// A checkpoint request (SIGUSR1) must never end brazosrun: ignored from the first moment,
+// forwarded to the nodes once they run.
+signal(SIGUSR1, SIG_IGN)
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "checkpoint" {
     exit(CheckpointRequest.send(Array(arguments.dropFirst())))

@@ -97,6 +97,8 @@ final class CheckpointJobTests: XCTestCase {
         let job = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", demandDirectory, sor, "--size", "150", "--steps", "20000"])
         let manifest = demandDirectory + "/epoch-000001/MANIFEST"
         let deadline = Date().addingTimeInterval(60)
+        // The job id brazosrun prints is when requests may be sent.
+        while !job.stderr.contains("brazosrun: job") && Date() < deadline && job.process.isRunning { usleep(20_000) }
         while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning {
             _ = try JobProcess.runToSuccess(brazosrun, ["checkpoint", "\(job.process.processIdentifier)"])
             usleep(200_000)
