@@ -5,16 +5,20 @@ import Glibc
 /// The line protocol between a node and `brazosrun` over the authenticated control
 /// connection. Each message is one line, a verb and its text:
 ///
-///   node -> launcher: `hello <card>`, `ready`, `done`
+///   node -> launcher: `hello <card>`, `ready`, `done`, `heartbeat` (every period)
 ///   launcher -> node: `peers <card>|<card>|...`, `go`, `failed <node> <reason>`
 public final class ControlChannel {
     public let socket: Socket
     private var pending: [UInt8] = []
+    /// Sends come from the node's main thread and its heartbeat thread.
+    private let sendLock = PthreadMutex()
 
     public init(socket: Socket) { self.socket = socket }
 
     public func send(_ verb: String, _ text: String = "") throws(BrazosError) {
         precondition(!verb.contains(" ") && !text.contains("\n"))
+        sendLock.lock()
+        defer { sendLock.unlock() }
         try socket.writeAll(Array((text.isEmpty ? verb : verb + " " + text).utf8) + [10])
     }
 

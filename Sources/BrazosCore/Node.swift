@@ -79,7 +79,10 @@ public final class Node: @unchecked Sendable {
         }
         try makeLinks()
         try wireUp.barrier()
-        if case .brazosrun = config.launcher { NativeThread.spawn { [self] in watchLauncher() } }
+        if case .brazosrun = config.launcher {
+            NativeThread.spawn { [self] in watchLauncher() }
+            NativeThread.spawn { [self] in sendHeartbeats() }
+        }
         if config.bindToCore { try bindToCore() }
         let threadsHere = cards.filter { $0.hostKey == cards[config.node].hostKey }.count * config.threadsPerNode
         Backoff.yieldsAtOnce = threadsHere > Int(brazos_available_cpus())
@@ -229,6 +232,18 @@ public final class Node: @unchecked Sendable {
                 }) { return }
                 exitAfterFailure("brazos: node \(config.node): lost the launcher (\(error)); stopping")
             }
+        }
+    }
+
+    /// Tells the launcher this node is alive, every `BRAZOS_HEARTBEAT` seconds, so that it
+    /// can tell a hung or cut-off node from a slow one.
+    private func sendHeartbeats() {
+        guard let control else { return }
+        let period = JobConfig.environment("BRAZOS_HEARTBEAT").flatMap { Double($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 1
+        while true {
+            usleep(UInt32(min(period, 3600) * 1e6))
+            if connections.withLock({ finishing }) { return }
+            do { try control.send("heartbeat") } catch { return }  // the watch thread reports a lost launcher
         }
     }
 

@@ -20,6 +20,9 @@ struct Options {
     var restartEpoch: Int?
     /// With a checkpoint directory: restart the job by itself when a node dies.
     var autoRecover = true
+    /// Seconds between a node's heartbeats; a node silent for 5 periods (at least 2 s) is
+    /// taken for hung or cut off.
+    var heartbeat: Double = JobConfig.environment("BRAZOS_HEARTBEAT").flatMap { Double($0) } ?? 1
     /// Seconds between checkpoints at the program's eligible barriers, if any.
     var checkpointInterval: Double? = JobConfig.environment("BRAZOS_CHECKPOINT_INTERVAL").flatMap { Double($0) }
     var program: [String] = []
@@ -47,6 +50,9 @@ struct Options {
                                 when a node dies, the job restarts by itself from the newest
                                 complete checkpoint (or from the beginning before the first)
       --no-auto-recover         with --checkpoint-dir: stop when a node dies instead
+      --heartbeat TIME          nodes report every TIME (default 1s); one silent for 5 periods
+                                (at least 2 s) is hung or cut off: it is killed and the job
+                                stops or recovers
       --checkpoint-every TIME   also take a checkpoint at the program's first eligible barrier
                                 (SharedMemory.barrier(by:saving:)) after TIME: 30s, 500ms,
                                 2m (default: BRAZOS_CHECKPOINT_INTERVAL seconds, or never)
@@ -102,6 +108,7 @@ struct Options {
                 let directory = try value(argument)
                 options.checkpointDirectory = directory.hasPrefix("/") ? directory : currentDirectory() + "/" + directory
             case "--no-auto-recover": options.autoRecover = false
+            case "--heartbeat": options.heartbeat = try duration(try value(argument))
             case "--checkpoint-every": options.checkpointInterval = try duration(try value(argument))
             case "--transport":
                 let transport = try value(argument)
@@ -172,5 +179,5 @@ func duration(_ text: String) throws(BrazosError) -> Double {
         if let value = Double(text.dropLast(suffix.count)), value > 0 { return value * scale }
     }
     if let value = Double(text), value > 0 { return value }
-    throw .configuration("--checkpoint-every \(text): not a duration (try 30s, 500ms, 2m)")
+    throw .configuration("\(text): not a duration (try 30s, 500ms, 2m)")
 }

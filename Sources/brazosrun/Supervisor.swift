@@ -16,6 +16,8 @@ final class Supervisor: @unchecked Sendable {
         var done = false
         var exited = false
         var failed = false
+        /// When the node last said it was alive (monotonic seconds), once it is ready.
+        var heard: Double?
     }
 
     let options: Options
@@ -50,6 +52,7 @@ final class Supervisor: @unchecked Sendable {
             if let output { forwarders.append(NativeThread.spawn { [self] in forwardTagged(output, prefix: tag(node: node)) }) }
         }
         installSignalForwarding(to: pids)
+        NativeThread.spawn { [self] in watchHeartbeats() }
         reapChildren()
         // Every node has exited; what they wrote last may still be in the pipes.
         for forwarder in forwarders { NativeThread.join(forwarder) }
@@ -86,6 +89,7 @@ final class Supervisor: @unchecked Sendable {
         if let directory = options.checkpointDirectory { variables.append("BRAZOS_CHECKPOINT_DIR=\(directory)") }
         if let epoch = options.restartEpoch { variables.append("BRAZOS_RESTART_EPOCH=\(epoch)") }
         if let interval = options.checkpointInterval { variables.append("BRAZOS_CHECKPOINT_INTERVAL=\(interval)") }
+        variables.append("BRAZOS_HEARTBEAT=\(options.heartbeat)")
         for item in options.exported {
             if item.contains("=") { variables.append(item) }
             else if let value = JobConfig.environment(item) { variables.append("\(item)=\(value)") }
@@ -157,8 +161,10 @@ final class Supervisor: @unchecked Sendable {
             }
             if let table { broadcast("peers", table) }
         case "ready":
-            let all = lock.withLock { nodes[node].ready = true; return nodes.allSatisfy(\.ready) }
+            let all = lock.withLock { nodes[node].ready = true; nodes[node].heard = monotonicSeconds(); return nodes.allSatisfy(\.ready) }
             if all { broadcast("go") }
+        case "heartbeat":
+            lock.withLock { nodes[node].heard = monotonicSeconds() }
         case "done":
             let all = lock.withLock { nodes[node].done = true; return nodes.allSatisfy(\.done) }
             if all { broadcast("exit") }
@@ -195,6 +201,26 @@ final class Supervisor: @unchecked Sendable {
             usleep(3_000_000)
             let survivors = lock.withLock { nodes.filter { !$0.exited }.map(\.pid) }
             for pid in survivors where pid > 0 { kill(pid, SIGKILL) }
+        }
+    }
+
+    /// A ready node that stays silent for 5 heartbeat periods (at least 2 s) is hung or
+    /// cut off: it is named, killed, and the job stops (or recovers) as for a dead node.
+    private func watchHeartbeats() {
+        let limit = max(5 * options.heartbeat, 2)
+        while true {
+            usleep(UInt32(min(options.heartbeat, 1) * 500_000))
+            let (silent, over): (Int?, Bool) = lock.withLock {
+                let over = nodes.allSatisfy { $0.exited } || firstFailure != nil
+                let now = monotonicSeconds()
+                return (nodes.indices.first { !nodes[$0].done && !nodes[$0].exited && nodes[$0].heard.map { now - $0 > limit } ?? false }, over)
+            }
+            if over { return }
+            guard let silent else { continue }
+            let pid = lock.withLock { nodes[silent].pid }
+            nodeFailed(silent, reason: "sent no heartbeat for \(Int(limit)) s (hung or cut off)", status: 1)
+            if pid > 0 { kill(pid, SIGKILL) }
+            return
         }
     }
 

@@ -109,4 +109,21 @@ final class CheckpointJobTests: XCTestCase {
         let refused = try JobProcess(brazosrun, ["checkpoint", "\(getpid())"])
         XCTAssertEqual(refused.waitForExit(timeout: 30), 1, "only a brazosrun is signalled")
     }
+
+    func testAHungNodeIsFoundByItsMissingHeartbeatsAndTheJobRecovers() throws {
+        let arguments = ["--size", "200", "--steps", "2000", "--checkpoint-every", "500"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", sor] + arguments.prefix(4))
+        let job = try JobProcess(brazosrun, ["-n", "2", "--heartbeat", "200ms", "--checkpoint-dir", directory, sor] + arguments)
+        let manifest = directory + "/epoch-000001/MANIFEST"
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning { usleep(20_000) }
+        let nodes = children(of: job.process.processIdentifier)
+        XCTAssertEqual(nodes.count, 2, job.stderr)
+        // Hung, not dead: the process stays, only its heartbeats stop.
+        if let victim = nodes.last { kill(victim, SIGSTOP) }
+        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected)
+        XCTAssertTrue(job.stderr.contains("sent no heartbeat for 2 s (hung or cut off)"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("recovering from checkpoint epoch"), job.stderr)
+    }
 }
