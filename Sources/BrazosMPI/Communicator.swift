@@ -49,6 +49,10 @@ public final class Communicator: @unchecked Sendable {
         return request
     }
 
+    /// This rank's non-blocking operations still in progress on any communicator: posted
+    /// receives not yet matched and large sends not yet taken by their receivers.
+    public var pendingOperations: Int { engine.pendingOperations(rank: worldRank(of: rank)) }
+
     /// The world ranks of the members, in rank order.
     var worldRanks: [Int] { translation?.worldRanks ?? Array(0..<size) }
 

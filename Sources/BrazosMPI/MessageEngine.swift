@@ -208,6 +208,15 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         finishReceive(request, envelope: request.envelope, received: request.expectedBytes, sent: request.truncatedFrom ?? request.expectedBytes)
     }
 
+    /// Operations of world rank `rank` still in progress: posted receives not yet matched
+    /// and rendezvous sends not yet taken (what a checkpoint could not capture).
+    func pendingOperations(rank: Int) -> Int {
+        lock.withLock {
+            let receives = queues.indices.contains(rank) ? (queues[rank]?.posted.count ?? 0) : 0
+            return receives + rendezvousSends.values.filter { Int($0.envelope.source) == rank }.count
+        }
+    }
+
     // MARK: Frames from the transports
 
     func deliver(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode peer: Int) throws {

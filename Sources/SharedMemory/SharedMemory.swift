@@ -141,6 +141,7 @@ public final class SharedMemory: @unchecked Sendable {
         guard let checkpoints else {
             throw SharedMemoryError.malformed("checkpoint without a checkpoint directory (brazosrun --checkpoint-dir)")
         }
+        try checkNothingPending(thread)
         checkpoints.deposit(state, rank: thread.rank)
         let leaders = try leaderCommunicator(for: thread)
         try nodeBarrier.wait(isLeader: leaders != nil) {
@@ -156,6 +157,7 @@ public final class SharedMemory: @unchecked Sendable {
     /// all take it or none. Without a checkpoint directory, a plain shared barrier.
     public func barrier(by thread: BrazosThread, saving state: @autoclosure () -> [UInt8]) throws {
         guard let checkpoints else { return try barrier(by: thread) }
+        try checkNothingPending(thread)
         checkpoints.deposit(state(), rank: thread.rank)
         let leaders = try leaderCommunicator(for: thread)
         try nodeBarrier.wait(isLeader: leaders != nil) {
@@ -163,6 +165,15 @@ public final class SharedMemory: @unchecked Sendable {
             try releaseAndAcquire(among: leaders)
             let due = try leaders.allreduce([Int32(checkpoints.isDue() ? 1 : 0)], op: .max)[0] == 1
             if due { try checkpoints.save(pages: homePages(), among: leaders, node: job.node.id, nodes: job.node.nodeCount) }
+        }
+    }
+
+    /// A checkpoint saves no request in progress: a thread that brings one to a
+    /// checkpointing barrier is told so (before any other thread waits on it).
+    private func checkNothingPending(_ thread: BrazosThread) throws {
+        let pending = thread.world.pendingOperations
+        guard pending == 0 else {
+            throw SharedMemoryError.malformed("rank \(thread.rank) reached a checkpointing barrier with \(pending) non-blocking operation\(pending == 1 ? "" : "s") in progress; wait for them first")
         }
     }
 

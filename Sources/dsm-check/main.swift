@@ -9,6 +9,8 @@
 //   dsm-check --messages K           a token passes K times around the ranks with
 //                                    shared.send/receive; each holder checks the shared
 //                                    writes of all before it, then adds its own
+//   dsm-check --pending-at-checkpoint  rank 1 brings a posted receive to a checkpoint:
+//                                    it is told so (needs brazosrun --checkpoint-dir)
 //   dsm-check --allocations          every rank makes the same allocations; rank 0 prints
 //                                    their addresses ("allocations ok: ...")
 //   dsm-check --mismatch             rank 1 allocates a different size: every rank fails
@@ -126,6 +128,15 @@ case "--messages":
         }
         try shared.barrier(by: thread)
         if rank == 0 { print("messages ok: \(size) ranks, \(laps) laps") }
+    }
+case "--pending-at-checkpoint":
+    try job.run { thread in
+        _ = try shared.allocate("anything", count: 1, of: Int.self, by: thread)
+        var slot = [Int](repeating: 0, count: 1)
+        let pending = try slot.withUnsafeMutableBytes { try thread.world.irecv($0.baseAddress, byteCount: 8, from: 0, tag: 77) }
+        if thread.rank == 1 { try shared.checkpoint(by: thread, state: []) }
+        _ = pending
+        print("rank \(thread.rank): the pending receive went unnoticed")
     }
 case "--allocations":
     try job.run { thread in

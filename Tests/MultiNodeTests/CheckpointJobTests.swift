@@ -126,4 +126,11 @@ final class CheckpointJobTests: XCTestCase {
         XCTAssertTrue(job.stderr.contains("sent no heartbeat for 2 s (hung or cut off)"), job.stderr)
         XCTAssertTrue(job.stderr.contains("recovering from checkpoint epoch"), job.stderr)
     }
+
+    func testARequestInProgressAtACheckpointIsAnError() throws {
+        let job = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, "--no-auto-recover", JobProcess.built("dsm-check"), "--pending-at-checkpoint"])
+        XCTAssertNotEqual(job.waitForExit(timeout: 60), 0)
+        XCTAssertTrue(job.stderr.contains("rank 1 reached a checkpointing barrier with 1 non-blocking operation in progress"), job.stderr)
+        XCTAssertFalse(job.stdout.contains("rank 1: the pending receive went unnoticed"), job.stdout)
+    }
 }
