@@ -22,7 +22,7 @@ final class Checkpoints: @unchecked Sendable {
     init(directory: String, restartEpoch: Int?, node: Int) throws {
         let store = try CheckpointStore(directory: directory)
         self.store = store
-        interval = getenv("BRAZOS_CHECKPOINT_INTERVAL").flatMap { Double(String(cString: $0)) }.flatMap { $0 > 0 ? $0 : nil }
+        interval = JobConfig.environment("BRAZOS_CHECKPOINT_INTERVAL").flatMap { Double($0) }.flatMap { $0 > 0 ? $0 : nil }
         brazos_checkpoint_signal_install()
         if let restartEpoch {
             guard case let .complete(manifest) = store.verify(restartEpoch) else {
@@ -64,7 +64,8 @@ final class Checkpoints: @unchecked Sendable {
     /// On a node's leader, inside a checkpointing barrier: writes this node's part, then
     /// the leaders agree on every part's size and checksum and the first writes the
     /// manifest; nobody goes on before it is durable.
-    func save(pages: [(name: String, first: Int, bytes: [UInt8])], among leaders: Communicator, node: Int, nodes: Int) throws {
+    func save(pages: [(name: String, first: Int, bytes: [UInt8])], among leaders: Communicator, config: JobConfig) throws {
+        let node = config.node, nodes = config.nodeCount
         let epoch = nextEpoch
         var sections = states.withLock { states in states.sorted { $0.key < $1.key }.map { CheckpointSection(name: "thread \($0.key)", payload: $0.value) } }
         for run in pages {
@@ -84,9 +85,8 @@ final class Checkpoints: @unchecked Sendable {
                 return Manifest.Part(node: Int(all[start]), file: "part-\(all[start]).bcp", size: Int(all[start + 1]), digest: digest)
             }
             let arguments = Array(CommandLine.arguments)
-            let threads = Int(getenv("BRAZOS_THREADS_PER_NODE").flatMap { Int(String(cString: $0)) } ?? 1) * nodes
-            try store.writeManifest(Manifest(epoch: epoch, job: getenv("BRAZOS_JOB").map { String(cString: $0) } ?? "", program: arguments[0],
-                                             arguments: Array(arguments.dropFirst()), threads: threads, nodes: nodes,
+            try store.writeManifest(Manifest(epoch: epoch, job: config.jobID, program: arguments[0],
+                                             arguments: Array(arguments.dropFirst()), threads: config.threadsPerNode * nodes, nodes: nodes,
                                              created: time(nil), parts: parts.sorted { $0.node < $1.node }))
             try store.prune(keeping: 2)
             diagnose("brazos: checkpoint epoch \(epoch) complete in \(store.directory)")

@@ -12,6 +12,12 @@ public final class SharedAllocator: @unchecked Sendable {
         public let name: String
         public let offset: Int
         public let size: Int
+
+        /// The region's pages it touches (at least one).
+        public var pages: Range<Int> {
+            let pageSize = SharedRegion.pageSize
+            return (offset / pageSize)..<((offset + max(size, 1) + pageSize - 1) / pageSize)
+        }
     }
 
     private let capacity: Int
@@ -37,8 +43,7 @@ public final class SharedAllocator: @unchecked Sendable {
             let allocation = Allocation(name: name, offset: offset, size: size)
             state.next = offset + size
             state.byName[name] = allocation
-            let pageSize = SharedRegion.pageSize
-            pageRanges.withLock { $0.append((offset / pageSize)..<((offset + max(size, 1) + pageSize - 1) / pageSize)) }
+            pageRanges.withLock { $0.append(allocation.pages) }
             return .success(allocation)
         }
         return try result.get()

@@ -51,7 +51,7 @@ public final class SharedMemory: @unchecked Sendable {
     /// Maps the region (at `BRAZOS_SHARED_BASE`, `BRAZOS_SHARED_BYTES` long), installs the
     /// fault handler and starts the coherence service. Call once per process, before `run`.
     public static func attach(to job: Brazos) throws -> SharedMemory {
-        let environment = { (name: String) -> String? in getenv(name).map { String(cString: $0) } }
+        let environment = JobConfig.environment
         let base = environment("BRAZOS_SHARED_BASE").flatMap { UInt($0.hasPrefix("0x") ? String($0.dropFirst(2)) : $0, radix: 16) } ?? SharedRegion.defaultBase
         let size = environment("BRAZOS_SHARED_BYTES").flatMap { Int($0) } ?? SharedRegion.defaultSize
         let region = try SharedRegion(base: base, size: size / SharedRegion.pageSize * SharedRegion.pageSize)
@@ -93,9 +93,8 @@ public final class SharedMemory: @unchecked Sendable {
         _ = try leaderCommunicator(for: thread)
         let allocation = try allocator.place(name, size: size, alignment: alignment)
         try SharedAllocator.checkAgreement(allocation, on: thread.world)
-        let pageSize = SharedRegion.pageSize
         try restoring.once(allocation.name) {
-            _ = try service.perform(.claimHomes((allocation.offset / pageSize)..<((allocation.offset + max(allocation.size, 1) + pageSize - 1) / pageSize)))
+            _ = try service.perform(.claimHomes(allocation.pages))
             restore(allocation)
         }
         return region.base + allocation.offset
@@ -147,7 +146,7 @@ public final class SharedMemory: @unchecked Sendable {
         try nodeBarrier.wait(isLeader: leaders != nil) {
             guard let leaders else { return }
             try releaseAndAcquire(among: leaders)
-            try checkpoints.save(pages: homePages(), among: leaders, node: job.node.id, nodes: job.node.nodeCount)
+            try checkpoints.save(pages: homePages(), among: leaders, config: job.node.config)
         }
     }
 
@@ -164,7 +163,7 @@ public final class SharedMemory: @unchecked Sendable {
             guard let leaders else { return }
             try releaseAndAcquire(among: leaders)
             let due = try leaders.allreduce([Int32(checkpoints.isDue() ? 1 : 0)], op: .max)[0] == 1
-            if due { try checkpoints.save(pages: homePages(), among: leaders, node: job.node.id, nodes: job.node.nodeCount) }
+            if due { try checkpoints.save(pages: homePages(), among: leaders, config: job.node.config) }
         }
     }
 
@@ -191,7 +190,7 @@ public final class SharedMemory: @unchecked Sendable {
         let pageSize = SharedRegion.pageSize
         let nodes = job.node.nodeCount, me = job.node.id
         return allocator.allocations.map { allocation in
-            let pages = (allocation.offset / pageSize)..<((allocation.offset + max(allocation.size, 1) + pageSize - 1) / pageSize)
+            let pages = allocation.pages
             let mine = pages.filter { allocator.home(ofPage: $0, nodes: nodes) == me }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(mine.count * pageSize)
@@ -204,7 +203,7 @@ public final class SharedMemory: @unchecked Sendable {
     private func restore(_ allocation: SharedAllocator.Allocation) {
         guard let checkpoints, checkpoints.restored != nil else { return }
         let pageSize = SharedRegion.pageSize
-        let firstPage = allocation.offset / pageSize
+        let firstPage = allocation.pages.lowerBound
         let nodes = job.node.nodeCount, me = job.node.id
         checkpoints.forEachSavedRun(of: allocation.name) { first, bytes in
             for index in 0..<(bytes.count / pageSize) where allocator.home(ofPage: firstPage + first + index, nodes: nodes) == me {
