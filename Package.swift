@@ -30,7 +30,7 @@ let package = Package(
         ),
         .target(name: "BrazosCore", dependencies: ["CBrazos"], swiftSettings: hotPath),
         .target(name: "BrazosMPI", dependencies: ["BrazosCore"], swiftSettings: hotPath),
-        .target(name: "Checkpoint", dependencies: ["BrazosCore"]),
+        .target(name: "Checkpoint", dependencies: ["BrazosCore", "CBrazos"]),
         .target(name: "SharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint"], swiftSettings: hotPath),
         // mpi.h, the MPI 5.0 ABI header that C programs include; BrazosMPIC implements it.
         .target(name: "CMPI"),
@@ -42,6 +42,7 @@ let package = Package(
         .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"]),
         .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"]),
         .executableTarget(name: "dsm-check", dependencies: ["SharedMemory", "BrazosMPI"]),
+        .executableTarget(name: "checkpoint-check", dependencies: ["SharedMemory", "BrazosMPI"]),
         .executableTarget(name: "sor", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),
         .executableTarget(name: "water", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),
         .executableTarget(name: "dsm-bench", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),

@@ -25,6 +25,8 @@ public final class Node: @unchecked Sendable {
     private var awaitedPeers: Set<Int> = []
     private var finishing = false
     private var exitGranted = false
+    private var requestHandler: (@Sendable (String, Substring) -> Void)?
+    private var finishingHooks: [() throws -> Void] = []
 
     public var id: Int { config.node }
     public var nodeCount: Int { config.nodeCount }
@@ -53,12 +55,6 @@ public final class Node: @unchecked Sendable {
 
     private func wire() throws {
         _ = brazos_allow_peer_reads()
-        // brazosrun forwards SIGUSR1 to ask for a checkpoint; one that comes before the
-        // program installs a handler must not end the node (its default action).
-        var current = sigaction()
-        if sigaction(SIGUSR1, nil, &current) == 0 && current.__sigaction_handler.sa_handler == nil {
-            signal(SIGUSR1, SIG_IGN)
-        }
         let listenHost = try connectToLauncher()
         let listener = try Socket.listen(host: listenHost)
         self.listener = listener
@@ -224,6 +220,12 @@ public final class Node: @unchecked Sendable {
                     connections.withLock { exitGranted = true; connectionsChanged.broadcast() }
                     return
                 }
+                if verb == "stop" {
+                    // A planned stop: every node's checkpoint is written; nothing is in flight.
+                    fflush(nil)
+                    _exit(0)
+                }
+                connections.withLock { requestHandler }?(verb, text)
             } catch {
                 // A launcher gone while this node finishes has nothing left to say.
                 if connections.withLock({ () -> Bool in
@@ -245,6 +247,26 @@ public final class Node: @unchecked Sendable {
             if connections.withLock({ finishing }) { return }
             do { try control.send("heartbeat") } catch { return }  // the watch thread reports a lost launcher
         }
+    }
+
+    /// Whether a launcher (brazosrun) watches this node and can be told things.
+    public var hasLauncher: Bool { control != nil }
+
+    /// Tells the launcher something (a checkpoint part written, a planned stop).
+    public func tellLauncher(_ verb: String, _ text: String = "") throws {
+        guard let control else { throw BrazosError.configuration("no launcher to tell '\(verb)' (run under brazosrun)") }
+        try control.send(verb, text)
+    }
+
+    /// Where the launcher's requests other than failure and exit go (checkpoint requests,
+    /// interval changes, a planned stop); called on the thread that watches the launcher.
+    public func onLauncherRequest(_ handler: @escaping @Sendable (String, Substring) -> Void) {
+        connections.withLock { requestHandler = handler }
+    }
+
+    /// Work to finish before this node leaves the job (a checkpoint still being written).
+    public func beforeFinishing(_ hook: @escaping () throws -> Void) {
+        connections.withLock { finishingHooks.append(hook) }
     }
 
     private func exitAfterFailure(_ message: String) -> Never {
@@ -273,6 +295,7 @@ public final class Node: @unchecked Sendable {
     /// Ends this node's part in the job cleanly: every node reaches this point before any
     /// leaves, so nothing still in flight is lost.
     public func finish() throws {
+        for hook in connections.withLock({ finishingHooks }) { try hook() }
         connections.withLock { finishing = true }
         for link in links { link.close() }
         try wireUp.leave()

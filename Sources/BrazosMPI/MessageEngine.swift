@@ -217,6 +217,20 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         }
     }
 
+    /// What waits in rank `rank`'s unexpected queue, in arrival order (for checkpoints).
+    func unexpectedMessages(rank: Int) -> [(Envelope, Arrival)] {
+        lock.withLock { queues.indices.contains(rank) ? (queues[rank]?.unexpected.map { ($0.envelope, $0.item) } ?? []) : [] }
+    }
+
+    /// A saved eager message arrives again for `rank` (at a restart).
+    func requeue(_ bytes: UnsafeRawBufferPointer, envelope: Envelope, for rank: Int) throws(MPIError) {
+        do {
+            if let request = try arrive(envelope, for: Int32(rank), .eager(EagerBytes(bytes))) { deliverEager(bytes, envelope: envelope, into: request) }
+        } catch {
+            throw MPIError(.rank, "\(error)")
+        }
+    }
+
     // MARK: Frames from the transports
 
     func deliver(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode peer: Int) throws {

@@ -80,27 +80,3 @@ void brazos_fault_resolve(brazos_fault_slot *slot) {
     __atomic_store_n(&slot->state, BRAZOS_FAULT_RESOLVED, __ATOMIC_RELEASE);
     syscall(SYS_futex, &slot->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
-
-// MARK: Checkpoint requests (SIGUSR1, which brazosrun forwards to every node)
-
-static volatile sig_atomic_t checkpoint_requested;
-
-static void on_checkpoint_request(int signal) {
-    (void)signal;
-    checkpoint_requested = 1;
-}
-
-int brazos_checkpoint_signal_install(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = on_checkpoint_request;
-    action.sa_flags = SA_RESTART;
-    sigemptyset(&action.sa_mask);
-    return sigaction(SIGUSR1, &action, NULL);
-}
-
-int brazos_checkpoint_request_take(void) {
-    int requested = checkpoint_requested;
-    checkpoint_requested = 0;
-    return requested;
-}

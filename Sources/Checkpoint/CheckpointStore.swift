@@ -31,13 +31,33 @@ public final class CheckpointStore: @unchecked Sendable {
 
     static func partFile(node: Int) -> String { "part-\(node).bcp" }
 
-    /// Writes node `node`'s part of `epoch` durably; returns its manifest entry.
-    public func writePart(epoch: Int, node: Int, sections: [CheckpointSection]) throws(CheckpointError) -> Manifest.Part {
+    /// Writes node `node`'s part of `epoch` durably, its sections added by `fill`;
+    /// returns its manifest entry.
+    public func writePart(epoch: Int, node: Int, _ fill: (PartWriter) throws -> Void) throws -> Manifest.Part {
         try DurableFile.makeDirectory(epochDirectory(epoch))
-        let bytes = PartFile.encode(node: node, epoch: epoch, sections: sections)
         let file = Self.partFile(node: node)
-        try DurableFile.write(bytes, to: "\(epochDirectory(epoch))/\(file)")
-        return Manifest.Part(node: node, file: file, size: bytes.count, digest: SHA256.hash(bytes))
+        let writer = try PartWriter(path: "\(epochDirectory(epoch))/\(file)", node: node, epoch: epoch)
+        try fill(writer)
+        let (size, checksum) = try writer.finish()
+        return Manifest.Part(node: node, file: file, size: size, checksum: checksum)
+    }
+
+    public func writePart(epoch: Int, node: Int, sections: [CheckpointSection]) throws(CheckpointError) -> Manifest.Part {
+        do {
+            return try writePart(epoch: epoch, node: node) { writer in for section in sections { try writer.add(section) } }
+        } catch let error as CheckpointError {
+            throw error
+        } catch {
+            throw .invalid(path: epochDirectory(epoch), reason: "\(error)")
+        }
+    }
+
+    /// Copies node `node`'s part of `epoch` from `local` (a node's own disk) into this
+    /// store, durably.
+    public func copyPart(epoch: Int, node: Int, from local: CheckpointStore) throws(CheckpointError) {
+        try DurableFile.makeDirectory(epochDirectory(epoch))
+        let file = Self.partFile(node: node)
+        try DurableFile.copy("\(local.epochDirectory(epoch))/\(file)", to: "\(epochDirectory(epoch))/\(file)")
     }
 
     /// Makes `manifest.epoch` a complete checkpoint: call only when every part is durable.
@@ -52,10 +72,36 @@ public final class CheckpointStore: @unchecked Sendable {
         }
         let path = "\(epochDirectory(manifest.epoch))/\(part.file)"
         let bytes = try DurableFile.read(path)
-        guard bytes.count == part.size, SHA256.hash(bytes) == part.digest else {
-            throw .invalid(path: path, reason: "size or checksum differs from the manifest's")
+        guard bytes.count == part.size, PartFile.trailer(of: bytes) == part.checksum else {
+            throw .invalid(path: path, reason: "size or checksum differs from the manifest's (\(bytes.count) bytes, \(part.size) expected)")
         }
         return try PartFile.decode(bytes, path: path, node: node, epoch: manifest.epoch)
+    }
+
+    /// The manifests a checkpoint is made of, oldest first: its full checkpoint, then
+    /// each incremental one up to `manifest` (their parts not read).
+    public func chain(of manifest: Manifest) throws(CheckpointError) -> [Manifest] {
+        var chain = [manifest]
+        while let base = chain[0].base {
+            guard let older = try self.manifest(base) else {
+                throw .invalid(path: epochDirectory(base), reason: "epoch \(chain[0].epoch) builds on epoch \(base), which has no manifest")
+            }
+            chain.insert(older, at: 0)
+        }
+        return chain
+    }
+
+    /// A complete checkpoint, read and checked: every epoch of its chain, oldest first,
+    /// with every node's sections.
+    public func read(_ epoch: Int) throws(CheckpointError) -> [(manifest: Manifest, parts: [[CheckpointSection]])] {
+        guard let newest = try manifest(epoch) else { throw .invalid(path: epochDirectory(epoch), reason: "no manifest (not complete)") }
+        var checkpoint: [(manifest: Manifest, parts: [[CheckpointSection]])] = []
+        for manifest in try chain(of: newest) {
+            var parts: [[CheckpointSection]] = []
+            for part in manifest.parts { parts.append(try readPart(manifest, node: part.node)) }
+            checkpoint.append((manifest, parts))
+        }
+        return checkpoint
     }
 
     /// The epochs present, oldest first.
@@ -71,18 +117,24 @@ public final class CheckpointStore: @unchecked Sendable {
     }
 
     /// Checks an epoch: the manifest's checksum, then every part's size, file checksum
-    /// and section checksums.
+    /// and section checksums, and the same of every epoch it builds on.
     public func verify(_ epoch: Int) -> Verdict {
-        let manifestPath = "\(epochDirectory(epoch))/MANIFEST"
-        guard access(manifestPath, F_OK) == 0 else { return .incomplete("\(epochDirectory(epoch)): no manifest") }
         do {
-            let manifest = try Manifest.decode(try DurableFile.read(manifestPath), path: manifestPath)
-            guard manifest.epoch == epoch else { return .corrupt("\(manifestPath): names epoch \(manifest.epoch)") }
-            for part in manifest.parts { _ = try readPart(manifest, node: part.node) }
+            guard let manifest = try manifest(epoch) else { return .incomplete("\(epochDirectory(epoch)): no manifest") }
+            _ = try read(epoch)
             return .complete(manifest)
         } catch {
             return .corrupt(error.description)
         }
+    }
+
+    /// The epoch's manifest, checked on its own (not its parts); nil if it has none yet.
+    public func manifest(_ epoch: Int) throws(CheckpointError) -> Manifest? {
+        let path = "\(epochDirectory(epoch))/MANIFEST"
+        guard access(path, F_OK) == 0 else { return nil }
+        let manifest = try Manifest.decode(try DurableFile.read(path), path: path)
+        guard manifest.epoch == epoch else { throw .invalid(path: path, reason: "names epoch \(manifest.epoch)") }
+        return manifest
     }
 
     /// The newest epoch that verifies, and why each newer one was passed over.
@@ -97,16 +149,28 @@ public final class CheckpointStore: @unchecked Sendable {
         return nil
     }
 
-    /// Keeps the newest `keep` complete epochs (and anything newer than the newest, which
-    /// may be still in the making); removes the rest.
+    /// Keeps the newest `keep` epochs that have a manifest, the epochs they build on, and
+    /// anything newer (perhaps still in the making); removes the rest.
     public func prune(keeping keep: Int) throws(CheckpointError) {
         let all = epochs()
-        let complete = all.filter { if case .complete = verify($0) { return true } else { return false } }
-        guard let newest = complete.last else { return }
-        let kept = Set(complete.suffix(max(keep, 1)))
+        let complete = all.compactMap { try? manifest($0) }
+        guard let newest = complete.last?.epoch else { return }
+        var kept = Set<Int>()
+        for manifest in complete.suffix(max(keep, 1)) {
+            var next: Manifest? = manifest
+            while let current = next, kept.insert(current.epoch).inserted {
+                next = current.base.flatMap { base in complete.first { $0.epoch == base } }
+            }
+        }
         for epoch in all where !kept.contains(epoch) && epoch < newest {
             try removeDirectory(epochDirectory(epoch))
         }
+    }
+
+    /// Removes every epoch older than `epoch` (a node's local copies, which have no
+    /// manifests of their own).
+    public func removeEpochs(before epoch: Int) {
+        for old in epochs() where old < epoch { try? removeDirectory(epochDirectory(old)) }
     }
 
     private func removeDirectory(_ path: String) throws(CheckpointError) {

@@ -1,9 +1,10 @@
 import BrazosCore
 
 /// What an epoch's checkpoint is: which job and program it belongs to (a restart of
-/// another program, other arguments or another thread count is refused), and its parts,
-/// each with size and SHA-256. Written last, by the coordinator, only when every part is
-/// durable: an epoch without a valid manifest is not a checkpoint.
+/// another program, other arguments or another thread count is refused), the epoch it
+/// adds to if it is incremental, and its parts, each with size and CRC-32C. Written last,
+/// by the coordinator, only when every part is durable: an epoch without a valid manifest
+/// is not a checkpoint.
 ///
 /// A text file, one `key value` line each, ending with the SHA-256 of the lines before:
 ///
@@ -15,20 +16,21 @@ import BrazosCore
 ///     threads 4
 ///     nodes 2
 ///     created 1790000000
-///     part 0 part-0.bcp 1048576 <sha-256 hex>
+///     base 41                  (incremental: only pages changed since epoch 41)
+///     part 0 part-0.bcp 1048576 <crc-32c hex>
 ///     checksum <sha-256 hex of everything above>
 public struct Manifest: Equatable, Sendable {
     public struct Part: Equatable, Sendable {
         public let node: Int
         public let file: String
         public let size: Int
-        public let digest: [UInt8]
+        public let checksum: UInt32
 
-        public init(node: Int, file: String, size: Int, digest: [UInt8]) {
+        public init(node: Int, file: String, size: Int, checksum: UInt32) {
             self.node = node
             self.file = file
             self.size = size
-            self.digest = digest
+            self.checksum = checksum
         }
     }
 
@@ -39,9 +41,12 @@ public struct Manifest: Equatable, Sendable {
     public var threads: Int
     public var nodes: Int
     public var created: Int
+    /// For an incremental checkpoint, the epoch whose pages it completes.
+    public var base: Int?
     public var parts: [Part]
 
-    public init(epoch: Int, job: String, program: String, arguments: [String], threads: Int, nodes: Int, created: Int, parts: [Part]) {
+    public init(epoch: Int, job: String, program: String, arguments: [String], threads: Int, nodes: Int, created: Int,
+                base: Int? = nil, parts: [Part]) {
         self.epoch = epoch
         self.job = job
         self.program = program
@@ -49,6 +54,7 @@ public struct Manifest: Equatable, Sendable {
         self.threads = threads
         self.nodes = nodes
         self.created = created
+        self.base = base
         self.parts = parts
     }
 
@@ -58,7 +64,8 @@ public struct Manifest: Equatable, Sendable {
         var lines = ["brazos-checkpoint 1", "epoch \(epoch)", "job \(Self.escape(job))", "program \(Self.escape(program))"]
         lines += arguments.map { "argument \(Self.escape($0))" }
         lines += ["threads \(threads)", "nodes \(nodes)", "created \(created)"]
-        lines += parts.map { "part \($0.node) \($0.file) \($0.size) \($0.digest.hexString)" }
+        if let base { lines.append("base \(base)") }
+        lines += parts.map { "part \($0.node) \($0.file) \($0.size) \(String($0.checksum, radix: 16))" }
         let body = Array((lines.joined(separator: "\n") + "\n").utf8)
         return body + Array("checksum \(SHA256.hash(body).hexString)\n".utf8)
     }
@@ -87,12 +94,15 @@ public struct Manifest: Equatable, Sendable {
             case "threads": manifest.threads = Int(value) ?? 0
             case "nodes": manifest.nodes = Int(value) ?? 0
             case "created": manifest.created = Int(value) ?? 0
+            case "base":
+                guard let base = Int(value), base < manifest.epoch else { throw invalid("bad base '\(value)'") }
+                manifest.base = base
             case "part":
                 let fields = value.split(separator: " ")
-                guard fields.count == 4, let node = Int(fields[0]), let size = Int(fields[2]), let digest = [UInt8](hexString: String(fields[3])) else {
+                guard fields.count == 4, let node = Int(fields[0]), let size = Int(fields[2]), let checksum = UInt32(fields[3], radix: 16) else {
                     throw invalid("malformed part line '\(line)'")
                 }
-                manifest.parts.append(Part(node: node, file: String(fields[1]), size: size, digest: digest))
+                manifest.parts.append(Part(node: node, file: String(fields[1]), size: size, checksum: checksum))
             default:
                 throw invalid("unknown line '\(line)'")
             }

@@ -1,100 +1,200 @@
 import BrazosCore
 import BrazosMPI
-import CBrazos
 import Checkpoint
+import FoundationEssentials
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The shared memory's side of checkpoints: the directory, the epoch counter, the
-/// threads' states for the checkpoint in progress, and, after a restart, what was saved.
+/// The shared memory's side of checkpoints: the epoch counter, what the threads deposit
+/// at a checkpointing barrier, the launcher's requests, the leader's part of saving, and,
+/// after a restart, what was saved (docs/ARCHITECTURE.md, "Checkpoints").
 final class Checkpoints: @unchecked Sendable {
-    let store: CheckpointStore
-    /// The checkpoint the job restarted from: its manifest and every node's sections.
-    let restored: (manifest: Manifest, parts: [[CheckpointSection]])?
+    /// The checkpoint the job restarted from: every epoch of its chain, oldest first,
+    /// with every node's sections.
+    let restored: [(manifest: Manifest, parts: [[CheckpointSection]])]
+    /// Every `fullEvery`-th checkpoint of a run saves every page, so a restart reads at
+    /// most that many epochs; the others save only pages changed since the one before.
+    static let fullEvery = 4
+    private let node: Node
+    private let snapshot = PageSnapshot()
+    private let writer: CheckpointWriter
+    private let firstEpoch: Int
     private var nextEpoch: Int
-    private let states = Mutex<[Int: [UInt8]]>([:])
-    /// Seconds between checkpoints at eligible barriers (`--checkpoint-every 30s`), if any.
-    private let interval: Double?
     private var lastCheckpoint = monotonicSeconds()
+    private let deposits = Mutex<[Int: (state: [UInt8], files: [CheckpointedFile.Record])]>([:])
+    /// What the launcher asked for: a checkpoint at the next eligible barrier, a planned
+    /// stop after one, and the interval (seconds) between checkpoints.
+    private let requests: Mutex<(checkpoint: Bool, stop: Bool, interval: Double?)>
 
-    init(directory: String, restartEpoch: Int?, node: Int) throws {
+    init(directory: String, localDirectory: String?, restartEpoch: Int?, node: Node) throws {
+        guard node.hasLauncher else {
+            throw SharedMemoryError.checkpoint("checkpoints need brazosrun, which coordinates them (BRAZOS_CHECKPOINT_DIR is set without it)")
+        }
+        self.node = node
         let store = try CheckpointStore(directory: directory)
-        self.store = store
-        interval = JobConfig.environment("BRAZOS_CHECKPOINT_INTERVAL").flatMap { Double($0) }.flatMap { $0 > 0 ? $0 : nil }
-        brazos_checkpoint_signal_install()
+        writer = CheckpointWriter(store: store, local: try localDirectory.map { try CheckpointStore(directory: "\($0)/node-\(node.id)") }, node: node)
+        let interval = JobConfig.environment("BRAZOS_CHECKPOINT_INTERVAL").flatMap { Double($0) }.flatMap { $0 > 0 ? $0 : nil }
+        requests = Mutex((false, false, interval))
         if let restartEpoch {
-            guard case let .complete(manifest) = store.verify(restartEpoch) else {
-                throw SharedMemoryError.malformed("node \(node): checkpoint epoch \(restartEpoch) in \(directory) does not verify")
+            InjectedFault.restoring(node: node.id)
+            do {
+                restored = try store.read(restartEpoch)
+            } catch {
+                throw SharedMemoryError.checkpoint("node \(node.id): epoch \(restartEpoch) in \(directory) does not verify: \(error)")
             }
-            restored = (manifest, try manifest.parts.map { try store.readPart(manifest, node: $0.node) })
-            nextEpoch = restartEpoch + 1
         } else {
-            restored = nil
-            nextEpoch = (store.epochs().last ?? 0) + 1
+            restored = []
         }
+        firstEpoch = max(restartEpoch ?? 0, store.epochs().last ?? 0) + 1
+        nextEpoch = firstEpoch
+        node.onLauncherRequest { [unowned self] verb, text in handleRequest(verb, text) }
+        node.beforeFinishing { [writer] in writer.waitUntilIdle() }
     }
 
-    func deposit(_ state: [UInt8], rank: Int) { states.withLock { $0[rank] = state } }
-
-    /// Whether this node wants a checkpoint at this barrier: its interval has passed, or
-    /// a request came (SIGUSR1, forwarded by brazosrun; `brazosrun checkpoint JOB`).
-    func isDue() -> Bool {
-        let requested = brazos_checkpoint_request_take() != 0
-        let elapsed = interval.map { monotonicSeconds() - lastCheckpoint >= $0 } ?? false
-        return requested || elapsed
-    }
-
-    func resumeState(rank: Int) -> [UInt8]? {
-        restored?.parts.lazy.flatMap { $0 }.first { $0.name == "thread \(rank)" }?.payload
-    }
-
-    /// Every saved run of pages of allocation `name`: (first page within it, bytes).
-    func forEachSavedRun(of name: String, _ body: (Int, [UInt8]) -> Void) {
-        guard let restored else { return }
-        for sections in restored.parts {
-            for section in sections where section.name == "pages \(name)" && section.payload.count >= 8 {
-                let first = section.payload.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-                body(first, Array(section.payload.dropFirst(8)))
+    private func handleRequest(_ verb: String, _ text: Substring) {
+        requests.withLock { requests in
+            switch verb {
+            case "checkpoint": requests.checkpoint = true
+            case "shutdown": requests.stop = true
+            case "interval": requests.interval = Double(text).flatMap { $0 > 0 ? $0 : nil }
+            default: diagnose("brazos: node \(node.id): unknown request '\(verb)' from brazosrun")
             }
         }
     }
 
-    /// On a node's leader, inside a checkpointing barrier: writes this node's part, then
-    /// the leaders agree on every part's size and checksum and the first writes the
-    /// manifest; nobody goes on before it is durable.
-    func save(pages: [(name: String, first: Int, bytes: [UInt8])], among leaders: Communicator, config: JobConfig) throws {
-        let node = config.node, nodes = config.nodeCount
+    // MARK: Taking checkpoints
+
+    /// A thread's contribution to the checkpoint at the barrier it is entering.
+    func deposit(_ state: [UInt8], files: [CheckpointedFile.Record], rank: Int) {
+        deposits.withLock { $0[rank] = (state, files) }
+    }
+
+    /// What this node would do at an eligible barrier: checkpoint (its interval passed,
+    /// or a checkpoint or stop was asked for) and stop after it.
+    func wishes() -> (checkpoint: Bool, stop: Bool) {
+        requests.withLock { requests in
+            let elapsed = requests.interval.map { monotonicSeconds() - lastCheckpoint >= $0 } ?? false
+            return (requests.checkpoint || requests.stop || elapsed, requests.stop)
+        }
+    }
+
+    /// On a node's leader, inside a checkpointing barrier: makes sure every message sent
+    /// before it has arrived, then collects the threads' states, their open files, the
+    /// messages not yet received and the home pages that changed, and hands them to the
+    /// writer. The barrier is held only for the flush, the compare, the copy and a barrier
+    /// among the leaders.
+    func save(job: Brazos, allocations: [(SharedAllocator.Allocation, homePages: [Int])], region: SharedRegion, among leaders: Communicator) throws {
+        let start = monotonicSeconds()
+        try leaders.flushChannels(tag: Self.flushTag)
         let epoch = nextEpoch
-        var sections = states.withLock { states in states.sorted { $0.key < $1.key }.map { CheckpointSection(name: "thread \($0.key)", payload: $0.value) } }
-        for run in pages {
-            var payload: [UInt8] = []
-            withUnsafeBytes(of: UInt64(run.first).littleEndian) { payload += $0 }
-            sections.append(CheckpointSection(name: "pages \(run.name)", payload: payload + run.bytes))
+        var sections: [CheckpointSection] = []
+        for (rank, deposit) in deposits.withLock({ $0.sorted { $0.key < $1.key } }) {
+            sections.append(CheckpointSection(name: "thread \(rank)", payload: deposit.state))
+            sections.append(CheckpointSection(name: "files \(rank)", payload: Array(try JSONEncoder().encode(deposit.files))))
         }
-        let part = try store.writePart(epoch: epoch, node: node, sections: sections)
-        // Each leader's entry: node, size, and the digest as four words.
-        let digestWords = stride(from: 0, to: 32, by: 8).map { offset in
-            part.digest[offset..<(offset + 8)].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        for rank in node.localRanks {
+            sections.append(CheckpointSection(name: "messages \(rank)", payload: Self.encode(try job.queuedMessages(for: rank, except: leaders))))
         }
-        let all = try leaders.allgather([Int64(part.node), Int64(part.size)] + digestWords)
-        if leaders.rank == 0 {
-            let parts = stride(from: 0, to: all.count, by: 6).map { start -> Manifest.Part in
-                let digest = all[(start + 2)..<(start + 6)].flatMap { word in (0..<8).reversed().map { UInt8(truncatingIfNeeded: word >> ($0 * 8)) } }
-                return Manifest.Part(node: Int(all[start]), file: "part-\(all[start]).bcp", size: Int(all[start + 1]), digest: digest)
-            }
-            let arguments = Array(CommandLine.arguments)
-            try store.writeManifest(Manifest(epoch: epoch, job: config.jobID, program: arguments[0],
-                                             arguments: Array(arguments.dropFirst()), threads: config.threadsPerNode * nodes, nodes: nodes,
-                                             created: time(nil), parts: parts.sorted { $0.node < $1.node }))
-            try store.prune(keeping: 2)
-            diagnose("brazos: checkpoint epoch \(epoch) complete in \(store.directory)")
+        // The writer reads the copies of the last checkpoint until it is done with them.
+        writer.waitUntilIdle()
+        let full = (epoch - firstEpoch) % Self.fullEvery == 0
+        var runs: [PageSnapshot.Run] = []
+        var changed = 0, homePages = 0
+        for (allocation, pages) in allocations {
+            let captured = snapshot.capture(allocation, homePages: pages, region: region, full: full)
+            runs += captured.runs
+            changed += captured.changed
+            homePages += pages.count
         }
+        // Nobody goes on before every node has its copy: a node that went ahead would
+        // send diffs and messages of the next phase into a part not yet taken.
         try leaders.barrier()
-        states.withLock { $0.removeAll() }
+        writer.submit(CheckpointWriter.Part(epoch: epoch, base: full ? nil : epoch - 1, sections: sections, runs: runs,
+                                            changedPages: changed, homePages: homePages, stall: Int((monotonicSeconds() - start) * 1e6)))
+        deposits.withLock { $0.removeAll() }
+        requests.withLock { $0.checkpoint = false }
         nextEpoch += 1
         lastCheckpoint = monotonicSeconds()
+    }
+
+    /// After a planned-stop checkpoint: once the part is written, tells the launcher, which
+    /// ends every node when all have said so.
+    func stop(epoch: Int) throws -> Never {
+        writer.waitUntilIdle()
+        try node.tellLauncher("stopping", "\(epoch)")
+        while true { pause() }
+    }
+
+    var lastSavedEpoch: Int { nextEpoch - 1 }
+
+    private static let flushTag = 7_700
+
+    // MARK: After a restart
+
+    var restartedEpoch: Int? { restored.last?.manifest.epoch }
+
+    /// A section of the newest epoch, from whichever node saved it.
+    private func newestSection(_ name: String) -> [UInt8]? {
+        restored.last?.parts.lazy.flatMap { $0 }.first { $0.name == name }?.payload
+    }
+
+    func resumeState(rank: Int) -> [UInt8]? { newestSection("thread \(rank)") }
+
+    func fileRecords(rank: Int) throws -> [CheckpointedFile.Record] {
+        guard let payload = newestSection("files \(rank)") else { return [] }
+        return try JSONDecoder().decode([CheckpointedFile.Record].self, from: Data(payload))
+    }
+
+    func queuedMessages(rank: Int) throws -> [QueuedMessage] {
+        try newestSection("messages \(rank)").map(Self.decode) ?? []
+    }
+
+    /// Every saved run of pages of allocation `name`, oldest epoch first, so later copies
+    /// of a page replace earlier ones: (first page within it, bytes).
+    func forEachSavedRun(of name: String, _ body: (Int, ArraySlice<UInt8>) -> Void) {
+        for (_, parts) in restored {
+            for sections in parts {
+                for section in sections where section.name == "pages \(name)" && section.payload.count >= 8 {
+                    let first = section.payload.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+                    body(first, section.payload.dropFirst(8))
+                }
+            }
+        }
+    }
+
+    // MARK: Messages as bytes
+
+    /// `u32 count`, then per message `u32 context, i32 source, i32 tag, u32 length, bytes`.
+    static func encode(_ messages: [QueuedMessage]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+        put(UInt32(messages.count))
+        for message in messages {
+            put(message.context)
+            put(message.source)
+            put(message.tag)
+            put(UInt32(message.bytes.count))
+            bytes += message.bytes
+        }
+        return bytes
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> [QueuedMessage] {
+        var offset = 0
+        func take(_ count: Int) throws -> ArraySlice<UInt8> {
+            guard count >= 0, offset + count <= bytes.count else { throw SharedMemoryError.checkpoint("saved messages are truncated") }
+            defer { offset += count }
+            return bytes[offset..<(offset + count)]
+        }
+        func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+            try take(MemoryLayout<T>.size).reversed().reduce(T(0)) { ($0 << 8) | T(truncatingIfNeeded: $1) }
+        }
+        return try (0..<Int(integer(UInt32.self))).map { _ in
+            let context = try integer(UInt32.self), source = try integer(Int32.self), tag = try integer(Int32.self)
+            return QueuedMessage(context: context, source: source, tag: tag, bytes: Array(try take(Int(try integer(UInt32.self)))))
+        }
     }
 }
 

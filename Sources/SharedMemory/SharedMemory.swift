@@ -2,6 +2,7 @@ import BrazosCore
 import BrazosMPI
 import CBrazos
 import Checkpoint
+import FoundationEssentials
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -36,6 +37,8 @@ public final class SharedMemory: @unchecked Sendable {
     /// Per rank hosted here: the communicator of the nodes' leaders (nil on other ranks),
     /// made at the rank's first collective call.
     private let leaders = Mutex<[Int: Communicator?]>([:])
+    /// Per rank hosted here: the files it opened through `openFile`.
+    private let openFiles = Mutex<[Int: [WeakFile]]>([:])
 
     private init(job: Brazos, region: SharedRegion, faults: FaultService, service: CoherenceService, checkpoints: Checkpoints?) {
         self.job = job
@@ -63,7 +66,13 @@ public final class SharedMemory: @unchecked Sendable {
             allocatorBox.allocator?.home(ofPage: page, nodes: node.nodeCount) ?? 0
         }
         let checkpoints = try environment("BRAZOS_CHECKPOINT_DIR").map { directory in
-            try Checkpoints(directory: directory, restartEpoch: environment("BRAZOS_RESTART_EPOCH").flatMap { Int($0) }, node: node.id)
+            try Checkpoints(directory: directory, localDirectory: environment("BRAZOS_LOCAL_CHECKPOINT_DIR"),
+                            restartEpoch: environment("BRAZOS_RESTART_EPOCH").flatMap { Int($0) }, node: node)
+        }
+        // Messages that were sent before the checkpoint and not yet received arrive again,
+        // ahead of anything sent after the restart.
+        if let checkpoints {
+            for rank in node.localRanks { try job.requeue(try checkpoints.queuedMessages(rank: rank), for: rank) }
         }
         let memory = SharedMemory(job: job, region: region, faults: faults, service: service, checkpoints: checkpoints)
         allocatorBox.allocator = memory.allocator
@@ -132,38 +141,39 @@ public final class SharedMemory: @unchecked Sendable {
     // MARK: Checkpoints
 
     /// Collective over every rank: a shared barrier that also saves a checkpoint in
-    /// `BRAZOS_CHECKPOINT_DIR` (brazosrun --checkpoint-dir): every node's home pages of
-    /// every allocation and every thread's `state`, complete once the coordinator's
-    /// manifest is written (the last two complete ones are kept). A restart
-    /// (`brazosrun restart`) gives each thread its `state` back through `resumeState`.
-    public func checkpoint(by thread: BrazosThread, state: [UInt8]) throws {
-        guard let checkpoints else {
-            throw SharedMemoryError.malformed("checkpoint without a checkpoint directory (brazosrun --checkpoint-dir)")
-        }
-        try checkNothingPending(thread)
-        checkpoints.deposit(state, rank: thread.rank)
-        let leaders = try leaderCommunicator(for: thread)
-        try nodeBarrier.wait(isLeader: leaders != nil) {
-            guard let leaders else { return }
-            try releaseAndAcquire(among: leaders)
-            try checkpoints.save(pages: homePages(), among: leaders, config: job.node.config)
-        }
+    /// `BRAZOS_CHECKPOINT_DIR` (brazosrun --checkpoint-dir): the pages of every allocation,
+    /// every thread's `state`, the messages sent and not yet received, and the files
+    /// opened with `openFile`. A restart (`brazosrun restart`, or brazosrun's own recovery)
+    /// gives each thread its `state` back through `resumeState`.
+    public func checkpoint(by thread: BrazosThread, state: some Encodable) throws {
+        guard checkpoints != nil else { throw SharedMemoryError.checkpoint("no checkpoint directory (brazosrun --checkpoint-dir)") }
+        try checkpointingBarrier(thread, state: state, always: true)
     }
 
     /// A shared barrier at which a checkpoint may be taken: when the interval of
     /// `brazosrun --checkpoint-every` has passed, or one was asked for (`brazosrun
-    /// checkpoint JOB`, or SIGUSR1 to brazosrun). Every node takes part in the decision, so
-    /// all take it or none. Without a checkpoint directory, a plain shared barrier.
-    public func barrier(by thread: BrazosThread, saving state: @autoclosure () -> [UInt8]) throws {
-        guard let checkpoints else { return try barrier(by: thread) }
+    /// checkpoint JOB`, SIGUSR1 to brazosrun, or a planned stop: SIGTERM to brazosrun,
+    /// after which the job ends). Every node takes part in the decision, so all take it
+    /// or none. Without a checkpoint directory, a plain shared barrier.
+    public func barrier(by thread: BrazosThread, saving state: @autoclosure () -> some Encodable) throws {
+        guard checkpoints != nil else { return try barrier(by: thread) }
+        try checkpointingBarrier(thread, state: state(), always: false)
+    }
+
+    private func checkpointingBarrier(_ thread: BrazosThread, state: some Encodable, always: Bool) throws {
+        guard let checkpoints else { return }
         try checkNothingPending(thread)
-        checkpoints.deposit(state(), rank: thread.rank)
+        let files = try openFiles.withLock { $0[thread.rank, default: []].compactMap(\.file) }.map { try $0.checkpointRecord() }
+        checkpoints.deposit(Array(try JSONEncoder().encode(state)), files: files, rank: thread.rank)
         let leaders = try leaderCommunicator(for: thread)
         try nodeBarrier.wait(isLeader: leaders != nil) {
             guard let leaders else { return }
             try releaseAndAcquire(among: leaders)
-            let due = try leaders.allreduce([Int32(checkpoints.isDue() ? 1 : 0)], op: .max)[0] == 1
-            if due { try checkpoints.save(pages: homePages(), among: leaders, config: job.node.config) }
+            let wishes = checkpoints.wishes()
+            let agreed = try leaders.allreduce([Int32(always || wishes.checkpoint ? 1 : 0), Int32(wishes.stop ? 1 : 0)], op: .max)
+            guard agreed[0] == 1 else { return }
+            try checkpoints.save(job: job, allocations: homePages(), region: region, among: leaders)
+            if agreed[1] == 1 { try checkpoints.stop(epoch: checkpoints.lastSavedEpoch) }
         }
     }
 
@@ -172,7 +182,7 @@ public final class SharedMemory: @unchecked Sendable {
     private func checkNothingPending(_ thread: BrazosThread) throws {
         let pending = thread.world.pendingOperations
         guard pending == 0 else {
-            throw SharedMemoryError.malformed("rank \(thread.rank) reached a checkpointing barrier with \(pending) non-blocking operation\(pending == 1 ? "" : "s") in progress; wait for them first")
+            throw SharedMemoryError.checkpoint("rank \(thread.rank) reached a checkpointing barrier with \(pending) non-blocking operation\(pending == 1 ? "" : "s") in progress; wait for them first")
         }
     }
 
@@ -180,28 +190,40 @@ public final class SharedMemory: @unchecked Sendable {
     public var takesCheckpoints: Bool { checkpoints != nil }
 
     /// The state this rank saved at the checkpoint the job restarted from, if it did.
-    public func resumeState(by thread: BrazosThread) -> [UInt8]? { checkpoints?.resumeState(rank: thread.rank) }
+    public func resumeState<State: Decodable>(_ type: State.Type, by thread: BrazosThread) throws -> State? {
+        guard let bytes = checkpoints?.resumeState(rank: thread.rank) else { return nil }
+        do {
+            return try JSONDecoder().decode(State.self, from: Data(bytes))
+        } catch {
+            throw SharedMemoryError.checkpoint("rank \(thread.rank)'s saved state is not a \(State.self): \(error)")
+        }
+    }
 
     /// The epoch the job restarted from, if it did.
-    public var restartedEpoch: Int? { checkpoints?.restored?.manifest.epoch }
+    public var restartedEpoch: Int? { checkpoints?.restartedEpoch }
 
-    /// Per allocation, the pages homed here: (name, first page index within it, bytes).
-    private func homePages() -> [(name: String, first: Int, bytes: [UInt8])] {
-        let pageSize = SharedRegion.pageSize
+    /// Opens a file whose place checkpoints keep (see `CheckpointedFile`): opened again by
+    /// the same rank after a restart, it is as it was at the checkpoint. Open it where the
+    /// program starts (before its first checkpointing barrier), like an allocation.
+    public func openFile(_ path: String, mode: CheckpointedFile.Mode, flushesAtCheckpoint: Bool = true,
+                         by thread: BrazosThread) throws -> CheckpointedFile {
+        let saved = try checkpoints?.fileRecords(rank: thread.rank).first { $0.path == path }
+        let file = try CheckpointedFile(path: path, mode: mode, flushesAtCheckpoint: flushesAtCheckpoint, restoring: saved)
+        openFiles.withLock { $0[thread.rank, default: []].append(WeakFile(file: file)) }
+        return file
+    }
+
+    /// Per allocation, the pages homed here.
+    private func homePages() -> [(SharedAllocator.Allocation, homePages: [Int])] {
         let nodes = job.node.nodeCount, me = job.node.id
         return allocator.allocations.map { allocation in
-            let pages = allocation.pages
-            let mine = pages.filter { allocator.home(ofPage: $0, nodes: nodes) == me }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(mine.count * pageSize)
-            for page in mine { bytes += UnsafeRawBufferPointer(region.servicePage(page)) }
-            return (allocation.name, (mine.first ?? pages.lowerBound) - pages.lowerBound, bytes)
+            (allocation, allocation.pages.filter { allocator.home(ofPage: $0, nodes: nodes) == me })
         }
     }
 
     /// After a restart: fills this node's home pages of `allocation` from the checkpoint.
     private func restore(_ allocation: SharedAllocator.Allocation) {
-        guard let checkpoints, checkpoints.restored != nil else { return }
+        guard let checkpoints else { return }
         let pageSize = SharedRegion.pageSize
         let firstPage = allocation.pages.lowerBound
         let nodes = job.node.nodeCount, me = job.node.id
@@ -209,7 +231,8 @@ public final class SharedMemory: @unchecked Sendable {
             for index in 0..<(bytes.count / pageSize) where allocator.home(ofPage: firstPage + first + index, nodes: nodes) == me {
                 let page = firstPage + first + index
                 guard page < region.pageCount else { continue }
-                bytes.withUnsafeBytes { region.servicePage(page).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[(index * pageSize)..<((index + 1) * pageSize)])) }
+                let start = bytes.startIndex + index * pageSize
+                bytes[start..<(start + pageSize)].withUnsafeBytes { region.servicePage(page).copyMemory(from: $0) }
             }
         }
     }
@@ -315,6 +338,12 @@ public final class SharedMemory: @unchecked Sendable {
         leaders.withLock { $0[thread.rank] = communicator }
         return communicator
     }
+}
+
+/// An open file as the registry of a rank's files holds it: closed or dropped, it is
+/// no longer recorded.
+private struct WeakFile {
+    weak var file: CheckpointedFile?
 }
 
 /// Lets the coherence service, made before the allocator's owner, reach the allocator.

@@ -14,6 +14,8 @@ public enum SharedMemoryError: Error, CustomStringConvertible, Equatable {
     case malformed(String)
     /// A peer node's service thread is gone.
     case peerLost(node: Int, reason: String)
+    /// A checkpoint cannot be taken or continued from.
+    case checkpoint(String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum SharedMemoryError: Error, CustomStringConvertible, Equatable {
         case let .conflictingName(name, detail): return "shared allocation '\(name)' was made before with another size: \(detail)"
         case let .malformed(detail): return "malformed shared-memory message: \(detail)"
         case let .peerLost(node, reason): return "shared memory: lost node \(node): \(reason)"
+        case let .checkpoint(detail): return "checkpoint: \(detail)"
         }
     }
 }

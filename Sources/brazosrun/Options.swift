@@ -16,6 +16,14 @@ struct Options {
     var transport: String?
     /// Where the program's checkpoints go (`--checkpoint-dir`), absolute.
     var checkpointDirectory: String?
+    /// Where each node writes its part first, on its own disk (`--local-checkpoint-dir`).
+    var localCheckpointDirectory: String?
+    /// Complete checkpoints kept (with the ones they build on).
+    var keepCheckpoints = 2
+    /// Hosts to put a failed host's nodes on, in order (`--spare-hosts`).
+    var spareHosts: [String] = []
+    /// The job's configuration file (`--config`), read again when it changes.
+    var configFile: String?
     /// The epoch a restart continues from (set by `brazosrun restart`).
     var restartEpoch: Int?
     /// With a checkpoint directory: restart the job by itself when a node dies.
@@ -56,6 +64,21 @@ struct Options {
       --checkpoint-every TIME   also take a checkpoint at the program's first eligible barrier
                                 (SharedMemory.barrier(by:saving:)) after TIME: 30s, 500ms,
                                 2m (default: BRAZOS_CHECKPOINT_INTERVAL seconds, or never)
+      --keep-checkpoints K      complete checkpoints to keep (default 2)
+      --local-checkpoint-dir D  each node writes its part under D first (its own disk), then
+                                copies it into --checkpoint-dir in the background
+      --spare-hosts H1,H2...    when a host fails, its nodes restart on the next spare host
+                                (without spares, on the surviving hosts)
+      --config FILE             options from FILE, one "name value" line each (names as the
+                                options above, without "--"); later options override it.
+                                When FILE changes (or on SIGHUP), checkpoint-every is applied
+                                to the running job
+
+    Signals to brazosrun:
+      SIGUSR1                   a checkpoint at the next eligible barrier
+      SIGTERM, SIGPWR           with --checkpoint-dir: a checkpoint at the next eligible
+                                barrier, then a clean stop (restart continues); a second one,
+                                or any without --checkpoint-dir, stops the nodes at once
       -h, --help                this text
 
     Other commands:
@@ -76,8 +99,8 @@ struct Options {
     others, and exits non-zero.
     """
 
-    static func parse(_ arguments: [String]) throws(BrazosError) -> Options {
-        var options = Options()
+    static func parse(_ arguments: [String], defaults: Options = Options()) throws(BrazosError) -> Options {
+        var options = defaults
         var index = 0
         func value(_ flag: String) throws(BrazosError) -> String {
             index += 1
@@ -107,6 +130,15 @@ struct Options {
             case "--checkpoint-dir":
                 let directory = try value(argument)
                 options.checkpointDirectory = directory.hasPrefix("/") ? directory : currentDirectory() + "/" + directory
+            case "--local-checkpoint-dir":
+                let directory = try value(argument)
+                options.localCheckpointDirectory = directory.hasPrefix("/") ? directory : currentDirectory() + "/" + directory
+            case "--keep-checkpoints": options.keepCheckpoints = try positive(argument)
+            case "--spare-hosts": options.spareHosts = try parseHosts(try value(argument))
+            case "--config":
+                let path = try value(argument)
+                options.configFile = path.hasPrefix("/") ? path : currentDirectory() + "/" + path
+                try options.apply(try ConfigFile.read(options.configFile!))
             case "--no-auto-recover": options.autoRecover = false
             case "--heartbeat": options.heartbeat = try duration(try value(argument))
             case "--checkpoint-every": options.checkpointInterval = try duration(try value(argument))
@@ -157,6 +189,21 @@ struct Options {
             hosts += Array(repeating: String(name), count: slots)
         }
         return hosts
+    }
+
+    /// Settings from a configuration file, as if given as options (`name value` is
+    /// `--name value`; a name alone is a flag).
+    mutating func apply(_ settings: [(name: String, value: String?)]) throws(BrazosError) {
+        let settable: Set<String> = ["checkpoint-dir", "checkpoint-every", "keep-checkpoints", "local-checkpoint-dir", "heartbeat",
+                                     "spare-hosts", "no-auto-recover", "threads-per-node", "transport", "bind-to", "tag-output"]
+        var arguments: [String] = []
+        for (name, value) in settings {
+            guard settable.contains(name) else { throw .configuration("'\(name)' cannot be set in a configuration file") }
+            arguments += ["--\(name)"] + (value.map { [$0] } ?? [])
+        }
+        let parsed = try Options.parse(arguments + ["(program)"], defaults: self)
+        self = parsed
+        program = []
     }
 
     /// The host of each node: the host list in order, repeated as needed.

@@ -5,8 +5,9 @@ import Glibc
 #endif
 
 /// Runs a job and, when it has a checkpoint directory, recovers it by itself: a node that
-/// dies (killed, or its connection lost) ends the attempt, and the job starts again from
-/// the newest complete checkpoint, or from the beginning if it had none yet. A node that
+/// dies (killed, hung, its connection lost) ends the attempt, and the job starts again
+/// from the newest complete checkpoint, or from the beginning if it had none yet, with
+/// the failed host's nodes on a spare host or else on the surviving hosts. A node that
 /// exits with an error status is the program's own choice, and ends the job.
 enum Recovery {
     /// Attempts after the first, at most: a failure that repeats is reported, not chased.
@@ -15,26 +16,54 @@ enum Recovery {
     static func run(_ initial: Options) throws -> Int32 {
         var options = initial
         var recoveries = 0
+        var stopRequested = false
         if let directory = options.checkpointDirectory {
             diagnose("brazosrun: job \(getpid()); checkpoints in \(directory) (brazosrun checkpoint \(getpid()) asks for one)")
         }
         while true {
-            let supervisor = Supervisor(options: options)
+            let supervisor = try Supervisor(options: options, stopRequested: stopRequested)
+            Signals.deliver(to: supervisor)
             let status = try supervisor.run()
-            guard status != 0, options.autoRecover, let directory = options.checkpointDirectory,
+            Signals.deliver(to: nil)
+            stopRequested = supervisor.stopRequested
+            if let epoch = supervisor.plannedStop {
+                diagnose("brazosrun: job stopped after checkpoint epoch \(epoch); continue it with: brazosrun restart --checkpoint-dir "
+                         + "\(options.checkpointDirectory ?? "?") -n \(options.nodes) -T \(options.threadsPerNode) \(options.program.joined(separator: " "))")
+                return 0
+            }
+            guard status != 0, options.autoRecover, !supervisor.interrupted, let directory = options.checkpointDirectory,
                   let failure = supervisor.failure, !failure.byTheProgram else { return status }
             guard recoveries < maximumRecoveries else {
                 diagnose("brazosrun: giving up after \(recoveries) recoveries")
                 return status
             }
             recoveries += 1
+            let placement = replaceHost(of: failure.node, in: &options)
             let newest = try CheckpointStore(directory: directory).newestComplete()
             options.restartEpoch = newest?.manifest.epoch
+            let reached = supervisor.coordinator?.completed.map { "after checkpoint epoch \($0)" } ?? "before its first checkpoint"
             if let epoch = newest?.manifest.epoch {
-                diagnose("brazosrun: node \(failure.node) failed (\(failure.reason)); recovering from checkpoint epoch \(epoch) in \(directory) (recovery \(recoveries))")
+                diagnose("brazosrun: node \(failure.node) failed (\(failure.reason)) \(reached); recovering from checkpoint epoch \(epoch) in \(directory)\(placement) (recovery \(recoveries))")
             } else {
-                diagnose("brazosrun: node \(failure.node) failed (\(failure.reason)) before the first checkpoint; starting the job again (recovery \(recoveries))")
+                diagnose("brazosrun: node \(failure.node) failed (\(failure.reason)) before the first checkpoint; starting the job again\(placement) (recovery \(recoveries))")
             }
         }
+    }
+
+    /// Moves the failed node's host out of the job: its nodes go to the next spare host,
+    /// or else to the hosts that remain. A job on one host stays there. Says where.
+    private static func replaceHost(of node: Int, in options: inout Options) -> String {
+        let failed = options.placement[node]
+        let others = options.hosts.filter { $0 != failed }
+        guard !options.hosts.isEmpty, !others.isEmpty || !options.spareHosts.isEmpty else { return "" }
+        if !options.spareHosts.isEmpty {
+            let spare = options.spareHosts.removeFirst()
+            options.hosts = options.hosts.map { $0 == failed ? spare : $0 }
+            return " with spare host \(spare) in place of \(failed)"
+        }
+        options.hosts = others
+        var seen: [String] = []
+        for host in others where !seen.contains(host) { seen.append(host) }
+        return " on the surviving hosts \(seen.joined(separator: ","))"
     }
 }

@@ -20,13 +20,15 @@ func spawn(_ arguments: [String], environment: [String], captureOutput: Bool) th
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    // Children start with default signal handling whatever this launcher installed, but
-    // SIGUSR1 (a checkpoint request) stays ignored until a program handles it.
+    // Children start with default handling of every signal and none blocked, whatever
+    // this launcher does with them.
     var defaults = sigset_t()
     sigfillset(&defaults)
-    sigdelset(&defaults, SIGUSR1)
     posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+    var unblocked = sigset_t()
+    sigemptyset(&unblocked)
+    posix_spawnattr_setsigmask(&attributes, &unblocked)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
     let argv = arguments.map { strdup($0) } + [nil]
     let envp = environment.map { strdup($0) } + [nil]
     defer { for p in argv + envp { free(p) } }
@@ -62,29 +64,6 @@ func forwardTagged(_ descriptor: Int32, prefix: String) {
     close(descriptor)
 }
 
-// MARK: Signal forwarding
-
-/// Children to forward signals to; written before handlers are installed, read by them.
-nonisolated(unsafe) var forwardedPids = UnsafeMutablePointer<pid_t>.allocate(capacity: 1)
-nonisolated(unsafe) var forwardedCount = 0
-
-private func forwardSignal(_ signal: Int32) {
-    for i in 0..<forwardedCount where forwardedPids[i] > 0 { kill(forwardedPids[i], signal) }
-}
-
-func installSignalForwarding(to pids: [pid_t]) {
-    forwardedPids = .allocate(capacity: pids.count)
-    for (i, pid) in pids.enumerated() { forwardedPids[i] = pid }
-    forwardedCount = pids.count
-    for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2] {
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = forwardSignal
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = SA_RESTART
-        sigaction(signal, &action, nil)
-    }
-}
-
 func signalName(_ signal: Int32) -> String {
     switch signal {
     case SIGKILL: return "SIGKILL"
@@ -97,6 +76,8 @@ func signalName(_ signal: Int32) -> String {
     case SIGTRAP: return "SIGTRAP"
     case SIGHUP: return "SIGHUP"
     case SIGPIPE: return "SIGPIPE"
+    case SIGPWR: return "SIGPWR"
+    case SIGUSR1: return "SIGUSR1"
     default: return "signal \(signal)"
     }
 }

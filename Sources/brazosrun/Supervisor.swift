@@ -1,4 +1,5 @@
 import BrazosCore
+import Checkpoint
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,6 +19,8 @@ final class Supervisor: @unchecked Sendable {
         var failed = false
         /// When the node last said it was alive (monotonic seconds), once it is ready.
         var heard: Double?
+        /// The epoch of the checkpoint the node stopped at, in a planned stop.
+        var stoppedAt: Int?
     }
 
     let options: Options
@@ -29,12 +32,33 @@ final class Supervisor: @unchecked Sendable {
     /// What ended the job, if a node failed: which node, why, and whether the program
     /// itself chose to exit with an error (then a recovery would only repeat it).
     private(set) var failure: (node: Int, reason: String, byTheProgram: Bool)?
+    /// Writes each checkpoint's manifest once every node's part is in.
+    let coordinator: CheckpointCoordinator?
+    /// A planned stop was asked for (SIGTERM or SIGPWR): each node, once ready, is told.
+    private(set) var stopRequested: Bool
+    /// The checkpoint every node stopped at, after a planned stop.
+    private(set) var plannedStop: Int?
+    /// Seconds between checkpoints as last told to the nodes (the configuration file
+    /// may change it while the job runs), and when that file was last seen changed.
+    private var interval: Double?
+    private var configSeen: Int?
+    /// Whether the nodes were told to go: requests before that wait for it.
+    private var started = false
+    private var checkpointRequested = false
+    /// A signal from the user was forwarded to the nodes: their end is not a failure to
+    /// recover from.
+    private(set) var interrupted = false
 
-    init(options: Options) {
+    init(options: Options, stopRequested: Bool = false) throws {
         self.options = options
-        jobID = Handshake.randomBytes(6).hexString
+        let jobID = Handshake.randomBytes(6).hexString
+        self.jobID = jobID
         secret = Handshake.randomBytes(32)
         nodes = Array(repeating: NodeState(), count: options.nodes)
+        coordinator = try options.checkpointDirectory.map { CheckpointCoordinator(store: try CheckpointStore(directory: $0), options: options, jobID: jobID) }
+        self.stopRequested = stopRequested
+        interval = options.checkpointInterval
+        configSeen = options.configFile.flatMap(ConfigFile.modified)
     }
 
     /// Runs the job to its end; returns the exit status for brazosrun.
@@ -51,7 +75,6 @@ final class Supervisor: @unchecked Sendable {
             pids.append(pid)
             if let output { forwarders.append(NativeThread.spawn { [self] in forwardTagged(output, prefix: tag(node: node)) }) }
         }
-        installSignalForwarding(to: pids)
         NativeThread.spawn { [self] in watchHeartbeats() }
         reapChildren()
         // Every node has exited; what they wrote last may still be in the pipes.
@@ -88,6 +111,7 @@ final class Supervisor: @unchecked Sendable {
         if let transport = options.transport { variables.append("BRAZOS_TRANSPORT=\(transport)") }
         if let directory = options.checkpointDirectory { variables.append("BRAZOS_CHECKPOINT_DIR=\(directory)") }
         if let epoch = options.restartEpoch { variables.append("BRAZOS_RESTART_EPOCH=\(epoch)") }
+        if let directory = options.localCheckpointDirectory { variables.append("BRAZOS_LOCAL_CHECKPOINT_DIR=\(directory)") }
         if let interval = options.checkpointInterval { variables.append("BRAZOS_CHECKPOINT_INTERVAL=\(interval)") }
         variables.append("BRAZOS_HEARTBEAT=\(options.heartbeat)")
         for item in options.exported {
@@ -162,7 +186,31 @@ final class Supervisor: @unchecked Sendable {
             if let table { broadcast("peers", table) }
         case "ready":
             let all = lock.withLock { nodes[node].ready = true; nodes[node].heard = monotonicSeconds(); return nodes.allSatisfy(\.ready) }
-            if all { broadcast("go") }
+            guard all else { return }
+            broadcast("go")
+            // Requests that came before the nodes could hear them.
+            let (stop, checkpoint, changed) = lock.withLock { () -> (Bool, Bool, Double?) in
+                started = true
+                return (stopRequested, checkpointRequested, interval != options.checkpointInterval ? interval ?? 0 : nil)
+            }
+            if let changed { broadcast("interval", "\(changed)") }
+            if checkpoint { broadcast("checkpoint") }
+            if stop { broadcast("shutdown") }
+        case "part":
+            guard let coordinator else { throw BrazosError.malformed("node \(node) wrote a checkpoint part, but the job has no checkpoint directory") }
+            try coordinator.partWritten(text, from: node)
+        case "part-failed":
+            coordinator?.partFailed(text, from: node)
+        case "stopping":
+            let all = lock.withLock { () -> Bool in
+                nodes[node].stoppedAt = Int(text)
+                nodes[node].done = true
+                return nodes.allSatisfy { $0.stoppedAt != nil }
+            }
+            if all {
+                lock.withLock { plannedStop = nodes.compactMap(\.stoppedAt).max() }
+                broadcast("stop")
+            }
         case "heartbeat":
             lock.withLock { nodes[node].heard = monotonicSeconds() }
         case "done":
@@ -176,6 +224,66 @@ final class Supervisor: @unchecked Sendable {
     private func broadcast(_ verb: String, _ text: String = "", except skipped: Int? = nil) {
         let channels = lock.withLock { nodes.enumerated().filter { $0.offset != skipped }.compactMap(\.element.channel) }
         for channel in channels { try? channel.send(verb, text) }
+    }
+
+    // MARK: Requests (signals to brazosrun)
+
+    /// SIGUSR1: a checkpoint at the next eligible barrier.
+    func requestCheckpoint() {
+        guard options.checkpointDirectory != nil else {
+            diagnose("brazosrun: SIGUSR1 asks for a checkpoint, but the job has no --checkpoint-dir; ignored")
+            return
+        }
+        if lock.withLock({ checkpointRequested = !started; return started }) { broadcast("checkpoint") }
+    }
+
+    /// SIGTERM or SIGPWR: with a checkpoint directory, a checkpoint at the next eligible
+    /// barrier and then a clean stop; a second one, or one without, stops the nodes now.
+    func requestStop(_ signal: Int32) {
+        let first = lock.withLock { () -> Bool in
+            defer { stopRequested = true }
+            return !stopRequested
+        }
+        guard first, options.checkpointDirectory != nil else { return forward(SIGTERM) }
+        diagnose("brazosrun: \(signalName(signal)): stopping after a checkpoint at the next eligible barrier (send it again to stop now)")
+        if lock.withLock({ started }) { broadcast("shutdown") }
+    }
+
+    /// Sends `signal` to every node process still running. A job ended by the user's
+    /// signal is not recovered.
+    func forward(_ signal: Int32) {
+        lock.withLock { interrupted = true }
+        for pid in lock.withLock({ nodes.filter { !$0.exited }.map(\.pid) }) where pid > 0 { kill(pid, signal) }
+    }
+
+    /// SIGHUP, or a change to the configuration file: the checkpoint interval it gives is
+    /// applied to the running job. Without a configuration file, SIGHUP goes to the nodes.
+    func reloadConfiguration(forwarding: Bool) {
+        guard let path = options.configFile else { return forwarding ? forward(SIGHUP) : () }
+        do {
+            var reloaded = options
+            reloaded.checkpointInterval = nil
+            try reloaded.apply(try ConfigFile.read(path))
+            let changed = lock.withLock { () -> Bool in
+                defer { interval = reloaded.checkpointInterval }
+                return interval != reloaded.checkpointInterval
+            }
+            guard changed else { return }
+            let text = reloaded.checkpointInterval.map { "every \(format1($0)) s" } ?? "only when asked"
+            diagnose("brazosrun: \(path) changed: checkpoints \(text) from now on")
+            if lock.withLock({ started }) { broadcast("interval", "\(reloaded.checkpointInterval ?? 0)") }
+        } catch {
+            diagnose("brazosrun: \(path) changed but cannot be used: \(error); keeping the settings in force")
+        }
+    }
+
+    /// Reloads the configuration file if it changed since last seen.
+    private func noticeConfigurationChange() {
+        guard let path = options.configFile else { return }
+        let modified = ConfigFile.modified(path)
+        guard modified != lock.withLock({ configSeen }) else { return }
+        lock.withLock { configSeen = modified }
+        reloadConfiguration(forwarding: false)
     }
 
     // MARK: Failures
@@ -216,6 +324,7 @@ final class Supervisor: @unchecked Sendable {
                 return (nodes.indices.first { !nodes[$0].done && !nodes[$0].exited && nodes[$0].heard.map { now - $0 > limit } ?? false }, over)
             }
             if over { return }
+            noticeConfigurationChange()
             guard let silent else { continue }
             let pid = lock.withLock { nodes[silent].pid }
             nodeFailed(silent, reason: "sent no heartbeat for \(Int(limit)) s (hung or cut off)", status: 1)

@@ -3,9 +3,9 @@ import BrazosCore
 import Glibc
 #endif
 
-// A checkpoint request (SIGUSR1) must never end brazosrun: ignored from the first moment,
-// forwarded to the nodes once they run.
-signal(SIGUSR1, SIG_IGN)
+// Signals are taken by one thread (Signals.swift), blocked everywhere else from the first
+// moment: a checkpoint request or a planned stop must never end brazosrun itself.
+Signals.block()
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "checkpoint" {
     exit(CheckpointRequest.send(Array(arguments.dropFirst())))
@@ -22,6 +22,7 @@ do {
     let restarting = arguments.first == "restart"
     var options = try Options.parse(restarting ? Array(arguments.dropFirst()) : arguments)
     if restarting { try Restart.prepare(&options) }
+    Signals.startTaking()
     exit(try Recovery.run(options))
 } catch BrazosError.configuration("help") {
     print(Options.usage)

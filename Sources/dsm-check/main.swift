@@ -134,7 +134,7 @@ case "--pending-at-checkpoint":
         _ = try shared.allocate("anything", count: 1, of: Int.self, by: thread)
         var slot = [Int](repeating: 0, count: 1)
         let pending = try slot.withUnsafeMutableBytes { try thread.world.irecv($0.baseAddress, byteCount: 8, from: 0, tag: 77) }
-        if thread.rank == 1 { try shared.checkpoint(by: thread, state: []) }
+        if thread.rank == 1 { try shared.checkpoint(by: thread, state: 0) }
         _ = pending
         print("rank \(thread.rank): the pending receive went unnoticed")
     }

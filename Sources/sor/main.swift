@@ -43,7 +43,7 @@ try job.run { thread in
     let first = 1 + rank * (n - 2) / ranks, last = 1 + (rank + 1) * (n - 2) / ranks
     // A restarted job continues at the step its checkpoint saved; the grid came back with
     // the allocation.
-    let resumed = shared.resumeState(by: thread).map { state in state.withUnsafeBytes { Int($0.loadUnaligned(as: Int64.self)) } }
+    let resumed = try shared.resumeState(Int.self, by: thread)
     if rank == 0 && resumed == nil { for j in 0..<n { u[j] = 1.0 } }
     if rank == 0, let resumed { diagnose("sor: resumed at step \(resumed) from checkpoint epoch \(shared.restartedEpoch ?? -1)") }
     try shared.barrier(by: thread)
@@ -51,10 +51,10 @@ try job.run { thread in
     var residual = 0.0
     for step in (resumed ?? 0)..<steps {
         if checkpointEvery > 0 && step > (resumed ?? 0) && step % checkpointEvery == 0 {
-            try shared.checkpoint(by: thread, state: withUnsafeBytes(of: Int64(step)) { Array($0) })
+            try shared.checkpoint(by: thread, state: step)
         } else if step > (resumed ?? 0) && shared.takesCheckpoints {
             // Where brazosrun's interval or an operator's request may take a checkpoint.
-            try shared.barrier(by: thread, saving: withUnsafeBytes(of: Int64(step)) { Array($0) })
+            try shared.barrier(by: thread, saving: step)
         }
         var change = 0.0
         for colour in 0..<2 {

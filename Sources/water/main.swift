@@ -58,6 +58,12 @@ func hex(_ value: UInt64) -> String {
 
 let job = try Brazos.join()
 let shared = try SharedMemory.attach(to: job)
+/// What a thread saves at a checkpoint: the next step, and its energies of the step before.
+struct ResumeState: Codable {
+    var step: Int
+    var kinetic: Double
+    var potential: Double
+}
 try job.run { thread in
     let threads = thread.world.size, me = thread.rank
     let position = try shared.allocate("water positions", count: 3 * n, of: Double.self, pageAligned: true, by: thread).buffer.baseAddress!
@@ -67,22 +73,16 @@ try job.run { thread in
     let energies = try shared.allocate("water energies", count: threads * 512, of: Double.self, pageAligned: true, by: thread)
     let counter = try shared.allocateValue("water interactions", of: Int64.self, pageAligned: true, by: thread)
     // Resume state: the next step, and this thread's energies of the step before.
-    let resumed = shared.resumeState(by: thread).map { state in
-        state.withUnsafeBytes { (Int($0.loadUnaligned(as: Int64.self)), $0.loadUnaligned(fromByteOffset: 8, as: Double.self), $0.loadUnaligned(fromByteOffset: 16, as: Double.self)) }
-    }
+    let resumed = try shared.resumeState(ResumeState.self, by: thread)
     if me == 0 && resumed == nil { initialState(position, velocity) }
-    if me == 0, let resumed { diagnose("water: resumed at step \(resumed.0) from checkpoint epoch \(shared.restartedEpoch ?? -1)") }
+    if me == 0, let resumed { diagnose("water: resumed at step \(resumed.step) from checkpoint epoch \(shared.restartedEpoch ?? -1)") }
     try shared.barrier(by: thread)
     let first = me * n / threads, last = (me + 1) * n / threads
-    var kinetic = resumed?.1 ?? 0.0, potential = resumed?.2 ?? 0.0
+    var kinetic = resumed?.kinetic ?? 0.0, potential = resumed?.potential ?? 0.0
     let start = Brazos.wtime()
-    for step in (resumed?.0 ?? 0)..<steps {
-        if checkpointEvery > 0 && step > (resumed?.0 ?? 0) && step % checkpointEvery == 0 {
-            var state: [UInt8] = []
-            withUnsafeBytes(of: Int64(step)) { state += $0 }
-            withUnsafeBytes(of: kinetic) { state += $0 }
-            withUnsafeBytes(of: potential) { state += $0 }
-            try shared.checkpoint(by: thread, state: state)
+    for step in (resumed?.step ?? 0)..<steps {
+        if checkpointEvery > 0 && step > (resumed?.step ?? 0) && step % checkpointEvery == 0 {
+            try shared.checkpoint(by: thread, state: ResumeState(step: step, kinetic: kinetic, potential: potential))
         }
         var pairs: Int64 = 0
         potential = 0

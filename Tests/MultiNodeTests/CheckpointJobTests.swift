@@ -22,6 +22,16 @@ final class CheckpointJobTests: XCTestCase {
         }
     }
 
+    /// Waits until checkpoint `epoch` of `job` is complete; then its node processes.
+    private func nodes(of job: JobProcess, once epoch: Int, file: StaticString = #filePath, line: UInt = #line) -> [Int32] {
+        let digits = String(epoch)
+        let manifest = "\(directory)/epoch-\(String(repeating: "0", count: 6 - digits.count))\(digits)/MANIFEST"
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning { usleep(5_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: manifest), "no checkpoint \(epoch) appeared: \(job.stderr)", file: file, line: line)
+        return children(of: job.process.processIdentifier)
+    }
+
     func testAKilledJobRestartsFromItsCheckpointOnSameFewerAndMoreNodes() throws {
         let arguments = ["--size", "200", "--steps", "2500", "--checkpoint-every", "500"]
         let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", "-T", "2", sor] + arguments.prefix(4))
@@ -29,11 +39,7 @@ final class CheckpointJobTests: XCTestCase {
 
         // Run with checkpoints; once the first is complete, kill -9 a node.
         let job = try JobProcess(brazosrun, ["-n", "2", "-T", "2", "--checkpoint-dir", directory, "--no-auto-recover", sor] + arguments)
-        let manifest = directory + "/epoch-000001/MANIFEST"
-        let deadline = Date().addingTimeInterval(120)
-        while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning { usleep(20_000) }
-        XCTAssertTrue(FileManager.default.fileExists(atPath: manifest), "no checkpoint appeared: \(job.stderr)")
-        let nodes = children(of: job.process.processIdentifier)
+        let nodes = nodes(of: job, once: 1)
         XCTAssertEqual(nodes.count, 2, "brazosrun should have two node processes")
         if let victim = nodes.last { kill(victim, SIGKILL) }
         let status = job.waitForExit(timeout: 60)
@@ -60,26 +66,119 @@ final class CheckpointJobTests: XCTestCase {
         let checkpointed = try JobProcess.runToSuccess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, water] + arguments)
         XCTAssertEqual(checkpointed, expected, "checkpoints must not change the results")
         for (nodes, threads) in [(1, 2), (2, 1)] {
-            let restarted = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "\(nodes)", "-T", "\(threads)", water] + arguments)
+            let restarted = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "--keep-checkpoints", "3", "-n", "\(nodes)", "-T", "\(threads)", water] + arguments)
             XCTAssertEqual(restarted.waitForExit(timeout: 120), 0, restarted.stderr)
             XCTAssertEqual(restarted.stdout, expected, "restart on \(nodes)x\(threads): \(restarted.stderr)")
             XCTAssertTrue(restarted.stderr.contains("water: resumed at step 4"), restarted.stderr)
         }
+        // A corrupted newest checkpoint, then a truncated one: each is passed over, named,
+        // for the newest that verifies, and the result is still the failure-free one.
+        let newest = { (try? FileManager.default.contentsOfDirectory(atPath: self.directory))?.filter { $0.hasPrefix("epoch-") }.sorted().last ?? "" }
+        let corrupted = "\(directory)/\(newest())/part-1.bcp"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: corrupted))
+        bytes[bytes.count / 2] ^= 0x10
+        try bytes.write(to: URL(fileURLWithPath: corrupted))
+        let afterCorruption = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "--keep-checkpoints", "3", "-n", "2", water] + arguments)
+        XCTAssertEqual(afterCorruption.waitForExit(timeout: 120), 0, afterCorruption.stderr)
+        XCTAssertEqual(afterCorruption.stdout, expected)
+        XCTAssertTrue(afterCorruption.stderr.contains("passing over checkpoint epoch"), afterCorruption.stderr)
+        XCTAssertTrue(afterCorruption.stderr.contains("checksum does not match"), afterCorruption.stderr)
+        let truncated = "\(directory)/\(newest())/part-0.bcp"
+        try Data(try Data(contentsOf: URL(fileURLWithPath: truncated)).prefix(100)).write(to: URL(fileURLWithPath: truncated))
+        let afterTruncation = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "2", water] + arguments)
+        XCTAssertEqual(afterTruncation.waitForExit(timeout: 120), 0, afterTruncation.stderr)
+        XCTAssertEqual(afterTruncation.stdout, expected)
+        XCTAssertTrue(afterTruncation.stderr.contains("passing over checkpoint epoch"), afterTruncation.stderr)
+        XCTAssertTrue(afterTruncation.stderr.contains("size or checksum differs from the manifest's"), afterTruncation.stderr)
+    }
+
+    func testMessagesInFlightAndWrappedFilesContinueExactlyAfterAKill() throws {
+        let output = directory + "-files"
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let steps = 24
+        let job = try JobProcess(brazosrun, ["-n", "3", "--transport", "tcp", "--checkpoint-dir", directory, JobProcess.built("checkpoint-check"),
+                                             "--steps", "\(steps)", "--output", output, "--work-ms", "20"])
+        let nodes = nodes(of: job, once: 8)
+        XCTAssertEqual(nodes.count, 3, job.stderr)
+        if let victim = nodes.last { kill(victim, SIGKILL) }
+        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
+        XCTAssertTrue(job.stderr.contains("recovering from checkpoint epoch"), job.stderr)
+        XCTAssertTrue(job.stdout.contains("resumed at step"), "the job must continue from its checkpoint: \(job.stdout)")
+        for rank in 0..<3 {
+            XCTAssertTrue(job.stdout.contains("rank \(rank): \(steps) steps, every message once"), job.stdout + job.stderr)
+            let written = try String(contentsOfFile: "\(output)/rank-\(rank).txt", encoding: .utf8)
+            XCTAssertEqual(written, (0..<steps).map { "step \($0) from \((rank + 2) % 3)\n" }.joined(), "rank \(rank)'s file")
+        }
+    }
+
+    func testSIGTERMStopsAfterACheckpointAndRestartContinues() throws {
+        let arguments = ["--size", "120", "--steps", "3000"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", sor] + arguments)
+        let job = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, sor] + arguments)
+        XCTAssertTrue(job.waitForDiagnostic(containing: "brazosrun: job", timeout: 60), job.stderr)
+        kill(job.process.processIdentifier, SIGTERM)
+        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
+        XCTAssertTrue(job.stderr.contains("job stopped after checkpoint epoch 1; continue it with: brazosrun restart"), job.stderr)
+        XCTAssertFalse(job.stdout.contains("checksum"), "a stopped job has not finished")
+        let restarted = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "2", sor] + arguments)
+        XCTAssertEqual(restarted.waitForExit(timeout: 120), 0, restarted.stderr)
+        XCTAssertEqual(restarted.stdout, expected)
+        XCTAssertTrue(restarted.stderr.contains("sor: resumed at step"), restarted.stderr)
+    }
+
+    func testTheConfigurationFileSetsTheIntervalAndChangesItWhileTheJobRuns() throws {
+        let config = directory + ".conf"
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        try "checkpoint-dir \(directory)   # no interval yet\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let job = try JobProcess(brazosrun, ["-n", "2", "--config", config, sor, "--size", "120", "--steps", "200000"])
+        XCTAssertTrue(job.waitForDiagnostic(containing: "brazosrun: job", timeout: 60), job.stderr)
+        try "checkpoint-dir \(directory)\ncheckpoint-every 100ms\n".write(toFile: config, atomically: true, encoding: .utf8)
+        XCTAssertTrue(job.waitForDiagnostic(containing: "changed: checkpoints every 0.1 s from now on", timeout: 30), job.stderr)
+        XCTAssertTrue(job.waitForDiagnostic(containing: "checkpoint epoch 2 complete", timeout: 60), "interval checkpoints follow the change: \(job.stderr)")
+        kill(job.process.processIdentifier, SIGTERM)
+        XCTAssertEqual(job.waitForExit(timeout: 60), 0, job.stderr)
+        XCTAssertTrue(job.stderr.contains("job stopped after checkpoint epoch"), job.stderr)
+        let refused = try JobProcess(brazosrun, ["--config", config + ".missing", sor])
+        XCTAssertEqual(refused.waitForExit(timeout: 30), 2)
+        try "checkpoint-every soon\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let malformed = try JobProcess(brazosrun, ["--config", config, sor])
+        XCTAssertEqual(malformed.waitForExit(timeout: 30), 2)
+        XCTAssertTrue(malformed.stderr.contains("soon: not a duration"), malformed.stderr)
+    }
+
+    func testANodeKilledWhileWritingAndAnotherWhileRecoveringStillEndWithTheRightResult() throws {
+        let arguments = ["--size", "200", "--steps", "2000", "--checkpoint-every", "400"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", sor] + arguments.prefix(4))
+        let marker = directory + ".restored"
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        // Node 1 dies half-way through its part of epoch 2: epoch 2 never completes, and
+        // the recovery uses epoch 1. Node 0 then dies while restoring it: a second recovery.
+        let writing = try JobProcess(brazosrun, ["-n", "2", "-x", "BRAZOS_FAULT=writing:2:1", "--checkpoint-dir", directory, sor] + arguments)
+        XCTAssertEqual(writing.waitForExit(timeout: 120), 0, writing.stderr)
+        XCTAssertEqual(writing.stdout, expected)
+        XCTAssertTrue(writing.stderr.contains("half-way through writing its part of checkpoint epoch 2"), writing.stderr)
+        XCTAssertTrue(writing.stderr.contains("recovering from checkpoint epoch 1 "), writing.stderr)
+        try? FileManager.default.removeItem(atPath: directory)
+        let restoring = try JobProcess(brazosrun, ["-n", "2", "-x", "BRAZOS_FAULT=restoring:0:\(marker)", "--checkpoint-dir", directory, sor]
+                                       + ["--size", "200", "--steps", "2000", "--checkpoint-every", "400"])
+        if let victim = nodes(of: restoring, once: 1).last { kill(victim, SIGKILL) }
+        XCTAssertEqual(restoring.waitForExit(timeout: 120), 0, restoring.stderr)
+        XCTAssertEqual(restoring.stdout, expected)
+        XCTAssertTrue(restoring.stderr.contains("killing this node while restoring a checkpoint"), restoring.stderr)
+        XCTAssertTrue(restoring.stderr.contains("(recovery 2)"), restoring.stderr)
     }
 
     func testANodeKilledAfterACheckpointIsRecoveredFromByTheLauncherItself() throws {
         let arguments = ["--size", "200", "--steps", "2000", "--checkpoint-every", "500"]
         let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", sor] + arguments.prefix(4))
         let job = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, sor] + arguments)
-        let manifest = directory + "/epoch-000001/MANIFEST"
-        let deadline = Date().addingTimeInterval(120)
-        while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning { usleep(20_000) }
-        let nodes = children(of: job.process.processIdentifier)
+        let nodes = nodes(of: job, once: 1)
         XCTAssertEqual(nodes.count, 2, job.stderr)
         if let victim = nodes.last { kill(victim, SIGKILL) }
         XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
         XCTAssertEqual(job.stdout, expected)
-        XCTAssertTrue(job.stderr.contains("failed (was killed by SIGKILL); recovering from checkpoint epoch"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("failed (was killed by SIGKILL) after checkpoint epoch 1; recovering from checkpoint epoch"), job.stderr)
         XCTAssertTrue(job.stderr.contains("sor: resumed at step"), job.stderr)
     }
 
@@ -114,10 +213,7 @@ final class CheckpointJobTests: XCTestCase {
         let arguments = ["--size", "200", "--steps", "2000", "--checkpoint-every", "500"]
         let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", sor] + arguments.prefix(4))
         let job = try JobProcess(brazosrun, ["-n", "2", "--heartbeat", "200ms", "--checkpoint-dir", directory, sor] + arguments)
-        let manifest = directory + "/epoch-000001/MANIFEST"
-        let deadline = Date().addingTimeInterval(120)
-        while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning { usleep(20_000) }
-        let nodes = children(of: job.process.processIdentifier)
+        let nodes = nodes(of: job, once: 1)
         XCTAssertEqual(nodes.count, 2, job.stderr)
         // Hung, not dead: the process stays, only its heartbeats stop.
         if let victim = nodes.last { kill(victim, SIGSTOP) }

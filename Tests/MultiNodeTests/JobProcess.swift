@@ -65,6 +65,18 @@ final class JobProcess {
         }
     }
 
+    /// Waits until standard error contains `text`; false after `timeout` seconds or once
+    /// the process ended without it.
+    func waitForDiagnostic(containing text: String, timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if errors.contains(text) { return true }
+            if exitStatus != nil || !condition.wait(until: deadline) { return false }
+        }
+    }
+
     /// The exit status, or nil if the job did not end within `timeout` seconds (it is
     /// then killed).
     func waitForExit(timeout: TimeInterval) -> Int32? {

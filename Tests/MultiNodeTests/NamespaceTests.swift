@@ -17,23 +17,31 @@ final class NamespaceTests: XCTestCase {
         for name in names { try? ip(["netns", "del", name]) }
     }
 
-    func testTwoHostsOverTCP() throws {
+    /// Two namespaces joined by a veth pair, addressed SUBNET.1 and SUBNET.2: (name of A,
+    /// name of B, subnet, B's end of the link).
+    private func makeTwoHosts(_ tag: String) throws -> (hostA: String, hostB: String, subnet: String, linkB: String) {
         guard getuid() == 0 else { throw XCTSkip("network namespaces need root") }
-        let id = Int(getpid()) % 200 + 20
-        let hostA = "brz\(getpid())a", hostB = "brz\(getpid())b"
+        let id = (Int(getpid()) + (tag == "a" ? 0 : 97)) % 200 + 20
+        let hostA = "brz\(getpid())\(tag)a", hostB = "brz\(getpid())\(tag)b"
+        let linkA = "vb\(getpid())\(tag)a", linkB = "vb\(getpid())\(tag)b"
         let subnet = "10.213.\(id)"
-        names = [hostA, hostB]
+        names += [hostA, hostB]
         try ip(["netns", "add", hostA])
         try ip(["netns", "add", hostB])
-        try ip(["link", "add", "vb\(getpid())a", "type", "veth", "peer", "name", "vb\(getpid())b"])
-        try ip(["link", "set", "vb\(getpid())a", "netns", hostA])
-        try ip(["link", "set", "vb\(getpid())b", "netns", hostB])
-        try ip(["-n", hostA, "addr", "add", "\(subnet).1/24", "dev", "vb\(getpid())a"])
-        try ip(["-n", hostB, "addr", "add", "\(subnet).2/24", "dev", "vb\(getpid())b"])
-        for (host, link) in [(hostA, "vb\(getpid())a"), (hostB, "vb\(getpid())b")] {
+        try ip(["link", "add", linkA, "type", "veth", "peer", "name", linkB])
+        try ip(["link", "set", linkA, "netns", hostA])
+        try ip(["link", "set", linkB, "netns", hostB])
+        try ip(["-n", hostA, "addr", "add", "\(subnet).1/24", "dev", linkA])
+        try ip(["-n", hostB, "addr", "add", "\(subnet).2/24", "dev", linkB])
+        for (host, link) in [(hostA, linkA), (hostB, linkB)] {
             try ip(["-n", host, "link", "set", link, "up"])
             try ip(["-n", host, "link", "set", "lo", "up"])
         }
+        return (hostA, hostB, subnet, linkB)
+    }
+
+    func testTwoHostsOverTCP() throws {
+        let (hostA, hostB, subnet, _) = try makeTwoHosts("a")
         let output = try JobProcess.runToSuccess("/usr/sbin/ip", [
             "netns", "exec", hostA, JobProcess.built("brazosrun"), "-n", "2", "--host", "\(hostA),\(hostB)",
             "--launcher", "ip netns exec {host}", "--control-address", "\(subnet).1", JobProcess.built("p2p-check"), "--links",
@@ -46,5 +54,33 @@ final class NamespaceTests: XCTestCase {
             "--launcher", "ip netns exec {host}", "--control-address", "\(subnet).1", JobProcess.built("dsm-check"), "--litmus", "3",
         ])
         XCTAssertTrue(litmus.contains("litmus ok: 4 ranks, 3 rounds"), litmus)
+    }
+
+    /// A host cut off by taking its link down: its node's heartbeats stop, brazosrun names
+    /// it, and the job recovers from its checkpoint without that host, on the spare host
+    /// given, ending with the failure-free result.
+    func testAHostCutOffByItsLinkGoingDownIsRecoveredFromOnASpareHost() throws {
+        let (hostA, hostB, subnet, linkB) = try makeTwoHosts("c")
+        let directory = NSTemporaryDirectory() + "brazos-netns-ckpt-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sor = JobProcess.built("sor")
+        let arguments = ["--size", "200", "--steps", "3000", "--checkpoint-every", "500"]
+        let expected = try JobProcess.runToSuccess(JobProcess.built("brazosrun"), ["-n", "2", sor] + arguments.prefix(4))
+        let job = try JobProcess("/usr/sbin/ip", [
+            "netns", "exec", hostA, JobProcess.built("brazosrun"), "-n", "2", "--host", "\(hostA),\(hostB)", "--spare-hosts", "localhost",
+            "--launcher", "ip netns exec {host}", "--control-address", "\(subnet).1", "--heartbeat", "200ms",
+            "--checkpoint-dir", directory, sor,
+        ] + arguments)
+        let manifest = directory + "/epoch-000001/MANIFEST"
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning { usleep(5_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: manifest), job.stderr)
+        try ip(["-n", hostB, "link", "set", linkB, "down"])
+        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected)
+        XCTAssertTrue(job.stderr.contains("node 1 (pid"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("(hung or cut off)"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("with spare host localhost in place of \(hostB)"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("sor: resumed at step"), job.stderr)
     }
 }

@@ -133,9 +133,10 @@ static inline uint32_t brazos_fault_state(brazos_fault_slot *slot) {
     return __atomic_load_n(&slot->state, __ATOMIC_ACQUIRE);
 }
 
-/// SIGUSR1 becomes a checkpoint request (taken at the next eligible barrier).
-int brazos_checkpoint_signal_install(void);
-/// Whether a request came since the last call.
-int brazos_checkpoint_request_take(void);
+// MARK: Checksums of checkpoint files (crc32c.c)
+
+/// CRC-32C (Castagnoli) of `length` bytes, continuing from `crc` (0 to start): the
+/// SSE 4.2 instruction where the processor has it, a table otherwise.
+uint32_t brazos_crc32c(uint32_t crc, const void *bytes, size_t length);
 
 #endif

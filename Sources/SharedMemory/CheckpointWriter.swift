@@ -1,0 +1,92 @@
+import BrazosCore
+import Checkpoint
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes this node's checkpoint parts on a thread of its own while the compute threads
+/// go on, one part at a time: to the node's local directory first when it has one (then
+/// copied into the shared directory), durably, and then tells the launcher, which writes
+/// the epoch's manifest once every node's part is in.
+final class CheckpointWriter: @unchecked Sendable {
+    /// One node's part of one epoch: small sections, and runs of page copies that stay
+    /// untouched until the writer is idle again.
+    struct Part {
+        let epoch: Int
+        let base: Int?
+        let sections: [CheckpointSection]
+        let runs: [PageSnapshot.Run]
+        /// For the launcher's report: pages that changed and were written, home pages in
+        /// all, and how long the barrier was held (microseconds).
+        let changedPages: Int
+        let homePages: Int
+        let stall: Int
+    }
+
+    private let store: CheckpointStore
+    private let local: CheckpointStore?
+    private let node: Node
+    private let mutex = PthreadMutex()
+    private let condition = PthreadCondition()
+    private var pending: Part?
+    private var busy = false
+
+    init(store: CheckpointStore, local: CheckpointStore?, node: Node) {
+        self.store = store
+        self.local = local
+        self.node = node
+        NativeThread.spawn { [self] in run() }
+    }
+
+    /// Hands a part to the writer (after `waitUntilIdle`).
+    func submit(_ part: Part) {
+        mutex.withLock {
+            pending = part
+            busy = true
+            condition.broadcast()
+        }
+    }
+
+    /// Returns once the last part handed over is written (or failed, which was reported).
+    func waitUntilIdle() {
+        mutex.withLock { while busy { condition.wait(mutex, seconds: 1) } }
+    }
+
+    private func run() {
+        while true {
+            let part: Part = mutex.withLock {
+                while pending == nil { condition.wait(mutex, seconds: 3600) }
+                defer { pending = nil }
+                return pending!
+            }
+            write(part)
+            mutex.withLock {
+                busy = false
+                condition.broadcast()
+            }
+        }
+    }
+
+    private func write(_ part: Part) {
+        let me = node.id
+        do {
+            let target = local ?? store
+            let entry = try target.writePart(epoch: part.epoch, node: me) { writer in
+                for section in part.sections { try writer.add(section) }
+                InjectedFault.writing(epoch: part.epoch, node: me)
+                for run in part.runs {
+                    let first = withUnsafeBytes(of: UInt64(run.first).littleEndian) { Array($0) }
+                    try first.withUnsafeBytes { header in try writer.add("pages \(run.allocation)", pieces: [header, run.bytes]) }
+                }
+            }
+            if let local {
+                try store.copyPart(epoch: part.epoch, node: me, from: local)
+                local.removeEpochs(before: part.epoch)
+            }
+            try node.tellLauncher("part", "\(part.epoch) \(me) \(entry.size) \(String(entry.checksum, radix: 16)) \(part.base ?? -1) "
+                                  + "\(part.changedPages) \(part.homePages) \(part.stall)")
+        } catch {
+            try? node.tellLauncher("part-failed", "\(part.epoch) \(me) \(error)")
+        }
+    }
+}

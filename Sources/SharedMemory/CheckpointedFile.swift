@@ -1,0 +1,127 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file a rank opened through the runtime (`SharedMemory.openFile`): each checkpoint
+/// records its path, mode, offset and size (after an fsync, unless told not to), and a
+/// restarted rank that opens the same path again gets it back as it was then: cut to
+/// that size and positioned at that offset, so what it writes after the checkpoint
+/// replaces what the lost run wrote, and nothing appears twice.
+public final class CheckpointedFile: @unchecked Sendable {
+    public enum Mode: String, Codable, Sendable {
+        /// Read only, from the start.
+        case read
+        /// Created or emptied, written from the start.
+        case write
+        /// Created if missing, every write at the end.
+        case append
+        /// Created if missing, read and written from the start.
+        case readWrite
+    }
+
+    /// What a checkpoint keeps of an open file.
+    struct Record: Codable, Equatable {
+        var path: String
+        var mode: Mode
+        var offset: Int
+        var size: Int
+    }
+
+    public let path: String
+    public let mode: Mode
+    /// Whether each checkpoint makes the file's contents durable first (fsync).
+    public let flushesAtCheckpoint: Bool
+    private var descriptor: Int32
+
+    /// Opens `path` afresh, or, given the record a checkpoint kept, as it was then.
+    init(path: String, mode: Mode, flushesAtCheckpoint: Bool, restoring record: Record?) throws(SharedMemoryError) {
+        self.path = path
+        self.mode = mode
+        self.flushesAtCheckpoint = flushesAtCheckpoint
+        let access: Int32 = switch mode {
+        case .read: O_RDONLY
+        case .write: O_WRONLY | O_CREAT | (record == nil ? O_TRUNC : 0)
+        case .append: O_WRONLY | O_CREAT | O_APPEND
+        case .readWrite: O_RDWR | O_CREAT
+        }
+        descriptor = open(path, access | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .system(call: "open \(path)", errno: errno) }
+        guard let record else { return }
+        guard record.mode == mode else {
+            Glibc.close(descriptor)
+            throw .checkpoint("\(path) was open for \(record.mode) at the checkpoint, not \(mode)")
+        }
+        var info = stat()
+        fstat(descriptor, &info)
+        guard Int(info.st_size) >= record.size else {
+            Glibc.close(descriptor)
+            throw .checkpoint("\(path) is \(info.st_size) bytes, shorter than the \(record.size) it had at the checkpoint: cannot continue it")
+        }
+        if mode != .read && ftruncate(descriptor, off_t(record.size)) != 0 {
+            Glibc.close(descriptor)
+            throw .system(call: "ftruncate \(path)", errno: errno)
+        }
+        lseek(descriptor, off_t(record.offset), SEEK_SET)
+    }
+
+    deinit { close() }
+
+    /// Closes the file; later checkpoints no longer record it.
+    public func close() {
+        if descriptor >= 0 { Glibc.close(descriptor) }
+        descriptor = -1
+    }
+
+    var isOpen: Bool { descriptor >= 0 }
+
+    public func write(_ bytes: some Collection<UInt8>) throws(SharedMemoryError) {
+        let contiguous = Array(bytes)
+        var done = 0
+        while done < contiguous.count {
+            let written = contiguous.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + done, contiguous.count - done) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .system(call: "write \(path)", errno: errno)
+            }
+            done += written
+        }
+    }
+
+    public func write(_ text: String) throws(SharedMemoryError) { try write(Array(text.utf8)) }
+
+    /// Up to `count` bytes from the current offset; fewer at the end of the file.
+    public func read(count: Int) throws(SharedMemoryError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let got = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + done, count - done) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw .system(call: "read \(path)", errno: errno)
+            }
+            if got == 0 { break }
+            done += got
+        }
+        return Array(bytes.prefix(done))
+    }
+
+    /// The offset the next read or write starts at.
+    public var offset: Int { Int(lseek(descriptor, 0, SEEK_CUR)) }
+
+    public func seek(to offset: Int) throws(SharedMemoryError) {
+        guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else { throw .system(call: "lseek \(path)", errno: errno) }
+    }
+
+    /// Makes what was written durable.
+    public func flush() throws(SharedMemoryError) {
+        guard fsync(descriptor) == 0 else { throw .system(call: "fsync \(path)", errno: errno) }
+    }
+
+    /// The record a checkpoint keeps, after an fsync when the file asks for one.
+    func checkpointRecord() throws(SharedMemoryError) -> Record {
+        if flushesAtCheckpoint && mode != .read { try flush() }
+        var info = stat()
+        fstat(descriptor, &info)
+        return Record(path: path, mode: mode, offset: offset, size: Int(info.st_size))
+    }
+}

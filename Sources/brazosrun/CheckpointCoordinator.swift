@@ -1,0 +1,81 @@
+import BrazosCore
+import Checkpoint
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The job's checkpoint coordinator, in brazosrun. Each node's writer reports the part
+/// it made durable; once every node's part of an epoch is in, the coordinator writes the
+/// epoch's manifest, which makes it a checkpoint, keeps the newest K, and says so.
+final class CheckpointCoordinator: @unchecked Sendable {
+    /// What a node reported of its part.
+    struct Report {
+        let part: Manifest.Part
+        let base: Int?
+        let changedPages: Int
+        let homePages: Int
+        /// How long the node's barrier was held, in microseconds.
+        let stall: Int
+    }
+
+    private let store: CheckpointStore
+    private let options: Options
+    private let jobID: String
+    private let lock = PthreadMutex()
+    private var reports: [Int: [Int: Report]] = [:]
+    /// The newest epoch made complete by this coordinator.
+    private(set) var completed: Int?
+
+    init(store: CheckpointStore, options: Options, jobID: String) {
+        self.store = store
+        self.options = options
+        self.jobID = jobID
+    }
+
+    /// `part EPOCH NODE SIZE CRC32C BASE CHANGED HOME STALL` from node `node`.
+    func partWritten(_ text: Substring, from node: Int) throws {
+        let fields = text.split(separator: " ")
+        guard fields.count == 8, let epoch = Int(fields[0]), Int(fields[1]) == node, let size = Int(fields[2]),
+              let checksum = UInt32(fields[3], radix: 16), let base = Int(fields[4]), let changed = Int(fields[5]),
+              let home = Int(fields[6]), let stall = Int(fields[7]) else {
+            throw BrazosError.malformed("node \(node) reported a part as '\(text)'")
+        }
+        let report = Report(part: Manifest.Part(node: node, file: "part-\(node).bcp", size: size, checksum: checksum),
+                            base: base >= 0 ? base : nil, changedPages: changed, homePages: home, stall: stall)
+        let all: [Report]? = lock.withLock {
+            reports[epoch, default: [:]][node] = report
+            guard reports[epoch]!.count == options.nodes else { return nil }
+            return reports.removeValue(forKey: epoch)!.values.sorted { $0.part.node < $1.part.node }
+        }
+        if let all { try complete(epoch, all) }
+    }
+
+    /// `part-failed EPOCH NODE REASON`: the epoch will not complete; the job goes on.
+    func partFailed(_ text: Substring, from node: Int) {
+        diagnose("brazosrun: node \(node) could not write its part of checkpoint \(text); that checkpoint is incomplete, the previous one stands")
+    }
+
+    private func complete(_ epoch: Int, _ reports: [Report]) throws {
+        let bases = Set(reports.map(\.base))
+        guard bases.count == 1, let base = bases.first else {
+            throw BrazosError.malformed("nodes disagree on what checkpoint \(epoch) builds on: \(bases)")
+        }
+        let manifest = Manifest(epoch: epoch, job: jobID, program: options.program[0], arguments: Array(options.program.dropFirst()),
+                                threads: options.nodes * options.threadsPerNode, nodes: options.nodes, created: time(nil),
+                                base: base, parts: reports.map(\.part))
+        try store.writeManifest(manifest)
+        try store.prune(keeping: options.keepCheckpoints)
+        lock.withLock { completed = max(completed ?? 0, epoch) }
+        let changed = reports.reduce(0) { $0 + $1.changedPages }, home = reports.reduce(0) { $0 + $1.homePages }
+        let stall = Double(reports.map(\.stall).max() ?? 0) / 1000
+        let kind = base.map { "incremental on \($0)" } ?? "full"
+        diagnose("brazosrun: checkpoint epoch \(epoch) complete (\(kind)): \(manifest.totalSize) bytes in \(reports.count) parts, "
+                 + "\(changed) of \(home) pages changed, barrier held \(String(format1(stall))) ms at most")
+    }
+}
+
+/// One decimal place, without Foundation.
+func format1(_ value: Double) -> String {
+    let tenths = Int((value * 10).rounded())
+    return "\(tenths / 10).\(abs(tenths % 10))"
+}
