@@ -26,6 +26,8 @@ public final class Node: @unchecked Sendable {
     private var finishing = false
     private var exitGranted = false
     private var requestHandler: (@Sendable (String, Substring) -> Void)?
+    /// Requests that came before a handler was set (the program had not attached yet).
+    private var earlyRequests: [(String, Substring)] = []
     private var finishingHooks: [() throws -> Void] = []
 
     public var id: Int { config.node }
@@ -225,7 +227,11 @@ public final class Node: @unchecked Sendable {
                     fflush(nil)
                     _exit(0)
                 }
-                connections.withLock { requestHandler }?(verb, text)
+                let handler = connections.withLock { () -> (@Sendable (String, Substring) -> Void)? in
+                    if requestHandler == nil { earlyRequests.append((verb, text)) }
+                    return requestHandler
+                }
+                handler?(verb, text)
             } catch {
                 // A launcher gone while this node finishes has nothing left to say.
                 if connections.withLock({ () -> Bool in
@@ -260,8 +266,14 @@ public final class Node: @unchecked Sendable {
 
     /// Where the launcher's requests other than failure and exit go (checkpoint requests,
     /// interval changes, a planned stop); called on the thread that watches the launcher.
+    /// Requests that came before get to it at once.
     public func onLauncherRequest(_ handler: @escaping @Sendable (String, Substring) -> Void) {
-        connections.withLock { requestHandler = handler }
+        let early = connections.withLock {
+            requestHandler = handler
+            defer { earlyRequests = [] }
+            return earlyRequests
+        }
+        for (verb, text) in early { handler(verb, text) }
     }
 
     /// Work to finish before this node leaves the job (a checkpoint still being written).

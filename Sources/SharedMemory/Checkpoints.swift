@@ -15,7 +15,8 @@ final class Checkpoints: @unchecked Sendable {
     /// with every node's sections.
     let restored: [(manifest: Manifest, parts: [[CheckpointSection]])]
     /// Every `fullEvery`-th checkpoint of a run saves every page, so a restart reads at
-    /// most that many epochs; the others save only pages changed since the one before.
+    /// most that many epochs; the others save only pages changed since the one before
+    /// (unless half of them changed: then it is full too).
     static let fullEvery = 4
     private let node: Node
     private let snapshot = PageSnapshot()
@@ -40,7 +41,12 @@ final class Checkpoints: @unchecked Sendable {
         if let restartEpoch {
             InjectedFault.restoring(node: node.id)
             do {
+                let start = monotonicSeconds()
                 restored = try store.read(restartEpoch)
+                if node.id == 0 {
+                    let bytes = restored.reduce(0) { $0 + $1.manifest.totalSize }
+                    diagnose("brazos: node 0 read checkpoint epoch \(restartEpoch) (\(restored.count) epoch\(restored.count == 1 ? "" : "s"), \(bytes) bytes) in \(Int((monotonicSeconds() - start) * 1000)) ms")
+                }
             } catch {
                 throw SharedMemoryError.checkpoint("node \(node.id): epoch \(restartEpoch) in \(directory) does not verify: \(error)")
             }
@@ -66,6 +72,11 @@ final class Checkpoints: @unchecked Sendable {
 
     // MARK: Taking checkpoints
 
+    /// A new allocation: its home pages' copies are made now, not at the first checkpoint.
+    func prepare(_ allocation: SharedAllocator.Allocation, homePages: [Int], region: SharedRegion) {
+        snapshot.prepare(allocation, homePages: homePages, region: region)
+    }
+
     /// A thread's contribution to the checkpoint at the barrier it is entering.
     func deposit(_ state: [UInt8], files: [CheckpointedFile.Record], rank: Int) {
         deposits.withLock { $0[rank] = (state, files) }
@@ -83,8 +94,8 @@ final class Checkpoints: @unchecked Sendable {
     /// On a node's leader, inside a checkpointing barrier: makes sure every message sent
     /// before it has arrived, then collects the threads' states, their open files, the
     /// messages not yet received and the home pages that changed, and hands them to the
-    /// writer. The barrier is held only for the flush, the compare, the copy and a barrier
-    /// among the leaders.
+    /// writer. The barrier is held only for the flush, the compare, the copy and an
+    /// allreduce among the leaders.
     func save(job: Brazos, allocations: [(SharedAllocator.Allocation, homePages: [Int])], region: SharedRegion, among leaders: Communicator) throws {
         let start = monotonicSeconds()
         try leaders.flushChannels(tag: Self.flushTag)
@@ -99,18 +110,18 @@ final class Checkpoints: @unchecked Sendable {
         }
         // The writer reads the copies of the last checkpoint until it is done with them.
         writer.waitUntilIdle()
-        let full = (epoch - firstEpoch) % Self.fullEvery == 0
-        var runs: [PageSnapshot.Run] = []
         var changed = 0, homePages = 0
         for (allocation, pages) in allocations {
-            let captured = snapshot.capture(allocation, homePages: pages, region: region, full: full)
-            runs += captured.runs
-            changed += captured.changed
+            changed += snapshot.update(allocation, homePages: pages, region: region)
             homePages += pages.count
         }
-        // Nobody goes on before every node has its copy: a node that went ahead would
-        // send diffs and messages of the next phase into a part not yet taken.
-        try leaders.barrier()
+        // The leaders agree whether this one is full: every `fullEvery`-th, or when half
+        // the pages changed anyway (then a chain would only make restarts read more).
+        // Being collective, it also keeps every node here until all have their copies, so
+        // no node's next-phase diffs or messages reach a node that has not captured yet.
+        let totals = try leaders.allreduce([Int64(changed), Int64(homePages)], op: .sum)
+        let full = (epoch - firstEpoch) % Self.fullEvery == 0 || 2 * totals[0] >= totals[1]
+        let runs = allocations.flatMap { snapshot.runs(of: $0.0, full: full) }
         writer.submit(CheckpointWriter.Part(epoch: epoch, base: full ? nil : epoch - 1, sections: sections, runs: runs,
                                             changedPages: changed, homePages: homePages, stall: Int((monotonicSeconds() - start) * 1e6)))
         deposits.withLock { $0.removeAll() }

@@ -15,46 +15,64 @@ final class PageSnapshot {
         let bytes: UnsafeRawBufferPointer
     }
 
-    /// Per allocation: its home pages here (region page numbers, ascending) and their copies.
-    private var copies: [String: (pages: [Int], buffer: UnsafeMutableRawBufferPointer)] = [:]
+    /// Per allocation: its home pages here (region page numbers, ascending), their copies,
+    /// and which of them changed at the last `update`.
+    private var copies: [String: (pages: [Int], buffer: UnsafeMutableRawBufferPointer, changed: [Bool])] = [:]
 
     deinit { for copy in copies.values { copy.buffer.deallocate() } }
 
-    /// Copies the home pages that differ from their last copy (every one when `full`, or
-    /// when the allocation is new), and returns them as runs, with how many pages changed
-    /// (compared, even when `full`) out of how many.
-    func capture(_ allocation: SharedAllocator.Allocation, homePages pages: [Int], region: SharedRegion, full: Bool) -> (runs: [Run], changed: Int) {
+    /// Makes the copies of a new allocation's home pages now, where the program
+    /// allocates, so the first checkpoint's barrier does not pay for fresh memory.
+    func prepare(_ allocation: SharedAllocator.Allocation, homePages pages: [Int], region: SharedRegion) {
+        _ = update(allocation, homePages: pages, region: region)
+    }
+
+    /// Copies the home pages of `allocation` that differ from their last copy (all of
+    /// them for an allocation not seen before); returns how many changed.
+    func update(_ allocation: SharedAllocator.Allocation, homePages pages: [Int], region: SharedRegion) -> Int {
         let pageSize = SharedRegion.pageSize
         let isNew = copies[allocation.name]?.pages != pages
         if isNew {
             copies[allocation.name]?.buffer.deallocate()
-            copies[allocation.name] = (pages, .allocate(byteCount: max(pages.count, 1) * pageSize, alignment: pageSize))
+            copies[allocation.name] = (pages, .allocate(byteCount: max(pages.count, 1) * pageSize, alignment: pageSize), [])
         }
         let buffer = copies[allocation.name]!.buffer
-        var runs: [Run] = []
-        var changed = 0
-        var runStart: Int?
-        func closeRun(at end: Int) {
-            guard let start = runStart else { return }
-            runs.append(Run(allocation: allocation.name, first: pages[start] - allocation.pages.lowerBound,
-                            bytes: UnsafeRawBufferPointer(rebasing: buffer[(start * pageSize)..<(end * pageSize)])))
-            runStart = nil
-        }
+        var changed = [Bool](repeating: false, count: pages.count)
         for (index, page) in pages.enumerated() {
             let live = UnsafeRawPointer(region.servicePage(page).baseAddress!)
             let copy = buffer.baseAddress! + index * pageSize
-            let differs = isNew || memcmp(live, copy, pageSize) != 0
-            if differs {
-                changed += 1
+            if isNew || memcmp(live, copy, pageSize) != 0 {
+                changed[index] = true
                 copy.copyMemory(from: live, byteCount: pageSize)
             }
-            // A run continues over consecutive pages that are written.
-            let written = differs || full
-            if written && runStart != nil && pages[index - 1] != page - 1 { closeRun(at: index) }
-            if written && runStart == nil { runStart = index }
-            if !written { closeRun(at: index) }
         }
-        closeRun(at: pages.count)
-        return (runs, changed)
+        copies[allocation.name]!.changed = changed
+        return changed.count { $0 }
     }
+
+    /// The copies to write for `allocation` as runs of consecutive pages: those that
+    /// changed at the last `update`, or when `full` every one that is not all zero (an
+    /// allocation starts zero, so a restart needs nothing for those).
+    func runs(of allocation: SharedAllocator.Allocation, full: Bool) -> [Run] {
+        guard let (pages, buffer, changed) = copies[allocation.name] else { return [] }
+        let pageSize = SharedRegion.pageSize
+        var runs: [Run] = []
+        var start: Int?
+        for index in 0...pages.count {
+            let written = index < pages.count && (changed[index] || full && !Self.isZero(buffer.baseAddress! + index * pageSize))
+            let continues = written && start != nil && pages[index - 1] == pages[index] - 1
+            if let first = start, !continues {
+                runs.append(Run(allocation: allocation.name, first: pages[first] - allocation.pages.lowerBound,
+                                bytes: UnsafeRawBufferPointer(rebasing: buffer[(first * pageSize)..<(index * pageSize)])))
+                start = nil
+            }
+            if written && start == nil { start = index }
+        }
+        return runs
+    }
+
+    private static let zeroPage = UnsafeMutableRawPointer.allocate(byteCount: SharedRegion.pageSize, alignment: SharedRegion.pageSize)
+        .initializeMemory(as: UInt8.self, repeating: 0, count: SharedRegion.pageSize)
+
+    private static func isZero(_ page: UnsafeRawPointer) -> Bool { memcmp(page, zeroPage, SharedRegion.pageSize) == 0 }
 }

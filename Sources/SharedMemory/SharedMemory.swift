@@ -105,6 +105,7 @@ public final class SharedMemory: @unchecked Sendable {
         try restoring.once(allocation.name) {
             _ = try service.perform(.claimHomes(allocation.pages))
             restore(allocation)
+            checkpoints?.prepare(allocation, homePages: homePages(of: allocation), region: region)
         }
         return region.base + allocation.offset
     }
@@ -215,10 +216,12 @@ public final class SharedMemory: @unchecked Sendable {
 
     /// Per allocation, the pages homed here.
     private func homePages() -> [(SharedAllocator.Allocation, homePages: [Int])] {
+        allocator.allocations.map { ($0, homePages(of: $0)) }
+    }
+
+    private func homePages(of allocation: SharedAllocator.Allocation) -> [Int] {
         let nodes = job.node.nodeCount, me = job.node.id
-        return allocator.allocations.map { allocation in
-            (allocation, allocation.pages.filter { allocator.home(ofPage: $0, nodes: nodes) == me })
-        }
+        return allocation.pages.filter { allocator.home(ofPage: $0, nodes: nodes) == me }
     }
 
     /// After a restart: fills this node's home pages of `allocation` from the checkpoint.

@@ -27,11 +27,13 @@ enum ConfigFile {
         return settings
     }
 
-    /// When the file was last changed (nanoseconds), to notice edits.
-    static func modified(_ path: String) -> Int? {
+    /// What tells one version of the file from the next: its inode (an editor's or an
+    /// atomic write makes a new one), size and modification time (coarse: two writes in
+    /// one clock tick may share it).
+    static func version(_ path: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec
+        return "\(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
     }
 }
 

@@ -14,11 +14,16 @@ enum Signals {
     /// started, or between a failure and its recovery): they go to the next one.
     private static let state = Mutex<(current: Supervisor?, waiting: [Int32])>((nil, []))
 
-    /// Blocks the signals here and in every thread started after; call first thing.
+    /// Blocks the signals here and in every thread started after; call first thing. A
+    /// signal ignored by inheritance would be discarded rather than wait for sigwait, so
+    /// each gets its default disposition first (harmless while blocked).
     static func block() {
         var set = sigset_t()
         sigemptyset(&set)
-        for signal in handled { sigaddset(&set, signal) }
+        for signal in handled {
+            Glibc.signal(signal, SIG_DFL)
+            sigaddset(&set, signal)
+        }
         pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 

@@ -41,7 +41,7 @@ final class Supervisor: @unchecked Sendable {
     /// Seconds between checkpoints as last told to the nodes (the configuration file
     /// may change it while the job runs), and when that file was last seen changed.
     private var interval: Double?
-    private var configSeen: Int?
+    private var configSeen: String?
     /// Whether the nodes were told to go: requests before that wait for it.
     private var started = false
     private var checkpointRequested = false
@@ -58,7 +58,7 @@ final class Supervisor: @unchecked Sendable {
         coordinator = try options.checkpointDirectory.map { CheckpointCoordinator(store: try CheckpointStore(directory: $0), options: options, jobID: jobID) }
         self.stopRequested = stopRequested
         interval = options.checkpointInterval
-        configSeen = options.configFile.flatMap(ConfigFile.modified)
+        configSeen = options.configFile.flatMap(ConfigFile.version)
     }
 
     /// Runs the job to its end; returns the exit status for brazosrun.
@@ -280,7 +280,7 @@ final class Supervisor: @unchecked Sendable {
     /// Reloads the configuration file if it changed since last seen.
     private func noticeConfigurationChange() {
         guard let path = options.configFile else { return }
-        let modified = ConfigFile.modified(path)
+        let modified = ConfigFile.version(path)
         guard modified != lock.withLock({ configSeen }) else { return }
         lock.withLock { configSeen = modified }
         reloadConfiguration(forwarding: false)
