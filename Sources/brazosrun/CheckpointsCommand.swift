@@ -26,7 +26,7 @@ enum CheckpointsCommand {
             switch store.verify(epoch) {
             case let .complete(manifest):
                 recoverable = epoch
-                print("epoch \(epoch): complete, \(manifest.nodes) nodes, \(manifest.threads) threads, \(manifest.totalSize) bytes, program \(manifest.program) \(manifest.arguments.joined(separator: " "))")
+                print("epoch \(epoch): complete, \(manifest.base.map { "incremental on epoch \($0)" } ?? "full"), \(manifest.nodes) nodes, \(manifest.threads) threads, \(manifest.totalSize) bytes, program \(manifest.program) \(manifest.arguments.joined(separator: " "))")
             case let .incomplete(reason):
                 print("epoch \(epoch): incomplete (\(reason))")
             case let .corrupt(reason):
