@@ -128,7 +128,7 @@ final class CheckpointsCommandTests: XCTestCase {
         }
         let (status, output) = try run("verify", directory)
         XCTAssertEqual(status, 0, output)
-        XCTAssertTrue(output.contains("epoch 7: complete, 1 nodes, 1 threads"), output)
+        XCTAssertTrue(output.contains("epoch 7: complete, full, 1 nodes, 1 threads"), output)
         XCTAssertTrue(output.contains("program /bin/water --steps 5"), output)
         XCTAssertTrue(output.contains("epoch 8: CORRUPT"), output)
         XCTAssertTrue(output.contains("epoch 9: incomplete"), output)
