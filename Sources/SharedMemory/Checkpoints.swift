@@ -11,9 +11,12 @@ import Glibc
 /// at a checkpointing barrier, the launcher's requests, the leader's part of saving, and,
 /// after a restart, what was saved (docs/ARCHITECTURE.md, "Checkpoints").
 final class Checkpoints: @unchecked Sendable {
-    /// The checkpoint the job restarted from: every epoch of its chain, oldest first,
-    /// with every node's sections.
-    let restored: [(manifest: Manifest, parts: [[CheckpointSection]])]
+    /// The checkpoint the job restarted from: its manifest and the sections other than
+    /// pages (states, files, messages) of every node.
+    let restored: (manifest: Manifest, sections: [CheckpointSection])?
+    /// Per allocation, its saved runs of pages from every epoch of the chain, oldest
+    /// first: (first page within the allocation, bytes). Each is dropped once restored.
+    private let savedPages = Mutex<[String: [(first: Int, bytes: ArraySlice<UInt8>)]]>([:])
     /// Every `fullEvery`-th checkpoint of a run saves every page, so a restart reads at
     /// most that many epochs; the others save only pages changed since the one before
     /// (unless half of them changed: then it is full too).
@@ -42,16 +45,25 @@ final class Checkpoints: @unchecked Sendable {
             InjectedFault.restoring(node: node.id)
             do {
                 let start = monotonicSeconds()
-                restored = try store.read(restartEpoch)
+                let chain = try store.read(restartEpoch)
+                var pages: [String: [(first: Int, bytes: ArraySlice<UInt8>)]] = [:]
+                for (_, parts) in chain {
+                    for section in parts.joined() where section.name.hasPrefix("pages ") && section.payload.count >= 8 {
+                        let first = section.payload.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+                        pages[String(section.name.dropFirst("pages ".count)), default: []].append((first, section.payload.dropFirst(8)))
+                    }
+                }
+                savedPages.withLock { $0 = pages }
+                restored = (chain.last!.manifest, chain.last!.parts.joined().filter { !$0.name.hasPrefix("pages ") })
                 if node.id == 0 {
-                    let bytes = restored.reduce(0) { $0 + $1.manifest.totalSize }
-                    diagnose("brazos: node 0 read checkpoint epoch \(restartEpoch) (\(restored.count) epoch\(restored.count == 1 ? "" : "s"), \(bytes) bytes) in \(Int((monotonicSeconds() - start) * 1000)) ms")
+                    let bytes = chain.reduce(0) { $0 + $1.manifest.totalSize }
+                    diagnose("brazos: node 0 read checkpoint epoch \(restartEpoch) (\(chain.count) epoch\(chain.count == 1 ? "" : "s"), \(bytes) bytes) in \(Int((monotonicSeconds() - start) * 1000)) ms")
                 }
             } catch {
                 throw SharedMemoryError.checkpoint("node \(node.id): epoch \(restartEpoch) in \(directory) does not verify: \(error)")
             }
         } else {
-            restored = []
+            restored = nil
         }
         firstEpoch = max(restartEpoch ?? 0, store.epochs().last ?? 0) + 1
         nextEpoch = firstEpoch
@@ -144,11 +156,11 @@ final class Checkpoints: @unchecked Sendable {
 
     // MARK: After a restart
 
-    var restartedEpoch: Int? { restored.last?.manifest.epoch }
+    var restartedEpoch: Int? { restored?.manifest.epoch }
 
     /// A section of the newest epoch, from whichever node saved it.
     private func newestSection(_ name: String) -> [UInt8]? {
-        restored.last?.parts.lazy.flatMap { $0 }.first { $0.name == name }?.payload
+        restored?.sections.first { $0.name == name }?.payload
     }
 
     func resumeState(rank: Int) -> [UInt8]? { newestSection("thread \(rank)") }
@@ -163,16 +175,10 @@ final class Checkpoints: @unchecked Sendable {
     }
 
     /// Every saved run of pages of allocation `name`, oldest epoch first, so later copies
-    /// of a page replace earlier ones: (first page within it, bytes).
+    /// of a page replace earlier ones: (first page within it, bytes). Once per allocation:
+    /// the runs are let go after.
     func forEachSavedRun(of name: String, _ body: (Int, ArraySlice<UInt8>) -> Void) {
-        for (_, parts) in restored {
-            for sections in parts {
-                for section in sections where section.name == "pages \(name)" && section.payload.count >= 8 {
-                    let first = section.payload.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-                    body(first, section.payload.dropFirst(8))
-                }
-            }
-        }
+        for run in savedPages.withLock({ $0.removeValue(forKey: name) ?? [] }) { body(run.first, run.bytes) }
     }
 
     // MARK: Messages as bytes
