@@ -341,20 +341,37 @@ final class Supervisor: @unchecked Sendable {
                 if errno == EINTR { continue }
                 return  // ECHILD: every node has been reaped
             }
-            guard let node = lock.withLock({ nodes.firstIndex { $0.pid == pid } }) else { continue }
-            let (done, greeted, othersGreeted) = lock.withLock { () -> (Bool, Bool, Bool) in
-                nodes[node].exited = true
-                return (nodes[node].done, nodes[node].card != nil, nodes.contains { $0.card != nil })
-            }
-            let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
-            let signal = status & 0x7f
-            if exitCode > 0 {
-                nodeFailed(node, reason: "exited with status \(exitCode)", status: exitCode)
-            } else if exitCode < 0 {
-                nodeFailed(node, reason: "was killed by \(signalName(signal))", status: 128 + signal)
-            } else if !done && (greeted || othersGreeted) {
-                nodeFailed(node, reason: "exited before the job ended", status: 1)
-            }
+            handleExit(of: pid, status: status)
+        }
+    }
+
+    private func handleExit(of pid: pid_t, status: Int32) {
+        guard let node = lock.withLock({ nodes.firstIndex { $0.pid == pid } }) else { return }
+        let (done, greeted, othersGreeted) = lock.withLock { () -> (Bool, Bool, Bool) in
+            nodes[node].exited = true
+            return (nodes[node].done, nodes[node].card != nil, nodes.contains { $0.card != nil })
+        }
+        let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+        let signal = status & 0x7f
+        if exitCode > 0 {
+            reapCausesOfFailure()
+            nodeFailed(node, reason: "exited with status \(exitCode)", status: exitCode)
+        } else if exitCode < 0 {
+            nodeFailed(node, reason: "was killed by \(signalName(signal))", status: 128 + signal)
+        } else if !done && (greeted || othersGreeted) {
+            nodeFailed(node, reason: "exited before the job ended", status: 1)
+        }
+    }
+
+    /// A node that exits with an error just after another node died is usually that
+    /// death's casualty (it lost its peer), and may be reaped first: other nodes that end
+    /// within a moment are handled before it, so the death, not the casualty, is named
+    /// (and the job recovers instead of taking the casualty for the program's choice).
+    private func reapCausesOfFailure() {
+        for _ in 0..<30 {
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, WNOHANG)
+            if pid > 0 { handleExit(of: pid, status: status) } else if pid == 0 { usleep(10_000) } else { return }
         }
     }
 
