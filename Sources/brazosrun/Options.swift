@@ -22,8 +22,10 @@ struct Options {
     var keepCheckpoints = 2
     /// Hosts to put a failed host's nodes on, in order (`--spare-hosts`).
     var spareHosts: [String] = []
-    /// The job's configuration file (`--config`), read again when it changes.
+    /// The job's configuration file (`--config`), read again when it changes, and the
+    /// version of it last read (taken before reading, so a change after is noticed).
     var configFile: String?
+    var configVersion: String?
     /// The epoch a restart continues from (set by `brazosrun restart`).
     var restartEpoch: Int?
     /// With a checkpoint directory: restart the job by itself when a node dies.
@@ -138,6 +140,7 @@ struct Options {
             case "--config":
                 let path = try value(argument)
                 options.configFile = path.hasPrefix("/") ? path : currentDirectory() + "/" + path
+                options.configVersion = ConfigFile.version(options.configFile!)
                 try options.apply(try ConfigFile.read(options.configFile!))
             case "--no-auto-recover": options.autoRecover = false
             case "--heartbeat": options.heartbeat = try duration(try value(argument))

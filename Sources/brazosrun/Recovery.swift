@@ -26,6 +26,9 @@ enum Recovery {
             let status = try supervisor.run()
             Signals.deliver(to: nil)
             stopRequested = supervisor.stopRequested
+            // What the configuration file said while the job ran holds for the next attempt.
+            options.checkpointInterval = supervisor.interval
+            options.configVersion = supervisor.configSeen
             if let epoch = supervisor.plannedStop {
                 diagnose("brazosrun: job stopped after checkpoint epoch \(epoch); continue it with: brazosrun restart --checkpoint-dir "
                          + "\(options.checkpointDirectory ?? "?") -n \(options.nodes) -T \(options.threadsPerNode) \(options.program.joined(separator: " "))")

@@ -39,9 +39,9 @@ final class Supervisor: @unchecked Sendable {
     /// The checkpoint every node stopped at, after a planned stop.
     private(set) var plannedStop: Int?
     /// Seconds between checkpoints as last told to the nodes (the configuration file
-    /// may change it while the job runs), and when that file was last seen changed.
-    private var interval: Double?
-    private var configSeen: String?
+    /// may change it while the job runs), and the version of that file last read.
+    private(set) var interval: Double?
+    private(set) var configSeen: String?
     /// Whether the nodes were told to go: requests before that wait for it.
     private var started = false
     private var checkpointRequested = false
@@ -58,7 +58,7 @@ final class Supervisor: @unchecked Sendable {
         coordinator = try options.checkpointDirectory.map { CheckpointCoordinator(store: try CheckpointStore(directory: $0), options: options, jobID: jobID) }
         self.stopRequested = stopRequested
         interval = options.checkpointInterval
-        configSeen = options.configFile.flatMap(ConfigFile.version)
+        configSeen = options.configVersion
     }
 
     /// Runs the job to its end; returns the exit status for brazosrun.
@@ -260,6 +260,8 @@ final class Supervisor: @unchecked Sendable {
     /// applied to the running job. Without a configuration file, SIGHUP goes to the nodes.
     func reloadConfiguration(forwarding: Bool) {
         guard let path = options.configFile else { return forwarding ? forward(SIGHUP) : () }
+        let version = ConfigFile.version(path)
+        lock.withLock { configSeen = version }
         do {
             var reloaded = options
             reloaded.checkpointInterval = nil
@@ -280,9 +282,7 @@ final class Supervisor: @unchecked Sendable {
     /// Reloads the configuration file if it changed since last seen.
     private func noticeConfigurationChange() {
         guard let path = options.configFile else { return }
-        let modified = ConfigFile.version(path)
-        guard modified != lock.withLock({ configSeen }) else { return }
-        lock.withLock { configSeen = modified }
+        guard ConfigFile.version(path) != lock.withLock({ configSeen }) else { return }
         reloadConfiguration(forwarding: false)
     }
 
