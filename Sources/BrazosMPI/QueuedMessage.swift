@@ -38,10 +38,10 @@ extension Brazos {
     public func requeue(_ messages: [QueuedMessage], for rank: Int) throws(MPIError) {
         for message in messages {
             let envelope = Envelope(context: message.context, source: message.source, tag: message.tag)
-            let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: message.bytes.count, alignment: 16)
-            defer { bytes.deallocate() }
-            bytes.copyBytes(from: message.bytes)
-            try engine.requeue(UnsafeRawBufferPointer(bytes), envelope: envelope, for: rank)
+            // `withUnsafeBytes` rethrows untyped errors; the typed one crosses in a Result.
+            try message.bytes.withUnsafeBytes { bytes in
+                Result { () throws(MPIError) in try engine.requeue(bytes, envelope: envelope, for: rank) }
+            }.get()
         }
     }
 }

@@ -86,7 +86,7 @@ final class Checkpoints: @unchecked Sendable {
 
     /// A new allocation: its home pages' copies are made now, not at the first checkpoint.
     func prepare(_ allocation: SharedAllocator.Allocation, homePages: [Int], region: SharedRegion) {
-        snapshot.prepare(allocation, homePages: homePages, region: region)
+        _ = snapshot.update(allocation, homePages: homePages, region: region)
     }
 
     /// A thread's contribution to the checkpoint at the barrier it is entering.

@@ -21,12 +21,6 @@ final class PageSnapshot {
 
     deinit { for copy in copies.values { copy.buffer.deallocate() } }
 
-    /// Makes the copies of a new allocation's home pages now, where the program
-    /// allocates, so the first checkpoint's barrier does not pay for fresh memory.
-    func prepare(_ allocation: SharedAllocator.Allocation, homePages pages: [Int], region: SharedRegion) {
-        _ = update(allocation, homePages: pages, region: region)
-    }
-
     /// Copies the home pages of `allocation` that differ from their last copy (all of
     /// them for an allocation not seen before); returns how many changed.
     func update(_ allocation: SharedAllocator.Allocation, homePages pages: [Int], region: SharedRegion) -> Int {

@@ -164,7 +164,7 @@ public final class SharedMemory: @unchecked Sendable {
     private func checkpointingBarrier(_ thread: BrazosThread, state: some Encodable, always: Bool) throws {
         guard let checkpoints else { return }
         try checkNothingPending(thread)
-        let files = try openFiles.withLock { $0[thread.rank, default: []].compactMap(\.file) }.map { try $0.checkpointRecord() }
+        let files = try openFiles.withLock { $0[thread.rank, default: []].compactMap(\.file).filter(\.isOpen) }.map { try $0.checkpointRecord() }
         checkpoints.deposit(Array(try JSONEncoder().encode(state)), files: files, rank: thread.rank)
         let leaders = try leaderCommunicator(for: thread)
         try nodeBarrier.wait(isLeader: leaders != nil) {
