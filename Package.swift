@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "water", targets: ["water"]),
         .library(name: "BrazosMPI", targets: ["BrazosMPI"]),
         .library(name: "SharedMemory", targets: ["SharedMemory"]),
+        .library(name: "Migration", targets: ["Migration"]),
         // The C ABI: libbrazosmpi.so, which C programs link through brazoscc.
         .library(name: "brazosmpi", type: .dynamic, targets: ["BrazosMPIC"]),
         .executable(name: "brazoscc", targets: ["brazoscc"]),
@@ -32,6 +33,7 @@ let package = Package(
         .target(name: "BrazosMPI", dependencies: ["BrazosCore"], swiftSettings: hotPath),
         .target(name: "Checkpoint", dependencies: ["BrazosCore", "CBrazos"]),
         .target(name: "SharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint"], swiftSettings: hotPath),
+        .target(name: "Migration", dependencies: ["BrazosMPI"]),
         // mpi.h, the MPI 5.0 ABI header that C programs include; BrazosMPIC implements it.
         .target(name: "CMPI"),
         .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"]),
@@ -43,8 +45,10 @@ let package = Package(
         .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"]),
         .executableTarget(name: "dsm-check", dependencies: ["SharedMemory", "BrazosMPI"]),
         .executableTarget(name: "checkpoint-check", dependencies: ["SharedMemory", "BrazosMPI"]),
-        .executableTarget(name: "sor", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),
-        .executableTarget(name: "water", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),
+        .executableTarget(name: "sor", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore", "Migration"]),
+        .executableTarget(name: "water", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore", "Migration"]),
+        .executableTarget(name: "migrate-check", dependencies: ["SharedMemory", "BrazosMPI", "Migration"]),
+        .executableTarget(name: "migrate-bench", dependencies: ["BrazosMPI", "Migration"]),
         .executableTarget(name: "dsm-bench", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),

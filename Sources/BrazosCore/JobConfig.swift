@@ -33,6 +33,9 @@ public struct JobConfig: Sendable {
     public var interfaceAddress = "127.0.0.1"
     /// Where the file rendezvous meets (`BRAZOS_RENDEZVOUS_DIR`).
     public var rendezvousDirectory = "/tmp"
+    /// Threads may move between nodes (`brazosrun --migratable`, `BRAZOS_MIGRATABLE=1`):
+    /// messages carry sequence numbers and collectives stay flat (docs/ARCHITECTURE.md).
+    public var migratable = false
 
     public init(launcher: Launcher, jobID: String, secret: [UInt8], node: Int, nodeCount: Int, threadsPerNode: Int) {
         self.launcher = launcher
@@ -90,6 +93,7 @@ public struct JobConfig: Sendable {
         }
         config.forceTCP = environment("BRAZOS_TRANSPORT") == "tcp"
         config.bindToCore = environment("BRAZOS_BIND") == "core"
+        config.migratable = environment("BRAZOS_MIGRATABLE") == "1"
         config.sharedMemoryEagerLimit = try integer("BRAZOS_EAGER_LIMIT", default: config.sharedMemoryEagerLimit)
         config.tcpEagerLimit = try integer("BRAZOS_EAGER_LIMIT", default: config.tcpEagerLimit)
         let ring = try integer("BRAZOS_RING_BYTES", default: config.ringCapacity, minimum: 4096)

@@ -17,6 +17,11 @@ public enum NativeThread {
     }
 
     public static func join(_ thread: pthread_t) { pthread_join(thread, nil) }
+
+    /// Starts a thread nobody joins: its resources go back when it ends.
+    public static func spawnDetached(_ body: @escaping () -> Void) {
+        pthread_detach(spawn(body))
+    }
 }
 
 private func nativeThreadEntry(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {

@@ -37,7 +37,9 @@ public final class Node: @unchecked Sendable {
 
     private init(config: JobConfig) {
         self.config = config
-        progress = ProgressEngine(threads: config.threadsPerNode)
+        // Where threads move, any number may come to wait here, the node's own main thread
+        // among them (it drives progress while the node hosts none).
+        progress = ProgressEngine(threads: config.migratable ? Int.max : config.threadsPerNode)
     }
 
     /// Joins the job described by the environment and connects to every node. Frames are

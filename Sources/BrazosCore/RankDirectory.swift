@@ -5,30 +5,45 @@ import CBrazos
 ///
 /// The number of ranks is fixed for a job, so the table is one fixed block of words read
 /// with acquire loads and written with release stores: the lookup on every send takes
-/// no lock.
+/// no lock. Each word holds a rank's node (low half) and its location version (high
+/// half): the number of times it moved, so that news of an older move never undoes a
+/// newer one.
 public final class RankDirectory: @unchecked Sendable {
-    private let nodeOfRank: UnsafeMutablePointer<UInt64>
+    private let locations: UnsafeMutablePointer<UInt64>
     public let rankCount: Int
+    private static let nowhere = UInt64(UInt32.max)
 
     public init(cards: [NodeCard]) {
         rankCount = cards.reduce(0) { max($0, ($1.ranks.max() ?? -1) + 1) }
-        nodeOfRank = .allocate(capacity: max(rankCount, 1))
-        nodeOfRank.initialize(repeating: UInt64.max, count: max(rankCount, 1))
-        for card in cards { for rank in card.ranks { nodeOfRank[rank] = UInt64(card.node) } }
+        locations = .allocate(capacity: max(rankCount, 1))
+        locations.initialize(repeating: Self.nowhere, count: max(rankCount, 1))
+        for card in cards { for rank in card.ranks { locations[rank] = UInt64(card.node) } }
     }
 
-    deinit { nodeOfRank.deallocate() }
+    deinit { locations.deallocate() }
 
     /// The node hosting `rank`, or nil for a rank outside the job.
     @inline(__always)
     public func node(of rank: Int) -> Int? {
-        guard rank >= 0 && rank < rankCount else { return nil }
-        let node = brazos_load_acquire_u64(nodeOfRank + rank)
-        return node == UInt64.max ? nil : Int(node)
+        location(of: rank)?.node
     }
 
-    public func move(rank: Int, to node: Int) {
+    /// The node hosting `rank` as far as this node knows, and the version of that news.
+    @inline(__always)
+    public func location(of rank: Int) -> (node: Int, version: UInt32)? {
+        guard rank >= 0 && rank < rankCount else { return nil }
+        let word = brazos_load_acquire_u64(locations + rank)
+        let node = word & 0xFFFF_FFFF
+        return node == Self.nowhere ? nil : (Int(node), UInt32(truncatingIfNeeded: word >> 32))
+    }
+
+    /// Records that `rank` lives on `node` since its move number `version`; older news
+    /// than what is known already changes nothing. Returns whether it was newer.
+    @discardableResult
+    public func move(rank: Int, to node: Int, version: UInt32) -> Bool {
         precondition(rank >= 0 && rank < rankCount, "rank \(rank) is not in the job")
-        brazos_store_release_u64(nodeOfRank + rank, UInt64(node))
+        guard let known = location(of: rank), version > known.version else { return false }
+        brazos_store_release_u64(locations + rank, UInt64(version) << 32 | UInt64(node))
+        return true
     }
 }

@@ -25,6 +25,7 @@ public struct ShmRing {
     static let wrapMarker = UInt64.max
     static let skipMarker = UInt64.max - 1
     static let compactFlag: UInt64 = 1 << 62
+    /// Word, then context, source, destination, tag, source node and sequence (u32 each).
     static let compactHeaderSize = 32
     static let line = 64
 
@@ -57,7 +58,9 @@ public struct ShmRing {
     /// Writes one record made of `header` and `payload` if there is room; false if full.
     public mutating func tryWrite(header: FrameHeader, payload: UnsafeRawBufferPointer) -> Bool {
         precondition(FrameHeader.size + payload.count <= maximumRecord, "frame of \(FrameHeader.size + payload.count) bytes exceeds the ring's record limit")
-        let compact = header.kind == .eager
+        // Compact records have room for a sequence number but not a location version:
+        // messages to ranks that moved take the full header.
+        let compact = header.kind == .eager && header.destinationVersion == 0
         let needed = Self.padded((compact ? Self.compactHeaderSize : 8 + FrameHeader.size) + payload.count)
         let offset = head & (capacity - 1)
         var gap = 0
@@ -85,6 +88,7 @@ public struct ShmRing {
             record.storeBytes(of: header.destination, toByteOffset: 16, as: Int32.self)
             record.storeBytes(of: header.tag, toByteOffset: 20, as: Int32.self)
             record.storeBytes(of: header.sourceNode, toByteOffset: 24, as: UInt32.self)
+            record.storeBytes(of: header.sequence, toByteOffset: 28, as: UInt32.self)
             word = Self.compactFlag | UInt64(payload.count)
             body = record + Self.compactHeaderSize
         } else {
@@ -142,7 +146,8 @@ public struct ShmRing {
                                      destination: record.load(fromByteOffset: 16, as: Int32.self),
                                      tag: record.load(fromByteOffset: 20, as: Int32.self),
                                      sourceNode: record.load(fromByteOffset: 24, as: UInt32.self),
-                                     messageLength: UInt64(length), payloadLength: UInt64(length))
+                                     messageLength: UInt64(length), payloadLength: UInt64(length),
+                                     sequence: record.load(fromByteOffset: 28, as: UInt32.self))
                 guard header.source >= 0, header.destination >= 0 else {
                     throw BrazosError.malformed("negative rank in frame (source \(header.source), destination \(header.destination))")
                 }

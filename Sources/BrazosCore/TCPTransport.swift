@@ -157,7 +157,8 @@ public final class TCPLink: PeerLink {
     }
 
     public func send(_ header: FrameHeader, payload: UnsafeRawBufferPointer) throws {
-        var headerBytes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        // FrameHeader.size bytes, on the stack.
+        var headerBytes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         try withUnsafeMutableBytes(of: &headerBytes) { headerBuffer in
             header.encode(into: headerBuffer.baseAddress!)
             try connection.sendLock.withLock {

@@ -1,4 +1,4 @@
-/// The frame every transport carries: a fixed 56-byte little-endian header, then
+/// The frame every transport carries: a fixed 64-byte little-endian header, then
 /// `payloadLength` bytes. Decoding checks every field a peer could get wrong, so a
 /// malformed frame is an error for the receiver, never a crash.
 public enum FrameKind: UInt8, Sendable {
@@ -17,10 +17,18 @@ public enum FrameKind: UInt8, Sendable {
     case rendezvousDone = 5
     /// The peer is shutting down cleanly; a closed connection after this is no failure.
     case goodbye = 6
+    /// A rank arrives: `destination` is the rank, `cookie` its new location version, the
+    /// payload what it carries (its queues, sequence numbers, state), in pieces: this one
+    /// at offset `address` of `messageLength` bytes.
+    case move = 7
+    /// Rank `destination` now lives on node `sourceNode`, at location version `cookie`.
+    case moved = 8
+    /// Rank `source` has finished (jobs whose threads move end when every rank has).
+    case finished = 9
 }
 
 public struct FrameHeader: Equatable, Sendable {
-    public static let size = 56
+    public static let size = 64
     static let magic: UInt8 = 0xB7
     /// Largest payload one frame may carry; larger messages use rendezvous.
     public static let maximumPayload: UInt64 = 1 << 30
@@ -35,10 +43,15 @@ public struct FrameHeader: Equatable, Sendable {
     public var cookie: UInt64
     public var address: UInt64
     public var payloadLength: UInt64
+    /// In jobs whose threads move: the message's number among those from `source` to
+    /// `destination` (their order), and the version of the destination's location the
+    /// sender knew (a node that has not seen it yet holds the message for the rank).
+    public var sequence: UInt32 = 0
+    public var destinationVersion: UInt32 = 0
 
     public init(kind: FrameKind, context: UInt32 = 0, source: Int32 = 0, destination: Int32 = 0,
                 tag: Int32 = 0, sourceNode: UInt32 = 0, messageLength: UInt64 = 0, cookie: UInt64 = 0,
-                address: UInt64 = 0, payloadLength: UInt64 = 0) {
+                address: UInt64 = 0, payloadLength: UInt64 = 0, sequence: UInt32 = 0, destinationVersion: UInt32 = 0) {
         self.kind = kind
         self.context = context
         self.source = source
@@ -49,6 +62,8 @@ public struct FrameHeader: Equatable, Sendable {
         self.cookie = cookie
         self.address = address
         self.payloadLength = payloadLength
+        self.sequence = sequence
+        self.destinationVersion = destinationVersion
     }
 
     public func encode(into buffer: UnsafeMutableRawPointer) {
@@ -64,6 +79,8 @@ public struct FrameHeader: Equatable, Sendable {
         buffer.storeBytes(of: cookie.littleEndian, toByteOffset: 32, as: UInt64.self)
         buffer.storeBytes(of: address.littleEndian, toByteOffset: 40, as: UInt64.self)
         buffer.storeBytes(of: payloadLength.littleEndian, toByteOffset: 48, as: UInt64.self)
+        buffer.storeBytes(of: sequence.littleEndian, toByteOffset: 56, as: UInt32.self)
+        buffer.storeBytes(of: destinationVersion.littleEndian, toByteOffset: 60, as: UInt32.self)
     }
 
     /// Decodes and validates a header from at least `size` bytes.
@@ -77,7 +94,7 @@ public struct FrameHeader: Equatable, Sendable {
         func u64(_ offset: Int) -> UInt64 { UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
         let header = FrameHeader(kind: kind, context: u32(4), source: i32(8), destination: i32(12), tag: i32(16),
                                  sourceNode: u32(20), messageLength: u64(24), cookie: u64(32), address: u64(40),
-                                 payloadLength: u64(48))
+                                 payloadLength: u64(48), sequence: u32(56), destinationVersion: u32(60))
         guard header.payloadLength <= maximumPayload else {
             throw .malformed("frame payload of \(header.payloadLength) bytes exceeds \(maximumPayload)")
         }
@@ -90,7 +107,11 @@ public struct FrameHeader: Equatable, Sendable {
             guard header.address &+ header.payloadLength <= header.messageLength, header.address <= header.messageLength else {
                 throw .malformed("rendezvous chunk at \(header.address)+\(header.payloadLength) past \(header.messageLength) bytes")
             }
-        case .requestToSend, .clearToSend, .rendezvousDone, .goodbye:
+        case .move:
+            guard header.address &+ header.payloadLength <= header.messageLength, header.address <= header.messageLength else {
+                throw .malformed("piece of a move at \(header.address)+\(header.payloadLength) past \(header.messageLength) bytes")
+            }
+        case .requestToSend, .clearToSend, .rendezvousDone, .goodbye, .moved, .finished:
             guard header.payloadLength == 0 else { throw .malformed("\(kind) frame with a payload") }
         }
         guard header.source >= 0, header.destination >= 0 else {

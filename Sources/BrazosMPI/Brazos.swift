@@ -1,5 +1,6 @@
 import BrazosCore
 import CBrazos
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,6 +18,9 @@ import Glibc
 public final class Brazos: @unchecked Sendable {
     public let node: Node
     let engine: MessageEngine
+    private let participant = Mutex<MigrationParticipant?>(nil)
+    /// The rank of a program that adopted its calling thread (`MPI_Init`).
+    private var adopted: Int?
 
     private init(node: Node, engine: MessageEngine) {
         self.node = node
@@ -39,7 +43,11 @@ public final class Brazos: @unchecked Sendable {
     /// The world communicator as seen by `rank`, which must be hosted here. Call it once
     /// per rank: communicators made from it share its context allocator.
     public func world(rank: Int) -> Communicator {
-        Communicator(engine: engine, context: ContextAllocator.world, translation: nil, rank: rank, size: worldSize, contexts: ContextAllocator())
+        world(rank: rank, contexts: ContextAllocator())
+    }
+
+    func world(rank: Int, contexts: ContextAllocator) -> Communicator {
+        Communicator(engine: engine, context: ContextAllocator.world, translation: nil, rank: rank, size: worldSize, contexts: contexts)
     }
 
     /// `MPI_COMM_SELF` for the rank whose world communicator is `world`.
@@ -48,15 +56,35 @@ public final class Brazos: @unchecked Sendable {
                      rank: 0, size: 1, contexts: world.contexts)
     }
 
+    /// Whether this job's threads may move between nodes (`brazosrun --migratable`).
+    public var threadsMove: Bool { engine.mobile != nil }
+
+    /// The ranks whose threads run on this node now.
+    public var hostedRanks: [Int] { engine.hostedRanks }
+
+    /// What moves with a thread besides its messages (shared memory's part); set by the
+    /// layer above when it attaches.
+    public var migrationParticipant: MigrationParticipant? {
+        get { participant.withLock { $0 } }
+        set { participant.withLock { $0 = newValue } }
+    }
+
     /// Runs `body` once for every rank this node hosts, each on its own thread (the
     /// calling thread when there is one), then leaves the job with the other nodes.
     /// A rank whose body throws ends the node with a message naming the rank and error.
+    /// Where threads move, the body also runs for every rank that arrives, and `run`
+    /// returns once every rank of the job has finished.
     public func run(_ body: @escaping (BrazosThread) throws -> Void) throws {
         let ranks = node.localRanks
         let threads = ranks.enumerated().map { index, rank in
-            BrazosThread(rank: rank, localIndex: index, world: world(rank: rank), core: node.core(forThread: index))
+            BrazosThread(job: self, rank: rank, localIndex: index, nextContext: nil, core: node.core(forThread: index), arrival: nil)
         }
-        if threads.count == 1 {
+        if threadsMove {
+            let hosting = Hosting(job: self, body: body)
+            engine.host(with: hosting)
+            for thread in threads { hosting.start(thread) }
+            try engine.wait { hosting.liveThreads == 0 && engine.finishedRanks == worldSize }
+        } else if threads.count == 1 {
             runReportingFailure(threads[0], body)
         } else {
             let handles = threads.map { thread in NativeThread.spawn { [self] in runReportingFailure(thread, body) } }
@@ -72,13 +100,20 @@ public final class Brazos: @unchecked Sendable {
         guard ranks.count == 1 else {
             throw MPIError(.other, "this node hosts \(ranks.count) ranks; a program that calls MPI_Init hosts one (run it with one thread per node)")
         }
-        let thread = BrazosThread(rank: ranks[0], localIndex: 0, world: world(rank: ranks[0]), core: node.core(forThread: 0))
+        let thread = BrazosThread(job: self, rank: ranks[0], localIndex: 0, nextContext: nil, core: node.core(forThread: 0), arrival: nil)
         thread.bind()
+        adopted = thread.rank
         return thread
     }
 
     /// Leaves the job together with the other nodes (`MPI_Finalize`).
-    public func leave() throws { try node.finish() }
+    public func leave() throws {
+        if threadsMove, let adopted {
+            try engine.announceFinished(rank: adopted)
+            try engine.wait { engine.finishedRanks == worldSize }
+        }
+        try node.finish()
+    }
 
     /// Ends this node at once with `code` (`MPI_Abort`); the launcher then stops the job.
     public static func abort(code: Int32, reason: String) -> Never {
@@ -87,10 +122,28 @@ public final class Brazos: @unchecked Sendable {
         _exit(code == 0 ? 1 : code)
     }
 
-    private func runReportingFailure(_ thread: BrazosThread, _ body: (BrazosThread) throws -> Void) {
+    /// Moves `thread` to `node` with `state` (see `BrazosThread.migrate` in Migration):
+    /// throws `ThreadMoved` once it is on its way, or another error if it cannot go (then
+    /// it stays here, as it was).
+    public func move(_ thread: BrazosThread, to node: Int, state: [UInt8]) throws -> Never {
+        guard threadsMove else { throw MPIError(.other, "threads of this job do not move: start it with brazosrun --migratable") }
+        guard !thread.hasMoved else { throw MPIError(.other, "rank \(thread.rank) has moved off node \(self.node.id) already") }
+        let participant = migrationParticipant
+        let carried = try participant?.departing(thread, to: node) ?? []
+        try engine.depart(rank: thread.rank, to: node, nextContext: thread.world.contexts.next, carried: carried, state: state)
+        thread.hasMoved = true
+        participant?.departed(thread)
+        throw ThreadMoved(rank: thread.rank, node: node)
+    }
+
+    func runReportingFailure(_ thread: BrazosThread, _ body: (BrazosThread) throws -> Void) {
         thread.bind()
         do {
+            if let arrival = thread.arrival { try migrationParticipant?.arriving(thread, carried: arrival.carried) }
             try body(thread)
+            if threadsMove && !thread.hasMoved { try engine.announceFinished(rank: thread.rank) }
+        } catch is ThreadMoved where thread.hasMoved {
+            return
         } catch {
             fflush(nil)
             diagnose("brazos: rank \(thread.rank) failed: \(error)")
@@ -105,20 +158,60 @@ public final class Brazos: @unchecked Sendable {
 /// A compute thread of the job: one rank, hosted on this node.
 public final class BrazosThread: @unchecked Sendable {
     public let rank: Int
-    /// Index among the threads of this node.
+    /// Index among the threads this node started with (-1 for one that arrived).
     public let localIndex: Int
     public let world: Communicator
+    /// Every rank, like `world`, for the runtime's own collectives (shared memory's
+    /// barriers, checkpoints): their messages never mix with the program's.
+    public let runtime: Communicator
+    public unowned let job: Brazos
+    /// Set for a thread that moved here: where from, and what it brought.
+    public let arrival: Arrival?
+    /// Set once the thread is on its way to another node; it ends here.
+    public internal(set) var hasMoved = false
     let core: Int?
 
-    init(rank: Int, localIndex: Int, world: Communicator, core: Int?) {
+    public struct Arrival: Sendable {
+        public let fromNode: Int
+        /// The state it saved when it left (`migrate(to:saving:)`).
+        public let state: [UInt8]
+        /// What the layers above took along (see `MigrationParticipant`).
+        public let carried: [UInt8]
+    }
+
+    init(job: Brazos, rank: Int, localIndex: Int, nextContext: UInt32?, core: Int?, arrival: Arrival?) {
+        self.job = job
         self.rank = rank
         self.localIndex = localIndex
-        self.world = world
+        let contexts = ContextAllocator(next: nextContext)
+        self.world = job.world(rank: rank, contexts: contexts)
+        self.runtime = Communicator(engine: job.engine, context: ContextAllocator.runtime, translation: nil, rank: rank, size: job.worldSize, contexts: contexts)
         self.core = core
+        self.arrival = arrival
     }
 
     func bind() {
         guard let core else { return }
         if brazos_bind_to_core(Int32(core), 1) != 0 { diagnose("brazos: rank \(rank): cannot bind to core \(core)") }
     }
+}
+
+/// Thrown out of `Brazos.move` on the node a thread leaves: its body ends there (and
+/// continues on the destination). Let it through; `run` takes it.
+public struct ThreadMoved: Error, CustomStringConvertible {
+    public let rank: Int
+    public let node: Int
+    public var description: String { "rank \(rank) moved to node \(node)" }
+}
+
+/// What a layer above the messages takes along when a thread moves (shared memory: its
+/// writes released, the files it had open). Calls come on the moving thread.
+public protocol MigrationParticipant: AnyObject, Sendable {
+    /// Before the move, on the old node: may refuse it (by throwing; nothing has changed
+    /// yet), else returns what the thread takes along.
+    func departing(_ thread: BrazosThread, to node: Int) throws -> [UInt8]
+    /// The move is done: let go of what the thread held here.
+    func departed(_ thread: BrazosThread)
+    /// On the new node, before the thread's body runs again.
+    func arriving(_ thread: BrazosThread, carried: [UInt8]) throws
 }

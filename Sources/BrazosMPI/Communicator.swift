@@ -26,8 +26,9 @@ public final class Communicator: @unchecked Sendable {
     let collectiveScratch: Request
     /// Scratch for data arriving in reductions, kept between calls (up to 1 MiB).
     var incomingScratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-    /// Which ranks share a node, for two-stage collectives; nil when that would not help.
-    lazy var hierarchy: NodeHierarchy? = NodeHierarchy(
+    /// Which ranks share a node, for two-stage collectives; nil when that would not help,
+    /// or where threads move (the ranks would disagree on who shares a node).
+    lazy var hierarchy: NodeHierarchy? = engine.mobile != nil ? nil : NodeHierarchy(
         nodeOfRank: (0..<size).map { engine.directory.node(of: worldRank(of: $0)) ?? -1 }, me: rank)
 
     init(engine: MessageEngine, context: UInt32, translation: RankTranslation?, rank: Int, size: Int, contexts: ContextAllocator) {

@@ -17,12 +17,12 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         case rendezvous(length: Int, node: Int, cookie: UInt64, address: UInt64)
     }
 
-    /// Guards the queues and tables below; not needed when the node hosts one rank (its
-    /// thread is then the only one that enters; see docs/ARCHITECTURE.md).
-    private let lock: FastLock
+    /// Guards the queues and tables below; not needed when the node hosts one rank for
+    /// good (its thread is then the only one that enters; see docs/ARCHITECTURE.md).
+    let lock: FastLock
     /// Indexed by world rank; nil for ranks hosted elsewhere.
-    private var queues: [MatchQueues<Request, Arrival>?] = []
-    private var rendezvousSends: [UInt64: Request] = [:]
+    var queues: [MatchQueues<Request, Arrival>?] = []
+    var rendezvousSends: [UInt64: Request] = [:]
     private var pushedReceives: [UInt64: Request] = [:]
     private var deferred: [() throws -> Void] = []
     private let deferredRunner = PthreadMutex()
@@ -32,18 +32,37 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     let directory: RankDirectory
     let links: ContiguousArray<PeerLink>
     let progress: ProgressEngine
+    /// Where threads move: the numbers of the messages each hosted rank sends, and the
+    /// rest of the state that keeps messages in order and finds moved ranks.
+    let sendSequences: SequenceTable?
+    let mobile: MobileRanks?
 
     init(node: Node) {
         nodeID = node.id
         directory = node.directory
         links = ContiguousArray(node.allLinks)
         progress = node.progress
-        lock = FastLock(needed: node.localRanks.count > 1)
+        lock = FastLock(needed: node.localRanks.count > 1 || node.config.migratable)
         queues = Array(repeating: nil, count: node.config.rankCount)
         for rank in node.localRanks { queues[rank] = MatchQueues() }
+        if node.config.migratable {
+            let mobile = MobileRanks(rankCount: node.config.rankCount)
+            let sendSequences = SequenceTable(rankCount: node.config.rankCount)
+            for rank in node.localRanks {
+                mobile.receiveSequences.install(rank)
+                sendSequences.install(rank)
+            }
+            self.mobile = mobile
+            self.sendSequences = sendSequences
+        } else {
+            mobile = nil
+            sendSequences = nil
+        }
     }
 
-    private func newCookie() -> UInt64 {
+    deinit { sendSequences?.deallocate() }
+
+    func newCookie() -> UInt64 {
         defer { nextCookie += 1 }
         return nextCookie
     }
@@ -71,27 +90,39 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     /// Sends `bytes` at once if they travel eagerly to `destination`'s node (the
     /// blocking send's fast path: no request is made); false if they need rendezvous.
     func sendEagerly(_ bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int) throws(MPIError) -> Bool {
-        guard let destinationNode = directory.node(of: destination) else {
+        guard let location = directory.location(of: destination) else {
             throw MPIError(.rank, "world rank \(destination) is not in the job")
         }
         // Borrowed: the node keeps its links for its life.
-        unowned(unsafe) let link = links[destinationNode]
+        unowned(unsafe) let link = links[location.node]
         guard bytes.count <= link.eagerLimit else { return false }
-        try transmit(FrameHeader(kind: .eager, context: envelope.context, source: envelope.source, destination: Int32(destination),
+        var header = FrameHeader(kind: .eager, context: envelope.context, source: envelope.source, destination: Int32(destination),
                                  tag: envelope.tag, sourceNode: UInt32(nodeID), messageLength: UInt64(bytes.count),
-                                 payloadLength: UInt64(bytes.count)), bytes, on: link)
+                                 payloadLength: UInt64(bytes.count))
+        if sendSequences != nil { try number(&header, version: location.version) }
+        try transmit(header, bytes, on: link)
         return true
+    }
+
+    /// Where threads move: gives a message its place in the order of its pair of ranks.
+    private func number(_ header: inout FrameHeader, version: UInt32) throws(MPIError) {
+        guard let sequence = sendSequences!.take(Int(header.source), Int(header.destination)) else {
+            throw MPIError(.rank, "rank \(header.source) has moved off node \(nodeID); it cannot send from here")
+        }
+        header.sequence = sequence
+        header.destinationVersion = version
     }
 
     /// Starts sending `bytes` to world rank `destination`. Eager sends complete at once.
     func send(_ request: Request, bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int) throws(MPIError) {
-        guard let destinationNode = directory.node(of: destination) else {
+        guard let location = directory.location(of: destination) else {
             throw MPIError(.rank, "world rank \(destination) is not in the job")
         }
-        let link = links[destinationNode]
+        let link = links[location.node]
         var header = FrameHeader(kind: .eager, context: envelope.context, source: envelope.source,
                                  destination: Int32(destination), tag: envelope.tag, sourceNode: UInt32(nodeID),
                                  messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count))
+        if sendSequences != nil { try number(&header, version: location.version) }
         request.begin()
         if bytes.count <= link.eagerLimit {
             try transmit(header, bytes, on: link)
@@ -113,7 +144,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         try transmit(header, UnsafeRawBufferPointer(start: nil, count: 0), on: link)
     }
 
-    private func transmit(_ header: FrameHeader, _ payload: UnsafeRawBufferPointer, on link: PeerLink) throws(MPIError) {
+    func transmit(_ header: FrameHeader, _ payload: UnsafeRawBufferPointer, on link: PeerLink) throws(MPIError) {
         do {
             try link.send(header, payload: payload)
         } catch let error as MPIError {
@@ -128,7 +159,10 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     /// Posts a receive for world rank `rank`; completes it now if a message waits.
     func receive(_ request: Request, pattern: MatchPattern, rank: Int) throws(MPIError) {
         request.begin()
-        let matched = lock.withLock { queues[rank]!.post(pattern, request) }
+        let matched = try lock.withLock { () throws(MPIError) -> (envelope: Envelope, item: Arrival)? in
+            guard queues[rank] != nil else { throw MPIError(.rank, "rank \(rank) is not hosted on node \(nodeID) (it has moved)") }
+            return queues[rank]!.post(pattern, request)
+        }
         guard let (envelope, arrival) = matched else { return }
         try accept(arrival, envelope: envelope, into: request)
     }
@@ -136,7 +170,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     /// The first message that `pattern` matches for `rank`, without receiving it.
     func probe(pattern: MatchPattern, rank: Int) -> Status? {
         lock.withLock {
-            guard let (envelope, arrival) = queues[rank]!.peek(pattern) else { return nil }
+            guard let (envelope, arrival) = queues[rank]?.peek(pattern) else { return nil }
             let length: Int
             switch arrival {
             case let .eager(bytes): length = bytes.count
@@ -147,7 +181,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     }
 
     /// A matched message goes into the request's buffer.
-    private func accept(_ arrival: Arrival, envelope: Envelope, into request: Request) throws(MPIError) {
+    func accept(_ arrival: Arrival, envelope: Envelope, into request: Request) throws(MPIError) {
         switch arrival {
         case let .eager(bytes):
             bytes.withUnsafeBytes { deliverEager($0, envelope: envelope, into: request) }
@@ -156,7 +190,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         }
     }
 
-    private func deliverEager(_ bytes: UnsafeRawBufferPointer, envelope: Envelope, into request: Request) {
+    func deliverEager(_ bytes: UnsafeRawBufferPointer, envelope: Envelope, into request: Request) {
         let capacity = request.buffer.count
         let copied = min(bytes.count, capacity)
         if copied > 0 { request.buffer.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: copied) }
@@ -236,10 +270,15 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     func deliver(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode peer: Int) throws {
         let envelope = Envelope(context: header.context, source: header.source, tag: header.tag)
         switch header.kind {
+        case .eager where mobile != nil, .requestToSend where mobile != nil:
+            try deliverInOrder(header, payload: payload, fromNode: peer)
+        case .move, .moved, .finished:
+            try deliverMobility(header, payload: payload, fromNode: peer)
         case .eager:
             if let request = try arrive(envelope, for: header.destination, .eager(EagerBytes(payload))) { deliverEager(payload, envelope: envelope, into: request) }
         case .requestToSend:
-            let arrival = Arrival.rendezvous(length: Int(header.messageLength), node: peer, cookie: header.cookie, address: header.address)
+            // The sender's node, not the link's: a forwarded announcement comes from elsewhere.
+            let arrival = Arrival.rendezvous(length: Int(header.messageLength), node: Int(header.sourceNode), cookie: header.cookie, address: header.address)
             if let request = try arrive(envelope, for: header.destination, arrival) {
                 // Answering may wait on the peer: not while this thread holds the poller role.
                 postpone { [self] in try accept(arrival, envelope: envelope, into: request) }
@@ -315,7 +354,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         request.complete(Status(source: Int(request.envelope.source), tag: Int(request.envelope.tag), byteCount: request.payload.count))
     }
 
-    private func postpone(_ work: @escaping () throws -> Void) {
+    func postpone(_ work: @escaping () throws -> Void) {
         lock.withLock { deferred.append(work) }
         progress.noteDeferredWork()
     }

@@ -74,6 +74,11 @@ int brazos_fault_install(void *start, size_t length, int fd) {
 }
 
 void brazos_fault_register_thread(brazos_fault_slot *slot) { current_slot = slot; }
+brazos_fault_slot *brazos_fault_unregister_thread(void) {
+    brazos_fault_slot *slot = current_slot;
+    current_slot = NULL;
+    return slot;
+}
 int brazos_fault_thread_registered(void) { return current_slot != NULL; }
 
 void brazos_fault_resolve(brazos_fault_slot *slot) {

@@ -27,7 +27,7 @@ final class Checkpoints: @unchecked Sendable {
     private let firstEpoch: Int
     private var nextEpoch: Int
     private var lastCheckpoint = monotonicSeconds()
-    private let deposits = Mutex<[Int: (state: [UInt8], files: [CheckpointedFile.Record])]>([:])
+    private let deposits = Mutex<[Int: (state: [UInt8], files: [CheckpointedFile.Record], messages: [QueuedMessage])]>([:])
     /// What the launcher asked for: a checkpoint at the next eligible barrier, a planned
     /// stop after one, and the interval (seconds) between checkpoints.
     private let requests: Mutex<(checkpoint: Bool, stop: Bool, interval: Double?)>
@@ -89,11 +89,6 @@ final class Checkpoints: @unchecked Sendable {
         _ = snapshot.update(allocation, homePages: homePages, region: region)
     }
 
-    /// A thread's contribution to the checkpoint at the barrier it is entering.
-    func deposit(_ state: [UInt8], files: [CheckpointedFile.Record], rank: Int) {
-        deposits.withLock { $0[rank] = (state, files) }
-    }
-
     /// What this node would do at an eligible barrier: checkpoint (its interval passed,
     /// or a checkpoint or stop was asked for) and stop after it.
     func wishes() -> (checkpoint: Bool, stop: Bool) {
@@ -103,36 +98,44 @@ final class Checkpoints: @unchecked Sendable {
         }
     }
 
-    /// On a node's leader, inside a checkpointing barrier: makes sure every message sent
-    /// before it has arrived, then collects the threads' states, their open files, the
-    /// messages not yet received and the home pages that changed, and hands them to the
-    /// writer. The barrier is held only for the flush, the compare, the copy and an
-    /// allreduce among the leaders.
-    func save(job: Brazos, allocations: [(SharedAllocator.Allocation, homePages: [Int])], region: SharedRegion, among leaders: Communicator) throws {
+    /// On every rank, inside a checkpointing barrier that decided to save: makes sure
+    /// every message sent to it before has arrived, and deposits its state, its open
+    /// files and its messages not yet received. The node's saver (its lowest rank), once
+    /// every thread of the node has deposited, copies the home pages that changed; after
+    /// an allreduce over every rank it hands the node's part to the writer. The barrier
+    /// is held only for the flush, the compare, the copy and two collectives.
+    func save(_ thread: BrazosThread, state: [UInt8], files: [CheckpointedFile.Record],
+              allocations: [(SharedAllocator.Allocation, homePages: [Int])], region: SharedRegion, memory: SharedMemory) throws {
         let start = monotonicSeconds()
-        try leaders.flushChannels(tag: Self.flushTag)
+        let runtime = thread.runtime
+        try runtime.flushChannels(tag: Self.flushTag)
+        let messages = try memory.job.queuedMessages(for: thread.rank, except: runtime)
+        deposits.withLock { $0[thread.rank] = (state, files, messages) }
+        let hosted = memory.job.hostedRanks
+        let saver = thread.rank == hosted.min()
+        var changed = 0, homePages = 0
+        try memory.nodeBarrier.wait(threads: hosted.count, isLeader: saver) {
+            // The writer reads the copies of the last checkpoint until it is done with them.
+            writer.waitUntilIdle()
+            for (allocation, pages) in allocations {
+                changed += snapshot.update(allocation, homePages: pages, region: region)
+                homePages += pages.count
+            }
+        }
+        // The nodes agree whether this one is full: every `fullEvery`-th, or when half
+        // the pages changed anyway (then a chain would only make restarts read more).
+        // Being collective, it also keeps every node here until all have their copies, so
+        // no node's next-phase diffs or messages reach a node that has not captured yet.
+        let totals = try runtime.allreduce([Int64(changed), Int64(homePages)], op: .sum)
+        guard saver else { return }
         let epoch = nextEpoch
+        let full = (epoch - firstEpoch) % Self.fullEvery == 0 || 2 * totals[0] >= totals[1]
         var sections: [CheckpointSection] = []
         for (rank, deposit) in deposits.withLock({ $0.sorted { $0.key < $1.key } }) {
             sections.append(CheckpointSection(name: "thread \(rank)", payload: deposit.state))
             sections.append(CheckpointSection(name: "files \(rank)", payload: Array(try JSONEncoder().encode(deposit.files))))
+            sections.append(CheckpointSection(name: "messages \(rank)", payload: Self.encode(deposit.messages)))
         }
-        for rank in node.localRanks {
-            sections.append(CheckpointSection(name: "messages \(rank)", payload: Self.encode(try job.queuedMessages(for: rank, except: leaders))))
-        }
-        // The writer reads the copies of the last checkpoint until it is done with them.
-        writer.waitUntilIdle()
-        var changed = 0, homePages = 0
-        for (allocation, pages) in allocations {
-            changed += snapshot.update(allocation, homePages: pages, region: region)
-            homePages += pages.count
-        }
-        // The leaders agree whether this one is full: every `fullEvery`-th, or when half
-        // the pages changed anyway (then a chain would only make restarts read more).
-        // Being collective, it also keeps every node here until all have their copies, so
-        // no node's next-phase diffs or messages reach a node that has not captured yet.
-        let totals = try leaders.allreduce([Int64(changed), Int64(homePages)], op: .sum)
-        let full = (epoch - firstEpoch) % Self.fullEvery == 0 || 2 * totals[0] >= totals[1]
         let runs = allocations.flatMap { snapshot.runs(of: $0.0, full: full) }
         writer.submit(CheckpointWriter.Part(epoch: epoch, base: full ? nil : epoch - 1, sections: sections, runs: runs,
                                             changedPages: changed, homePages: homePages, stall: Int((monotonicSeconds() - start) * 1e6)))
@@ -142,11 +145,13 @@ final class Checkpoints: @unchecked Sendable {
         lastCheckpoint = monotonicSeconds()
     }
 
-    /// After a planned-stop checkpoint: once the part is written, tells the launcher, which
-    /// ends every node when all have said so.
-    func stop(epoch: Int) throws -> Never {
-        writer.waitUntilIdle()
-        try node.tellLauncher("stopping", "\(epoch)")
+    /// After a planned-stop checkpoint: once its part is written, the node's saver tells
+    /// the launcher, which ends every node when all have said so; the threads wait for it.
+    func stop(_ thread: BrazosThread, memory: SharedMemory) throws -> Never {
+        if thread.rank == memory.job.hostedRanks.min() {
+            writer.waitUntilIdle()
+            try node.tellLauncher("stopping", "\(lastSavedEpoch)")
+        }
         while true { pause() }
     }
 

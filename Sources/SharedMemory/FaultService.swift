@@ -27,6 +27,8 @@ public final class FaultService: @unchecked Sendable {
     private let region: SharedRegion
     private let slots: UnsafeMutablePointer<brazos_fault_slot>
     private let registered = Atomic<Int>(0)
+    /// Slots of threads that ended (threads that move come and go), for reuse.
+    private let freeSlots = Mutex<[Int]>([])
     /// Readable when a fault is parked (an eventfd).
     public let bell: Int32
 
@@ -44,9 +46,15 @@ public final class FaultService: @unchecked Sendable {
     /// Lets the calling thread's faults in the region be served (once per thread).
     public func registerCurrentThread() {
         guard brazos_fault_thread_registered() == 0 else { return }
-        let index = registered.wrappingAdd(1, ordering: .relaxed).oldValue
+        let index = freeSlots.withLock { $0.popLast() } ?? registered.wrappingAdd(1, ordering: .relaxed).oldValue
         precondition(index < Self.maximumThreads, "more than \(Self.maximumThreads) threads touch the shared region")
         brazos_fault_register_thread(slots + index)
+    }
+
+    /// The calling thread ends: its slot may serve another.
+    public func unregisterCurrentThread() {
+        guard let slot = brazos_fault_unregister_thread() else { return }
+        freeSlots.withLock { $0.append(slot - slots) }
     }
 
     /// Empties the bell (after poll(2) said it rang).

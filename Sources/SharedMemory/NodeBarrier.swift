@@ -1,20 +1,21 @@
 import BrazosCore
 
 /// A barrier among the threads of one node (generation-counting): the leader may run work
-/// after every thread arrived and before any leaves, which the node's shared-memory
-/// barrier uses for its release and acquire. The leader's error reaches every thread.
+/// after every thread arrived and before any leaves, which a checkpoint uses to save the
+/// node's pages once. The leader's error reaches every thread. The number of threads is
+/// given at each wait (threads come and go where they move); all of a generation must
+/// give the same.
 public final class NodeBarrier: @unchecked Sendable {
-    private let threads: Int
     private let mutex = PthreadMutex()
     private let condition = PthreadCondition()
     private var arrived = 0
     private var generation = 0
     private var failure: Error?
 
-    public init(threads: Int) { self.threads = threads }
+    public init() {}
 
-    public func wait(isLeader: Bool, leaderWork: () throws -> Void = {}) throws {
-        arriveAndWait()
+    public func wait(threads: Int, isLeader: Bool, leaderWork: () throws -> Void = {}) throws {
+        arriveAndWait(threads)
         if isLeader {
             do {
                 try leaderWork()
@@ -24,19 +25,19 @@ public final class NodeBarrier: @unchecked Sendable {
                 mutex.unlock()
             }
         }
-        arriveAndWait()
+        arriveAndWait(threads)
         mutex.lock()
         let failed = failure
         mutex.unlock()
         if let failed { throw failed }
     }
 
-    private func arriveAndWait() {
+    private func arriveAndWait(_ threads: Int) {
         mutex.lock()
         defer { mutex.unlock() }
         let mine = generation
         arrived += 1
-        if arrived == threads {
+        if arrived >= threads {
             arrived = 0
             generation += 1
             condition.broadcast()

@@ -23,22 +23,22 @@ import Glibc
 public final class SharedMemory: @unchecked Sendable {
     public let region: SharedRegion
     public let allocator: SharedAllocator
-    private let faults: FaultService
-    private let service: CoherenceService
-    private let job: Brazos
-    private let nodeBarrier: NodeBarrier
-    /// For `nodeBarrier(by:)`: apart from the shared barrier's, so the two never mix.
-    private let threadBarrier: NodeBarrier
+    let faults: FaultService
+    let service: CoherenceService
+    let job: Brazos
+    /// For a checkpoint's saving, among the threads of this node.
+    let nodeBarrier = NodeBarrier()
+    /// For `nodeBarrier(by:)`: apart from the checkpoint's, so the two never mix.
+    private let threadBarrier = NodeBarrier()
+    /// How far this node's copies have followed the shared barriers.
+    let clock = BarrierClock()
     /// The checkpoint directory's state, when there is one.
-    private let checkpoints: Checkpoints?
-    /// Each allocation's pages are claimed (and restored) once per node; the node's other
-    /// threads wait until it is done.
-    private let restoring = OncePerName()
-    /// Per rank hosted here: the communicator of the nodes' leaders (nil on other ranks),
-    /// made at the rank's first collective call.
-    private let leaders = Mutex<[Int: Communicator?]>([:])
-    /// Per rank hosted here: the files it opened through `openFile`.
-    private let openFiles = Mutex<[Int: [WeakFile]]>([:])
+    let checkpoints: Checkpoints?
+    /// Once-per-node work: each allocation's pages are claimed (and restored), and the
+    /// coherence services connected; the node's other threads wait until it is done.
+    private let onceHere = OncePerName()
+    /// Per rank hosted here, what shared memory knows of it (it moves with the rank).
+    let ranks = Mutex<[Int: RankState]>([:])
 
     private init(job: Brazos, region: SharedRegion, faults: FaultService, service: CoherenceService, checkpoints: Checkpoints?) {
         self.job = job
@@ -47,8 +47,6 @@ public final class SharedMemory: @unchecked Sendable {
         self.faults = faults
         self.service = service
         allocator = SharedAllocator(capacity: region.size)
-        nodeBarrier = NodeBarrier(threads: job.node.localRanks.count)
-        threadBarrier = NodeBarrier(threads: job.node.localRanks.count)
     }
 
     /// Maps the region (at `BRAZOS_SHARED_BASE`, `BRAZOS_SHARED_BYTES` long), installs the
@@ -76,6 +74,7 @@ public final class SharedMemory: @unchecked Sendable {
         }
         let memory = SharedMemory(job: job, region: region, faults: faults, service: service, checkpoints: checkpoints)
         allocatorBox.allocator = memory.allocator
+        job.migrationParticipant = memory
         return memory
     }
 
@@ -99,44 +98,57 @@ public final class SharedMemory: @unchecked Sendable {
 
     /// `allocate` for raw bytes.
     public func allocateBytes(_ name: String, size: Int, alignment: Int = 16, by thread: BrazosThread) throws -> UnsafeMutableRawPointer {
-        _ = try leaderCommunicator(for: thread)
+        try attach(thread)
+        if ranks.withLock({ $0[thread.rank]?.allocations.contains(name) == true }) {
+            // A thread that moved here allocates again what it had: the place is known.
+            guard let allocation = allocator.allocations.first(where: { $0.name == name }), allocation.size == size else {
+                throw SharedMemoryError.malformed("rank \(thread.rank) moved to node \(job.node.id), which does not have its allocation '\(name)' of \(size) bytes")
+            }
+            return region.base + allocation.offset
+        }
         let allocation = try allocator.place(name, size: size, alignment: alignment)
-        try SharedAllocator.checkAgreement(allocation, on: thread.world)
-        try restoring.once(allocation.name) {
+        try SharedAllocator.checkAgreement(allocation, on: thread.runtime)
+        try onceHere.once(allocation.name) {
             _ = try service.perform(.claimHomes(allocation.pages))
             restore(allocation)
             checkpoints?.prepare(allocation, homePages: homePages(of: allocation), region: region)
         }
+        ranks.withLock { $0[thread.rank]!.allocations.append(name) }
         return region.base + allocation.offset
     }
 
     /// A barrier over every rank of the job that is also a release and an acquire: every
     /// write to shared memory before it, anywhere, is visible after it, everywhere.
     public func barrier(by thread: BrazosThread) throws {
-        let leaders = try leaderCommunicator(for: thread)
-        try nodeBarrier.wait(isLeader: leaders != nil) {
-            guard let leaders else { return }
-            try releaseAndAcquire(among: leaders)
-        }
+        try attach(thread)
+        try synchronize(thread)
     }
 
-    /// The barrier's work on a node's leader: release, exchange notices, invalidate.
-    private func releaseAndAcquire(among leaders: Communicator) throws {
-        do {
-            let notices = try service.perform(.release)
-            let counts = try leaders.allgather([Int64(notices.count)])
-            var all = [Int64](repeating: 0, count: Int(counts.reduce(0, +)))
-            let displacements = counts.indices.map { Int(counts[..<$0].reduce(0, +)) }
-            let mine = notices.map { Int64($0) }
-            try mine.withUnsafeBytes { input in
-                try all.withUnsafeMutableBytes { output in
-                    try leaders.allgatherv(.memory(input.baseAddress), sendCount: mine.count, sendType: .int64, output.baseAddress,
-                                           receiveCounts: counts.map { Int($0) }, displacements: displacements, receiveType: .int64)
-                }
+    /// The shared barrier: each thread releases its node's writes and contributes the
+    /// notices (with its node) to an allgather over every rank; the first thread of each
+    /// node to come out of it invalidates the pages written on other nodes, while the
+    /// node's others wait (docs/ARCHITECTURE.md, "Shared barriers").
+    private func synchronize(_ thread: BrazosThread) throws {
+        let notices = try service.perform(.release)
+        let runtime = thread.runtime
+        let mine = [Int64(job.node.id), Int64(notices.count)] + notices.map { Int64($0) }
+        let counts = try runtime.allgather([Int64(mine.count)])
+        var all = [Int64](repeating: 0, count: Int(counts.reduce(0, +)))
+        let displacements = counts.indices.map { Int(counts[..<$0].reduce(0, +)) }
+        try mine.withUnsafeBytes { input in
+            try all.withUnsafeMutableBytes { output in
+                try runtime.allgatherv(.memory(input.baseAddress), sendCount: mine.count, sendType: .int64, output.baseAddress,
+                                       receiveCounts: counts.map { Int($0) }, displacements: displacements, receiveType: .int64)
             }
-            let others = all.indices.filter { index in !(displacements[leaders.rank]..<(displacements[leaders.rank] + mine.count)).contains(index) }
-            _ = try service.perform(.invalidate(others.map { Int(all[$0]) }))
         }
+        var written: [Int] = []
+        for start in displacements where all[start] != Int64(job.node.id) {
+            let count = Int(all[start + 1])
+            written += all[(start + 2)..<(start + 2 + count)].map { Int($0) }
+        }
+        let number = ranks.withLock { $0[thread.rank]!.barriers } + 1
+        try clock.catchUp(to: number) { _ = try service.perform(.invalidate(written)) }
+        ranks.withLock { $0[thread.rank]!.barriers = number }
     }
 
     // MARK: Checkpoints
@@ -154,7 +166,7 @@ public final class SharedMemory: @unchecked Sendable {
     /// A shared barrier at which a checkpoint may be taken: when the interval of
     /// `brazosrun --checkpoint-every` has passed, or one was asked for (`brazosrun
     /// checkpoint JOB`, SIGUSR1 to brazosrun, or a planned stop: SIGTERM to brazosrun,
-    /// after which the job ends). Every node takes part in the decision, so all take it
+    /// after which the job ends). Every rank takes part in the decision, so all take it
     /// or none. Without a checkpoint directory, a plain shared barrier.
     public func barrier(by thread: BrazosThread, saving state: @autoclosure () -> some Encodable) throws {
         guard checkpoints != nil else { return try barrier(by: thread) }
@@ -163,19 +175,17 @@ public final class SharedMemory: @unchecked Sendable {
 
     private func checkpointingBarrier(_ thread: BrazosThread, state: some Encodable, always: Bool) throws {
         guard let checkpoints else { return }
+        try attach(thread)
         try checkNothingPending(thread)
-        let files = try openFiles.withLock { $0[thread.rank, default: []].compactMap(\.file).filter(\.isOpen) }.map { try $0.checkpointRecord() }
-        checkpoints.deposit(Array(try JSONEncoder().encode(state)), files: files, rank: thread.rank)
-        let leaders = try leaderCommunicator(for: thread)
-        try nodeBarrier.wait(isLeader: leaders != nil) {
-            guard let leaders else { return }
-            try releaseAndAcquire(among: leaders)
-            let wishes = checkpoints.wishes()
-            let agreed = try leaders.allreduce([Int32(always || wishes.checkpoint ? 1 : 0), Int32(wishes.stop ? 1 : 0)], op: .max)
-            guard agreed[0] == 1 else { return }
-            try checkpoints.save(job: job, allocations: homePages(), region: region, among: leaders)
-            if agreed[1] == 1 { try checkpoints.stop(epoch: checkpoints.lastSavedEpoch) }
-        }
+        let files = try ranks.withLock { $0[thread.rank]!.files.compactMap(\.file).filter(\.isOpen) }.map { try $0.checkpointRecord() }
+        let encoded = Array(try JSONEncoder().encode(state))
+        try synchronize(thread)
+        let runtime = thread.runtime
+        let wishes = checkpoints.wishes()
+        let agreed = try runtime.allreduce([Int32(always || wishes.checkpoint ? 1 : 0), Int32(wishes.stop ? 1 : 0)], op: .max)
+        guard agreed[0] == 1 else { return }
+        try checkpoints.save(thread, state: encoded, files: files, allocations: homePages(), region: region, memory: self)
+        if agreed[1] == 1 { try checkpoints.stop(thread, memory: self) }
     }
 
     /// A checkpoint saves no request in progress: a thread that brings one to a
@@ -190,9 +200,10 @@ public final class SharedMemory: @unchecked Sendable {
     /// Whether the job saves checkpoints (it has a checkpoint directory).
     public var takesCheckpoints: Bool { checkpoints != nil }
 
-    /// The state this rank saved at the checkpoint the job restarted from, if it did.
+    /// The state this rank saved when it moved here (`migrate(to:saving:)`), or at the
+    /// checkpoint the job restarted from; nil when it starts afresh.
     public func resumeState<State: Decodable>(_ type: State.Type, by thread: BrazosThread) throws -> State? {
-        guard let bytes = checkpoints?.resumeState(rank: thread.rank) else { return nil }
+        guard let bytes = thread.arrival?.state ?? checkpoints?.resumeState(rank: thread.rank) else { return nil }
         do {
             return try JSONDecoder().decode(State.self, from: Data(bytes))
         } catch {
@@ -203,19 +214,21 @@ public final class SharedMemory: @unchecked Sendable {
     /// The epoch the job restarted from, if it did.
     public var restartedEpoch: Int? { checkpoints?.restartedEpoch }
 
-    /// Opens a file whose place checkpoints keep (see `CheckpointedFile`): opened again by
-    /// the same rank after a restart, it is as it was at the checkpoint. Open it where the
-    /// program starts (before its first checkpointing barrier), like an allocation.
+    /// Opens a file whose place checkpoints and moves keep (see `CheckpointedFile`):
+    /// opened again by the same rank after a restart, or after its thread moved, it is
+    /// as it was then. Open it where the program starts (before its first checkpointing
+    /// barrier), like an allocation.
     public func openFile(_ path: String, mode: CheckpointedFile.Mode, flushesAtCheckpoint: Bool = true,
                          by thread: BrazosThread) throws -> CheckpointedFile {
-        let saved = try checkpoints?.fileRecords(rank: thread.rank).first { $0.path == path }
+        let carried = ranks.withLock { $0[thread.rank]?.carriedFiles.first { $0.path == path } }
+        let saved = try carried ?? checkpoints?.fileRecords(rank: thread.rank).first { $0.path == path }
         let file = try CheckpointedFile(path: path, mode: mode, flushesAtCheckpoint: flushesAtCheckpoint, restoring: saved)
-        openFiles.withLock { $0[thread.rank, default: []].append(WeakFile(file: file)) }
+        ranks.withLock { $0[thread.rank, default: RankState()].files.append(WeakFile(file: file)) }
         return file
     }
 
     /// Per allocation, the pages homed here.
-    private func homePages() -> [(SharedAllocator.Allocation, homePages: [Int])] {
+    func homePages() -> [(SharedAllocator.Allocation, homePages: [Int])] {
         allocator.allocations.map { ($0, homePages(of: $0)) }
     }
 
@@ -256,12 +269,14 @@ public final class SharedMemory: @unchecked Sendable {
     public func lock(_ id: Int, by thread: BrazosThread) throws {
         try checkLock(id, thread)
         _ = try service.perform(.acquireLock(id))
+        ranks.withLock { _ = $0[thread.rank]!.locks.insert(id) }
     }
 
     /// Releases lock `id`: this node's writes go to their homes first.
     public func unlock(_ id: Int, consistency: Consistency = .release, by thread: BrazosThread) throws {
         try checkLock(id, thread)
         _ = try service.perform(.releaseLock(id, scope: consistency == .scope))
+        ranks.withLock { _ = $0[thread.rank]!.locks.remove(id) }
     }
 
     public func withLock<Result>(_ id: Int, consistency: Consistency = .release, by thread: BrazosThread, _ body: () throws -> Result) throws -> Result {
@@ -311,41 +326,51 @@ public final class SharedMemory: @unchecked Sendable {
     /// A barrier among the threads of this node only: no protocol, the hardware keeps
     /// their view of the node's pages coherent.
     public func nodeBarrier(by thread: BrazosThread) throws {
-        try threadBarrier.wait(isLeader: false)
+        try threadBarrier.wait(threads: job.hostedRanks.count, isLeader: false)
     }
 
     private func checkLock(_ id: Int, _ thread: BrazosThread) throws {
         guard id >= 0 else { throw SharedMemoryError.malformed("lock id \(id) is negative") }
-        guard leaders.withLock({ $0[thread.rank] }) != nil else {
+        guard ranks.withLock({ $0[thread.rank]?.attached == true }) else {
             throw SharedMemoryError.malformed("rank \(thread.rank) used a lock before any shared allocation")
         }
     }
 
-    /// The rank's communicator of node leaders (nil for ranks that do not lead their
-    /// node). The first call per rank is collective: it makes the communicator and, on
-    /// the leaders, connects the nodes' coherence services.
-    private func leaderCommunicator(for thread: BrazosThread) throws -> Communicator? {
-        if let known = leaders.withLock({ $0[thread.rank] }) { return known }
+    /// The rank's first collective call (its first allocation): its thread may fault on
+    /// the region from now on, and, once per node, the coherence services connect.
+    private func attach(_ thread: BrazosThread) throws {
+        if ranks.withLock({ $0[thread.rank]?.attached == true }) { return }
         faults.registerCurrentThread()
-        let isLeader = thread.localIndex == 0
-        let communicator = try thread.world.split(color: isLeader ? 0 : nil, key: thread.rank)
-        try nodeBarrier.wait(isLeader: isLeader) {
-            guard let communicator else { return }
-            let mine = [Int64(job.node.id), Int64(service.port)]
-            let all = try communicator.allgather(mine)
-            var ports = [Int](repeating: 0, count: job.node.nodeCount)
-            for index in stride(from: 0, to: all.count, by: 2) { ports[Int(all[index])] = Int(all[index + 1]) }
+        let ports = try thread.runtime.allgather([Int64(job.node.id), Int64(service.port)])
+        try onceHere.once("\u{0}connect") {
+            var byNode = [Int](repeating: 0, count: job.node.nodeCount)
+            for index in stride(from: 0, to: ports.count, by: 2) { byNode[Int(ports[index])] = Int(ports[index + 1]) }
             service.hosts = job.node.cards.map(\.address)
-            _ = try service.perform(.connect(ports: ports))
+            _ = try service.perform(.connect(ports: byNode))
         }
-        leaders.withLock { $0[thread.rank] = communicator }
-        return communicator
+        ranks.withLock { $0[thread.rank, default: RankState()].attached = true }
     }
+}
+
+/// What shared memory keeps per rank; it moves with the rank's thread.
+struct RankState {
+    /// Made its first collective call (connected, registered for faults).
+    var attached = false
+    /// Shared barriers passed.
+    var barriers = 0
+    /// Names of the allocations it made, in order.
+    var allocations: [String] = []
+    /// Locks it holds now.
+    var locks: Set<Int> = []
+    /// The files it opened through `openFile`.
+    var files: [WeakFile] = []
+    /// The files it had open where it came from, to be opened again here.
+    var carriedFiles: [CheckpointedFile.Record] = []
 }
 
 /// An open file as the registry of a rank's files holds it: closed or dropped, it is
 /// no longer recorded.
-private struct WeakFile {
+struct WeakFile {
     weak var file: CheckpointedFile?
 }
 

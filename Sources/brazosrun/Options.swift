@@ -14,6 +14,8 @@ struct Options {
     var tagOutput = false
     var bindToCore = false
     var transport: String?
+    /// Threads may move between nodes (`--migratable`).
+    var migratable = false
     /// Where the program's checkpoints go (`--checkpoint-dir`), absolute.
     var checkpointDirectory: String?
     /// Where each node writes its part first, on its own disk (`--local-checkpoint-dir`).
@@ -56,6 +58,9 @@ struct Options {
                                 when nodes host several threads
       --bind-to core|none       bind each node and thread to its own core (hwloc)
       --transport auto|tcp      tcp: use TCP even between nodes of one host
+      --migratable              threads may move between nodes while the job runs
+                                (BrazosThread.migrate): messages carry sequence numbers
+                                and collectives run flat
       --checkpoint-dir DIR      where the program's checkpoints go (SharedMemory.checkpoint);
                                 when a node dies, the job restarts by itself from the newest
                                 complete checkpoint (or from the beginning before the first)
@@ -143,6 +148,7 @@ struct Options {
                 options.configVersion = ConfigFile.version(options.configFile!)
                 try options.apply(try ConfigFile.read(options.configFile!))
             case "--no-auto-recover": options.autoRecover = false
+            case "--migratable": options.migratable = true
             case "--heartbeat": options.heartbeat = try duration(try value(argument))
             case "--checkpoint-every": options.checkpointInterval = try duration(try value(argument))
             case "--transport":
@@ -198,7 +204,7 @@ struct Options {
     /// `--name value`; a name alone is a flag).
     mutating func apply(_ settings: [(name: String, value: String?)]) throws(BrazosError) {
         let settable: Set<String> = ["checkpoint-dir", "checkpoint-every", "keep-checkpoints", "local-checkpoint-dir", "heartbeat",
-                                     "spare-hosts", "no-auto-recover", "threads-per-node", "transport", "bind-to", "tag-output"]
+                                     "spare-hosts", "no-auto-recover", "threads-per-node", "transport", "bind-to", "tag-output", "migratable"]
         var arguments: [String] = []
         for (name, value) in settings {
             guard settable.contains(name) else { throw .configuration("'\(name)' cannot be set in a configuration file") }

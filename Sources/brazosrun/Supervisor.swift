@@ -109,6 +109,7 @@ final class Supervisor: @unchecked Sendable {
         variables.append("BRAZOS_CONTROL=\(options.controlAddress):\(port)")
         if options.bindToCore { variables.append("BRAZOS_BIND=core") }
         if let transport = options.transport { variables.append("BRAZOS_TRANSPORT=\(transport)") }
+        if options.migratable { variables.append("BRAZOS_MIGRATABLE=1") }
         if let directory = options.checkpointDirectory { variables.append("BRAZOS_CHECKPOINT_DIR=\(directory)") }
         if let epoch = options.restartEpoch { variables.append("BRAZOS_RESTART_EPOCH=\(epoch)") }
         if let directory = options.localCheckpointDirectory { variables.append("BRAZOS_LOCAL_CHECKPOINT_DIR=\(directory)") }
@@ -126,7 +127,7 @@ final class Supervisor: @unchecked Sendable {
         var entry = environ
         while let pointer = entry.pointee {
             let text = String(cString: pointer)
-            if !text.hasPrefix("BRAZOS_") || (text.hasPrefix("BRAZOS_TRANSPORT=") && options.transport == nil) || text.hasPrefix("BRAZOS_SPIN_US=")
+            if !text.hasPrefix("BRAZOS_") || (text.hasPrefix("BRAZOS_TRANSPORT=") && options.transport == nil) || text.hasPrefix("BRAZOS_SPIN_US=") || text.hasPrefix("BRAZOS_MIGRATABLE=")
                 || text.hasPrefix("BRAZOS_EAGER_LIMIT=") || text.hasPrefix("BRAZOS_RING_BYTES=") {
                 inherited.append(text)
             }

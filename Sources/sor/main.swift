@@ -13,9 +13,15 @@
 // --checkpoint-dir); restarted from one (brazosrun restart), its threads continue at the
 // step they saved, and the checksum is the failure-free run's.
 //
-//   sor [--size N] [--steps S] [--residual] [--checkpoint-every K]   (defaults 4000, 100)
+// With --migrate-every K (brazosrun --migratable), every K steps one thread (each in
+// turn) moves to the next node between two steps and continues there; the checksum is
+// the same.
+//
+//   sor [--size N] [--steps S] [--residual] [--checkpoint-every K] [--migrate-every K]
+//   (defaults 4000, 100)
 import BrazosCore
 import BrazosMPI
+import Migration
 import SharedMemory
 #if canImport(Glibc)
 import Glibc
@@ -32,6 +38,7 @@ let steps = option("--steps", default: 100)
 let omega = 1.5
 let withResidual = CommandLine.arguments.contains("--residual")
 let checkpointEvery = option("--checkpoint-every", default: 0)
+let migrateEvery = option("--migrate-every", default: 0)
 
 let job = try Brazos.join()
 let shared = try SharedMemory.attach(to: job)
@@ -41,12 +48,13 @@ try job.run { thread in
     let u = grid.buffer.baseAddress!
     // Interior rows 1...n-2, split evenly.
     let first = 1 + rank * (n - 2) / ranks, last = 1 + (rank + 1) * (n - 2) / ranks
-    // A restarted job continues at the step its checkpoint saved; the grid came back with
-    // the allocation.
+    // A restarted job continues at the step its checkpoint saved (the grid came back with
+    // the allocation); a thread that moved here, at the step it left before.
     let resumed = try shared.resumeState(Int.self, by: thread)
+    let arrived = thread.arrival != nil
     if rank == 0 && resumed == nil { for j in 0..<n { u[j] = 1.0 } }
-    if rank == 0, let resumed { diagnose("sor: resumed at step \(resumed) from checkpoint epoch \(shared.restartedEpoch ?? -1)") }
-    try shared.barrier(by: thread)
+    if rank == 0, !arrived, let resumed { diagnose("sor: resumed at step \(resumed) from checkpoint epoch \(shared.restartedEpoch ?? -1)") }
+    if !arrived { try shared.barrier(by: thread) }
     let start = Brazos.wtime()
     var residual = 0.0
     for step in (resumed ?? 0)..<steps {
@@ -55,6 +63,10 @@ try job.run { thread in
         } else if step > (resumed ?? 0) && shared.takesCheckpoints {
             // Where brazosrun's interval or an operator's request may take a checkpoint.
             try shared.barrier(by: thread, saving: step)
+        }
+        if migrateEvery > 0 && step > 0 && step % migrateEvery == 0 && !(arrived && step == resumed)
+            && rank == (step / migrateEvery) % ranks && (job.hostedRanks.count > 1 || !shared.takesCheckpoints) {
+            try thread.migrate(to: (job.node.id + 1) % job.node.nodeCount, saving: step)
         }
         var change = 0.0
         for colour in 0..<2 {
@@ -80,7 +92,7 @@ try job.run { thread in
         for byte in UnsafeRawBufferPointer(start: u, count: n * n * 8) { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         print("checksum: \(String(hash, radix: 16).leftPadded(to: 16))")
         if withResidual { print("residual: \(String(residual.bitPattern, radix: 16).leftPadded(to: 16))") }
-        diagnose("sor: \(n)x\(n), \(steps) steps, \(ranks) threads on \(job.node.nodeCount) nodes: \(String(format3(elapsed))) s")
+        diagnose("sor: \(n)x\(n), \(steps) steps, \(ranks) threads on \(job.node.nodeCount) nodes: \(String(format3(elapsed))) s\(arrived ? " (since rank 0 last moved)" : "")")
     }
 }
 

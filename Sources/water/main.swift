@@ -9,10 +9,14 @@
 //
 // With --checkpoint-every K it saves a checkpoint every K steps; restarted from one
 // (brazosrun restart) its threads continue at the saved step with the same results.
+// With --migrate-every K (brazosrun --migratable), every K steps one thread (each in
+// turn) moves to the next node between two steps, with the same results.
 //
-//   water [--molecules N] [--steps S] [--checkpoint-every K]      (defaults 4096 and 10)
+//   water [--molecules N] [--steps S] [--checkpoint-every K] [--migrate-every K]
+//   (defaults 4096 and 10)
 import BrazosCore
 import BrazosMPI
+import Migration
 import SharedMemory
 
 func option(_ name: String, default value: Int) -> Int {
@@ -24,6 +28,7 @@ func option(_ name: String, default value: Int) -> Int {
 let n = max(option("--molecules", default: 4096), 2)
 let steps = option("--steps", default: 10)
 let checkpointEvery = option("--checkpoint-every", default: 0)
+let migrateEvery = option("--migrate-every", default: 0)
 let cutoff2 = 2.5 * 2.5, dt = 0.001
 let box = pow3root(Double(n) / 0.8)
 
@@ -73,16 +78,22 @@ try job.run { thread in
     let energies = try shared.allocate("water energies", count: threads * 512, of: Double.self, pageAligned: true, by: thread)
     let counter = try shared.allocateValue("water interactions", of: Int64.self, pageAligned: true, by: thread)
     // Resume state: the next step, and this thread's energies of the step before.
+    // A thread that moved here continues at the step it left before.
     let resumed = try shared.resumeState(ResumeState.self, by: thread)
+    let arrived = thread.arrival != nil
     if me == 0 && resumed == nil { initialState(position, velocity) }
-    if me == 0, let resumed { diagnose("water: resumed at step \(resumed.step) from checkpoint epoch \(shared.restartedEpoch ?? -1)") }
-    try shared.barrier(by: thread)
+    if me == 0, !arrived, let resumed { diagnose("water: resumed at step \(resumed.step) from checkpoint epoch \(shared.restartedEpoch ?? -1)") }
+    if !arrived { try shared.barrier(by: thread) }
     let first = me * n / threads, last = (me + 1) * n / threads
     var kinetic = resumed?.kinetic ?? 0.0, potential = resumed?.potential ?? 0.0
     let start = Brazos.wtime()
     for step in (resumed?.step ?? 0)..<steps {
         if checkpointEvery > 0 && step > (resumed?.step ?? 0) && step % checkpointEvery == 0 {
             try shared.checkpoint(by: thread, state: ResumeState(step: step, kinetic: kinetic, potential: potential))
+        }
+        if migrateEvery > 0 && step > 0 && step % migrateEvery == 0 && !(arrived && step == resumed?.step)
+            && me == (step / migrateEvery) % threads && (job.hostedRanks.count > 1 || !shared.takesCheckpoints) {
+            try thread.migrate(to: (job.node.id + 1) % job.node.nodeCount, saving: ResumeState(step: step, kinetic: kinetic, potential: potential))
         }
         var pairs: Int64 = 0
         potential = 0

@@ -26,7 +26,11 @@ final class NodeCardTests: XCTestCase {
         XCTAssertEqual(directory.node(of: 3), 1)
         XCTAssertNil(directory.node(of: 4))
         XCTAssertNil(directory.node(of: -1))
-        directory.move(rank: 3, to: 0)
+        XCTAssertTrue(directory.move(rank: 3, to: 0, version: 2))
+        XCTAssertEqual(directory.node(of: 3), 0)
+        XCTAssertEqual(directory.location(of: 3)?.version, 2)
+        // News of an older move (it travelled a slower path) changes nothing.
+        XCTAssertFalse(directory.move(rank: 3, to: 1, version: 1))
         XCTAssertEqual(directory.node(of: 3), 0)
     }
 }

@@ -122,6 +122,8 @@ int brazos_fault_install(void *start, size_t length, int fd);
 
 /// Faults of the calling thread use `slot` (NULL: its faults are not ours to serve).
 void brazos_fault_register_thread(brazos_fault_slot *slot);
+/* Forgets the calling thread's slot and returns it (NULL if it had none). */
+brazos_fault_slot *brazos_fault_unregister_thread(void);
 
 /// Whether the calling thread has a slot.
 int brazos_fault_thread_registered(void);

@@ -1,0 +1,292 @@
+import BrazosCore
+
+/// What a node hosting ranks that may move learns of new arrivals and of ranks that end.
+protocol RankHost: AnyObject, Sendable {
+    /// Rank `record.rank` arrived; its thread is to start here from what it carried.
+    func arrived(_ record: MoveRecord)
+    /// A rank of the job, here or elsewhere, has finished.
+    func rankFinished()
+}
+
+/// The message engine's state for ranks that move (docs/ARCHITECTURE.md, "Migration").
+/// Guarded by the engine's lock.
+///
+/// Each message between two ranks carries its number in their pair's order and the
+/// version of the destination's location that its sender knew. A node delivers a pair's
+/// messages in number order, holding any that come early; a message for a rank that is
+/// not here is forwarded to where this node knows it went, or held if the sender knew
+/// of a move this node has not seen yet (the rank is on its way here).
+final class MobileRanks: @unchecked Sendable {
+    /// A frame kept for later, with a copy of its payload.
+    struct HeldFrame {
+        var header: FrameHeader
+        var payload: [UInt8]
+        var peer: Int
+    }
+
+    /// Per hosted rank: the number of the next message expected from each rank.
+    let receiveSequences: SequenceTable
+    /// Per hosted rank: messages that came before ones numbered earlier.
+    var outOfOrder: [Int: [HeldFrame]] = [:]
+    /// Per rank on its way here: messages that came before it, and the pieces of its
+    /// record received so far.
+    var early: [Int: [HeldFrame]] = [:]
+    var incoming: [Int: [UInt8]] = [:]
+    var finished: Set<Int> = []
+    /// Set when the program runs its threads; arrivals before that wait in `unhosted`.
+    fileprivate(set) var host: RankHost?
+    fileprivate var unhosted: [MoveRecord] = []
+
+    init(rankCount: Int) {
+        receiveSequences = SequenceTable(rankCount: rankCount)
+    }
+
+    deinit { receiveSequences.deallocate() }
+}
+
+extension MessageEngine {
+    // MARK: Messages in order
+
+    /// A message (eager or announced) where ranks move: forwarded, held, or matched in its
+    /// pair's order, with any held ones it lets through.
+    func deliverInOrder(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode peer: Int) throws {
+        let mobile = mobile!
+        let rank = Int(header.destination), source = Int(header.source)
+        enum Outcome {
+            case held
+            case forward(node: Int, version: UInt32)
+            case accepted([(header: FrameHeader, payload: [UInt8]?, request: Request?)])
+        }
+        let outcome = try lock.withLock { () throws(BrazosError) -> Outcome in
+            guard rank < queues.count, source < queues.count else {
+                throw .malformed("message from rank \(source) to rank \(rank): the job has \(queues.count) ranks")
+            }
+            guard queues[rank] != nil else {
+                let known = directory.location(of: rank)!
+                if header.destinationVersion > known.version || known.node == nodeID {
+                    mobile.early[rank, default: []].append(.init(header: header, payload: Array(payload), peer: peer))
+                    return .held
+                }
+                return .forward(node: known.node, version: known.version)
+            }
+            let expected = mobile.receiveSequences.value(rank, source)
+            guard header.sequence == expected else {
+                guard header.sequence &- expected < UInt32.max / 2 else {
+                    throw .malformed("message \(header.sequence) from rank \(source) to rank \(rank) came again (expected \(expected))")
+                }
+                mobile.outOfOrder[rank, default: []].append(.init(header: header, payload: Array(payload), peer: peer))
+                return .held
+            }
+            var accepted = [(header, nil as [UInt8]?, matchLocked(header, payload))]
+            while let index = mobile.outOfOrder[rank]?.firstIndex(where: {
+                $0.header.source == header.source && $0.header.sequence == mobile.receiveSequences.value(rank, source)
+            }) {
+                let next = mobile.outOfOrder[rank]!.remove(at: index)
+                let request = next.payload.withUnsafeBytes { matchLocked(next.header, $0) }
+                accepted.append((next.header, next.payload, request))
+            }
+            if mobile.outOfOrder[rank]?.isEmpty == true { mobile.outOfOrder[rank] = nil }
+            return .accepted(accepted)
+        }
+        switch outcome {
+        case .held:
+            return
+        case let .forward(node, version):
+            let copy = Array(payload)
+            postpone { [self] in try forward(header, copy, to: node, version: version) }
+        case let .accepted(frames):
+            for (header, held, request) in frames {
+                guard let request else { continue }
+                if let held {
+                    try held.withUnsafeBytes { try take(header, $0, into: request) }
+                } else {
+                    try take(header, payload, into: request)
+                }
+            }
+        }
+    }
+
+    /// Under the lock: counts the message in its pair's order, then matches or queues it.
+    private func matchLocked(_ header: FrameHeader, _ payload: UnsafeRawBufferPointer) -> Request? {
+        let rank = Int(header.destination)
+        _ = mobile!.receiveSequences.take(rank, Int(header.source))
+        let envelope = Envelope(context: header.context, source: header.source, tag: header.tag)
+        return queues[rank]!.arrive(envelope, Self.arrival(of: header, payload))
+    }
+
+    static func arrival(of header: FrameHeader, _ payload: UnsafeRawBufferPointer) -> Arrival {
+        header.kind == .eager
+            ? .eager(EagerBytes(payload))
+            : .rendezvous(length: Int(header.messageLength), node: Int(header.sourceNode), cookie: header.cookie, address: header.address)
+    }
+
+    /// A matched message goes to its receive (a large one is fetched later, off the poller).
+    private func take(_ header: FrameHeader, _ payload: UnsafeRawBufferPointer, into request: Request) throws {
+        let envelope = Envelope(context: header.context, source: header.source, tag: header.tag)
+        if header.kind == .eager {
+            deliverEager(payload, envelope: envelope, into: request)
+        } else {
+            let arrival = Self.arrival(of: header, payload)
+            postpone { [self] in try accept(arrival, envelope: envelope, into: request) }
+        }
+    }
+
+    private func forward(_ header: FrameHeader, _ payload: [UInt8], to node: Int, version: UInt32) throws {
+        var header = header
+        header.destinationVersion = version
+        try payload.withUnsafeBytes { bytes in try transmit(header, bytes, on: links[node]) }
+    }
+
+    /// Frames about ranks rather than messages: an arrival, news of one, an end.
+    func deliverMobility(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode peer: Int) throws {
+        guard let mobile else { throw BrazosError.malformed("\(header.kind) frame from node \(peer) in a job whose threads do not move") }
+        let rank = Int(header.destination)
+        guard rank < queues.count, Int(header.source) < queues.count else { throw BrazosError.malformed("\(header.kind) frame for rank \(rank) of \(queues.count)") }
+        switch header.kind {
+        case .move:
+            let whole = try lock.withLock { () throws(BrazosError) -> [UInt8]? in
+                var pieces = mobile.incoming.removeValue(forKey: rank) ?? []
+                guard header.address == UInt64(pieces.count) else {
+                    throw .malformed("piece at \(header.address) of rank \(rank)'s move from node \(peer), after \(pieces.count) bytes")
+                }
+                pieces += UnsafeRawBufferPointer(payload)
+                guard UInt64(pieces.count) == header.messageLength else {
+                    mobile.incoming[rank] = pieces
+                    return nil
+                }
+                return pieces
+            }
+            if let whole { try arrive(MoveRecord(decoding: whole), from: peer) }
+        case .moved:
+            _ = lock.withLock { directory.move(rank: rank, to: Int(header.sourceNode), version: UInt32(truncatingIfNeeded: header.cookie)) }
+        case .finished:
+            let host = lock.withLock { () -> RankHost? in
+                mobile.finished.insert(Int(header.source))
+                return mobile.host
+            }
+            host?.rankFinished()
+        default:
+            throw BrazosError.malformed("\(header.kind) frame taken for a mobility frame")
+        }
+    }
+
+    // MARK: Moving a rank
+
+    /// On the rank's node, from its own thread: hands rank `rank` with what it carries to
+    /// `node`. Its unreceived messages and its place in every pair's order go along;
+    /// messages for it that come here later are forwarded. Refused (and nothing changes)
+    /// while it has operations in progress or more to carry than one frame holds.
+    func depart(rank: Int, to node: Int, nextContext: UInt32, carried: [UInt8], state: [UInt8]) throws(MPIError) {
+        guard let mobile, let sendSequences else { throw MPIError(.other, "threads of this job do not move (start it with brazosrun --migratable)") }
+        guard node >= 0 && node < links.count else { throw MPIError(.rank, "node \(node) is not in the job (it has \(links.count))") }
+        guard node != nodeID else { throw MPIError(.rank, "rank \(rank) is on node \(node) already") }
+        let link = links[node]
+        let (record, stashed) = try lock.withLock { () throws(MPIError) -> ([UInt8], [MobileRanks.HeldFrame]) in
+            guard let queue = queues[rank] else { throw MPIError(.rank, "rank \(rank) is not hosted on node \(nodeID)") }
+            let sending = rendezvousSends.values.filter { Int($0.envelope.source) == rank }.count
+            guard queue.posted.isEmpty && sending == 0 else {
+                throw MPIError(.pending, "rank \(rank) cannot move with \(queue.posted.count + sending) operation\(queue.posted.count + sending == 1 ? "" : "s") in progress; wait for them first")
+            }
+            let version = directory.location(of: rank)!.version &+ 1
+            let messages = queue.unexpected.map { item -> MoveRecord.Message in
+                let envelope = item.envelope
+                switch item.item {
+                case let .eager(bytes):
+                    return .init(context: envelope.context, source: envelope.source, tag: envelope.tag, bytes: bytes.withUnsafeBytes { Array($0) })
+                case let .rendezvous(length, sender, cookie, address):
+                    return .init(context: envelope.context, source: envelope.source, tag: envelope.tag, bytes: [],
+                                 rendezvous: .init(length: UInt64(length), node: UInt32(sender), cookie: cookie, address: address))
+                }
+            }
+            let record = MoveRecord(rank: rank, version: version, fromNode: nodeID, nextContext: nextContext,
+                                    receiveSequences: (0..<queues.count).map { mobile.receiveSequences.value(rank, $0) },
+                                    sendSequences: (0..<queues.count).map { sendSequences.value(rank, $0) },
+                                    messages: messages, carried: carried, state: state).encoded()
+            queues[rank] = nil
+            _ = mobile.receiveSequences.remove(rank)
+            directory.move(rank: rank, to: node, version: version)
+            defer { mobile.outOfOrder[rank] = nil }
+            return (record, mobile.outOfOrder[rank] ?? [])
+        }
+        _ = sendSequences.remove(rank)
+        let version = directory.location(of: rank)!.version
+        // In pieces of at most a frame, one after the other on the link to `node`.
+        // `withUnsafeBytes` rethrows untyped errors; the typed one crosses in a Result.
+        try record.withUnsafeBytes { bytes in
+            Result { () throws(MPIError) in
+                var offset = 0
+                repeat {
+                    let count = min(bytes.count - offset, link.maximumFramePayload)
+                    try transmit(FrameHeader(kind: .move, destination: Int32(rank), sourceNode: UInt32(nodeID), messageLength: UInt64(bytes.count),
+                                             cookie: UInt64(version), address: UInt64(offset), payloadLength: UInt64(count)),
+                                 UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)]), on: link)
+                    offset += count
+                } while offset < bytes.count
+            }
+        }.get()
+        for held in stashed { postpone { [self] in try forward(held.header, held.payload, to: node, version: version) } }
+    }
+
+    /// On the destination: the rank's queues and order are set up as they were, the
+    /// messages that came before it are let through, every other node learns where it is,
+    /// and the host starts its thread.
+    private func arrive(_ record: MoveRecord, from peer: Int) throws {
+        let mobile = mobile!, sendSequences = sendSequences!
+        let rank = record.rank
+        let early = try lock.withLock { () throws(BrazosError) -> [MobileRanks.HeldFrame] in
+            guard queues[rank] == nil else { throw .malformed("rank \(rank) arrived from node \(peer) but is here already") }
+            var queue = MatchQueues<Request, Arrival>()
+            for message in record.messages {
+                let envelope = Envelope(context: message.context, source: message.source, tag: message.tag)
+                let arrival: Arrival = message.rendezvous.map {
+                    .rendezvous(length: Int($0.length), node: Int($0.node), cookie: $0.cookie, address: $0.address)
+                } ?? .eager(message.bytes.withUnsafeBytes { EagerBytes($0) })
+                _ = queue.arrive(envelope, arrival)
+            }
+            queues[rank] = queue
+            mobile.receiveSequences.install(rank, record.receiveSequences)
+            directory.move(rank: rank, to: nodeID, version: record.version)
+            return mobile.early.removeValue(forKey: rank) ?? []
+        }
+        sendSequences.install(rank, record.sendSequences)
+        for held in early { try held.payload.withUnsafeBytes { try deliverInOrder(held.header, payload: $0, fromNode: held.peer) } }
+        let news = FrameHeader(kind: .moved, destination: Int32(rank), sourceNode: UInt32(nodeID), cookie: UInt64(record.version))
+        postpone { [self] in
+            for link in links where link.peerNode != nodeID && link.peerNode != record.fromNode {
+                try transmit(news, UnsafeRawBufferPointer(start: nil, count: 0), on: link)
+            }
+        }
+        if let host = lock.withLock({ () -> RankHost? in
+            if mobile.host == nil { mobile.unhosted.append(record) }
+            return mobile.host
+        }) {
+            host.arrived(record)
+        }
+    }
+
+    /// Where arriving ranks start from now on; those that came before start at once.
+    func host(with host: RankHost) {
+        guard let mobile else { return }
+        let waiting = lock.withLock { () -> [MoveRecord] in
+            mobile.host = host
+            defer { mobile.unhosted = [] }
+            return mobile.unhosted
+        }
+        for record in waiting { host.arrived(record) }
+    }
+
+    // MARK: Ending
+
+    /// Tells every node (this one too) that `rank` has finished.
+    func announceFinished(rank: Int) throws(MPIError) {
+        for link in links {
+            try transmit(FrameHeader(kind: .finished, source: Int32(rank), sourceNode: UInt32(nodeID)), UnsafeRawBufferPointer(start: nil, count: 0), on: link)
+        }
+    }
+
+    /// How many ranks of the job have finished, as far as this node has heard.
+    var finishedRanks: Int { lock.withLock { mobile?.finished.count ?? 0 } }
+
+    /// The ranks hosted here now.
+    var hostedRanks: [Int] { lock.withLock { queues.indices.filter { queues[$0] != nil } } }
+}

@@ -1,0 +1,63 @@
+import BrazosCore
+import BrazosMPI
+import FoundationEssentials
+
+/// Shared memory's part when a thread moves (docs/ARCHITECTURE.md, "Migration"): leaving
+/// is a release (its node's writes go to their homes, and their notices travel with it),
+/// arriving is an acquire (the new node invalidates those pages), so the thread sees its
+/// own writes. Its barrier count, allocations and open files go along too.
+extension SharedMemory: MigrationParticipant {
+    /// What travels, as JSON inside the move's record.
+    struct Carried: Codable {
+        var attached: Bool
+        var barriers: Int
+        var allocations: [String]
+        var notices: [Int]
+        var files: [CheckpointedFile.Record]
+    }
+
+    public func departing(_ thread: BrazosThread, to node: Int) throws -> [UInt8] {
+        let state = ranks.withLock { $0[thread.rank] } ?? RankState()
+        guard state.locks.isEmpty else {
+            throw SharedMemoryError.malformed("rank \(thread.rank) holds lock\(state.locks.count == 1 ? "" : "s") \(state.locks.sorted()); unlock before moving")
+        }
+        if takesCheckpoints && job.hostedRanks.count == 1 {
+            throw SharedMemoryError.checkpoint("rank \(thread.rank) is the last thread of node \(job.node.id), whose part every checkpoint needs; move it when another thread is here")
+        }
+        let notices = state.attached ? try service.perform(.releaseForMessage) : []
+        let files = try state.files.compactMap(\.file).filter(\.isOpen).map { try $0.checkpointRecord() }
+        let carried = Carried(attached: state.attached, barriers: state.barriers, allocations: state.allocations, notices: notices, files: files)
+        return Array(try JSONEncoder().encode(carried))
+    }
+
+    public func departed(_ thread: BrazosThread) {
+        let state = ranks.withLock { $0.removeValue(forKey: thread.rank) }
+        for file in state?.files ?? [] { file.file?.close() }
+        faults.unregisterCurrentThread()
+    }
+
+    public func arriving(_ thread: BrazosThread, carried bytes: [UInt8]) throws {
+        let carried: Carried
+        do {
+            carried = try JSONDecoder().decode(Carried.self, from: Data(bytes))
+        } catch {
+            throw SharedMemoryError.malformed("rank \(thread.rank) arrived with shared-memory state that does not decode: \(error)")
+        }
+        faults.registerCurrentThread()
+        if carried.attached {
+            try clock.arrive(having: carried.barriers, behind: {
+                ranks.withLock { $0.values.contains { $0.attached && $0.barriers < carried.barriers } }
+            }, catchUpAlone: {
+                // This node missed barriers while it hosted no thread: any copy may be stale.
+                let me = job.node.id, nodes = job.node.nodeCount
+                let copies = allocator.allocations.flatMap { $0.pages.filter { allocator.home(ofPage: $0, nodes: nodes) != me } }
+                _ = try service.perform(.invalidate(copies))
+            })
+            _ = try service.perform(.acquireFromMessage(carried.notices))
+        }
+        ranks.withLock {
+            $0[thread.rank] = RankState(attached: carried.attached, barriers: carried.barriers, allocations: carried.allocations,
+                                        carriedFiles: carried.files)
+        }
+    }
+}
