@@ -83,7 +83,7 @@ public final class Brazos: @unchecked Sendable {
             let hosting = Hosting(job: self, body: body)
             engine.host(with: hosting)
             for thread in threads { hosting.start(thread) }
-            try engine.wait { hosting.liveThreads == 0 && engine.finishedRanks == worldSize }
+            try hosting.serve()
         } else if threads.count == 1 {
             runReportingFailure(threads[0], body)
         } else {

@@ -10,6 +10,9 @@
 //   (the move is a release and an acquire);
 // - it appends a line per hop to --file through SharedMemory.openFile, which moves with it.
 //
+// First, moves that must be refused, leaving the thread where it is and as it was: to a
+// node outside the job, with a receive of its own in progress, holding a lock.
+//
 // At the end every rank checks the shared array after a shared barrier; rank 0 prints
 // "migrate-check: ok ..." and the file holds one line per hop, in order.
 //
@@ -57,6 +60,31 @@ func message(from sender: Int, number: Int) -> [Int64] {
     return values
 }
 
+/// Each refused move throws a clear error, and the thread goes on where it is.
+func checkRefusals(_ thread: BrazosThread, _ state: Mover) throws {
+    func expectRefusal(_ expected: String, _ move: () throws -> Void) throws {
+        do {
+            try move()
+            throw Failure(description: "a move that should be refused (\(expected)) was not")
+        } catch let error where !(error is Failure) {
+            guard "\(error)".contains(expected) else { throw Failure(description: "refused with '\(error)', expected '\(expected)'") }
+        }
+    }
+    try expectRefusal("is not in the job") { try thread.migrate(to: job.node.nodeCount, saving: state) }
+    let value = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
+    defer { value.deallocate() }
+    value.pointee = 0
+    let receive = try thread.world.irecv(value, byteCount: 8, from: 0, tag: 3)
+    try expectRefusal("operation in progress") { try thread.migrate(to: (job.node.id + 1) % job.node.nodeCount, saving: state) }
+    try thread.world.send([Int64(42)], to: 0, tag: 3)
+    _ = try receive.wait()
+    guard value.pointee == 42 else { throw Failure(description: "the receive posted before a refused move got \(value.pointee)") }
+    try shared.lock(3, by: thread)
+    try expectRefusal("unlock before moving") { try thread.migrate(to: (job.node.id + 1) % job.node.nodeCount, saving: state) }
+    try shared.unlock(3, by: thread)
+    print("migrate-check: refusals ok")
+}
+
 try job.run { thread in
     let world = thread.world, ranks = world.size, rank = thread.rank
     let marks = try shared.allocate("migrate-check marks", count: hops + 1, of: Int64.self, by: thread)
@@ -67,6 +95,7 @@ try job.run { thread in
         for hop in 0..<state.hop where marks[hop] != Int64(hop * 7 + 1) {
             throw Failure(description: "rank 0 on node \(job.node.id): its write of mark \(hop) before moving reads \(marks[hop])")
         }
+        if state.hop == 0 { try checkRefusals(thread, state) }
         if state.hop > 0 { try world.send([Int64(state.hop)], to: 1 % ranks, tag: 2) }
         let total = perSender * (ranks - 1)
         // Receive a share of the messages, then move with the rest waiting or on the way.

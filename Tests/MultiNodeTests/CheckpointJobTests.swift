@@ -11,25 +11,9 @@ final class CheckpointJobTests: XCTestCase {
     override func setUp() { directory = NSTemporaryDirectory() + "brazos-ckpt-\(getpid())-\(UInt32.random(in: 0 ... .max))" }
     override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
 
-    /// The processes `parent` started (its children), by PID.
-    private func children(of parent: Int32) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { Int32($0) }.filter { pid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 2 && Int32(fields[1]) == parent
-        }
-    }
-
     /// Waits until checkpoint `epoch` of `job` is complete; then its node processes.
     private func nodes(of job: JobProcess, once epoch: Int, file: StaticString = #filePath, line: UInt = #line) -> [Int32] {
-        let digits = String(epoch)
-        let manifest = "\(directory)/epoch-\(String(repeating: "0", count: 6 - digits.count))\(digits)/MANIFEST"
-        let deadline = Date().addingTimeInterval(120)
-        while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning { usleep(5_000) }
-        XCTAssertTrue(FileManager.default.fileExists(atPath: manifest), "no checkpoint \(epoch) appeared: \(job.stderr)", file: file, line: line)
-        return children(of: job.process.processIdentifier)
+        job.nodes(once: epoch, in: directory, file: file, line: line)
     }
 
     func testAKilledJobRestartsFromItsCheckpointOnSameFewerAndMoreNodes() throws {

@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+
+/// Threads that move between the nodes of a running job (`brazosrun --migratable`): their
+/// messages, order, shared-memory writes and files follow them, the examples keep their
+/// failure-free results, and checkpoints taken after moves recover a killed node.
+final class MigrationTests: XCTestCase {
+    let brazosrun = JobProcess.built("brazosrun")
+    let migrateCheck = JobProcess.built("migrate-check")
+    private var directory = ""
+
+    override func setUp() { directory = NSTemporaryDirectory() + "brazos-migrate-\(getpid())-\(UInt32.random(in: 0 ... .max))" }
+    override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
+
+    func testAThreadMovesInTheMiddleOfMessagesWithItsOrderItsWritesAndItsFile() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Rings on one host; TCP, where a node also hosts nothing while the thread is away.
+        for (nodes, arguments) in [(3, ["-n", "3", "-T", "2"]), (4, ["-n", "4", "--transport", "tcp"])] {
+            let hops = 2 * nodes + 1, file = "\(directory)/hops-\(nodes).txt"
+            let output = try JobProcess.runToSuccess(brazosrun, arguments + ["--migratable", migrateCheck, "--file", file, "--hops", "\(hops)"])
+            XCTAssertTrue(output.contains("migrate-check: refusals ok"), output)
+            XCTAssertTrue(output.contains("migrate-check: ok, \(hops) hops, \(60 * (nodes * (nodes == 3 ? 2 : 1) - 1)) messages in order"), output)
+            let written = try String(contentsOfFile: file, encoding: .utf8)
+            XCTAssertEqual(written, (0...hops).map { "hop \($0) on node \($0 % nodes)\n" }.joined(), "the file must follow the thread, line after line")
+        }
+    }
+
+    func testAMoveInAJobNotStartedMigratableIsAClearError() throws {
+        let job = try JobProcess(brazosrun, ["-n", "2", migrateCheck, "--file", directory + ".txt"])
+        XCTAssertEqual(job.waitForExit(timeout: 60), 1, job.stderr)
+        XCTAssertTrue(job.stderr.contains("start it with brazosrun --migratable"), job.stderr)
+        try? FileManager.default.removeItem(atPath: directory + ".txt")
+    }
+
+    func testSorAndWaterWithThreadsMovingEveryFewStepsGiveTheFailureFreeResults() throws {
+        let sor = JobProcess.built("sor"), water = JobProcess.built("water")
+        let sorArguments = ["--size", "160", "--steps", "40"]
+        let sorExpected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "4", sor] + sorArguments)
+        for layout in [["-n", "2", "-T", "2"], ["-n", "4", "--transport", "tcp"]] {
+            let moved = try JobProcess(brazosrun, layout + ["--migratable", sor] + sorArguments + ["--migrate-every", "3"])
+            XCTAssertEqual(moved.waitForExit(timeout: 120), 0, moved.stderr)
+            XCTAssertEqual(moved.stdout, sorExpected, "sor \(layout) with moving threads: \(moved.stderr)")
+            XCTAssertTrue(moved.stderr.contains("since rank 0 last moved") || layout.contains("4"), "rank 0 must have moved: \(moved.stderr)")
+        }
+        let waterArguments = ["--molecules", "200", "--steps", "6"]
+        let waterExpected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "4", water] + waterArguments)
+        let moved = try JobProcess.runToSuccess(brazosrun, ["-n", "2", "-T", "2", "--migratable", water] + waterArguments + ["--migrate-every", "1"])
+        XCTAssertEqual(moved, waterExpected, "water with moving threads")
+    }
+
+    func testACheckpointTakenAfterMovesRecoversAKilledNodeToTheRightChecksum() throws {
+        let sor = JobProcess.built("sor")
+        let arguments = ["--size", "200", "--steps", "1200", "--checkpoint-every", "200", "--migrate-every", "7"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "4", sor] + arguments.prefix(4))
+        let job = try JobProcess(brazosrun, ["-n", "2", "-T", "2", "--migratable", "--checkpoint-dir", directory, sor] + arguments)
+        // Epoch 2 is taken at step 400, after 57 moves.
+        let nodes = job.nodes(once: 2, in: directory)
+        XCTAssertEqual(nodes.count, 2, job.stderr)
+        if let victim = nodes.last { kill(victim, SIGKILL) }
+        XCTAssertEqual(job.waitForExit(timeout: 180), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected, job.stderr)
+        XCTAssertTrue(job.stderr.contains("recovering from checkpoint epoch"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("sor: resumed at step"), job.stderr)
+    }
+}
