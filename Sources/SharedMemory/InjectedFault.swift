@@ -9,6 +9,8 @@ import Glibc
 ///     writing:EPOCH:NODE          node NODE dies half-way through writing its part of EPOCH
 ///     restoring:NODE:MARKER       node NODE dies while restoring a checkpoint, once: the
 ///                                 file MARKER records that it happened
+///     arriving:NODE:MARKER        node NODE dies when a moving thread has arrived and
+///                                 before it runs there, once (MARKER as above)
 enum InjectedFault {
     static func writing(epoch: Int, node: Int) {
         guard let fields = fields(), fields.count == 3, fields[0] == "writing", Int(fields[1]) == epoch, Int(fields[2]) == node else { return }
@@ -16,11 +18,19 @@ enum InjectedFault {
     }
 
     static func restoring(node: Int) {
-        guard let fields = fields(), fields.count == 3, fields[0] == "restoring", Int(fields[1]) == node else { return }
+        once("restoring", node: node, "while restoring a checkpoint")
+    }
+
+    static func arriving(node: Int, rank: Int, from source: Int) {
+        once("arriving", node: node, "as rank \(rank) arrives from node \(source), before it runs")
+    }
+
+    private static func once(_ moment: String, node: Int, _ description: String) {
+        guard let fields = fields(), fields.count == 3, fields[0] == moment, Int(fields[1]) == node else { return }
         let marker = open(String(fields[2]), O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard marker >= 0 else { return }
         close(marker)
-        die("while restoring a checkpoint")
+        die(description)
     }
 
     private static func fields() -> [Substring]? {

@@ -43,6 +43,7 @@ extension SharedMemory: MigrationParticipant {
         } catch {
             throw SharedMemoryError.malformed("rank \(thread.rank) arrived with shared-memory state that does not decode: \(error)")
         }
+        InjectedFault.arriving(node: job.node.id, rank: thread.rank, from: thread.arrival?.fromNode ?? -1)
         faults.registerCurrentThread()
         if carried.attached {
             try clock.arrive(having: carried.barriers, behind: {

@@ -62,4 +62,22 @@ final class MigrationTests: XCTestCase {
         XCTAssertTrue(job.stderr.contains("recovering from checkpoint epoch"), job.stderr)
         XCTAssertTrue(job.stderr.contains("sor: resumed at step"), job.stderr)
     }
+
+    func testTheDestinationKilledDuringAMoveIsRecoveredFromAndTheThreadIsNotLost() throws {
+        // Node 1 dies once a moving thread has arrived and before it runs there: the
+        // thread has left node 0 and runs nowhere. The job recovers from its checkpoint,
+        // where the thread is, and ends with the failure-free checksum.
+        let sor = JobProcess.built("sor")
+        let arguments = ["--size", "160", "--steps", "300", "--checkpoint-every", "50", "--migrate-every", "60"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "4", sor] + arguments.prefix(4))
+        let marker = directory + "-arrival-fault"
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let job = try JobProcess(brazosrun, ["-n", "2", "-T", "2", "--migratable", "-x", "BRAZOS_FAULT=arriving:1:\(marker)",
+                                             "--checkpoint-dir", directory, sor] + arguments)
+        XCTAssertEqual(job.waitForExit(timeout: 180), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected, job.stderr)
+        XCTAssertTrue(job.stderr.contains("killing this node as rank 1 arrives from node 0, before it runs"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("node 1 failed"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("recovering from checkpoint epoch 1"), job.stderr)
+    }
 }
