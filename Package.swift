@@ -54,6 +54,7 @@ let package = Package(
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint"]),
+        .testTarget(name: "MigrationTests", dependencies: ["Migration"]),
         .testTarget(name: "MultiNodeTests", dependencies: ["BrazosCore"]),
     ],
     swiftLanguageModes: [.v5]

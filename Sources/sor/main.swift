@@ -14,11 +14,12 @@
 // step they saved, and the checksum is the failure-free run's.
 //
 // With --migrate-every K (brazosrun --migratable), every K steps one thread (each in
-// turn) moves to the next node between two steps and continues there; the checksum is
-// the same.
+// turn) moves to the next node between two steps and continues there; with
+// --balance-every K, every K steps the threads' measured work decides whether one moves
+// (Migration's LoadBalancer). The checksum is the same.
 //
 //   sor [--size N] [--steps S] [--residual] [--checkpoint-every K] [--migrate-every K]
-//   (defaults 4000, 100)
+//       [--balance-every K]      (defaults 4000, 100)
 import BrazosCore
 import BrazosMPI
 import Migration
@@ -39,6 +40,8 @@ let omega = 1.5
 let withResidual = CommandLine.arguments.contains("--residual")
 let checkpointEvery = option("--checkpoint-every", default: 0)
 let migrateEvery = option("--migrate-every", default: 0)
+let balanceEvery = option("--balance-every", default: 0)
+let balancer = balanceEvery > 0 ? LoadBalancer() : nil
 
 let job = try Brazos.join()
 let shared = try SharedMemory.attach(to: job)
@@ -68,8 +71,12 @@ try job.run { thread in
             && rank == (step / migrateEvery) % ranks && (job.hostedRanks.count > 1 || !shared.takesCheckpoints) {
             try thread.migrate(to: (job.node.id + 1) % job.node.nodeCount, saving: step)
         }
-        var change = 0.0
-        for colour in 0..<2 {
+        if let balancer, step > 0, step % balanceEvery == 0, !(arrived && step == resumed) {
+            try balancer.balance(thread, saving: step)
+        }
+        /// One colour's half-step over this thread's rows; returns the largest change.
+        func sweep(_ colour: Int) -> Double {
+            var change = 0.0
             for i in first..<last {
                 // Wrapping index arithmetic: the bounds are the loop's, and overflow
                 // checks would cost the kernel a fifth of its speed.
@@ -82,6 +89,11 @@ try job.run { thread in
                     j &+= 2
                 }
             }
+            return change
+        }
+        var change = 0.0
+        for colour in 0..<2 {
+            change = max(change, balancer?.timed(thread) { sweep(colour) } ?? sweep(colour))
             try shared.barrier(by: thread)
         }
         if withResidual { residual = try thread.world.allreduce([change], op: .max)[0] }

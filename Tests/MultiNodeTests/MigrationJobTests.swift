@@ -4,7 +4,7 @@ import XCTest
 /// Threads that move between the nodes of a running job (`brazosrun --migratable`): their
 /// messages, order, shared-memory writes and files follow them, the examples keep their
 /// failure-free results, and checkpoints taken after moves recover a killed node.
-final class MigrationTests: XCTestCase {
+final class MigrationJobTests: XCTestCase {
     let brazosrun = JobProcess.built("brazosrun")
     let migrateCheck = JobProcess.built("migrate-check")
     private var directory = ""
@@ -42,6 +42,9 @@ final class MigrationTests: XCTestCase {
             XCTAssertEqual(moved.stdout, sorExpected, "sor \(layout) with moving threads: \(moved.stderr)")
             XCTAssertTrue(moved.stderr.contains("since rank 0 last moved") || layout.contains("4"), "rank 0 must have moved: \(moved.stderr)")
         }
+        // The load balancer switched on: whatever it decides from the timings, the result holds.
+        let balanced = try JobProcess.runToSuccess(brazosrun, ["-n", "3", "-T", "2", "--migratable", sor] + sorArguments + ["--balance-every", "2"])
+        XCTAssertEqual(balanced, sorExpected, "sor with the load balancer on")
         let waterArguments = ["--molecules", "200", "--steps", "6"]
         let waterExpected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "4", water] + waterArguments)
         let moved = try JobProcess.runToSuccess(brazosrun, ["-n", "2", "-T", "2", "--migratable", water] + waterArguments + ["--migrate-every", "1"])
