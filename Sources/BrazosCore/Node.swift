@@ -46,6 +46,8 @@ public final class Node: @unchecked Sendable {
     /// delivered once the layer above attaches its sink to `progress`.
     public static func start() throws -> Node {
         let node = Node(config: try JobConfig.fromEnvironment())
+        // Before any thread of the node starts, so that every one inherits the mask.
+        if case .brazosrun = node.config.launcher { PowerSignals.block() }
         try node.wire()
         return node
     }
@@ -82,6 +84,11 @@ public final class Node: @unchecked Sendable {
         if case .brazosrun = config.launcher {
             NativeThread.spawn { [self] in watchLauncher() }
             NativeThread.spawn { [self] in sendHeartbeats() }
+            PowerSignals.startTaking { [self] signal in
+                let name = signal == SIGPWR ? "SIGPWR" : "SIGTERM"
+                diagnose("brazos: node \(config.node): \(name); asking brazosrun to save the job and continue it without this host")
+                try? control?.send("signalled", name)
+            }
         }
         if config.bindToCore { try bindToCore() }
         let threadsHere = cards.filter { $0.hostKey == cards[config.node].hostKey }.count * config.threadsPerNode

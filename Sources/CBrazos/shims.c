@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "CBrazos.h"
 #include <errno.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/uio.h>
 #include <sys/eventfd.h>
@@ -56,4 +57,15 @@ int brazos_read_peer_memory(pid_t pid, const void *remote, void *local, size_t l
         done += (size_t)n;
     }
     return 0;
+}
+
+int brazos_wait_for_signal(const int *signals, int count, pid_t *sender) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 0; i < count; i++) sigaddset(&set, signals[i]);
+    siginfo_t info;
+    int signal;
+    do { signal = sigwaitinfo(&set, &info); } while (signal < 0 && errno == EINTR);
+    if (signal > 0 && sender) *sender = info.si_pid;
+    return signal;
 }

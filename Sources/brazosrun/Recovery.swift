@@ -8,7 +8,9 @@ import Glibc
 /// dies (killed, hung, its connection lost) ends the attempt, and the job starts again
 /// from the newest complete checkpoint, or from the beginning if it had none yet, with
 /// the failed host's nodes on a spare host or else on the surviving hosts. A node that
-/// exits with an error status is the program's own choice, and ends the job.
+/// exits with an error status is the program's own choice, and ends the job. A node
+/// that got SIGTERM or SIGPWR from outside is not a failure: the job stops after a
+/// checkpoint and continues from it at once, that node's host replaced the same way.
 enum Recovery {
     /// Attempts after the first, at most: a failure that repeats is reported, not chased.
     static let maximumRecoveries = 5
@@ -29,6 +31,14 @@ enum Recovery {
             // What the configuration file said while the job ran holds for the next attempt.
             options.checkpointInterval = supervisor.interval
             options.configVersion = supervisor.configSeen
+            if let epoch = supervisor.plannedStop, let evacuated = supervisor.evacuated {
+                let placement = replaceHost(of: evacuated.node, in: &options)
+                options.restartEpoch = epoch
+                stopRequested = false
+                diagnose("brazosrun: continuing from checkpoint epoch \(epoch) after node \(evacuated.node)'s \(evacuated.signal)"
+                         + (placement.isEmpty ? " (no other host to move to: on the same hosts)" : placement))
+                continue
+            }
             if let epoch = supervisor.plannedStop {
                 diagnose("brazosrun: job stopped after checkpoint epoch \(epoch); continue it with: brazosrun restart --checkpoint-dir "
                          + "\(options.checkpointDirectory ?? "?") -n \(options.nodes) -T \(options.threadsPerNode) \(options.program.joined(separator: " "))")

@@ -48,6 +48,9 @@ final class Supervisor: @unchecked Sendable {
     /// A signal from the user was forwarded to the nodes: their end is not a failure to
     /// recover from.
     private(set) var interrupted = false
+    /// The node that got SIGTERM or SIGPWR from outside: the job stops after a checkpoint
+    /// and continues from it without that node's host.
+    private(set) var evacuated: (node: Int, signal: String)?
 
     init(options: Options, stopRequested: Bool = false) throws {
         self.options = options
@@ -214,6 +217,8 @@ final class Supervisor: @unchecked Sendable {
             }
         case "heartbeat":
             lock.withLock { nodes[node].heard = monotonicSeconds() }
+        case "signalled":
+            evacuate(node, signal: String(text))
         case "done":
             let all = lock.withLock { nodes[node].done = true; return nodes.allSatisfy(\.done) }
             if all { broadcast("exit") }
@@ -248,6 +253,27 @@ final class Supervisor: @unchecked Sendable {
         guard first, options.checkpointDirectory != nil else { return forward(SIGTERM) }
         diagnose("brazosrun: \(signalName(signal)): stopping after a checkpoint at the next eligible barrier (send it again to stop now)")
         if lock.withLock({ started }) { broadcast("shutdown") }
+    }
+
+    /// A node got SIGTERM or SIGPWR from outside (its power is failing, its host is taken
+    /// back): with a checkpoint directory, a checkpoint at the next eligible barrier, after
+    /// which the job stops and continues from it without that host; without one, the job
+    /// stops now (there is nowhere to save it).
+    private func evacuate(_ node: Int, signal: String) {
+        let host = lock.withLock { nodes[node].host }
+        guard options.checkpointDirectory != nil else {
+            diagnose("brazosrun: node \(node) (on \(host)) got \(signal), and the job has no --checkpoint-dir to save it in; stopping the job")
+            return forward(SIGTERM)
+        }
+        let (first, running) = lock.withLock { () -> (Bool, Bool) in
+            guard evacuated == nil && !stopRequested else { return (false, started) }
+            evacuated = (node, signal)
+            stopRequested = true
+            return (true, started)
+        }
+        guard first else { return }
+        diagnose("brazosrun: node \(node) (on \(host)) got \(signal): saving the job at its next eligible barrier, then continuing it without that host")
+        if running { broadcast("shutdown") }
     }
 
     /// Sends `signal` to every node process still running. A job ended by the user's

@@ -111,6 +111,33 @@ final class CheckpointJobTests: XCTestCase {
         XCTAssertTrue(restarted.stderr.contains("sor: resumed at step"), restarted.stderr)
     }
 
+    func testSIGPWRToOneNodeSavesTheJobAndContinuesItFromThatCheckpoint() throws {
+        let arguments = ["--size", "120", "--steps", "4000"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", sor] + arguments)
+        let job = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, "--checkpoint-every", "200ms", sor] + arguments)
+        // Once a checkpoint shows the nodes at work, the power monitor of node 1's host speaks.
+        let nodes = job.nodes(once: 1, in: directory)
+        guard let victim = nodes.max() else { return XCTFail("no node processes: \(job.stderr)") }
+        kill(victim, SIGPWR)
+        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected, job.stderr)
+        XCTAssertTrue(job.stderr.contains("SIGPWR; asking brazosrun to save the job"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("got SIGPWR: saving the job at its next eligible barrier"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("brazosrun: continuing from checkpoint epoch"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("sor: resumed at step"), "the job must continue from the checkpoint: \(job.stderr)")
+        XCTAssertFalse(job.stderr.contains("failed"), job.stderr)
+    }
+
+    func testSIGTERMToOneNodeOfAJobWithoutCheckpointsStopsItSayingWhy() throws {
+        let job = try JobProcess(brazosrun, ["-n", "2", JobProcess.built("p2p-check"), "--until-killed"])
+        guard let line = job.waitForLine(containing: "rank 1 node 1 pid", timeout: 60), let victim = Int32(line.split(separator: " ").last ?? "") else {
+            return XCTFail("node 1 did not start: \(job.stderr)")
+        }
+        kill(victim, SIGTERM)
+        XCTAssertNotEqual(job.waitForExit(timeout: 60), 0, job.stderr)
+        XCTAssertTrue(job.stderr.contains("got SIGTERM, and the job has no --checkpoint-dir to save it in; stopping the job"), job.stderr)
+    }
+
     func testTheConfigurationFileSetsTheIntervalAndChangesItWhileTheJobRuns() throws {
         let config = directory + ".conf"
         defer { try? FileManager.default.removeItem(atPath: config) }

@@ -59,6 +59,9 @@ static inline void brazos_cpu_relax(void) {
 
 /// A non-blocking, close-on-exec eventfd, or -1.
 int brazos_eventfd(void);
+/* Waits for one of `signals` (blocked in every thread); returns it and, in *sender, the
+   process that sent it (0 for the kernel). */
+int brazos_wait_for_signal(const int *signals, int count, pid_t *sender);
 /// accept4 with SOCK_CLOEXEC, or -1 with errno.
 int brazos_accept(int listener);
 /// A blocking, close-on-exec eventfd (the fault service sleeps on it), or -1.
