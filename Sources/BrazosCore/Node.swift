@@ -153,7 +153,9 @@ public final class Node: @unchecked Sendable {
                 peerNode: peer.node, peerPid: peer.pid, peerSegment: try SharedSegment.open(name: peer.segment),
                 myNode: config.node, ringCapacity: config.ringCapacity,
                 peerDoorbell: SharedMemoryLayout.doorbellName(job: config.jobID, node: peer.node), ringer: ringer,
-                eagerLimit: config.sharedMemoryEagerLimit, progress: progress, senders: config.threadsPerNode)
+                eagerLimit: config.sharedMemoryEagerLimit, progress: progress,
+                // Where threads move, a node may come to host several: the ring's lock stays.
+                senders: config.migratable ? Int.max : config.threadsPerNode)
         }
         let remote = cards.filter { $0.node != me.node && made[$0.node] == nil }
         if !remote.isEmpty { sources.append(tcpInbound) }
