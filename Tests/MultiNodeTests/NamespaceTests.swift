@@ -56,6 +56,21 @@ final class NamespaceTests: XCTestCase {
         XCTAssertTrue(litmus.contains("litmus ok: 4 ranks, 3 rounds"), litmus)
     }
 
+    /// A thread moving back and forth between two hosts: messages on the way are forwarded
+    /// over TCP, order holds, and the file it writes follows it.
+    func testAThreadMovesBetweenTwoHostsWithItsMessagesAndItsFile() throws {
+        let (hostA, hostB, subnet, _) = try makeTwoHosts("m")
+        let file = NSTemporaryDirectory() + "brazos-netns-migrate-\(getpid()).txt"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let output = try JobProcess.runToSuccess("/usr/sbin/ip", [
+            "netns", "exec", hostA, JobProcess.built("brazosrun"), "-n", "2", "-T", "2", "--host", "\(hostA),\(hostB)",
+            "--launcher", "ip netns exec {host}", "--control-address", "\(subnet).1", "--migratable",
+            JobProcess.built("migrate-check"), "--file", file, "--hops", "5",
+        ])
+        XCTAssertTrue(output.contains("migrate-check: ok, 5 hops, 180 messages in order"), output)
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), (0...5).map { "hop \($0) on node \($0 % 2)\n" }.joined())
+    }
+
     /// A host cut off by taking its link down: its node's heartbeats stop, brazosrun names
     /// it, and the job recovers from its checkpoint without that host, on the spare host
     /// given, ending with the failure-free result.
