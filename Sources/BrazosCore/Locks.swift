@@ -75,3 +75,32 @@ public final class FastLock: @unchecked Sendable {
         return try mutex.withLock { (_: inout Void) throws(E) -> T in try body() }
     }
 }
+
+/// A pthread read-write lock with a stable address: many readers at once, or one writer.
+/// Readers may take it again while they hold it (glibc prefers readers by default).
+public final class ReadWriteLock: @unchecked Sendable {
+    let lock: UnsafeMutablePointer<pthread_rwlock_t>
+
+    public init() {
+        lock = .allocate(capacity: 1)
+        pthread_rwlock_init(lock, nil)
+    }
+
+    deinit {
+        pthread_rwlock_destroy(lock)
+        lock.deallocate()
+    }
+
+    @inline(__always) public func reading<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        pthread_rwlock_rdlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body()
+    }
+
+    /// Runs `body` as the only holder, or returns nil at once if others hold the lock.
+    public func writingIfFree<T>(_ body: () throws -> T) rethrows -> T? {
+        guard pthread_rwlock_trywrlock(lock) == 0 else { return nil }
+        defer { pthread_rwlock_unlock(lock) }
+        return try body()
+    }
+}

@@ -29,6 +29,8 @@ public final class Node: @unchecked Sendable {
     /// Requests that came before a handler was set (the program had not attached yet).
     private var earlyRequests: [(String, Substring)] = []
     private var finishingHooks: [() throws -> Void] = []
+    /// The node brazosrun asked to drain (`brazosrun drain`), until the job has done it.
+    private var drainWish: Int?
 
     public var id: Int { config.node }
     public var nodeCount: Int { config.nodeCount }
@@ -233,6 +235,10 @@ public final class Node: @unchecked Sendable {
                     connections.withLock { exitGranted = true; connectionsChanged.broadcast() }
                     return
                 }
+                if verb == "drain" {
+                    connections.withLock { drainWish = Int(text) }
+                    continue
+                }
                 if verb == "stop" {
                     // A planned stop: every node's checkpoint is written; nothing is in flight.
                     fflush(nil)
@@ -287,6 +293,14 @@ public final class Node: @unchecked Sendable {
         for (verb, text) in early { handler(verb, text) }
     }
 
+    /// The node brazosrun asked to drain, if any (see `SharedMemory`'s drain).
+    public var drainRequested: Int? { connections.withLock { drainWish } }
+
+    /// The drain of `node` is done (on every node, once it is).
+    public func drainDone(_ node: Int) {
+        connections.withLock { if drainWish == node { drainWish = nil } }
+    }
+
     /// Work to finish before this node leaves the job (a checkpoint still being written).
     public func beforeFinishing(_ hook: @escaping () throws -> Void) {
         connections.withLock { finishingHooks.append(hook) }
@@ -314,6 +328,18 @@ public final class Node: @unchecked Sendable {
     }
 
     // MARK: Ending
+
+    /// Leaves a job that goes on without this node (it was drained: no rank and no page
+    /// is here any more, and every node has stopped sending here): finishes what it owes
+    /// (a checkpoint part being written), tells brazosrun, and closes its links.
+    public func leaveDrained() throws {
+        for hook in connections.withLock({ finishingHooks }) { try hook() }
+        connections.withLock { finishing = true }
+        try tellLauncher("drained")
+        for link in links { link.close() }
+        progress.detachSink()
+        fflush(nil)
+    }
 
     /// Ends this node's part in the job cleanly: every node reaches this point before any
     /// leaves, so nothing still in flight is lost.

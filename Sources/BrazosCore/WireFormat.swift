@@ -25,6 +25,10 @@ public enum FrameKind: UInt8, Sendable {
     case moved = 8
     /// Rank `source` has finished (jobs whose threads move end when every rank has).
     case finished = 9
+    /// A drained node leaves: the payload is where it knows every rank to be (per rank, a
+    /// u32 node and a u32 version); the receiver answers `left` and sends it nothing more.
+    case leaving = 10
+    case left = 11
 }
 
 public struct FrameHeader: Equatable, Sendable {
@@ -107,11 +111,11 @@ public struct FrameHeader: Equatable, Sendable {
             guard header.address &+ header.payloadLength <= header.messageLength, header.address <= header.messageLength else {
                 throw .malformed("rendezvous chunk at \(header.address)+\(header.payloadLength) past \(header.messageLength) bytes")
             }
-        case .move:
+        case .move, .leaving:
             guard header.address &+ header.payloadLength <= header.messageLength, header.address <= header.messageLength else {
-                throw .malformed("piece of a move at \(header.address)+\(header.payloadLength) past \(header.messageLength) bytes")
+                throw .malformed("\(kind) piece at \(header.address)+\(header.payloadLength) past \(header.messageLength) bytes")
             }
-        case .requestToSend, .clearToSend, .rendezvousDone, .goodbye, .moved, .finished:
+        case .requestToSend, .clearToSend, .rendezvousDone, .goodbye, .moved, .finished, .left:
             guard header.payloadLength == 0 else { throw .malformed("\(kind) frame with a payload") }
         }
         guard header.source >= 0, header.destination >= 0 else {

@@ -62,6 +62,13 @@ public final class Brazos: @unchecked Sendable {
     /// The ranks whose threads run on this node now.
     public var hostedRanks: [Int] { engine.hostedRanks }
 
+    /// The nodes threads may move to: all but those drained or being drained.
+    public var remainingNodes: [Int] { threadsMove ? engine.remainingNodes : Array(0..<node.nodeCount) }
+
+    /// Node `node` is being drained (every node says so at the same barrier): no thread
+    /// moves there, and if it is this node, it leaves the job once its threads have gone.
+    public func retire(node: Int) { engine.retire(node: node) }
+
     /// What moves with a thread besides its messages (shared memory's part); set by the
     /// layer above when it attaches.
     public var migrationParticipant: MigrationParticipant? {
@@ -84,6 +91,11 @@ public final class Brazos: @unchecked Sendable {
             engine.host(with: hosting)
             for thread in threads { hosting.start(thread) }
             try hosting.serve()
+            if engine.isRetiring(node.id) {
+                // Drained: the job goes on without this node.
+                try engine.leave(toward: engine.remainingNodes)
+                return try node.leaveDrained()
+            }
         } else if threads.count == 1 {
             runReportingFailure(threads[0], body)
         } else {

@@ -51,13 +51,14 @@ final class Hosting: RankHost, @unchecked Sendable {
     }
 
     /// On the calling thread: drives progress and runs the ranks handed to it until
-    /// every rank of the job has finished and none runs here.
+    /// every rank of the job has finished and none runs here, or this node was drained
+    /// and its threads have gone.
     func serve() throws {
         while true {
             state.withLock { $0.callerIdle = true }
             try job.engine.wait {
                 let (handed, live) = state.withLock { ($0.handedToCaller != nil, $0.live) }
-                return handed || (live == 0 && job.engine.finishedRanks == job.worldSize)
+                return handed || (live == 0 && (job.engine.finishedRanks == job.worldSize || job.engine.isRetiring(job.node.id)))
             }
             let thread = state.withLock { state -> BrazosThread? in
                 state.callerIdle = false

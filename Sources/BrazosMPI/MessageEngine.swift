@@ -25,6 +25,9 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     var rendezvousSends: [UInt64: Request] = [:]
     private var pushedReceives: [UInt64: Request] = [:]
     private var deferred: [() throws -> Void] = []
+    /// Work that could not be done now and waits for the next pass (not this one, which
+    /// would only try it again at once).
+    private var deferredNextPass: [() throws -> Void] = []
     private let deferredRunner = PthreadMutex()
     private var nextCookie: UInt64 = 1
     /// Fixed for the node's life, and `let`, so the hot paths read them without retains.
@@ -90,6 +93,17 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     /// Sends `bytes` at once if they travel eagerly to `destination`'s node (the
     /// blocking send's fast path: no request is made); false if they need rendezvous.
     func sendEagerly(_ bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int) throws(MPIError) -> Bool {
+        guard sendSequences == nil else {
+            return try mobile!.sendGate.reading { () throws(MPIError) -> Bool in try sendEagerlyNow(bytes, envelope: envelope, to: destination) }
+        }
+        return try sendEagerlyNow(bytes, envelope: envelope, to: destination)
+    }
+
+    /// Where threads move, a send runs from the lookup of its destination to the
+    /// transmission holding the send gate, which a node that hears of another's departure
+    /// takes exclusively (see `RankMobility`).
+    @inline(__always)
+    private func sendEagerlyNow(_ bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int) throws(MPIError) -> Bool {
         guard let location = directory.location(of: destination) else {
             throw MPIError(.rank, "world rank \(destination) is not in the job")
         }
@@ -115,6 +129,13 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
 
     /// Starts sending `bytes` to world rank `destination`. Eager sends complete at once.
     func send(_ request: Request, bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int) throws(MPIError) {
+        guard sendSequences == nil else {
+            return try mobile!.sendGate.reading { () throws(MPIError) in try sendNow(request, bytes: bytes, envelope: envelope, to: destination) }
+        }
+        try sendNow(request, bytes: bytes, envelope: envelope, to: destination)
+    }
+
+    private func sendNow(_ request: Request, bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int) throws(MPIError) {
         guard let location = directory.location(of: destination) else {
             throw MPIError(.rank, "world rank \(destination) is not in the job")
         }
@@ -272,7 +293,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         switch header.kind {
         case .eager where mobile != nil, .requestToSend where mobile != nil:
             try deliverInOrder(header, payload: payload, fromNode: peer)
-        case .move, .moved, .finished:
+        case .move, .moved, .finished, .leaving, .left:
             try deliverMobility(header, payload: payload, fromNode: peer)
         case .eager:
             if let request = try arrive(envelope, for: header.destination, .eager(EagerBytes(payload))) { deliverEager(payload, envelope: envelope, into: request) }
@@ -359,6 +380,14 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         progress.noteDeferredWork()
     }
 
+    /// Postpones `work` to the next pass of deferred work.
+    func postponeToNextPass(_ work: @escaping () throws -> Void) {
+        lock.withLock { deferredNextPass.append(work) }
+    }
+
+    /// Whether deferred work waits (for a node that must finish it before it leaves).
+    var hasDeferredWork: Bool { lock.withLock { !deferred.isEmpty || !deferredNextPass.isEmpty } }
+
     /// Runs the deferred work, one thread at a time. A thread already running it (a push
     /// waiting for room polls, and polling lands here again) skips it: re-entering would
     /// take a link's send lock twice.
@@ -373,10 +402,16 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
                 defer { deferred.removeAll() }
                 return deferred
             }
-            if work.isEmpty { return }
+            if work.isEmpty { break }
             for item in work { try item() }
             // What the work completed may belong to a thread waiting elsewhere.
             progress.notify()
+        }
+        if lock.withLock({ () -> Bool in
+            defer { deferred += deferredNextPass; deferredNextPass.removeAll() }
+            return !deferredNextPass.isEmpty
+        }) {
+            progress.noteDeferredWork()
         }
     }
 }

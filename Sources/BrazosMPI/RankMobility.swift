@@ -33,6 +33,15 @@ final class MobileRanks: @unchecked Sendable {
     var early: [Int: [HeldFrame]] = [:]
     var incoming: [Int: [UInt8]] = [:]
     var finished: Set<Int> = []
+    /// Held by every send from its lookup to its transmission, and taken alone by a node
+    /// that hears of another's departure, so that nothing it sends after answering goes
+    /// to the node that left.
+    let sendGate = ReadWriteLock()
+    /// Nodes being drained (no rank may move to them), and those gone (nothing is sent
+    /// to them any more); on a drained node, the nodes that answered its departure.
+    var retiring: Set<Int> = []
+    var departed: Set<Int> = []
+    var answeredLeaving: Set<Int> = []
     /// Set when the program runs its threads; arrivals before that wait in `unhosted`.
     fileprivate(set) var host: RankHost?
     fileprivate var unhosted: [MoveRecord] = []
@@ -159,6 +168,12 @@ extension MessageEngine {
             if let whole { try arrive(MoveRecord(decoding: whole), from: peer) }
         case .moved:
             _ = lock.withLock { directory.move(rank: rank, to: Int(header.sourceNode), version: UInt32(truncatingIfNeeded: header.cookie)) }
+        case .leaving:
+            // Answered from deferred work: only once no send of this node is under way.
+            let locations = try Self.locations(Array(payload), ranks: queues.count, nodes: links.count)
+            postpone { [self] in try acknowledgeLeaving(of: peer, locations: locations) }
+        case .left:
+            lock.withLock { _ = mobile.answeredLeaving.insert(peer) }
         case .finished:
             let host = lock.withLock { () -> RankHost? in
                 mobile.finished.insert(Int(header.source))
@@ -180,6 +195,9 @@ extension MessageEngine {
         guard let mobile, let sendSequences else { throw MPIError(.other, "threads of this job do not move (start it with brazosrun --migratable)") }
         guard node >= 0 && node < links.count else { throw MPIError(.rank, "node \(node) is not in the job (it has \(links.count))") }
         guard node != nodeID else { throw MPIError(.rank, "rank \(rank) is on node \(node) already") }
+        guard !lock.withLock({ mobile.retiring.contains(node) || mobile.departed.contains(node) }) else {
+            throw MPIError(.rank, "node \(node) is drained (or being drained): no thread moves there")
+        }
         let link = links[node]
         let (record, stashed) = try lock.withLock { () throws(MPIError) -> ([UInt8], [MobileRanks.HeldFrame]) in
             guard let queue = queues[rank] else { throw MPIError(.rank, "rank \(rank) is not hosted on node \(nodeID)") }
@@ -251,11 +269,7 @@ extension MessageEngine {
         sendSequences.install(rank, record.sendSequences)
         for held in early { try held.payload.withUnsafeBytes { try deliverInOrder(held.header, payload: $0, fromNode: held.peer) } }
         let news = FrameHeader(kind: .moved, destination: Int32(rank), sourceNode: UInt32(nodeID), cookie: UInt64(record.version))
-        postpone { [self] in
-            for link in links where link.peerNode != nodeID && link.peerNode != record.fromNode {
-                try transmit(news, UnsafeRawBufferPointer(start: nil, count: 0), on: link)
-            }
-        }
+        postpone { [self] in try broadcast(news, except: [nodeID, record.fromNode]) }
         if let host = lock.withLock({ () -> RankHost? in
             if mobile.host == nil { mobile.unhosted.append(record) }
             return mobile.host
@@ -279,9 +293,83 @@ extension MessageEngine {
 
     /// Tells every node (this one too) that `rank` has finished.
     func announceFinished(rank: Int) throws(MPIError) {
-        for link in links {
-            try transmit(FrameHeader(kind: .finished, source: Int32(rank), sourceNode: UInt32(nodeID)), UnsafeRawBufferPointer(start: nil, count: 0), on: link)
+        try broadcast(FrameHeader(kind: .finished, source: Int32(rank), sourceNode: UInt32(nodeID)))
+    }
+
+    /// Sends a frame without payload to every node that has not left, but those in `skipped`.
+    private func broadcast(_ header: FrameHeader, except skipped: Set<Int> = []) throws(MPIError) {
+        let mobile = mobile!
+        try mobile.sendGate.reading { () throws(MPIError) in
+            let gone = lock.withLock { mobile.departed }
+            for link in links where !skipped.contains(link.peerNode) && !gone.contains(link.peerNode) {
+                try transmit(header, UnsafeRawBufferPointer(start: nil, count: 0), on: link)
+            }
         }
+    }
+
+    // MARK: Nodes that leave
+
+    /// Node `node` is being drained: no rank may move there any more.
+    func retire(node: Int) {
+        lock.withLock { _ = mobile?.retiring.insert(node) }
+    }
+
+    func isRetiring(_ node: Int) -> Bool { lock.withLock { mobile?.retiring.contains(node) ?? false } }
+
+    /// The nodes that are neither drained nor being drained.
+    var remainingNodes: [Int] {
+        lock.withLock { links.indices.filter { !(mobile?.retiring.contains($0) ?? false) && !(mobile?.departed.contains($0) ?? false) } }
+    }
+
+    /// On a drained node once its ranks have gone: tells `nodes` where every rank is, waits
+    /// until each has answered (after which it sends nothing here), and forwards what came
+    /// before the answers.
+    func leave(toward nodes: [Int]) throws {
+        let mobile = mobile!
+        var writer = ByteWriter()
+        for rank in queues.indices {
+            let location = directory.location(of: rank)!
+            writer.put(UInt32(location.node))
+            writer.put(location.version)
+        }
+        let locations = writer.bytes
+        for node in nodes {
+            try locations.withUnsafeBytes { bytes in
+                try transmit(FrameHeader(kind: .leaving, sourceNode: UInt32(nodeID), messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count)),
+                             bytes, on: links[node])
+            }
+        }
+        try wait { lock.withLock { mobile.answeredLeaving.isSuperset(of: nodes) } }
+        while hasDeferredWork { try performDeferredWork() }
+    }
+
+    /// Where node `node`, leaving, knows the ranks to be: news of each (as with `moved`),
+    /// then the answer, once no send of this node is under way (else on the next pass).
+    private func acknowledgeLeaving(of node: Int, locations: [(node: Int, version: UInt32)]) throws {
+        let mobile = mobile!
+        let applied = mobile.sendGate.writingIfFree {
+            lock.withLock {
+                for (rank, location) in locations.enumerated() { directory.move(rank: rank, to: location.node, version: location.version) }
+                _ = mobile.departed.insert(node)
+            }
+        }
+        guard applied != nil else {
+            postponeToNextPass { [self] in try acknowledgeLeaving(of: node, locations: locations) }
+            return
+        }
+        try transmit(FrameHeader(kind: .left, sourceNode: UInt32(nodeID)), UnsafeRawBufferPointer(start: nil, count: 0), on: links[node])
+    }
+
+    private static func locations(_ bytes: [UInt8], ranks: Int, nodes: Int) throws(BrazosError) -> [(node: Int, version: UInt32)] {
+        var reader = ByteReader(bytes, what: "a leaving node's rank locations")
+        var locations: [(node: Int, version: UInt32)] = []
+        for rank in 0..<ranks {
+            let node = Int(try reader.take(UInt32.self)), version = try reader.take(UInt32.self)
+            guard node < nodes else { throw .malformed("a leaving node puts rank \(rank) on node \(node) of \(nodes)") }
+            locations.append((node, version))
+        }
+        guard reader.isAtEnd else { throw .malformed("a leaving node's rank locations have bytes past \(ranks) ranks") }
+        return locations
     }
 
     /// How many ranks of the job have finished, as far as this node has heard.

@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/un.h>
+#include <stddef.h>
+#include <string.h>
 #include <sys/uio.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -68,4 +71,49 @@ int brazos_wait_for_signal(const int *signals, int count, pid_t *sender) {
     do { signal = sigwaitinfo(&set, &info); } while (signal < 0 && errno == EINTR);
     if (signal > 0 && sender) *sender = info.si_pid;
     return signal;
+}
+
+/* An abstract-namespace AF_UNIX stream address for `name` (no file; per network namespace). */
+static socklen_t abstract_address(const char *name, struct sockaddr_un *address) {
+    memset(address, 0, sizeof *address);
+    address->sun_family = AF_UNIX;
+    size_t length = strlen(name);
+    if (length > sizeof address->sun_path - 1) length = sizeof address->sun_path - 1;
+    memcpy(address->sun_path + 1, name, length);
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + length);
+}
+
+int brazos_control_listen(const char *name) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_un address;
+    socklen_t length = abstract_address(name, &address);
+    if (bind(fd, (struct sockaddr *)&address, length) != 0 || listen(fd, 8) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+int brazos_control_connect(const char *name) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_un address;
+    socklen_t length = abstract_address(name, &address);
+    if (connect(fd, (struct sockaddr *)&address, length) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+long brazos_peer_uid(int fd) {
+    struct ucred credentials;
+    socklen_t length = sizeof credentials;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return -1;
+    return (long)credentials.uid;
 }

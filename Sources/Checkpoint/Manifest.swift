@@ -39,6 +39,7 @@ public struct Manifest: Equatable, Sendable {
     public var program: String
     public var arguments: [String]
     public var threads: Int
+    /// The nodes that wrote a part: the job's, less any drained before this epoch.
     public var nodes: Int
     public var created: Int
     /// For an incremental checkpoint, the epoch whose pages it completes.

@@ -63,27 +63,29 @@ public final class LoadBalancer: @unchecked Sendable {
         let mine = work.withLock { $0.removeValue(forKey: thread.rank) ?? 0 }
         let all = try thread.runtime.allgather([Double(thread.rank), Double(thread.job.node.id), mine])
         let samples = stride(from: 0, to: all.count, by: 3).map { Sample(rank: Int(all[$0]), node: Int(all[$0 + 1]), seconds: all[$0 + 2]) }
-        guard let move = Self.decide(samples, nodes: thread.job.node.nodeCount, margin: margin), move.rank == thread.rank else { return }
+        guard let move = Self.decide(samples, nodes: thread.job.remainingNodes, margin: margin), move.rank == thread.rank else { return }
         let load = { (node: Int) in samples.filter { $0.node == node }.reduce(0) { $0 + $1.seconds } }
         diagnose("brazos: balancing: rank \(move.rank) moves from node \(move.from) (work \(Int(load(move.from) * 1000)) ms) to node \(move.to) (\(Int(load(move.to) * 1000)) ms)")
         try thread.migrate(to: move.to, saving: state())
     }
 
-    /// The policy: per node, the work of its threads; if the busiest node (more than one
-    /// thread) exceeds the idlest by more than (1 + `margin`) times its threads' mean
-    /// work, its highest rank moves there. Nodes without threads count as idle.
-    public static func decide(_ samples: [Sample], nodes: Int, margin: Double) -> Move? {
-        guard nodes > 1 else { return nil }
-        var load = [Double](repeating: 0, count: nodes), threads = [Int](repeating: 0, count: nodes)
-        for sample in samples where sample.node >= 0 && sample.node < nodes {
-            load[sample.node] += sample.seconds
-            threads[sample.node] += 1
+    /// The policy: per node of `nodes` (those threads may go to), the work of its threads;
+    /// if the busiest node (more than one thread) exceeds the idlest by more than
+    /// (1 + `margin`) times its threads' mean work, its highest rank moves there. Nodes
+    /// without threads count as idle.
+    public static func decide(_ samples: [Sample], nodes: [Int], margin: Double) -> Move? {
+        guard nodes.count > 1 else { return nil }
+        var load: [Int: Double] = [:], threads: [Int: Int] = [:]
+        for node in nodes { load[node] = 0; threads[node] = 0 }
+        for sample in samples where load[sample.node] != nil {
+            load[sample.node]! += sample.seconds
+            threads[sample.node]! += 1
         }
-        let busiest = load.indices.max { (load[$0], -$0) < (load[$1], -$1) }!
-        let idlest = load.indices.min { (load[$0], $0) < (load[$1], $1) }!
-        guard busiest != idlest, threads[busiest] > 1 else { return nil }
-        let share = load[busiest] / Double(threads[busiest])
-        guard load[busiest] - load[idlest] > margin * share + share else { return nil }
+        let busiest = nodes.max { (load[$0]!, -$0) < (load[$1]!, -$1) }!
+        let idlest = nodes.min { (load[$0]!, $0) < (load[$1]!, $1) }!
+        guard busiest != idlest, threads[busiest]! > 1 else { return nil }
+        let share = load[busiest]! / Double(threads[busiest]!)
+        guard load[busiest]! - load[idlest]! > margin * share + share else { return nil }
         let mover = samples.filter { $0.node == busiest }.map(\.rank).max()!
         return Move(rank: mover, from: busiest, to: idlest)
     }

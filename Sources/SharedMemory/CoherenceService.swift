@@ -18,6 +18,8 @@ final class CoherenceService: @unchecked Sendable {
     private let homes: (Int) -> Int
     private let me: Int
     private let nodes: Int
+    /// The node that manages a lock (`lock % nodes`, or the one standing for it if drained).
+    private let lockManager: (Int) -> Int
     private let secret: [UInt8]
     private var table: PageTable
     private var peers: [Int: PeerChannel] = [:]
@@ -52,8 +54,10 @@ final class CoherenceService: @unchecked Sendable {
     /// At most this many diffs are unacknowledged per home (the socket buffers hold them).
     static let diffWindow = 16
 
-    init(region: SharedRegion, faults: FaultService, me: Int, nodes: Int, host: String, secret: [UInt8], homes: @escaping (Int) -> Int) throws {
+    init(region: SharedRegion, faults: FaultService, me: Int, nodes: Int, host: String, secret: [UInt8], homes: @escaping (Int) -> Int,
+         lockManager: @escaping (Int) -> Int) throws {
         self.region = region
+        self.lockManager = lockManager
         self.faults = faults
         self.me = me
         self.nodes = nodes
@@ -109,7 +113,9 @@ final class CoherenceService: @unchecked Sendable {
                 try manageLock(message, from: channel.node)
             case .lockGrant:
                 try granted(message)
-            case .pageReply, .diffAck:
+            case .homePage:
+                try becomeHome(message, from: channel)
+            case .pageReply, .diffAck, .homePageAck:
                 guard let awaited, awaited(channel.node, message.kind) else {
                     throw SharedMemoryError.malformed("unexpected \(message.kind) for page \(message.page) from node \(channel.node)")
                 }
@@ -182,6 +188,9 @@ final class CoherenceService: @unchecked Sendable {
             case let .acquireFromMessage(notices):
                 try invalidate(notices)
                 learned.formUnion(notices)
+                ticket.complete(.success([]))
+            case let .handOver(pages, homes):
+                try handOver(pages, to: homes)
                 ticket.complete(.success([]))
             }
         } catch let error as SharedMemoryError {
@@ -310,6 +319,36 @@ final class CoherenceService: @unchecked Sendable {
         }
     }
 
+    // MARK: Draining
+
+    /// On a drained node, inside the drain's barrier (every page current at its home):
+    /// sends each page it is home of to its new home and waits for every acknowledgement.
+    private func handOver(_ pages: [Int], to newHomes: [Int]) throws {
+        trace("hand over \(pages.count) pages")
+        for (page, home) in zip(pages, newHomes) {
+            guard let channel = peers[home] else { throw SharedMemoryError.peerLost(node: home, reason: "no connection to the new home of page \(page)") }
+            try channel.send(ProtocolMessage(kind: .homePage, page: page, payload: Array(UnsafeRawBufferPointer(region.servicePage(page)))))
+        }
+        for _ in pages { _ = try awaitReply { _, kind in kind == .homePageAck } }
+    }
+
+    /// A page whose home was drained is homed here from now on: its contents as the home
+    /// had them; read-only and `shared`, since others may hold copies (writes here then
+    /// make notices).
+    private func becomeHome(_ message: ProtocolMessage, from channel: PeerChannel) throws {
+        let page = message.page
+        guard page >= 0, page < region.pageCount, message.payload.count == SharedRegion.pageSize else {
+            throw SharedMemoryError.malformed("page \(page) handed over with \(message.payload.count) bytes")
+        }
+        message.payload.withUnsafeBytes { region.servicePage(page).copyMemory(from: $0) }
+        table.takeTwin(of: page)?.deallocate()
+        table.dirty.remove(page)
+        try region.setAccess(.read, pages: page..<(page + 1))
+        table[page] = .readOnly
+        table.shared.insert(page)
+        try channel.send(ProtocolMessage(kind: .homePageAck, page: page))
+    }
+
     // MARK: Barrier commands
 
     /// Write-protects a page written here and, off its home, sends its diff home (at most
@@ -369,7 +408,7 @@ final class CoherenceService: @unchecked Sendable {
 
     // MARK: Locks
 
-    private func manager(of lock: Int) -> Int { lock % nodes }
+    private func manager(of lock: Int) -> Int { lockManager(lock) }
 
     private func channel(to node: Int) throws -> PeerChannel {
         guard let channel = peers[node] else { throw SharedMemoryError.peerLost(node: node, reason: "no connection") }

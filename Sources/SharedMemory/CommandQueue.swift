@@ -28,6 +28,8 @@ final class CommandQueue: @unchecked Sendable {
         case releaseForMessage
         /// The acquire of a received message: invalidate its notices, and learn them.
         case acquireFromMessage([Int])
+        /// This node is drained: each page goes to its new home (`homes`, as many).
+        case handOver(pages: [Int], homes: [Int])
     }
 
     final class Ticket: @unchecked Sendable {

@@ -21,7 +21,7 @@ extension SharedMemory: MigrationParticipant {
         guard state.locks.isEmpty else {
             throw SharedMemoryError.malformed("rank \(thread.rank) holds lock\(state.locks.count == 1 ? "" : "s") \(state.locks.sorted()); unlock before moving")
         }
-        if takesCheckpoints && job.hostedRanks.count == 1 {
+        if takesCheckpoints && job.hostedRanks.count == 1 && !allocator.isRetired(job.node.id) {
             throw SharedMemoryError.checkpoint("rank \(thread.rank) is the last thread of node \(job.node.id), whose part every checkpoint needs; move it when another thread is here")
         }
         let notices = state.attached ? try service.perform(.releaseForMessage) : []

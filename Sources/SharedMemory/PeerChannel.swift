@@ -17,6 +17,10 @@ struct ProtocolMessage {
         case lockGrant = 6
         /// Lock `page` is free again; the payload: the release's write notices.
         case lockRelease = 7
+        /// Be home of the page from now on; the payload: its 4 KiB (from a draining node),
+        /// then acknowledge.
+        case homePage = 8
+        case homePageAck = 9
     }
 
     var kind: Kind

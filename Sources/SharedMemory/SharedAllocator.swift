@@ -22,8 +22,9 @@ public final class SharedAllocator: @unchecked Sendable {
 
     private let capacity: Int
     private let state = Mutex<(next: Int, byName: [String: Allocation])>((0, [:]))
-    /// Page ranges of the allocations, in region order, for home placement.
-    private let pageRanges = Mutex<[Range<Int>]>([])
+    /// Page ranges of the allocations, in region order, for home placement, and the nodes
+    /// drained out of the job (their pages have new homes).
+    private let placement = Mutex<(ranges: [Range<Int>], retired: Set<Int>)>(([], []))
 
     public init(capacity: Int) { self.capacity = capacity }
 
@@ -43,7 +44,7 @@ public final class SharedAllocator: @unchecked Sendable {
             let allocation = Allocation(name: name, offset: offset, size: size)
             state.next = offset + size
             state.byName[name] = allocation
-            pageRanges.withLock { $0.append(allocation.pages) }
+            placement.withLock { $0.ranges.append(allocation.pages) }
             return .success(allocation)
         }
         return try result.get()
@@ -55,14 +56,38 @@ public final class SharedAllocator: @unchecked Sendable {
     }
 
     /// The home of `page` among `nodes`: block placement within the allocation that
-    /// starts on it (node k gets the k-th share of its pages); node 0 for other pages.
-    /// Every node computes the same, since every node makes the same allocations.
+    /// starts on it (node k gets the k-th share of its pages); node 0 for other pages; a
+    /// drained node's pages go to the next node after it that remains. Every node
+    /// computes the same, since every node makes the same allocations and drains.
     public func home(ofPage page: Int, nodes: Int) -> Int {
-        pageRanges.withLock { ranges -> Int in
+        home(ofPage: page, nodes: nodes, retiring: nil)
+    }
+
+    /// The home `page` will have once `retiring` is drained too.
+    public func home(ofPage page: Int, nodes: Int, retiring: Int?) -> Int {
+        placement.withLock { placement -> Int in
             // A page shared by two allocations belongs to the later one's placement.
-            guard let range = ranges.last(where: { $0.contains(page) }) else { return 0 }
-            return (page - range.lowerBound) * nodes / range.count
+            let block = placement.ranges.last(where: { $0.contains(page) }).map { (page - $0.lowerBound) * nodes / $0.count } ?? 0
+            return Self.remaining(from: block, nodes: nodes, retired: placement.retired.union(retiring.map { [$0] } ?? []))
         }
+    }
+
+    /// Node `node` was drained: its pages' homes are the next nodes that remain.
+    public func retire(_ node: Int) { placement.withLock { _ = $0.retired.insert(node) } }
+
+    public func isRetired(_ node: Int) -> Bool { placement.withLock { $0.retired.contains(node) } }
+
+    /// The node that stands for `node` (which manages a lock, say): itself, or the next
+    /// one after it that was not drained.
+    public func remaining(from node: Int, nodes: Int) -> Int {
+        placement.withLock { Self.remaining(from: node, nodes: nodes, retired: $0.retired) }
+    }
+
+    private static func remaining(from node: Int, nodes: Int, retired: Set<Int>) -> Int {
+        guard !retired.isEmpty else { return node }
+        var candidate = node
+        for _ in 0..<nodes where retired.contains(candidate) { candidate = (candidate + 1) % nodes }
+        return candidate
     }
 
     /// Checks that every rank of `communicator` made the same allocation: its name's hash,

@@ -60,9 +60,11 @@ public final class SharedMemory: @unchecked Sendable {
         let node = job.node
         let allocatorBox = AllocatorBox()
         let service = try CoherenceService(region: region, faults: faults, me: node.id, nodes: node.nodeCount,
-                                           host: node.cards[node.id].address, secret: node.config.secret) { page in
+                                           host: node.cards[node.id].address, secret: node.config.secret, homes: { page in
             allocatorBox.allocator?.home(ofPage: page, nodes: node.nodeCount) ?? 0
-        }
+        }, lockManager: { lock in
+            allocatorBox.allocator?.remaining(from: lock % node.nodeCount, nodes: node.nodeCount) ?? lock % node.nodeCount
+        })
         let checkpoints = try environment("BRAZOS_CHECKPOINT_DIR").map { directory in
             try Checkpoints(directory: directory, localDirectory: environment("BRAZOS_LOCAL_CHECKPOINT_DIR"),
                             restartEpoch: environment("BRAZOS_RESTART_EPOCH").flatMap { Int($0) }, node: node)
@@ -121,17 +123,19 @@ public final class SharedMemory: @unchecked Sendable {
     /// write to shared memory before it, anywhere, is visible after it, everywhere.
     public func barrier(by thread: BrazosThread) throws {
         try attach(thread)
-        try synchronize(thread)
+        _ = try synchronize(thread)
     }
 
     /// The shared barrier: each thread releases its node's writes and contributes the
     /// notices (with its node) to an allgather over every rank; the first thread of each
     /// node to come out of it invalidates the pages written on other nodes, while the
-    /// node's others wait (docs/ARCHITECTURE.md, "Shared barriers").
-    private func synchronize(_ thread: BrazosThread) throws {
+    /// node's others wait (docs/ARCHITECTURE.md, "Shared barriers"). Each contribution
+    /// also carries the node brazosrun asked to drain, if any: returns the node every
+    /// rank agrees to drain (asked for, and hosting a thread now), or nil.
+    private func synchronize(_ thread: BrazosThread) throws -> Int? {
         let notices = try service.perform(.release)
         let runtime = thread.runtime
-        let mine = [Int64(job.node.id), Int64(notices.count)] + notices.map { Int64($0) }
+        let mine = [Int64(job.node.id), Int64(job.node.drainRequested ?? -1), Int64(notices.count)] + notices.map { Int64($0) }
         let counts = try runtime.allgather([Int64(mine.count)])
         var all = [Int64](repeating: 0, count: Int(counts.reduce(0, +)))
         let displacements = counts.indices.map { Int(counts[..<$0].reduce(0, +)) }
@@ -143,12 +147,44 @@ public final class SharedMemory: @unchecked Sendable {
         }
         var written: [Int] = []
         for start in displacements where all[start] != Int64(job.node.id) {
-            let count = Int(all[start + 1])
-            written += all[(start + 2)..<(start + 2 + count)].map { Int($0) }
+            let count = Int(all[start + 2])
+            written += all[(start + 3)..<(start + 3 + count)].map { Int($0) }
         }
         let number = ranks.withLock { $0[thread.rank]!.barriers } + 1
         try clock.catchUp(to: number) { _ = try service.perform(.invalidate(written)) }
         ranks.withLock { $0[thread.rank]!.barriers = number }
+        let wish = displacements.map { all[$0 + 1] }.max() ?? -1
+        return wish >= 0 && displacements.contains { all[$0] == wish } ? Int(wish) : nil
+    }
+
+    // MARK: Draining a node
+
+    /// Inside a shared barrier that agreed to drain `node` (every page current at its
+    /// home, every rank here): the node's pages go to their new homes (the next nodes
+    /// that remain), every node switches to those homes, and the node's threads move to
+    /// the remaining nodes in turn with `state`; the node then leaves the job.
+    private func drain(_ node: Int, _ thread: BrazosThread, state: some Encodable) throws {
+        let me = job.node.id, nodes = job.node.nodeCount
+        let hosted = job.hostedRanks
+        if me == node && thread.rank == hosted.min() {
+            let pages = Array(Set(allocator.allocations.flatMap { $0.pages.filter { allocator.home(ofPage: $0, nodes: nodes) == node } })).sorted()
+            let homes = pages.map { allocator.home(ofPage: $0, nodes: nodes, retiring: node) }
+            _ = try service.perform(.handOver(pages: pages, homes: homes))
+            diagnose("brazos: node \(node): draining: \(pages.count) home pages handed over, \(hosted.count) thread\(hosted.count == 1 ? "" : "s") moving")
+        }
+        // Every node takes the new homes once the pages are there, and before any of the
+        // node's threads arrives anywhere (an arrival computes at once).
+        try thread.runtime.barrier()
+        allocator.retire(node)
+        job.retire(node: node)
+        job.node.drainDone(node)
+        try thread.runtime.barrier()
+        guard me == node else { return }
+        let targets = job.remainingNodes
+        guard !targets.isEmpty, let index = hosted.sorted().firstIndex(of: thread.rank) else {
+            throw SharedMemoryError.malformed("node \(node) is drained but no node remains for rank \(thread.rank)")
+        }
+        try job.move(thread, to: targets[index % targets.count], state: Array(try JSONEncoder().encode(state)))
     }
 
     // MARK: Checkpoints
@@ -169,7 +205,11 @@ public final class SharedMemory: @unchecked Sendable {
     /// after which the job ends). Every rank takes part in the decision, so all take it
     /// or none. Without a checkpoint directory, a plain shared barrier.
     public func barrier(by thread: BrazosThread, saving state: @autoclosure () -> some Encodable) throws {
-        guard checkpoints != nil else { return try barrier(by: thread) }
+        guard checkpoints != nil else {
+            try attach(thread)
+            guard let node = try synchronize(thread) else { return }
+            return try drain(node, thread, state: state())
+        }
         try checkpointingBarrier(thread, state: state(), always: false)
     }
 
@@ -179,13 +219,15 @@ public final class SharedMemory: @unchecked Sendable {
         try checkNothingPending(thread)
         let files = try ranks.withLock { $0[thread.rank]!.files.compactMap(\.file).filter(\.isOpen) }.map { try $0.checkpointRecord() }
         let encoded = Array(try JSONEncoder().encode(state))
-        try synchronize(thread)
+        let draining = try synchronize(thread)
         let runtime = thread.runtime
         let wishes = checkpoints.wishes()
         let agreed = try runtime.allreduce([Int32(always || wishes.checkpoint ? 1 : 0), Int32(wishes.stop ? 1 : 0)], op: .max)
-        guard agreed[0] == 1 else { return }
-        try checkpoints.save(thread, state: encoded, files: files, allocations: homePages(), region: region, memory: self)
-        if agreed[1] == 1 { try checkpoints.stop(thread, memory: self) }
+        if agreed[0] == 1 {
+            try checkpoints.save(thread, state: encoded, files: files, allocations: homePages(), region: region, memory: self)
+            if agreed[1] == 1 { try checkpoints.stop(thread, memory: self) }
+        }
+        if let draining { try drain(draining, thread, state: state) }
     }
 
     /// A checkpoint saves no request in progress: a thread that brings one to a

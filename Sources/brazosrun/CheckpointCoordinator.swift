@@ -23,6 +23,8 @@ final class CheckpointCoordinator: @unchecked Sendable {
     private let jobID: String
     private let lock = PthreadMutex()
     private var reports: [Int: [Int: Report]] = [:]
+    /// The nodes whose parts make a checkpoint: every node, less those drained.
+    private var expected: Set<Int>
     /// The newest epoch made complete by this coordinator.
     private(set) var completed: Int?
 
@@ -30,6 +32,7 @@ final class CheckpointCoordinator: @unchecked Sendable {
         self.store = store
         self.options = options
         self.jobID = jobID
+        expected = Set(0..<options.nodes)
     }
 
     /// `part EPOCH NODE SIZE CRC32C BASE CHANGED HOME STALL` from node `node`.
@@ -44,10 +47,24 @@ final class CheckpointCoordinator: @unchecked Sendable {
                             base: base >= 0 ? base : nil, changedPages: changed, homePages: home, stall: stall)
         let all: [Report]? = lock.withLock {
             reports[epoch, default: [:]][node] = report
-            guard reports[epoch]!.count == options.nodes else { return nil }
-            return reports.removeValue(forKey: epoch)!.values.sorted { $0.part.node < $1.part.node }
+            return takeIfComplete(epoch)
         }
         if let all { try complete(epoch, all) }
+    }
+
+    /// Node `node` was drained: checkpoints from now on are made without its part.
+    func nodeLeft(_ node: Int) throws {
+        let ready = lock.withLock { () -> [(Int, [Report])] in
+            expected.remove(node)
+            return reports.keys.sorted().compactMap { epoch in takeIfComplete(epoch).map { (epoch, $0) } }
+        }
+        for (epoch, all) in ready { try complete(epoch, all) }
+    }
+
+    /// Under the lock: the reports of `epoch` once every expected node's is in.
+    private func takeIfComplete(_ epoch: Int) -> [Report]? {
+        guard let parts = reports[epoch], expected.isSubset(of: Set(parts.keys)) else { return nil }
+        return reports.removeValue(forKey: epoch)!.values.sorted { $0.part.node < $1.part.node }
     }
 
     /// `part-failed EPOCH NODE REASON`: the epoch will not complete; the job goes on.
@@ -61,7 +78,7 @@ final class CheckpointCoordinator: @unchecked Sendable {
             throw BrazosError.malformed("nodes disagree on what checkpoint \(epoch) builds on: \(bases)")
         }
         let manifest = Manifest(epoch: epoch, job: jobID, program: options.program[0], arguments: Array(options.program.dropFirst()),
-                                threads: options.nodes * options.threadsPerNode, nodes: options.nodes, created: time(nil),
+                                threads: options.nodes * options.threadsPerNode, nodes: reports.count, created: time(nil),
                                 base: base, parts: reports.map(\.part))
         try store.writeManifest(manifest)
         try store.prune(keeping: options.keepCheckpoints)

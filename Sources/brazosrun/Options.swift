@@ -86,6 +86,9 @@ struct Options {
       SIGTERM, SIGPWR           with --checkpoint-dir: a checkpoint at the next eligible
                                 barrier, then a clean stop (restart continues); a second one,
                                 or any without --checkpoint-dir, stops the nodes at once
+      (to one node process)     SIGTERM, SIGPWR from outside: a checkpoint at the next
+                                eligible barrier, then the job continues from it without
+                                that node's host
       -h, --help                this text
 
     Other commands:
@@ -96,6 +99,11 @@ struct Options {
                                 what a checkpoint directory holds
       brazosrun checkpoint JOB  take a checkpoint at the next eligible barrier of the job
                                 whose brazosrun has process id JOB (as SIGUSR1 to it does)
+      brazosrun drain JOB --node K
+                                move node K's threads to the other nodes at the job's next
+                                eligible barrier (SharedMemory.barrier(by:saving:)), give
+                                its pages new homes, and let it exit; the job goes on
+                                (jobs started --migratable; never the last node)
 
     Examples:
       brazosrun -n 4 .build/release/ring --laps 100

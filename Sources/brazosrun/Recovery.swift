@@ -19,13 +19,16 @@ enum Recovery {
         var options = initial
         var recoveries = 0
         var stopRequested = false
+        JobControl.serve()
         if let directory = options.checkpointDirectory {
             diagnose("brazosrun: job \(getpid()); checkpoints in \(directory) (brazosrun checkpoint \(getpid()) asks for one)")
         }
         while true {
             let supervisor = try Supervisor(options: options, stopRequested: stopRequested)
             Signals.deliver(to: supervisor)
+            JobControl.attach(supervisor)
             let status = try supervisor.run()
+            JobControl.attach(nil)
             Signals.deliver(to: nil)
             stopRequested = supervisor.stopRequested
             // What the configuration file said while the job ran holds for the next attempt.

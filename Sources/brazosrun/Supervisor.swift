@@ -21,6 +21,9 @@ final class Supervisor: @unchecked Sendable {
         var heard: Double?
         /// The epoch of the checkpoint the node stopped at, in a planned stop.
         var stoppedAt: Int?
+        /// Asked to drain (`brazosrun drain`), and then gone from the job by its own choice.
+        var draining = false
+        var drained = false
     }
 
     let options: Options
@@ -209,7 +212,7 @@ final class Supervisor: @unchecked Sendable {
             let all = lock.withLock { () -> Bool in
                 nodes[node].stoppedAt = Int(text)
                 nodes[node].done = true
-                return nodes.allSatisfy { $0.stoppedAt != nil }
+                return nodes.allSatisfy { $0.stoppedAt != nil || $0.drained }
             }
             if all {
                 lock.withLock { plannedStop = nodes.compactMap(\.stoppedAt).max() }
@@ -219,6 +222,15 @@ final class Supervisor: @unchecked Sendable {
             lock.withLock { nodes[node].heard = monotonicSeconds() }
         case "signalled":
             evacuate(node, signal: String(text))
+        case "drained":
+            let all = lock.withLock { () -> Bool in
+                nodes[node].drained = true
+                nodes[node].done = true
+                return nodes.allSatisfy(\.done)
+            }
+            try coordinator?.nodeLeft(node)
+            diagnose("brazosrun: node \(node) drained: its threads and pages are on the other nodes, and it left the job")
+            if all { broadcast("exit") }
         case "done":
             let all = lock.withLock { nodes[node].done = true; return nodes.allSatisfy(\.done) }
             if all { broadcast("exit") }
@@ -274,6 +286,30 @@ final class Supervisor: @unchecked Sendable {
         guard first else { return }
         diagnose("brazosrun: node \(node) (on \(host)) got \(signal): saving the job at its next eligible barrier, then continuing it without that host")
         if running { broadcast("shutdown") }
+    }
+
+    /// `brazosrun drain JOB --node K` (through the job-control socket): node K's threads
+    /// move to the others at the next eligible barrier, its pages get new homes, and it
+    /// leaves the job. One drain at a time; never the job's last node.
+    func drain(_ node: Int) -> String {
+        guard options.migratable else { return "refused: job \(getpid()) was not started with --migratable (its threads cannot move)" }
+        guard (0..<options.nodes).contains(node) else { return "refused: node \(node) is not in the job (its nodes are 0-\(options.nodes - 1))" }
+        let refusal: String? = lock.withLock {
+            if !started { return "refused: the job is still starting; ask again" }
+            if nodes[node].drained { return "refused: node \(node) has drained already" }
+            if let other = nodes.indices.first(where: { nodes[$0].draining && !nodes[$0].drained }) {
+                return "refused: node \(other) is draining; ask again once it has left"
+            }
+            if stopRequested { return "refused: the job is stopping" }
+            if !nodes.indices.contains(where: { $0 != node && !nodes[$0].drained }) { return "refused: node \(node) is the job's last node" }
+            nodes[node].draining = true
+            return nil
+        }
+        if let refusal { return refusal }
+        let host = lock.withLock { nodes[node].host }
+        diagnose("brazosrun: draining node \(node) (on \(host)): its threads move to the other nodes at the job's next eligible barrier")
+        broadcast("drain", "\(node)")
+        return "ok: node \(node) drains at the job's next eligible barrier"
     }
 
     /// Sends `signal` to every node process still running. A job ended by the user's

@@ -10,6 +10,9 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "checkpoint" {
     exit(CheckpointRequest.send(Array(arguments.dropFirst())))
 }
+if arguments.first == "drain" {
+    exit(DrainRequest.send(Array(arguments.dropFirst())))
+}
 if arguments.first == "checkpoints" {
     do {
         exit(try CheckpointsCommand.run(Array(arguments.dropFirst())))

@@ -16,7 +16,9 @@
 // With --migrate-every K (brazosrun --migratable), every K steps one thread (each in
 // turn) moves to the next node between two steps and continues there; with
 // --balance-every K, every K steps the threads' measured work decides whether one moves
-// (Migration's LoadBalancer). The checksum is the same.
+// (Migration's LoadBalancer); without checkpoints and --residual, the barrier that ends
+// each step is where `brazosrun drain` moves a drained node's threads away. The
+// checksum is the same.
 //
 //   sor [--size N] [--steps S] [--residual] [--checkpoint-every K] [--migrate-every K]
 //       [--balance-every K]      (defaults 4000, 100)
@@ -69,7 +71,8 @@ try job.run { thread in
         }
         if migrateEvery > 0 && step > 0 && step % migrateEvery == 0 && !(arrived && step == resumed)
             && rank == (step / migrateEvery) % ranks && (job.hostedRanks.count > 1 || !shared.takesCheckpoints) {
-            try thread.migrate(to: (job.node.id + 1) % job.node.nodeCount, saving: step)
+            let nodes = job.remainingNodes
+            try thread.migrate(to: nodes.first { $0 > job.node.id } ?? nodes[0], saving: step)
         }
         if let balancer, step > 0, step % balanceEvery == 0, !(arrived && step == resumed) {
             try balancer.balance(thread, saving: step)
@@ -94,7 +97,12 @@ try job.run { thread in
         var change = 0.0
         for colour in 0..<2 {
             change = max(change, balancer?.timed(thread) { sweep(colour) } ?? sweep(colour))
-            try shared.barrier(by: thread)
+            if colour == 1 && !shared.takesCheckpoints && !withResidual {
+                // Where a drain may move this thread on: it would continue at the next step.
+                try shared.barrier(by: thread, saving: step + 1)
+            } else {
+                try shared.barrier(by: thread)
+            }
         }
         if withResidual { residual = try thread.world.allreduce([change], op: .max)[0] }
     }

@@ -83,4 +83,59 @@ final class MigrationJobTests: XCTestCase {
         XCTAssertTrue(job.stderr.contains("node 1 failed"), job.stderr)
         XCTAssertTrue(job.stderr.contains("recovering from checkpoint epoch 1"), job.stderr)
     }
+
+    /// `brazosrun drain JOB --node K`'s answer, asked again while the job is starting (its
+    /// job-control socket not there yet, or its nodes not all running).
+    private func drain(_ job: JobProcess, node: Int) throws -> String {
+        for _ in 0..<400 {
+            let request = try JobProcess(brazosrun, ["drain", "\(job.process.processIdentifier)", "--node", "\(node)"])
+            _ = request.waitForExit(timeout: 30)
+            if !request.stdout.isEmpty && !request.stdout.contains("still starting") { return request.stdout }
+            usleep(50_000)
+        }
+        return "the job never started"
+    }
+
+    private func assertAnswer(_ answer: String, _ expected: String, job: JobProcess? = nil, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertTrue(answer.contains(expected), "answer '\(answer)', expected '\(expected)'; the job said: \(job?.stderr ?? "")", file: file, line: line)
+    }
+
+    func testDrainedNodesLeaveWhileSorGoesOnToTheRightChecksumAndTheLastNodeStays() throws {
+        let sor = JobProcess.built("sor")
+        let arguments = ["--size", "100", "--steps", "6000"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "6", sor] + arguments)
+        let job = try JobProcess(brazosrun, ["-n", "3", "-T", "2", "--migratable", sor] + arguments)
+        assertAnswer(try drain(job, node: 9), "refused: node 9 is not in the job")
+        assertAnswer(try drain(job, node: 1), "ok: node 1 drains", job: job)
+        XCTAssertTrue(job.waitForDiagnostic(containing: "node 1 drained", timeout: 120), job.stderr)
+        assertAnswer(try drain(job, node: 1), "refused: node 1 has drained already")
+        // Node 0 too: its rank 0 prints the checksum from wherever it went.
+        assertAnswer(try drain(job, node: 0), "ok: node 0 drains")
+        XCTAssertTrue(job.waitForDiagnostic(containing: "node 0 drained", timeout: 120), job.stderr)
+        assertAnswer(try drain(job, node: 2), "refused: node 2 is the job's last node")
+        XCTAssertEqual(job.waitForExit(timeout: 300), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected, job.stderr)
+        XCTAssertTrue(job.stderr.contains("brazos: node 1: draining: "), job.stderr)
+
+        let still = try JobProcess(brazosrun, ["-n", "2", sor] + arguments)
+        assertAnswer(try drain(still, node: 1), "was not started with --migratable")
+        still.stop()
+    }
+
+    func testACheckpointAfterADrainRecoversAKilledNodeToTheRightChecksum() throws {
+        let sor = JobProcess.built("sor")
+        let arguments = ["--size", "120", "--steps", "8000"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "6", sor] + arguments)
+        let job = try JobProcess(brazosrun, ["-n", "3", "-T", "2", "--migratable", "--checkpoint-dir", directory, "--checkpoint-every", "300ms", sor] + arguments)
+        assertAnswer(try drain(job, node: 2), "ok: node 2 drains", job: job)
+        XCTAssertTrue(job.waitForDiagnostic(containing: "node 2 drained", timeout: 120), job.stderr)
+        // A checkpoint made of the two remaining nodes' parts, then a node killed.
+        let drainedAt = job.stderr.components(separatedBy: "\n").filter { $0.contains("checkpoint epoch") && $0.contains("complete") }.count
+        let nodes = job.nodes(once: drainedAt + 1, in: directory)
+        XCTAssertTrue(job.stderr.contains("in 2 parts"), job.stderr)
+        if let victim = nodes.first { kill(victim, SIGKILL) }
+        XCTAssertEqual(job.waitForExit(timeout: 300), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected, job.stderr)
+        XCTAssertTrue(job.stderr.contains("recovering from checkpoint epoch"), job.stderr)
+    }
 }

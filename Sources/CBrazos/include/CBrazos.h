@@ -62,6 +62,12 @@ int brazos_eventfd(void);
 /* Waits for one of `signals` (blocked in every thread); returns it and, in *sender, the
    process that sent it (0 for the kernel). */
 int brazos_wait_for_signal(const int *signals, int count, pid_t *sender);
+/* A stream socket in the abstract AF_UNIX namespace (no file, per network namespace):
+   listening as `name`, or connected to it; -1 and errno on failure. */
+int brazos_control_listen(const char *name);
+int brazos_control_connect(const char *name);
+/* The user id of the process at the other end of a connected AF_UNIX socket, or -1. */
+long brazos_peer_uid(int fd);
 /// accept4 with SOCK_CLOEXEC, or -1 with errno.
 int brazos_accept(int listener);
 /// A blocking, close-on-exec eventfd (the fault service sleeps on it), or -1.

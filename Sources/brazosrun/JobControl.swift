@@ -1,0 +1,86 @@
+import BrazosCore
+import CBrazos
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Requests to a running brazosrun from its machine (`brazosrun drain JOB --node K`): one
+/// line over a stream socket in the abstract namespace named after brazosrun's pid (no
+/// file; visible in its network namespace), taken only from the same user or root; the
+/// answer is one line, `ok: ...` or `refused: ...`.
+enum JobControl {
+    static func name(of job: pid_t) -> String { "brazosrun-job-\(job)" }
+
+    /// The attempt of the job requests go to (none between a failure and its recovery).
+    private static let current = Mutex<Supervisor?>(nil)
+
+    static func attach(_ supervisor: Supervisor?) { current.withLock { $0 = supervisor } }
+
+    /// Serves requests for the life of this brazosrun.
+    static func serve() {
+        let listener = brazos_control_listen(name(of: getpid()))
+        guard listener >= 0 else {
+            diagnose("brazosrun: no job-control socket (errno \(errno)); drain requests cannot reach this job")
+            return
+        }
+        NativeThread.spawn {
+            while true {
+                let connection = brazos_accept(listener)
+                guard connection >= 0 else { continue }
+                let uid = brazos_peer_uid(connection)
+                writeLine(uid == Int(getuid()) || uid == 0 ? answer(readLine(connection)) : "refused: another user's request", to: connection)
+                close(connection)
+            }
+        }
+    }
+
+    private static func answer(_ request: String) -> String {
+        let words = request.split(separator: " ")
+        guard let supervisor = current.withLock({ $0 }) else { return "refused: the job is between attempts (recovering); ask again" }
+        if words.count == 2, words[0] == "drain", let node = Int(words[1]) { return supervisor.drain(node) }
+        return "refused: unknown request '\(request)'"
+    }
+
+    /// Sends `request` to job `job` and returns its answer.
+    static func ask(_ job: pid_t, _ request: String) throws(BrazosError) -> String {
+        let connection = brazos_control_connect(name(of: job))
+        guard connection >= 0 else { throw .configuration("no running brazosrun job \(job) on this machine (errno \(errno))") }
+        defer { close(connection) }
+        writeLine(request, to: connection)
+        return readLine(connection)
+    }
+
+    private static func writeLine(_ text: String, to descriptor: Int32) {
+        let bytes = Array((text + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    }
+
+    /// Up to a newline or 4 KiB.
+    private static func readLine(_ descriptor: Int32) -> String {
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while bytes.count < 4096, read(descriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") { bytes.append(byte) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// `brazosrun drain JOB --node K`: asks the job whose brazosrun has process id JOB to move
+/// node K's threads to the other nodes at its next eligible barrier, hand its pages over,
+/// and let it exit while the job goes on.
+enum DrainRequest {
+    static func send(_ arguments: [String]) -> Int32 {
+        guard arguments.count == 3, let job = pid_t(arguments[0]), job > 0, arguments[1] == "--node", let node = Int(arguments[2]) else {
+            print("usage: brazosrun drain JOB --node K      (JOB: the process id brazosrun printed)")
+            return 2
+        }
+        do {
+            let answer = try JobControl.ask(job, "drain \(node)")
+            print(answer)
+            return answer.hasPrefix("ok") ? 0 : 1
+        } catch {
+            diagnose("brazosrun drain: \(error)")
+            return 1
+        }
+    }
+}
