@@ -86,9 +86,10 @@ struct Options {
       SIGTERM, SIGPWR           with --checkpoint-dir: a checkpoint at the next eligible
                                 barrier, then a clean stop (restart continues); a second one,
                                 or any without --checkpoint-dir, stops the nodes at once
-      (to one node process)     SIGTERM, SIGPWR from outside: a checkpoint at the next
-                                eligible barrier, then the job continues from it without
-                                that node's host
+      (to one node process)     SIGTERM, SIGPWR from outside: with --migratable and the
+                                other nodes healthy, the node is drained; else a checkpoint
+                                at the next eligible barrier, then the job continues from
+                                it without that node's host
       -h, --help                this text
 
     Other commands:

@@ -273,6 +273,17 @@ final class Supervisor: @unchecked Sendable {
     /// stops now (there is nowhere to save it).
     private func evacuate(_ node: Int, signal: String) {
         let host = lock.withLock { nodes[node].host }
+        // The paper's power-failure handling: move the node's threads away while the others
+        // can take them; only if they cannot, save the job and restart it elsewhere.
+        if options.migratable {
+            let healthy = othersHealthy(than: node)
+            let answer = healthy ? drain(node) : "refused: another node is not answering its heartbeats"
+            if answer.hasPrefix("ok") || answer.contains("draining already") {
+                diagnose("brazosrun: node \(node) (on \(host)) got \(signal): draining it (its threads move to the other nodes)")
+                return
+            }
+            diagnose("brazosrun: node \(node) (on \(host)) got \(signal) and cannot be drained (\(answer.dropFirst("refused: ".count)))")
+        }
         guard options.checkpointDirectory != nil else {
             diagnose("brazosrun: node \(node) (on \(host)) got \(signal), and the job has no --checkpoint-dir to save it in; stopping the job")
             return forward(SIGTERM)
@@ -288,15 +299,28 @@ final class Supervisor: @unchecked Sendable {
         if running { broadcast("shutdown") }
     }
 
+    /// Whether every node but `node` that is still in the job runs and was heard from
+    /// within two heartbeat periods.
+    private func othersHealthy(than node: Int) -> Bool {
+        let now = monotonicSeconds()
+        return lock.withLock {
+            nodes.indices.allSatisfy { other in
+                other == node || nodes[other].drained
+                    || (!nodes[other].failed && !nodes[other].exited && nodes[other].heard.map { now - $0 < 2 * options.heartbeat } == true)
+            }
+        }
+    }
+
     /// `brazosrun drain JOB --node K` (through the job-control socket): node K's threads
     /// move to the others at the next eligible barrier, its pages get new homes, and it
     /// leaves the job. One drain at a time; never the job's last node.
     func drain(_ node: Int) -> String {
         guard options.migratable else { return "refused: job \(getpid()) was not started with --migratable (its threads cannot move)" }
-        guard (0..<options.nodes).contains(node) else { return "refused: node \(node) is not in the job (its nodes are 0-\(options.nodes - 1))" }
         let refusal: String? = lock.withLock {
             if !started { return "refused: the job is still starting; ask again" }
+            guard (0..<options.nodes).contains(node) else { return "refused: node \(node) is not in the job (its nodes are 0-\(options.nodes - 1))" }
             if nodes[node].drained { return "refused: node \(node) has drained already" }
+            if nodes[node].draining { return "refused: node \(node) is draining already" }
             if let other = nodes.indices.first(where: { nodes[$0].draining && !nodes[$0].drained }) {
                 return "refused: node \(other) is draining; ask again once it has left"
             }

@@ -138,4 +138,20 @@ final class MigrationJobTests: XCTestCase {
         XCTAssertEqual(job.stdout, expected, job.stderr)
         XCTAssertTrue(job.stderr.contains("recovering from checkpoint epoch"), job.stderr)
     }
+
+    func testSIGPWRToOneNodeOfAMigratableJobDrainsItWhileTheOthersRunOn() throws {
+        let sor = JobProcess.built("sor")
+        let arguments = ["--size", "100", "--steps", "6000"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "6", sor] + arguments)
+        let job = try JobProcess(brazosrun, ["-n", "3", "-T", "2", "--migratable", sor] + arguments)
+        // Running once brazosrun answers requests about its nodes (not "still starting").
+        assertAnswer(try drain(job, node: 9), "refused: node 9 is not in the job", job: job)
+        guard let victim = job.children.max() else { return XCTFail("no node processes: \(job.stderr)") }
+        kill(victim, SIGPWR)
+        XCTAssertEqual(job.waitForExit(timeout: 300), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected, job.stderr)
+        XCTAssertTrue(job.stderr.contains("got SIGPWR: draining it (its threads move to the other nodes)"), job.stderr)
+        XCTAssertTrue(job.stderr.contains(" drained: its threads and pages are on the other nodes, and it left the job"), job.stderr)
+        XCTAssertFalse(job.stderr.contains("failed"), job.stderr)
+    }
 }
