@@ -12,10 +12,13 @@ import Glibc
 enum JobControl {
     static func name(of job: pid_t) -> String { "brazosrun-job-\(job)" }
 
-    /// The attempt of the job requests go to (none between a failure and its recovery).
-    private static let current = Mutex<Supervisor?>(nil)
+    /// The attempt of the job requests go to (none before the first, or between a failure
+    /// and its recovery), and whether there was one.
+    private static let current = Mutex<(supervisor: Supervisor?, started: Bool)>((nil, false))
 
-    static func attach(_ supervisor: Supervisor?) { current.withLock { $0 = supervisor } }
+    static func attach(_ supervisor: Supervisor?) {
+        current.withLock { $0.supervisor = supervisor; $0.started = $0.started || supervisor != nil }
+    }
 
     /// Serves requests for the life of this brazosrun.
     static func serve() {
@@ -37,7 +40,10 @@ enum JobControl {
 
     private static func answer(_ request: String) -> String {
         let words = request.split(separator: " ")
-        guard let supervisor = current.withLock({ $0 }) else { return "refused: the job is between attempts (recovering); ask again" }
+        let (attempt, started) = current.withLock { ($0.supervisor, $0.started) }
+        guard let supervisor = attempt else {
+            return started ? "refused: the job is between attempts (recovering); ask again" : "refused: the job is still starting; ask again"
+        }
         if words.count == 2, words[0] == "drain", let node = Int(words[1]) { return supervisor.drain(node) }
         return "refused: unknown request '\(request)'"
     }
