@@ -266,10 +266,13 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     /// Operations of world rank `rank` still in progress: posted receives not yet matched
     /// and rendezvous sends not yet taken (what a checkpoint could not capture).
     func pendingOperations(rank: Int) -> Int {
-        lock.withLock {
-            let receives = queues.indices.contains(rank) ? (queues[rank]?.posted.count ?? 0) : 0
-            return receives + rendezvousSends.values.filter { Int($0.envelope.source) == rank }.count
-        }
+        lock.withLock { pendingOperationsLocked(rank: rank) }
+    }
+
+    /// `pendingOperations`, the lock held.
+    func pendingOperationsLocked(rank: Int) -> Int {
+        let receives = queues.indices.contains(rank) ? (queues[rank]?.posted.count ?? 0) : 0
+        return receives + rendezvousSends.values.filter { Int($0.envelope.source) == rank }.count
     }
 
     /// What waits in rank `rank`'s unexpected queue, in arrival order (for checkpoints).

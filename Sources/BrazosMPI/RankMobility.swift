@@ -201,9 +201,9 @@ extension MessageEngine {
         let link = links[node]
         let (record, stashed) = try lock.withLock { () throws(MPIError) -> ([UInt8], [MobileRanks.HeldFrame]) in
             guard let queue = queues[rank] else { throw MPIError(.rank, "rank \(rank) is not hosted on node \(nodeID)") }
-            let sending = rendezvousSends.values.filter { Int($0.envelope.source) == rank }.count
-            guard queue.posted.isEmpty && sending == 0 else {
-                throw MPIError(.pending, "rank \(rank) cannot move with \(queue.posted.count + sending) operation\(queue.posted.count + sending == 1 ? "" : "s") in progress; wait for them first")
+            let pending = pendingOperationsLocked(rank: rank)
+            guard pending == 0 else {
+                throw MPIError(.pending, "rank \(rank) cannot move with \(pending) operation\(pending == 1 ? "" : "s") in progress; wait for them first")
             }
             let version = directory.location(of: rank)!.version &+ 1
             let messages = queue.unexpected.map { item -> MoveRecord.Message in

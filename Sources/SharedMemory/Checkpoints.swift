@@ -190,32 +190,25 @@ final class Checkpoints: @unchecked Sendable {
 
     /// `u32 count`, then per message `u32 context, i32 source, i32 tag, u32 length, bytes`.
     static func encode(_ messages: [QueuedMessage]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
-        put(UInt32(messages.count))
+        var writer = ByteWriter()
+        writer.put(UInt32(messages.count))
         for message in messages {
-            put(message.context)
-            put(message.source)
-            put(message.tag)
-            put(UInt32(message.bytes.count))
-            bytes += message.bytes
+            writer.put(message.context)
+            writer.put(message.source)
+            writer.put(message.tag)
+            writer.put(bytes: message.bytes)
         }
-        return bytes
+        return writer.bytes
     }
 
     static func decode(_ bytes: [UInt8]) throws -> [QueuedMessage] {
-        var offset = 0
-        func take(_ count: Int) throws -> ArraySlice<UInt8> {
-            guard count >= 0, offset + count <= bytes.count else { throw SharedMemoryError.checkpoint("saved messages are truncated") }
-            defer { offset += count }
-            return bytes[offset..<(offset + count)]
-        }
-        func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-            try take(MemoryLayout<T>.size).reversed().reduce(T(0)) { ($0 << 8) | T(truncatingIfNeeded: $1) }
-        }
-        return try (0..<Int(integer(UInt32.self))).map { _ in
-            let context = try integer(UInt32.self), source = try integer(Int32.self), tag = try integer(Int32.self)
-            return QueuedMessage(context: context, source: source, tag: tag, bytes: Array(try take(Int(try integer(UInt32.self)))))
+        var reader = ByteReader(bytes, what: "saved messages")
+        do {
+            return try (0..<Int(reader.take(UInt32.self))).map { _ in
+                QueuedMessage(context: try reader.take(), source: try reader.take(), tag: try reader.take(), bytes: try reader.takeBytes())
+            }
+        } catch {
+            throw SharedMemoryError.checkpoint("\(error)")
         }
     }
 }
