@@ -36,6 +36,13 @@ public struct JobConfig: Sendable {
     /// Threads may move between nodes (`brazosrun --migratable`, `BRAZOS_MIGRATABLE=1`):
     /// messages carry sequence numbers and collectives stay flat (docs/ARCHITECTURE.md).
     public var migratable = false
+    /// This node joins a job that runs already (`brazosrun join`, `BRAZOS_JOINING=1`): its
+    /// number is past the job's first nodes, it hosts no rank until threads move to it,
+    /// and it reaches every node by TCP (the rings are laid out when the job starts).
+    public var joining = false
+    /// How many nodes may join a job whose threads move, over its life: node numbers
+    /// go up to `nodeCount + joinLimit` and are never reused.
+    public static let joinLimit = 32
 
     public init(launcher: Launcher, jobID: String, secret: [UInt8], node: Int, nodeCount: Int, threadsPerNode: Int) {
         self.launcher = launcher
@@ -46,11 +53,18 @@ public struct JobConfig: Sendable {
         self.threadsPerNode = threadsPerNode
     }
 
+    /// The ranks are laid out over the nodes the job started with (`nodeCount`), and so
+    /// are the homes of shared pages; nodes that join later get neither.
     public var rankCount: Int { nodeCount * threadsPerNode }
 
-    /// Ranks a node hosts at start: consecutive blocks of `threadsPerNode`.
+    /// Node numbers of this job are below this: the first nodes, then those that may join.
+    public var nodeLimit: Int { migratable ? nodeCount + Self.joinLimit : nodeCount }
+
+    /// Ranks a node hosts at start: consecutive blocks of `threadsPerNode`; none for a
+    /// node that joined later.
     public func initialRanks(of node: Int) -> [Int] {
-        Array(node * threadsPerNode ..< (node + 1) * threadsPerNode)
+        guard node < nodeCount else { return [] }
+        return Array(node * threadsPerNode ..< (node + 1) * threadsPerNode)
     }
 
     public static func environment(_ name: String) -> String? {
@@ -77,9 +91,13 @@ public struct JobConfig: Sendable {
             }
             let nodes = try integer("BRAZOS_NODES", default: 0, minimum: 1)
             let node = try integer("BRAZOS_NODE", default: -1, minimum: 0)
-            guard node < nodes else { throw .configuration("BRAZOS_NODE=\(node) is not below BRAZOS_NODES=\(nodes)") }
+            let joining = environment("BRAZOS_JOINING") == "1"
+            guard node < (joining ? nodes + joinLimit : nodes), joining == (node >= nodes) else {
+                throw .configuration("BRAZOS_NODE=\(node) does not fit BRAZOS_NODES=\(nodes)\(joining ? " for a joining node" : "")")
+            }
             config = JobConfig(launcher: .brazosrun(control: try SocketAddress(parsing: control)), jobID: job,
                                secret: secret, node: node, nodeCount: nodes, threadsPerNode: threads)
+            config.joining = joining
         } else if let launch = RankAssignment.fromEnvironment(), environment("BRAZOS_WIREUP") == "file" {
             config = JobConfig(launcher: .fileRendezvous(launch), jobID: "", secret: [], node: 0, nodeCount: 1, threadsPerNode: threads)
         } else if environment("PMIX_NAMESPACE") != nil || environment("PMIX_RANK") != nil {
@@ -94,6 +112,7 @@ public struct JobConfig: Sendable {
         config.forceTCP = environment("BRAZOS_TRANSPORT") == "tcp"
         config.bindToCore = environment("BRAZOS_BIND") == "core"
         config.migratable = environment("BRAZOS_MIGRATABLE") == "1"
+        guard !config.joining || config.migratable else { throw .configuration("BRAZOS_JOINING=1 needs BRAZOS_MIGRATABLE=1: only a job whose threads move takes new nodes") }
         config.sharedMemoryEagerLimit = try integer("BRAZOS_EAGER_LIMIT", default: config.sharedMemoryEagerLimit)
         config.tcpEagerLimit = try integer("BRAZOS_EAGER_LIMIT", default: config.tcpEagerLimit)
         let ring = try integer("BRAZOS_RING_BYTES", default: config.ringCapacity, minimum: 4096)

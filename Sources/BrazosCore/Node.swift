@@ -7,13 +7,17 @@ import Glibc
 /// progress engine and its watch on the launcher. The layer above supplies the sink that
 /// receives frames and asks for links by node; which transport a link uses is decided
 /// here, once, from the peers' cards: memory for itself, rings for nodes of the same
-/// host, TCP for the rest.
+/// host, TCP for the rest. Where threads move, nodes may join while the job runs: each
+/// node then has a `LateLink` for every number a joining node may get, filled in when
+/// that node connects.
 public final class Node: @unchecked Sendable {
     public private(set) var config: JobConfig
     public let progress: ProgressEngine
     public private(set) var cards: [NodeCard] = []
     public private(set) var directory: RankDirectory!
     private var links: [PeerLink] = []
+    /// Where threads move: one per node number, for the nodes that join later.
+    private var lateLinks: [LateLink] = []
     private var segment: SharedSegment?
     private var wireUp: WireUp!
     private var control: ControlChannel?
@@ -31,11 +35,24 @@ public final class Node: @unchecked Sendable {
     private var finishingHooks: [() throws -> Void] = []
     /// The node brazosrun asked to drain (`brazosrun drain`), until the job has done it.
     private var drainWish: Int?
+    /// The joining node brazosrun asked the job to admit, until it has; the joining nodes
+    /// announced (their connections are accepted); whether this node, joining, has said
+    /// it was admitted.
+    private var joinWish: Int?
+    private var joiners: Set<Int> = []
+    private var admissionSaid = false
+    /// Where the shared-memory layer's connections from joining nodes go, and those that
+    /// came before it said (its program had not attached shared memory yet).
+    private var lateConnectionHandler: (@Sendable (Int, Socket) -> Void)?
+    private var earlyLateConnections: [(Int, Socket)] = []
 
     public var id: Int { config.node }
     public var nodeCount: Int { config.nodeCount }
     /// Ranks hosted here at start.
     public var localRanks: [Int] { cards[config.node].ranks }
+    /// The nodes in the job when this node came in: all of them at the start, or, for a
+    /// joining node, those that had not left, and itself.
+    public private(set) var initialMembers: [Int] = []
 
     private init(config: JobConfig) {
         self.config = config
@@ -67,15 +84,17 @@ public final class Node: @unchecked Sendable {
         let listener = try Socket.listen(host: listenHost)
         self.listener = listener
         let segmentName = SharedMemoryLayout.segmentName(job: config.jobID, node: config.node)
-        if !config.forceTCP {
+        let hasSegment = !config.forceTCP && !config.joining
+        if hasSegment {
             segment = try SharedSegment.create(name: segmentName,
                                                size: SharedMemoryLayout.segmentSize(nodes: config.nodeCount, ringCapacity: config.ringCapacity))
         }
         defer { segment?.unlink() }  // peers have mapped it by the time wire-up returns
         let card = NodeCard(node: config.node, pid: getpid(), hostKey: HostIdentity.key, hostName: HostIdentity.name,
                             address: listenHost, port: listener.localAddress?.port ?? 0,
-                            segment: config.forceTCP ? "-" : segmentName, ranks: config.initialRanks(of: config.node))
+                            segment: hasSegment ? segmentName : "-", ranks: config.initialRanks(of: config.node))
         cards = try wireUp.exchange(card)
+        initialMembers = wireUp.members ?? Array(0..<config.nodeCount)
         if let secret = wireUp.learnedSecret { config.secret = secret }
         directory = RankDirectory(cards: cards)
         guard directory.rankCount == config.rankCount else {
@@ -92,7 +111,8 @@ public final class Node: @unchecked Sendable {
                 try? control?.send("signalled", name)
             }
         }
-        if config.bindToCore { try bindToCore() }
+        // The cores are shared out among the job's first nodes; a joining node takes none.
+        if config.bindToCore && !config.joining { try bindToCore() }
         let threadsHere = cards.filter { $0.hostKey == cards[config.node].hostKey }.count * config.threadsPerNode
         Backoff.yieldsAtOnce = threadsHere > Int(brazos_available_cpus())
     }
@@ -105,7 +125,7 @@ public final class Node: @unchecked Sendable {
             _ = try Handshake.connect(on: socket, secret: config.secret, myNode: config.node, purpose: .control)
             let channel = ControlChannel(socket: socket)
             control = channel
-            wireUp = LauncherWireUp(channel: channel, nodeCount: config.nodeCount)
+            wireUp = LauncherWireUp(channel: channel, nodeCount: config.nodeCount, joining: config.joining)
             // The address that reaches the launcher is the one peers can reach us on.
             return socket.localAddress?.host ?? "127.0.0.1"
         case let .pmix(fallback):
@@ -143,9 +163,11 @@ public final class Node: @unchecked Sendable {
         let me = cards[config.node]
         let ringer = try Doorbell()
         var sources: [InboundSource] = []
-        var made: [PeerLink?] = Array(repeating: nil, count: config.nodeCount)
+        var made: [PeerLink?] = Array(repeating: nil, count: config.nodeLimit)
         made[config.node] = LoopbackLink(node: config.node, eagerLimit: config.sharedMemoryEagerLimit, progress: progress)
-        let local = cards.filter { $0.node != me.node && !config.forceTCP && $0.hostKey == me.hostKey && $0.segment != "-" }
+        let members = Set(initialMembers)
+        let peers = cards.filter { $0.node != me.node && members.contains($0.node) }
+        let local = peers.filter { segment != nil && $0.hostKey == me.hostKey && $0.segment != "-" }
         if let segment, !local.isEmpty {
             let bell = try Doorbell(listeningAs: SharedMemoryLayout.doorbellName(job: config.jobID, node: config.node))
             sources.append(SharedMemoryInbound(segment: segment, senders: local.map(\.node), ringCapacity: config.ringCapacity, doorbell: bell))
@@ -159,9 +181,11 @@ public final class Node: @unchecked Sendable {
                 // Where threads move, a node may come to host several: the ring's lock stays.
                 senders: config.migratable ? Int.max : config.threadsPerNode)
         }
-        let remote = cards.filter { $0.node != me.node && made[$0.node] == nil }
-        if !remote.isEmpty { sources.append(tcpInbound) }
+        let remote = peers.filter { made[$0.node] == nil }
+        // Where threads move, nodes that join later connect by TCP.
+        if !remote.isEmpty || config.migratable { sources.append(tcpInbound) }
         progress.attach(sources: sources)
+        if config.migratable { lateLinks = (0..<config.nodeLimit).map { LateLink(peerNode: $0, eagerLimit: config.tcpEagerLimit) } }
         connections.withLock { awaitedPeers = Set(remote.filter { $0.node > me.node }.map(\.node)) }
         if let listener { NativeThread.spawn { [self] in acceptConnections(on: listener) } }
         // Lower-numbered nodes accept, higher-numbered connect: one connection per pair.
@@ -175,12 +199,13 @@ public final class Node: @unchecked Sendable {
         }
         try waitForAcceptedPeers(deadline: monotonicSeconds() + 60)
         connections.withLock { for (node, link) in tcpLinks { made[node] = link } }
-        links = made.map { $0! }
+        links = made.enumerated().map { $0.element ?? lateLinks[$0.offset] }
     }
 
     private func register(_ connection: TCPConnection) {
         let link = TCPLink(connection: connection, eagerLimit: config.tcpEagerLimit, progress: progress)
         tcpInbound.add(connection)
+        if !lateLinks.isEmpty { lateLinks[connection.peerNode].connect(link) }
         connections.withLock {
             tcpLinks[connection.peerNode] = link
             awaitedPeers.remove(connection.peerNode)
@@ -200,19 +225,29 @@ public final class Node: @unchecked Sendable {
     }
 
     /// Serves the listening socket for the job's life: peers connect here during wire-up,
-    /// and anything else that connects is authenticated and, lacking the secret, refused.
+    /// and a joining node later (its data connection, and its shared-memory service's, which
+    /// goes to the layer above); anything else that connects is authenticated and,
+    /// lacking the secret or not expected, refused.
     private func acceptConnections(on listener: Socket) {
+        enum Route { case data, layerAbove(@Sendable (Int, Socket) -> Void), kept, refused }
         while true {
             guard let socket = try? listener.accept() else { return }
             let from = socket.remoteAddress?.description ?? "?"
             do {
                 let (peer, purpose) = try Handshake.accept(on: socket, secret: config.secret, myNode: config.node)
-                let expected = connections.withLock { awaitedPeers.contains(peer) }
-                guard purpose == .data, expected else {
-                    diagnose("brazos: node \(config.node): refused a connection from \(from) as node \(peer): not expected")
-                    continue
+                let route = connections.withLock { () -> Route in
+                    if purpose == .data && (awaitedPeers.contains(peer) || joiners.contains(peer) && tcpLinks[peer] == nil) { return .data }
+                    guard purpose == .sharedMemory, joiners.contains(peer) else { return .refused }
+                    if let handler = lateConnectionHandler { return .layerAbove(handler) }
+                    earlyLateConnections.append((peer, socket))
+                    return .kept
                 }
-                register(TCPConnection(peerNode: peer, socket: socket))
+                switch route {
+                case .data: register(TCPConnection(peerNode: peer, socket: socket))
+                case let .layerAbove(handler): handler(peer, socket)
+                case .kept: break
+                case .refused: diagnose("brazos: node \(config.node): refused a connection from \(from) as node \(peer): not expected")
+                }
             } catch {
                 diagnose("brazos: node \(config.node): refused a connection from \(from): \(error)")
             }
@@ -238,6 +273,22 @@ public final class Node: @unchecked Sendable {
                 if verb == "drain" {
                     connections.withLock { drainWish = Int(text) }
                     continue
+                }
+                if verb == "joining", let joiner = Int(text), joiner >= config.nodeCount, joiner < lateLinks.count {
+                    connections.withLock { _ = joiners.insert(joiner) }
+                    lateLinks[joiner].expect()
+                    try control.send("expecting", "\(joiner)")
+                    continue
+                }
+                if verb == "admit" {
+                    connections.withLock { joinWish = Int(text) }
+                    continue
+                }
+                if verb == "unneeded" {
+                    // Joining, not yet admitted, and the job has ended: nothing is here.
+                    diagnose("brazos: node \(config.node): the job ended before this node was admitted; leaving")
+                    fflush(nil)
+                    _exit(0)
                 }
                 if verb == "stop" {
                     // A planned stop: every node's checkpoint is written; nothing is in flight.
@@ -299,6 +350,35 @@ public final class Node: @unchecked Sendable {
     /// The drain of `node` is done (on every node, once it is).
     public func drainDone(_ node: Int) {
         connections.withLock { if drainWish == node { drainWish = nil } }
+    }
+
+    /// The joining node brazosrun asked the job to admit, if any (see `SharedMemory`'s
+    /// admission).
+    public var joinRequested: Int? { connections.withLock { joinWish } }
+
+    /// The admission of `node` is done (on every node, once it is).
+    public func joinDone(_ node: Int) {
+        connections.withLock { if joinWish == node { joinWish = nil } }
+    }
+
+    /// On a joining node, when the first thread arrives: tells brazosrun it is in.
+    public func noteArrival() {
+        guard config.joining, connections.withLock({ () -> Bool in
+            defer { admissionSaid = true }
+            return !admissionSaid
+        }) else { return }
+        try? tellLauncher("admitted")
+    }
+
+    /// Where connections from joining nodes' shared-memory services go: each is
+    /// authenticated, and from a node brazosrun announced.
+    public func onLateConnection(_ handler: @escaping @Sendable (Int, Socket) -> Void) {
+        let early = connections.withLock {
+            lateConnectionHandler = handler
+            defer { earlyLateConnections = [] }
+            return earlyLateConnections
+        }
+        for (peer, socket) in early { handler(peer, socket) }
     }
 
     /// Work to finish before this node leaves the job (a checkpoint still being written).

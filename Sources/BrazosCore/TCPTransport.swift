@@ -144,7 +144,8 @@ public final class TCPInbound: InboundSource {
 public final class TCPLink: PeerLink {
     public var peerNode: Int { connection.peerNode }
     /// Rendezvous data goes in chunks of up to 1 MiB, read in place by the receiver.
-    public let maximumFramePayload = 1 << 20
+    public static let framePayloadLimit = 1 << 20
+    public let maximumFramePayload = framePayloadLimit
     public let eagerLimit: Int
     public let canPull = false
     let connection: TCPConnection

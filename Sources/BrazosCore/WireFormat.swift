@@ -29,6 +29,9 @@ public enum FrameKind: UInt8, Sendable {
     /// u32 node and a u32 version); the receiver answers `left` and sends it nothing more.
     case leaving = 10
     case left = 11
+    /// To a node joining the job, from each node at its admission: where the sender knows
+    /// every rank to be (as in `leaving`); the receiver keeps what is newer than its own.
+    case locations = 12
 }
 
 public struct FrameHeader: Equatable, Sendable {
@@ -111,7 +114,7 @@ public struct FrameHeader: Equatable, Sendable {
             guard header.address &+ header.payloadLength <= header.messageLength, header.address <= header.messageLength else {
                 throw .malformed("rendezvous chunk at \(header.address)+\(header.payloadLength) past \(header.messageLength) bytes")
             }
-        case .move, .leaving:
+        case .move, .leaving, .locations:
             guard header.address &+ header.payloadLength <= header.messageLength, header.address <= header.messageLength else {
                 throw .malformed("\(kind) piece at \(header.address)+\(header.payloadLength) past \(header.messageLength) bytes")
             }

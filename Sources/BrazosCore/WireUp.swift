@@ -11,28 +11,45 @@ protocol WireUp: AnyObject {
     var learnedSecret: [UInt8]? { get }
     /// Leaves the job together with the other nodes.
     func leave() throws(BrazosError)
+    /// For a node that joins a running job: the nodes in it (itself too); nil otherwise.
+    var members: [Int]? { get }
 }
 
 extension WireUp {
     var learnedSecret: [UInt8]? { nil }
+    var members: [Int]? { nil }
     func leave() throws(BrazosError) { try barrier() }
 }
 
 /// Under `brazosrun`: cards and barriers go through the launcher's control connection.
+/// A joining node gets the cards of every node the job has had (those that left too, so
+/// that the table stays indexed by node) and the list of those in it now.
 final class LauncherWireUp: WireUp {
     let channel: ControlChannel
     let nodeCount: Int
+    let joining: Bool
+    private(set) var members: [Int]?
 
-    init(channel: ControlChannel, nodeCount: Int) {
+    init(channel: ControlChannel, nodeCount: Int, joining: Bool) {
         self.channel = channel
         self.nodeCount = nodeCount
+        self.joining = joining
     }
 
     func exchange(_ card: NodeCard) throws(BrazosError) -> [NodeCard] {
         try channel.send("hello", card.encoded)
         let cards = try NodeCard.decodeTable(try channel.expect("peers"))
-        guard cards.count == nodeCount, cards.enumerated().allSatisfy({ $0.offset == $0.element.node }) else {
-            throw .malformed("the launcher's peer table does not list nodes 0..<\(nodeCount)")
+        let count = joining ? card.node + 1 : nodeCount
+        guard cards.count == count, cards.enumerated().allSatisfy({ $0.offset == $0.element.node }) else {
+            throw .malformed("the launcher's peer table does not list nodes 0..<\(count)")
+        }
+        if joining {
+            let listed = try channel.expect("members").split(separator: ",")
+            let members = listed.compactMap { Int($0) }
+            guard members.count == listed.count, members.allSatisfy({ $0 >= 0 && $0 < count }), members.contains(card.node) else {
+                throw .malformed("the launcher's list of the job's nodes is not a list of nodes below \(count) with this one")
+            }
+            self.members = members
         }
         return cards
     }

@@ -62,8 +62,13 @@ public final class Brazos: @unchecked Sendable {
     /// The ranks whose threads run on this node now.
     public var hostedRanks: [Int] { engine.hostedRanks }
 
-    /// The nodes threads may move to: all but those drained or being drained.
+    /// The nodes threads may move to: those in the job (nodes that joined too), less those
+    /// drained or being drained.
     public var remainingNodes: [Int] { threadsMove ? engine.remainingNodes : Array(0..<node.nodeCount) }
+
+    /// Node `node` has joined the job (every node says so at the same barrier): threads
+    /// may move there. Tells it where every rank is, before any thread of this node moves.
+    public func admit(node: Int) throws { try engine.admit(node: node) }
 
     /// Node `node` is being drained (every node says so at the same barrier): no thread
     /// moves there, and if it is this node, it leaves the job once its threads have gone.

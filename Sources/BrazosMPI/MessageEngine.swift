@@ -49,7 +49,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         queues = Array(repeating: nil, count: node.config.rankCount)
         for rank in node.localRanks { queues[rank] = MatchQueues() }
         if node.config.migratable {
-            let mobile = MobileRanks(rankCount: node.config.rankCount)
+            let mobile = MobileRanks(rankCount: node.config.rankCount, members: node.initialMembers)
             let sendSequences = SequenceTable(rankCount: node.config.rankCount)
             for rank in node.localRanks {
                 mobile.receiveSequences.install(rank)
@@ -296,7 +296,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         switch header.kind {
         case .eager where mobile != nil, .requestToSend where mobile != nil:
             try deliverInOrder(header, payload: payload, fromNode: peer)
-        case .move, .moved, .finished, .leaving, .left:
+        case .move, .moved, .finished, .leaving, .left, .locations:
             try deliverMobility(header, payload: payload, fromNode: peer)
         case .eager:
             if let request = try arrive(envelope, for: header.destination, .eager(EagerBytes(payload))) { deliverEager(payload, envelope: envelope, into: request) }

@@ -42,12 +42,19 @@ final class MobileRanks: @unchecked Sendable {
     var retiring: Set<Int> = []
     var departed: Set<Int> = []
     var answeredLeaving: Set<Int> = []
+    /// The nodes in the job as this node knows: those it started with or came in with,
+    /// and those admitted since (nodes that left stay, in `departed`).
+    var members: Set<Int>
+    /// Held while this node tells a joining node where the ranks are, so that none of
+    /// its threads moves there before that is sent.
+    let admission = PthreadMutex()
     /// Set when the program runs its threads; arrivals before that wait in `unhosted`.
     fileprivate(set) var host: RankHost?
     fileprivate var unhosted: [MoveRecord] = []
 
-    init(rankCount: Int) {
+    init(rankCount: Int, members: [Int]) {
         receiveSequences = SequenceTable(rankCount: rankCount)
+        self.members = Set(members)
     }
 
     deinit { receiveSequences.deallocate() }
@@ -172,6 +179,11 @@ extension MessageEngine {
             // Answered from deferred work: only once no send of this node is under way.
             let locations = try Self.locations(Array(payload), ranks: queues.count, nodes: links.count)
             postpone { [self] in try acknowledgeLeaving(of: peer, locations: locations) }
+        case .locations:
+            let locations = try Self.locations(Array(payload), ranks: queues.count, nodes: links.count)
+            lock.withLock {
+                for (rank, location) in locations.enumerated() { directory.move(rank: rank, to: location.node, version: location.version) }
+            }
         case .left:
             lock.withLock { _ = mobile.answeredLeaving.insert(peer) }
         case .finished:
@@ -193,7 +205,9 @@ extension MessageEngine {
     /// while it has operations in progress or more to carry than one frame holds.
     func depart(rank: Int, to node: Int, nextContext: UInt32, carried: [UInt8], state: [UInt8]) throws(MPIError) {
         guard let mobile, let sendSequences else { throw MPIError(.other, "threads of this job do not move (start it with brazosrun --migratable)") }
-        guard node >= 0 && node < links.count else { throw MPIError(.rank, "node \(node) is not in the job (it has \(links.count))") }
+        guard lock.withLock({ mobile.members.contains(node) }) else {
+            throw MPIError(.rank, "node \(node) is not in the job (its nodes are \(remainingNodes.map(String.init).joined(separator: ",")))")
+        }
         guard node != nodeID else { throw MPIError(.rank, "rank \(rank) is on node \(node) already") }
         guard !lock.withLock({ mobile.retiring.contains(node) || mobile.departed.contains(node) }) else {
             throw MPIError(.rank, "node \(node) is drained (or being drained): no thread moves there")
@@ -300,9 +314,9 @@ extension MessageEngine {
     private func broadcast(_ header: FrameHeader, except skipped: Set<Int> = []) throws(MPIError) {
         let mobile = mobile!
         try mobile.sendGate.reading { () throws(MPIError) in
-            let gone = lock.withLock { mobile.departed }
-            for link in links where !skipped.contains(link.peerNode) && !gone.contains(link.peerNode) {
-                try transmit(header, UnsafeRawBufferPointer(start: nil, count: 0), on: link)
+            let reached = lock.withLock { mobile.members.subtracting(mobile.departed).subtracting(skipped) }
+            for node in reached.sorted() {
+                try transmit(header, UnsafeRawBufferPointer(start: nil, count: 0), on: links[node])
             }
         }
     }
@@ -316,9 +330,39 @@ extension MessageEngine {
 
     func isRetiring(_ node: Int) -> Bool { lock.withLock { mobile?.retiring.contains(node) ?? false } }
 
-    /// The nodes that are neither drained nor being drained.
+    /// The nodes in the job that are neither drained nor being drained.
     var remainingNodes: [Int] {
-        lock.withLock { links.indices.filter { !(mobile?.retiring.contains($0) ?? false) && !(mobile?.departed.contains($0) ?? false) } }
+        lock.withLock { mobile.map { $0.members.subtracting($0.retiring).subtracting($0.departed).sorted() } ?? [] }
+    }
+
+    // MARK: Nodes that join
+
+    /// Node `node` has joined: threads may move there, and what is told to every node goes
+    /// there too. The first of this node's threads to call this tells it where every rank
+    /// is; the others wait until that is sent (a move sent before would reach it first).
+    func admit(node: Int) throws(MPIError) {
+        let mobile = mobile!
+        try mobile.admission.withLock { () throws(MPIError) in
+            guard lock.withLock({ mobile.members.insert(node).inserted }) else { return }
+            let locations = rankLocations()
+            try locations.withUnsafeBytes { bytes in
+                Result { () throws(MPIError) in
+                    try transmit(FrameHeader(kind: .locations, sourceNode: UInt32(nodeID), messageLength: UInt64(bytes.count),
+                                             payloadLength: UInt64(bytes.count)), bytes, on: links[node])
+                }
+            }.get()
+        }
+    }
+
+    /// Where this node knows every rank to be: per rank, its node and location version.
+    private func rankLocations() -> [UInt8] {
+        var writer = ByteWriter()
+        for rank in queues.indices {
+            let location = directory.location(of: rank)!
+            writer.put(UInt32(location.node))
+            writer.put(location.version)
+        }
+        return writer.bytes
     }
 
     /// On a drained node once its ranks have gone: tells `nodes` where every rank is, waits
@@ -326,13 +370,7 @@ extension MessageEngine {
     /// before the answers.
     func leave(toward nodes: [Int]) throws {
         let mobile = mobile!
-        var writer = ByteWriter()
-        for rank in queues.indices {
-            let location = directory.location(of: rank)!
-            writer.put(UInt32(location.node))
-            writer.put(location.version)
-        }
-        let locations = writer.bytes
+        let locations = rankLocations()
         for node in nodes {
             try locations.withUnsafeBytes { bytes in
                 try transmit(FrameHeader(kind: .leaving, sourceNode: UInt32(nodeID), messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count)),

@@ -17,10 +17,12 @@ final class CheckpointWriter: @unchecked Sendable {
         let sections: [CheckpointSection]
         let runs: [PageSnapshot.Run]
         /// For the launcher's report: pages that changed and were written, home pages in
-        /// all, and how long the barrier was held (microseconds).
+        /// all, how long the barrier was held (microseconds), and how many ranks' threads
+        /// it saved (the launcher knows an epoch is whole when its parts hold every rank).
         let changedPages: Int
         let homePages: Int
         let stall: Int
+        let ranks: Int
     }
 
     private let store: CheckpointStore
@@ -84,7 +86,7 @@ final class CheckpointWriter: @unchecked Sendable {
                 local.removeEpochs(before: part.epoch)
             }
             try node.tellLauncher("part", "\(part.epoch) \(me) \(entry.size) \(String(entry.checksum, radix: 16)) \(part.base ?? -1) "
-                                  + "\(part.changedPages) \(part.homePages) \(part.stall)")
+                                  + "\(part.changedPages) \(part.homePages) \(part.stall) \(part.ranks)")
         } catch {
             try? node.tellLauncher("part-failed", "\(part.epoch) \(me) \(error)")
         }

@@ -25,7 +25,7 @@ final class Checkpoints: @unchecked Sendable {
     private let snapshot = PageSnapshot()
     private let writer: CheckpointWriter
     private let firstEpoch: Int
-    private var nextEpoch: Int
+    private(set) var nextEpoch: Int
     private var lastCheckpoint = monotonicSeconds()
     private let deposits = Mutex<[Int: (state: [UInt8], files: [CheckpointedFile.Record], messages: [QueuedMessage])]>([:])
     /// What the launcher asked for: a checkpoint at the next eligible barrier, a planned
@@ -122,14 +122,17 @@ final class Checkpoints: @unchecked Sendable {
                 homePages += pages.count
             }
         }
-        // The nodes agree whether this one is full: every `fullEvery`-th, or when half
-        // the pages changed anyway (then a chain would only make restarts read more).
-        // Being collective, it also keeps every node here until all have their copies, so
-        // no node's next-phase diffs or messages reach a node that has not captured yet.
-        let totals = try runtime.allreduce([Int64(changed), Int64(homePages)], op: .sum)
-        guard saver else { return }
+        // The nodes agree whether this one is full: every `fullEvery`-th of the nodes that
+        // started the run (a node that joined counts from elsewhere, and does not vote),
+        // or when half the pages changed anyway (then a chain would only make restarts
+        // read more). Being collective, it also keeps every node here until all have
+        // their copies, so no node's next-phase diffs or messages reach a node that has
+        // not captured yet.
         let epoch = nextEpoch
-        let full = (epoch - firstEpoch) % Self.fullEvery == 0 || 2 * totals[0] >= totals[1]
+        let due = !node.config.joining && (epoch - firstEpoch) % Self.fullEvery == 0
+        let totals = try runtime.allreduce([Int64(changed), Int64(homePages), due ? 1 : 0], op: .sum)
+        guard saver else { return }
+        let full = totals[2] > 0 || 2 * totals[0] >= totals[1]
         var sections: [CheckpointSection] = []
         for (rank, deposit) in deposits.withLock({ $0.sorted { $0.key < $1.key } }) {
             sections.append(CheckpointSection(name: "thread \(rank)", payload: deposit.state))
@@ -138,7 +141,8 @@ final class Checkpoints: @unchecked Sendable {
         }
         let runs = allocations.flatMap { snapshot.runs(of: $0.0, full: full) }
         writer.submit(CheckpointWriter.Part(epoch: epoch, base: full ? nil : epoch - 1, sections: sections, runs: runs,
-                                            changedPages: changed, homePages: homePages, stall: Int((monotonicSeconds() - start) * 1e6)))
+                                            changedPages: changed, homePages: homePages, stall: Int((monotonicSeconds() - start) * 1e6),
+                                            ranks: hosted.count))
         deposits.withLock { $0.removeAll() }
         requests.withLock { $0.checkpoint = false }
         nextEpoch += 1
@@ -156,6 +160,12 @@ final class Checkpoints: @unchecked Sendable {
     }
 
     var lastSavedEpoch: Int { nextEpoch - 1 }
+
+    /// On a node that joined the job: a thread arrived from nodes whose next checkpoint
+    /// is `epoch`, and so is this node's.
+    func catchUp(toEpoch epoch: Int) {
+        if epoch > nextEpoch { nextEpoch = epoch }
+    }
 
     private static let flushTag = 7_700
 

@@ -192,6 +192,13 @@ final class CoherenceService: @unchecked Sendable {
             case let .handOver(pages, homes):
                 try handOver(pages, to: homes)
                 ticket.complete(.success([]))
+            case let .connectLate(nodes):
+                try connectLate(to: nodes)
+                ticket.complete(.success([]))
+            case let .adopt(node, socket):
+                peers[node] = PeerChannel(node: node, socket: socket)
+                trace("node \(node) joined")
+                ticket.complete(.success([]))
             }
         } catch let error as SharedMemoryError {
             ticket.complete(.failure(error))
@@ -372,7 +379,7 @@ final class CoherenceService: @unchecked Sendable {
     /// Waits for one diff acknowledgement; they come back in any order among homes.
     private func awaitAck(_ outstanding: inout [Int]) throws {
         let waiting = outstanding
-        let (node, _) = try awaitReply { node, kind in kind == .diffAck && waiting[node] > 0 }
+        let (node, _) = try awaitReply { node, kind in kind == .diffAck && node < waiting.count && waiting[node] > 0 }
         outstanding[node] -= 1
     }
 
@@ -494,7 +501,8 @@ final class CoherenceService: @unchecked Sendable {
             guard answered == node else { throw SharedMemoryError.malformed("node \(node)'s port answered as node \(answered)") }
             peers[node] = PeerChannel(node: node, socket: socket)
         }
-        while peers.count < nodes - 1 {
+        // A node that joined may have connected already: it is not among those awaited.
+        while peers.keys.filter({ $0 < nodes }).count < nodes - 1 {
             let socket = try listener.accept()
             do {
                 let (node, purpose) = try Handshake.accept(on: socket, secret: secret, myNode: me)
@@ -511,4 +519,16 @@ final class CoherenceService: @unchecked Sendable {
 
     /// Each node's address (from its card), set before `connect`.
     var hosts: [String] = []
+
+    /// On a node that joined the running job: connects to every other node's service
+    /// through that node's own listening socket, which hands the connection over (the
+    /// service's port was never published beyond the job's first nodes).
+    private func connectLate(to nodes: [(node: Int, host: String, port: Int)]) throws {
+        for (node, host, port) in nodes {
+            let socket = try Socket.connect(to: SocketAddress(host: host, port: UInt16(port)))
+            let answered = try Handshake.connect(on: socket, secret: secret, myNode: me, purpose: .sharedMemory)
+            guard answered == node else { throw SharedMemoryError.malformed("node \(node)'s address answered as node \(answered)") }
+            peers[node] = PeerChannel(node: node, socket: socket)
+        }
+    }
 }

@@ -30,6 +30,11 @@ final class CommandQueue: @unchecked Sendable {
         case acquireFromMessage([Int])
         /// This node is drained: each page goes to its new home (`homes`, as many).
         case handOver(pages: [Int], homes: [Int])
+        /// This node joined a running job: connect to the services of the nodes in it,
+        /// through each node's listening socket (as its card gives it).
+        case connectLate([(node: Int, host: String, port: Int)])
+        /// A node that joined connected (through the node's listening socket).
+        case adopt(node: Int, socket: Socket)
     }
 
     final class Ticket: @unchecked Sendable {

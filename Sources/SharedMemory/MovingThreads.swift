@@ -5,7 +5,9 @@ import FoundationEssentials
 /// Shared memory's part when a thread moves (docs/ARCHITECTURE.md, "Migration"): leaving
 /// is a release (its node's writes go to their homes, and their notices travel with it),
 /// arriving is an acquire (the new node invalidates those pages), so the thread sees its
-/// own writes. Its barrier count, allocations and open files go along too.
+/// own writes. Its barrier count, allocations and open files go along too, and what a
+/// node that joined the job after them needs to know: where the allocations are, which
+/// nodes were drained, the next checkpoint's epoch.
 extension SharedMemory: MigrationParticipant {
     /// What travels, as JSON inside the move's record.
     struct Carried: Codable {
@@ -14,6 +16,9 @@ extension SharedMemory: MigrationParticipant {
         var allocations: [String]
         var notices: [Int]
         var files: [CheckpointedFile.Record]
+        var placements: [SharedAllocator.Allocation]
+        var retired: [Int]
+        var nextEpoch: Int?
     }
 
     public func departing(_ thread: BrazosThread, to node: Int) throws -> [UInt8] {
@@ -26,7 +31,8 @@ extension SharedMemory: MigrationParticipant {
         }
         let notices = state.attached ? try service.perform(.releaseForMessage) : []
         let files = try state.files.compactMap(\.file).filter(\.isOpen).map { try $0.checkpointRecord() }
-        let carried = Carried(attached: state.attached, barriers: state.barriers, allocations: state.allocations, notices: notices, files: files)
+        let carried = Carried(attached: state.attached, barriers: state.barriers, allocations: state.allocations, notices: notices, files: files,
+                              placements: allocator.allocations, retired: allocator.retiredNodes, nextEpoch: checkpoints?.nextEpoch)
         return Array(try JSONEncoder().encode(carried))
     }
 
@@ -44,6 +50,9 @@ extension SharedMemory: MigrationParticipant {
             throw SharedMemoryError.malformed("rank \(thread.rank) arrived with shared-memory state that does not decode: \(error)")
         }
         InjectedFault.arriving(node: job.node.id, rank: thread.rank, from: thread.arrival?.fromNode ?? -1)
+        for allocation in carried.placements { try allocator.adopt(allocation) }
+        for node in carried.retired { allocator.retire(node) }
+        if let epoch = carried.nextEpoch { checkpoints?.catchUp(toEpoch: epoch) }
         faults.registerCurrentThread()
         if carried.attached {
             try clock.arrive(having: carried.barriers, behind: {

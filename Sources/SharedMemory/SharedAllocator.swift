@@ -8,7 +8,7 @@ import Synchronization
 /// its existing place back (so each thread may call `allocate` for every allocation).
 public final class SharedAllocator: @unchecked Sendable {
     /// One allocation: where it is in the region and how big.
-    public struct Allocation: Equatable, Sendable {
+    public struct Allocation: Equatable, Sendable, Codable {
         public let name: String
         public let offset: Int
         public let size: Int
@@ -50,6 +50,25 @@ public final class SharedAllocator: @unchecked Sendable {
         return try result.get()
     }
 
+    /// On a node that joined the job, for an allocation made before it came (its
+    /// arriving threads bring them): takes it at the place it has everywhere else. The
+    /// allocator goes on from the end of the last one, as every node's does.
+    public func adopt(_ allocation: Allocation) throws(SharedMemoryError) {
+        let result = state.withLock { state -> Result<Void, SharedMemoryError> in
+            if let existing = state.byName[allocation.name] {
+                return existing == allocation ? .success(()) : .failure(.conflictingName(name: allocation.name, detail: "at \(existing.offset) here, at \(allocation.offset) where a thread came from"))
+            }
+            guard allocation.offset >= state.next, allocation.offset + allocation.size <= capacity else {
+                return .failure(.malformed("allocation '\(allocation.name)' brought at \(allocation.offset) (\(allocation.size) bytes), below this node's next place \(state.next) or past the region"))
+            }
+            state.next = allocation.offset + allocation.size
+            state.byName[allocation.name] = allocation
+            placement.withLock { $0.ranges.append(allocation.pages) }
+            return .success(())
+        }
+        try result.get()
+    }
+
     /// Every allocation made on this node, in region order.
     public var allocations: [Allocation] {
         state.withLock { $0.byName.values.sorted { $0.offset < $1.offset } }
@@ -76,6 +95,9 @@ public final class SharedAllocator: @unchecked Sendable {
     public func retire(_ node: Int) { placement.withLock { _ = $0.retired.insert(node) } }
 
     public func isRetired(_ node: Int) -> Bool { placement.withLock { $0.retired.contains(node) } }
+
+    /// The nodes drained so far.
+    public var retiredNodes: [Int] { placement.withLock { $0.retired.sorted() } }
 
     /// The node that stands for `node` (which manages a lock, say): itself, or the next
     /// one after it that was not drained.

@@ -77,6 +77,14 @@ public final class SharedMemory: @unchecked Sendable {
         let memory = SharedMemory(job: job, region: region, faults: faults, service: service, checkpoints: checkpoints)
         allocatorBox.allocator = memory.allocator
         job.migrationParticipant = memory
+        if node.config.migratable {
+            // Nodes that join later connect to this node's service through its listener.
+            node.onLateConnection { joiner, socket in _ = try? service.perform(.adopt(node: joiner, socket: socket)) }
+        }
+        if node.config.joining {
+            let others = node.initialMembers.filter { $0 != node.id }.map { (node: $0, host: node.cards[$0].address, port: Int(node.cards[$0].port)) }
+            _ = try service.perform(.connectLate(others))
+        }
         return memory
     }
 
@@ -130,12 +138,13 @@ public final class SharedMemory: @unchecked Sendable {
     /// notices (with its node) to an allgather over every rank; the first thread of each
     /// node to come out of it invalidates the pages written on other nodes, while the
     /// node's others wait (docs/ARCHITECTURE.md, "Shared barriers"). Each contribution
-    /// also carries the node brazosrun asked to drain, if any: returns the node every
-    /// rank agrees to drain (asked for, and hosting a thread now), or nil.
-    private func synchronize(_ thread: BrazosThread) throws -> Int? {
+    /// also carries the node brazosrun asked to drain and the one it asked to admit, if
+    /// any: every rank learns the same of them, and where every rank is.
+    private func synchronize(_ thread: BrazosThread) throws -> BarrierNews {
         let notices = try service.perform(.release)
         let runtime = thread.runtime
-        let mine = [Int64(job.node.id), Int64(job.node.drainRequested ?? -1), Int64(notices.count)] + notices.map { Int64($0) }
+        let mine = [Int64(job.node.id), Int64(job.node.drainRequested ?? -1), Int64(job.node.joinRequested ?? -1), Int64(notices.count)]
+            + notices.map { Int64($0) }
         let counts = try runtime.allgather([Int64(mine.count)])
         var all = [Int64](repeating: 0, count: Int(counts.reduce(0, +)))
         let displacements = counts.indices.map { Int(counts[..<$0].reduce(0, +)) }
@@ -147,14 +156,25 @@ public final class SharedMemory: @unchecked Sendable {
         }
         var written: [Int] = []
         for start in displacements where all[start] != Int64(job.node.id) {
-            let count = Int(all[start + 2])
-            written += all[(start + 3)..<(start + 3 + count)].map { Int($0) }
+            let count = Int(all[start + 3])
+            written += all[(start + 4)..<(start + 4 + count)].map { Int($0) }
         }
         let number = ranks.withLock { $0[thread.rank]!.barriers } + 1
         try clock.catchUp(to: number) { _ = try service.perform(.invalidate(written)) }
         ranks.withLock { $0[thread.rank]!.barriers = number }
-        let wish = displacements.map { all[$0 + 1] }.max() ?? -1
-        return wish >= 0 && displacements.contains { all[$0] == wish } ? Int(wish) : nil
+        let rankNodes = displacements.map { Int(all[$0]) }
+        let drainWish = Int(displacements.map { all[$0 + 1] }.max() ?? -1)
+        let joinWish = Int(displacements.map { all[$0 + 2] }.max() ?? -1)
+        return BarrierNews(drain: drainWish >= 0 && rankNodes.contains(drainWish) ? drainWish : nil,
+                           join: joinWish >= 0 && !rankNodes.contains(joinWish) ? joinWish : nil, rankNodes: rankNodes)
+    }
+
+    /// What every rank learned at a shared barrier: the node to drain (asked for, and
+    /// hosting a thread now), the node to admit, and each rank's node.
+    struct BarrierNews {
+        var drain: Int?
+        var join: Int?
+        var rankNodes: [Int]
     }
 
     // MARK: Draining a node
@@ -207,10 +227,17 @@ public final class SharedMemory: @unchecked Sendable {
     public func barrier(by thread: BrazosThread, saving state: @autoclosure () -> some Encodable) throws {
         guard checkpoints != nil else {
             try attach(thread)
-            guard let node = try synchronize(thread) else { return }
-            return try drain(node, thread, state: state())
+            let news = try synchronize(thread)
+            return try changeNodes(news, thread, state: state())
         }
         try checkpointingBarrier(thread, state: state(), always: false)
+    }
+
+    /// At an eligible barrier: admits the node the ranks agreed to admit, or drains the
+    /// one they agreed to drain (brazosrun asks for one change at a time).
+    private func changeNodes(_ news: BarrierNews, _ thread: BrazosThread, state: some Encodable) throws {
+        if let joiner = news.join { try admit(joiner, thread, rankNodes: news.rankNodes, state: state) }
+        if let node = news.drain { try drain(node, thread, state: state) }
     }
 
     private func checkpointingBarrier(_ thread: BrazosThread, state: some Encodable, always: Bool) throws {
@@ -219,7 +246,7 @@ public final class SharedMemory: @unchecked Sendable {
         try checkNothingPending(thread)
         let files = try ranks.withLock { $0[thread.rank]!.files.compactMap(\.file).filter(\.isOpen) }.map { try $0.checkpointRecord() }
         let encoded = Array(try JSONEncoder().encode(state))
-        let draining = try synchronize(thread)
+        let news = try synchronize(thread)
         let runtime = thread.runtime
         let wishes = checkpoints.wishes()
         let agreed = try runtime.allreduce([Int32(always || wishes.checkpoint ? 1 : 0), Int32(wishes.stop ? 1 : 0)], op: .max)
@@ -227,7 +254,7 @@ public final class SharedMemory: @unchecked Sendable {
             try checkpoints.save(thread, state: encoded, files: files, allocations: homePages(), region: region, memory: self)
             if agreed[1] == 1 { try checkpoints.stop(thread, memory: self) }
         }
-        if let draining { try drain(draining, thread, state: state) }
+        try changeNodes(news, thread, state: state)
     }
 
     /// A checkpoint saves no request in progress: a thread that brings one to a

@@ -16,6 +16,8 @@ final class CheckpointCoordinator: @unchecked Sendable {
         let homePages: Int
         /// How long the node's barrier was held, in microseconds.
         let stall: Int
+        /// How many ranks' threads the part holds.
+        let ranks: Int
     }
 
     private let store: CheckpointStore
@@ -23,7 +25,9 @@ final class CheckpointCoordinator: @unchecked Sendable {
     private let jobID: String
     private let lock = PthreadMutex()
     private var reports: [Int: [Int: Report]] = [:]
-    /// The nodes whose parts make a checkpoint: every node, less those drained.
+    /// The nodes whose parts a checkpoint needs (they home pages): every node the job
+    /// started with, less those drained. Nodes that joined home none; an epoch is whole
+    /// once its parts hold every rank too.
     private var expected: Set<Int>
     /// The newest epoch made complete by this coordinator.
     private(set) var completed: Int?
@@ -35,16 +39,16 @@ final class CheckpointCoordinator: @unchecked Sendable {
         expected = Set(0..<options.nodes)
     }
 
-    /// `part EPOCH NODE SIZE CRC32C BASE CHANGED HOME STALL` from node `node`.
+    /// `part EPOCH NODE SIZE CRC32C BASE CHANGED HOME STALL RANKS` from node `node`.
     func partWritten(_ text: Substring, from node: Int) throws {
         let fields = text.split(separator: " ")
-        guard fields.count == 8, let epoch = Int(fields[0]), Int(fields[1]) == node, let size = Int(fields[2]),
+        guard fields.count == 9, let epoch = Int(fields[0]), Int(fields[1]) == node, let size = Int(fields[2]),
               let checksum = UInt32(fields[3], radix: 16), let base = Int(fields[4]), let changed = Int(fields[5]),
-              let home = Int(fields[6]), let stall = Int(fields[7]) else {
+              let home = Int(fields[6]), let stall = Int(fields[7]), let ranks = Int(fields[8]) else {
             throw BrazosError.malformed("node \(node) reported a part as '\(text)'")
         }
         let report = Report(part: Manifest.Part(node: node, file: "part-\(node).bcp", size: size, checksum: checksum),
-                            base: base >= 0 ? base : nil, changedPages: changed, homePages: home, stall: stall)
+                            base: base >= 0 ? base : nil, changedPages: changed, homePages: home, stall: stall, ranks: ranks)
         let all: [Report]? = lock.withLock {
             reports[epoch, default: [:]][node] = report
             return takeIfComplete(epoch)
@@ -61,9 +65,11 @@ final class CheckpointCoordinator: @unchecked Sendable {
         for (epoch, all) in ready { try complete(epoch, all) }
     }
 
-    /// Under the lock: the reports of `epoch` once every expected node's is in.
+    /// Under the lock: the reports of `epoch` once every expected node's is in and they
+    /// hold every rank.
     private func takeIfComplete(_ epoch: Int) -> [Report]? {
-        guard let parts = reports[epoch], expected.isSubset(of: Set(parts.keys)) else { return nil }
+        guard let parts = reports[epoch], expected.isSubset(of: Set(parts.keys)),
+              parts.values.reduce(0, { $0 + $1.ranks }) == options.nodes * options.threadsPerNode else { return nil }
         return reports.removeValue(forKey: epoch)!.values.sorted { $0.part.node < $1.part.node }
     }
 

@@ -45,6 +45,7 @@ enum JobControl {
             return started ? "refused: the job is between attempts (recovering); ask again" : "refused: the job is still starting; ask again"
         }
         if words.count == 2, words[0] == "drain", let node = Int(words[1]) { return supervisor.drain(node) }
+        if words.count <= 2, words.first == "join" { return supervisor.join(host: words.count == 2 ? String(words[1]) : nil) }
         return "refused: unknown request '\(request)'"
     }
 
@@ -68,6 +69,28 @@ enum JobControl {
         var byte: UInt8 = 0
         while bytes.count < 4096, read(descriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") { bytes.append(byte) }
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// `brazosrun join JOB [--host H]` (`--add-host H` too): asks the job whose brazosrun has
+/// process id JOB to start a node on host H (this machine by default) that joins it; the
+/// job admits it at its next eligible barrier and moves threads there.
+enum JoinRequest {
+    static func send(_ arguments: [String]) -> Int32 {
+        let hostGiven = arguments.count == 3 && (arguments[1] == "--host" || arguments[1] == "--add-host")
+        guard arguments.count == 1 || hostGiven, let job = pid_t(arguments[0]), job > 0,
+              !hostGiven || !arguments[2].isEmpty && !arguments[2].contains(" ") else {
+            print("usage: brazosrun join JOB [--host H]      (JOB: the process id brazosrun printed; H: this machine by default)")
+            return 2
+        }
+        do {
+            let answer = try JobControl.ask(job, hostGiven ? "join \(arguments[2])" : "join")
+            print(answer)
+            return answer.hasPrefix("ok") ? 0 : 1
+        } catch {
+            diagnose("brazosrun join: \(error)")
+            return 1
+        }
     }
 }
 

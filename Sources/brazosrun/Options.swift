@@ -105,6 +105,11 @@ struct Options {
                                 eligible barrier (SharedMemory.barrier(by:saving:)), give
                                 its pages new homes, and let it exit; the job goes on
                                 (jobs started --migratable; never the last node)
+      brazosrun join JOB [--host H]
+                                start a node on host H (this machine by default) that joins
+                                the running job: it is admitted at the job's next eligible
+                                barrier and threads move to it (jobs started --migratable;
+                                --add-host H says the same)
 
     Examples:
       brazosrun -n 4 .build/release/ring --laps 100

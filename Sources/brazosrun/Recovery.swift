@@ -69,6 +69,9 @@ enum Recovery {
     /// Moves the failed node's host out of the job: its nodes go to the next spare host,
     /// or else to the hosts that remain. A job on one host stays there. Says where.
     private static func replaceHost(of node: Int, in options: inout Options) -> String {
+        // A node that joined the job while it ran is not started again: the job continues
+        // on the nodes it was started with.
+        guard node < options.placement.count else { return "" }
         let failed = options.placement[node]
         let others = options.hosts.filter { $0 != failed }
         guard !options.hosts.isEmpty, !others.isEmpty || !options.spareHosts.isEmpty else { return "" }

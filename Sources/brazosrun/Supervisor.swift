@@ -6,7 +6,8 @@ import Glibc
 
 /// Starts the nodes of a job, serves their wire-up over authenticated control
 /// connections, and watches them: the first node to fail is named, the others are told
-/// and stopped, and the job's exit status says so.
+/// and stopped, and the job's exit status says so. Nodes may join a running job whose
+/// threads move (`brazosrun join`) and leave it (`brazosrun drain`).
 final class Supervisor: @unchecked Sendable {
     struct NodeState {
         var pid: pid_t = 0
@@ -24,6 +25,16 @@ final class Supervisor: @unchecked Sendable {
         /// Asked to drain (`brazosrun drain`), and then gone from the job by its own choice.
         var draining = false
         var drained = false
+        /// Started by `brazosrun join` while the job ran; admitted once a thread arrived
+        /// there. While it joins: the nodes yet to say they expect its connections, and
+        /// when it was asked for (monotonic seconds).
+        var joined = false
+        var admitted = false
+        var awaitedExpecting: Set<Int> = []
+        var joinAsked = 0.0
+
+        /// In the job now: not drained, and if it joined, admitted.
+        var isMember: Bool { !drained && !exited && (!joined || admitted) }
     }
 
     let options: Options
@@ -54,6 +65,11 @@ final class Supervisor: @unchecked Sendable {
     /// The node that got SIGTERM or SIGPWR from outside: the job stops after a checkpoint
     /// and continues from it without that node's host.
     private(set) var evacuated: (node: Int, signal: String)?
+    /// The control port nodes connect to, the node joining now (one at a time), and the
+    /// threads that copy the output of nodes that joined.
+    private var controlPort: UInt16 = 0
+    private var joining: Int?
+    private var joinedForwarders: [pthread_t] = []
 
     init(options: Options, stopRequested: Bool = false) throws {
         self.options = options
@@ -71,6 +87,7 @@ final class Supervisor: @unchecked Sendable {
     func run() throws -> Int32 {
         let listener = try Socket.listen(host: options.controlAddress)
         guard let port = listener.localAddress?.port else { throw BrazosError.lastSystemError("getsockname") }
+        lock.withLock { controlPort = port }
         NativeThread.spawn { [self] in acceptNodes(on: listener) }
         var pids: [pid_t] = []
         var forwarders: [pthread_t] = []
@@ -84,7 +101,7 @@ final class Supervisor: @unchecked Sendable {
         NativeThread.spawn { [self] in watchHeartbeats() }
         reapChildren()
         // Every node has exited; what they wrote last may still be in the pipes.
-        for forwarder in forwarders { NativeThread.join(forwarder) }
+        for forwarder in forwarders + lock.withLock({ joinedForwarders }) { NativeThread.join(forwarder) }
         removeLeftoverSegments()
         return lock.withLock { firstFailure?.status ?? 0 }
     }
@@ -92,7 +109,7 @@ final class Supervisor: @unchecked Sendable {
     /// The prefix of a node's output lines: its rank when it hosts one, else the node
     /// (the threads of a node share its standard output).
     private func tag(node: Int) -> String {
-        options.threadsPerNode == 1 ? "[rank \(node)] " : "[node \(node)] "
+        options.threadsPerNode == 1 && node < options.nodes ? "[rank \(node)] " : "[node \(node)] "
     }
 
     private func isLocal(_ host: String) -> Bool {
@@ -113,13 +130,16 @@ final class Supervisor: @unchecked Sendable {
         ]
         variables.append("BRAZOS_NODE=\(node)")
         variables.append("BRAZOS_CONTROL=\(options.controlAddress):\(port)")
+        // A node that joins gets its ranks by moves, never from a checkpoint.
+        let joining = node >= options.nodes
+        if joining { variables.append("BRAZOS_JOINING=1") }
         if options.bindToCore { variables.append("BRAZOS_BIND=core") }
         if let transport = options.transport { variables.append("BRAZOS_TRANSPORT=\(transport)") }
         if options.migratable { variables.append("BRAZOS_MIGRATABLE=1") }
         if let directory = options.checkpointDirectory { variables.append("BRAZOS_CHECKPOINT_DIR=\(directory)") }
-        if let epoch = options.restartEpoch { variables.append("BRAZOS_RESTART_EPOCH=\(epoch)") }
+        if let epoch = options.restartEpoch, !joining { variables.append("BRAZOS_RESTART_EPOCH=\(epoch)") }
         if let directory = options.localCheckpointDirectory { variables.append("BRAZOS_LOCAL_CHECKPOINT_DIR=\(directory)") }
-        if let interval = options.checkpointInterval { variables.append("BRAZOS_CHECKPOINT_INTERVAL=\(interval)") }
+        if let interval = joining ? lock.withLock({ interval }) : options.checkpointInterval { variables.append("BRAZOS_CHECKPOINT_INTERVAL=\(interval)") }
         variables.append("BRAZOS_HEARTBEAT=\(options.heartbeat)")
         for item in options.exported {
             if item.contains("=") { variables.append(item) }
@@ -154,7 +174,7 @@ final class Supervisor: @unchecked Sendable {
         let node: Int
         do {
             let (claimed, purpose) = try Handshake.accept(on: socket, secret: secret, myNode: Handshake.launcherNode)
-            guard purpose == .control, (0..<options.nodes).contains(claimed) else {
+            guard purpose == .control, lock.withLock({ nodes.indices.contains(claimed) && nodes[claimed].channel == nil }) else {
                 diagnose("brazosrun: refused a control connection claiming node \(claimed)")
                 return
             }
@@ -182,6 +202,22 @@ final class Supervisor: @unchecked Sendable {
 
     private func handle(_ verb: String, _ text: Substring, from node: Int) throws {
         switch verb {
+        case "hello" where node >= options.nodes:
+            let card = try NodeCard(parsing: text)
+            guard card.node == node else { throw BrazosError.malformed("node \(node) sent the card of node \(card.node)") }
+            greetJoiner(node, card)
+        case "expecting":
+            guard let joiner = Int(text) else { throw BrazosError.malformed("node \(node) expects '\(text)'") }
+            expecting(joiner, by: node)
+        case "ready" where node >= options.nodes:
+            admit(node)
+        case "admitted":
+            let (asked, host) = lock.withLock { () -> (Double, String) in
+                nodes[node].admitted = true
+                if joining == node { joining = nil }
+                return (nodes[node].joinAsked, nodes[node].host)
+            }
+            diagnose("brazosrun: node \(node) (on \(host)) joined the job: admitted, its first thread arrived \(Int((monotonicSeconds() - asked) * 1000)) ms after the request")
         case "hello":
             let card = try NodeCard(parsing: text)
             guard card.node == node else { throw BrazosError.malformed("node \(node) sent the card of node \(card.node)") }
@@ -212,7 +248,7 @@ final class Supervisor: @unchecked Sendable {
             let all = lock.withLock { () -> Bool in
                 nodes[node].stoppedAt = Int(text)
                 nodes[node].done = true
-                return nodes.allSatisfy { $0.stoppedAt != nil || $0.drained }
+                return nodes.allSatisfy { $0.stoppedAt != nil || $0.drained || ($0.joined && !$0.admitted) }
             }
             if all {
                 lock.withLock { plannedStop = nodes.compactMap(\.stoppedAt).max() }
@@ -223,20 +259,33 @@ final class Supervisor: @unchecked Sendable {
         case "signalled":
             evacuate(node, signal: String(text))
         case "drained":
-            let all = lock.withLock { () -> Bool in
+            lock.withLock {
                 nodes[node].drained = true
                 nodes[node].done = true
-                return nodes.allSatisfy(\.done)
             }
             try coordinator?.nodeLeft(node)
             diagnose("brazosrun: node \(node) drained: its threads and pages are on the other nodes, and it left the job")
-            if all { broadcast("exit") }
+            exitIfAllDone()
         case "done":
-            let all = lock.withLock { nodes[node].done = true; return nodes.allSatisfy(\.done) }
-            if all { broadcast("exit") }
+            lock.withLock { nodes[node].done = true }
+            exitIfAllDone()
         default:
             throw BrazosError.malformed("unknown control message '\(verb)' from node \(node)")
         }
+    }
+
+    /// Once every node is done, they may exit; a node still joining then has nothing to
+    /// join, and is told so.
+    private func exitIfAllDone() {
+        let (all, unneeded) = lock.withLock { () -> (Bool, [ControlChannel]) in
+            let pending = nodes.indices.filter { !nodes[$0].done }
+            guard pending.allSatisfy({ nodes[$0].joined && !nodes[$0].admitted }) else { return (false, []) }
+            for index in pending { nodes[index].done = true }
+            joining = nil
+            return (true, pending.compactMap { nodes[$0].channel })
+        }
+        for channel in unneeded { try? channel.send("unneeded") }
+        if all { broadcast("exit") }
     }
 
     private func broadcast(_ verb: String, _ text: String = "", except skipped: Int? = nil) {
@@ -305,7 +354,7 @@ final class Supervisor: @unchecked Sendable {
         let now = monotonicSeconds()
         return lock.withLock {
             nodes.indices.allSatisfy { other in
-                other == node || nodes[other].drained
+                other == node || nodes[other].drained || (nodes[other].joined && !nodes[other].admitted)
                     || (!nodes[other].failed && !nodes[other].exited && nodes[other].heard.map { now - $0 < 2 * options.heartbeat } == true)
             }
         }
@@ -318,8 +367,11 @@ final class Supervisor: @unchecked Sendable {
         guard options.migratable else { return "refused: job \(getpid()) was not started with --migratable (its threads cannot move)" }
         let refusal: String? = lock.withLock {
             if !started { return "refused: the job is still starting; ask again" }
-            guard (0..<options.nodes).contains(node) else { return "refused: node \(node) is not in the job (its nodes are 0-\(options.nodes - 1))" }
+            guard nodes.indices.contains(node), !nodes[node].joined || nodes[node].admitted || nodes[node].drained else {
+                return "refused: node \(node) is not in the job (its nodes are \(nodes.indices.filter { nodes[$0].isMember }.map(String.init).joined(separator: ",")))"
+            }
             if nodes[node].drained { return "refused: node \(node) has drained already" }
+            if let joiner = joining { return "refused: node \(joiner) is joining; ask again once it is admitted" }
             if nodes[node].draining { return "refused: node \(node) is draining already" }
             if let other = nodes.indices.first(where: { nodes[$0].draining && !nodes[$0].drained }) {
                 return "refused: node \(other) is draining; ask again once it has left"
@@ -334,6 +386,108 @@ final class Supervisor: @unchecked Sendable {
         diagnose("brazosrun: draining node \(node) (on \(host)): its threads move to the other nodes at the job's next eligible barrier")
         broadcast("drain", "\(node)")
         return "ok: node \(node) drains at the job's next eligible barrier"
+    }
+
+    // MARK: Joining
+
+    /// `brazosrun join JOB [--host H]`: starts a node on `host` (this machine by default)
+    /// that joins the running job: it connects to every node, and at the job's next
+    /// eligible barrier it is admitted and threads move to it. One at a time.
+    func join(host requested: String?) -> String {
+        guard options.migratable else { return "refused: job \(getpid()) was not started with --migratable (no thread could move to a new node)" }
+        let decision: Result<(node: Int, host: String, port: UInt16), JoinRefusal> = lock.withLock {
+            if !started { return .failure(.init("the job is still starting; ask again")) }
+            if stopRequested { return .failure(.init("the job is stopping")) }
+            if let joiner = joining { return .failure(.init("node \(joiner) is joining; ask again once it is admitted")) }
+            if let other = nodes.indices.first(where: { nodes[$0].draining && !nodes[$0].drained }) {
+                return .failure(.init("node \(other) is draining; ask again once it has left"))
+            }
+            let ranks = options.nodes * options.threadsPerNode, members = nodes.filter(\.isMember).count
+            guard ranks > members else { return .failure(.init("the job's \(ranks) threads are one per node already; a new node would get none")) }
+            guard nodes.count < options.nodes + JobConfig.joinLimit else {
+                return .failure(.init("\(JobConfig.joinLimit) nodes have joined this job already, the most one job takes"))
+            }
+            var state = NodeState()
+            state.host = requested ?? "localhost"
+            state.joined = true
+            state.joinAsked = monotonicSeconds()
+            nodes.append(state)
+            joining = nodes.count - 1
+            return .success((nodes.count - 1, state.host, controlPort))
+        }
+        let (node, host, port): (Int, String, UInt16)
+        switch decision {
+        case let .failure(refusal): return "refused: \(refusal.reason)"
+        case let .success(chosen): (node, host, port) = chosen
+        }
+        do {
+            let (pid, output) = try spawn(command(for: host, node: node, port: port), environment: environment(node: node, port: port),
+                                          captureOutput: options.tagOutput)
+            let forwarder = output.map { output in NativeThread.spawn { [self] in forwardTagged(output, prefix: tag(node: node)) } }
+            lock.withLock {
+                nodes[node].pid = pid
+                if let forwarder { joinedForwarders.append(forwarder) }
+            }
+        } catch {
+            lock.withLock {
+                nodes[node].exited = true
+                nodes[node].done = true
+                joining = nil
+            }
+            return "refused: node \(node) could not be started on \(host): \(error)"
+        }
+        diagnose("brazosrun: node \(node) (on \(host)) is joining the job; it is admitted at the job's next eligible barrier")
+        return "ok: node \(node) (on \(host)) joins; it is admitted at the job's next eligible barrier"
+    }
+
+    private struct JoinRefusal: Error {
+        let reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    /// A joining node said hello: every node in the job is told to expect its
+    /// connections; once all have said they do, it gets the cards.
+    private func greetJoiner(_ node: Int, _ card: NodeCard) {
+        let (members, ended) = lock.withLock { () -> ([ControlChannel], Bool) in
+            nodes[node].card = card
+            let members = nodes.indices.filter { nodes[$0].isMember }
+            nodes[node].awaitedExpecting = Set(members)
+            return (members.compactMap { nodes[$0].channel }, nodes[node].done)
+        }
+        if ended { return send("unneeded", to: node) }
+        for channel in members { try? channel.send("joining", "\(node)") }
+    }
+
+    /// Node `member` expects the connections of joining node `joiner`: once every node
+    /// in the job does, the joiner gets every card (those of nodes gone too: the table is
+    /// indexed by node) and the list of the nodes in the job.
+    private func expecting(_ joiner: Int, by member: Int) {
+        let answer: (table: String, members: String)? = lock.withLock {
+            guard nodes.indices.contains(joiner), nodes[joiner].joined, nodes[joiner].awaitedExpecting.remove(member) != nil,
+                  nodes[joiner].awaitedExpecting.isEmpty else { return nil }
+            let cards = nodes[...joiner].compactMap(\.card)
+            let members = nodes.indices.filter { nodes[$0].isMember } + [joiner]
+            return (NodeCard.encodeTable(cards), members.map(String.init).joined(separator: ","))
+        }
+        guard let answer else { return }
+        send("peers", answer.table, to: joiner)
+        send("members", answer.members, to: joiner)
+    }
+
+    /// The joining node is connected to every node: it goes on, and the nodes admit it at
+    /// the next eligible barrier.
+    private func admit(_ node: Int) {
+        let members = lock.withLock { () -> [ControlChannel] in
+            nodes[node].ready = true
+            nodes[node].heard = monotonicSeconds()
+            return nodes.indices.filter { nodes[$0].isMember }.compactMap { nodes[$0].channel }
+        }
+        send("go", to: node)
+        for channel in members { try? channel.send("admit", "\(node)") }
+    }
+
+    private func send(_ verb: String, _ text: String = "", to node: Int) {
+        try? lock.withLock { nodes[node].channel }?.send(verb, text)
     }
 
     /// Sends `signal` to every node process still running. A job ended by the user's

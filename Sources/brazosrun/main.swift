@@ -13,6 +13,9 @@ if arguments.first == "checkpoint" {
 if arguments.first == "drain" {
     exit(DrainRequest.send(Array(arguments.dropFirst())))
 }
+if arguments.first == "join" {
+    exit(JoinRequest.send(Array(arguments.dropFirst())))
+}
 if arguments.first == "checkpoints" {
     do {
         exit(try CheckpointsCommand.run(Array(arguments.dropFirst())))

@@ -84,11 +84,75 @@ final class MigrationJobTests: XCTestCase {
         XCTAssertTrue(job.stderr.contains("recovering from checkpoint epoch 1"), job.stderr)
     }
 
+    func testANodeJoinsAndAnotherDrainsDuringSorWhichEndsWithTheRightChecksum() throws {
+        let sor = JobProcess.built("sor")
+        let arguments = ["--size", "100", "--steps", "6000"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "6", sor] + arguments)
+        let job = try JobProcess(brazosrun, ["-n", "3", "-T", "2", "--migratable", sor] + arguments)
+        assertAnswer(try request(job, ["join"]), "ok: node 3 (on localhost) joins", job: job)
+        assertAnswer(try request(job, ["drain", "--node", "1"]), "refused: node 3 is joining", job: job)
+        XCTAssertTrue(job.waitForDiagnostic(containing: "node 3 (on localhost) joined the job: admitted", timeout: 120), job.stderr)
+        assertAnswer(try request(job, ["drain", "--node", "1"]), "ok: node 1 drains", job: job)
+        XCTAssertTrue(job.waitForDiagnostic(containing: "node 1 drained", timeout: 120), job.stderr)
+        // A second node joins after the drain: it learns where the drained node's ranks went.
+        assertAnswer(try request(job, ["join"]), "ok: node 4 (on localhost) joins", job: job)
+        XCTAssertTrue(job.waitForDiagnostic(containing: "node 4 (on localhost) joined the job: admitted", timeout: 120), job.stderr)
+        XCTAssertEqual(job.waitForExit(timeout: 300), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected, job.stderr)
+        XCTAssertTrue(job.stderr.contains("brazos: admitting node 3: rank 5 moves there"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("brazos: admitting node 4: rank"), job.stderr)
+        XCTAssertFalse(job.stderr.contains("failed"), job.stderr)
+    }
+
+    func testACheckpointAfterAJoinRecoversTheJoinedNodesKillToTheRightChecksum() throws {
+        let sor = JobProcess.built("sor")
+        let arguments = ["--size", "120", "--steps", "8000"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "6", sor] + arguments)
+        let job = try JobProcess(brazosrun, ["-n", "3", "-T", "2", "--migratable", "--checkpoint-dir", directory, "--checkpoint-every", "300ms", sor] + arguments)
+        assertAnswer(try request(job, ["join"]), "ok: node 3 (on localhost) joins", job: job)
+        XCTAssertTrue(job.waitForDiagnostic(containing: "node 3 (on localhost) joined the job: admitted", timeout: 120), job.stderr)
+        // A checkpoint with the joined node's part (it holds rank 5 now), then that node killed.
+        XCTAssertTrue(job.waitForDiagnostic(containing: "in 4 parts", timeout: 120), job.stderr)
+        guard let joined = job.child(node: 3) else { return XCTFail("no process of node 3: \(job.stderr)") }
+        kill(joined, SIGKILL)
+        XCTAssertEqual(job.waitForExit(timeout: 300), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected, job.stderr)
+        XCTAssertTrue(job.stderr.contains("node 3 (pid \(joined) on localhost) failed: was killed by SIGKILL"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("recovering from checkpoint epoch"), job.stderr)
+    }
+
+    func testJoinRefusalsAndANodeNeverAdmittedLeavesWhenTheJobEnds() throws {
+        let sor = JobProcess.built("sor")
+        let still = try JobProcess(brazosrun, ["-n", "2", sor, "--size", "100", "--steps", "6000"])
+        assertAnswer(try request(still, ["join"]), "was not started with --migratable", job: still)
+        still.stop()
+        let single = try JobProcess(brazosrun, ["-n", "2", "--migratable", sor, "--size", "100", "--steps", "6000"])
+        assertAnswer(try request(single, ["join"]), "refused: the job's 2 threads are one per node already", job: single)
+        single.stop()
+        // With --residual, sor has no barrier at which threads may move: the node that
+        // joins is never admitted, and leaves cleanly when the job ends.
+        let arguments = ["--size", "100", "--steps", "3000", "--residual"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "4", sor] + arguments)
+        let job = try JobProcess(brazosrun, ["-n", "2", "-T", "2", "--migratable", sor] + arguments)
+        assertAnswer(try request(job, ["join", "--host"]), "usage: brazosrun join JOB", job: job)
+        assertAnswer(try request(job, ["join"]), "ok: node 2 (on localhost) joins", job: job)
+        XCTAssertEqual(job.waitForExit(timeout: 300), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected, job.stderr)
+        XCTAssertTrue(job.stderr.contains("brazos: node 2: the job ended before this node was admitted; leaving"), job.stderr)
+        XCTAssertFalse(job.stderr.contains("failed"), job.stderr)
+    }
+
     /// `brazosrun drain JOB --node K`'s answer, asked again while the job is starting (its
     /// job-control socket not there yet, or its nodes not all running).
     private func drain(_ job: JobProcess, node: Int) throws -> String {
+        try request(job, ["drain", "--node", "\(node)"])
+    }
+
+    /// The answer to `brazosrun VERB JOB ARGUMENTS` (`words`: the verb, then the
+    /// arguments), asked again while the job is starting.
+    private func request(_ job: JobProcess, _ words: [String]) throws -> String {
         for _ in 0..<400 {
-            let request = try JobProcess(brazosrun, ["drain", "\(job.process.processIdentifier)", "--node", "\(node)"])
+            let request = try JobProcess(brazosrun, [words[0], "\(job.process.processIdentifier)"] + words.dropFirst())
             _ = request.waitForExit(timeout: 30)
             if !request.stdout.isEmpty && !request.stdout.contains("still starting") { return request.stdout }
             usleep(50_000)

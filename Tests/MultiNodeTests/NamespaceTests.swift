@@ -71,6 +71,32 @@ final class NamespaceTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), (0...5).map { "hop \($0) on node \($0 % 2)\n" }.joined())
     }
 
+    /// A node joins a running job from another host: brazosrun starts it there, it
+    /// connects to the nodes over TCP, a thread moves to it, and sor's result holds.
+    func testANodeOnAnotherHostJoinsARunningJobAndTakesAThread() throws {
+        let (hostA, hostB, subnet, _) = try makeTwoHosts("j")
+        let brazosrun = JobProcess.built("brazosrun"), sor = JobProcess.built("sor")
+        let arguments = ["--size", "100", "--steps", "4000"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "4", sor] + arguments)
+        let job = try JobProcess("/usr/sbin/ip", [
+            "netns", "exec", hostA, brazosrun, "-n", "2", "-T", "2", "--host", "\(hostA),\(hostA)",
+            "--launcher", "ip netns exec {host}", "--control-address", "\(subnet).1", "--migratable", sor,
+        ] + arguments)
+        // brazosrun's job-control socket lives in its network namespace: ask from there.
+        var answer = ""
+        for _ in 0..<400 where answer.isEmpty || answer.contains("still starting") {
+            let request = try JobProcess("/usr/sbin/ip", ["netns", "exec", hostA, brazosrun, "join", "\(job.process.processIdentifier)", "--host", hostB])
+            _ = request.waitForExit(timeout: 30)
+            answer = request.stdout
+            if answer.isEmpty || answer.contains("still starting") { usleep(50_000) }
+        }
+        XCTAssertTrue(answer.contains("ok: node 2 (on \(hostB)) joins"), "\(answer); the job said: \(job.stderr)")
+        XCTAssertEqual(job.waitForExit(timeout: 300), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected, job.stderr)
+        XCTAssertTrue(job.stderr.contains("node 2 (on \(hostB)) joined the job: admitted"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("brazos: admitting node 2: rank 3 moves there"), job.stderr)
+    }
+
     /// A host cut off by taking its link down: its node's heartbeats stop, brazosrun names
     /// it, and the job recovers from its checkpoint without that host, on the spare host
     /// given, ending with the failure-free result.

@@ -14,6 +14,14 @@ extension JobProcess {
         }
     }
 
+    /// The process of node `node` among the job's (its environment says which it is).
+    func child(node: Int) -> Int32? {
+        children.first { pid in
+            guard let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
+            return environment.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == "BRAZOS_NODE=\(node)" }
+        }
+    }
+
     /// Waits until checkpoint `epoch` in `directory` is complete; then the job's node processes.
     func nodes(once epoch: Int, in directory: String, file: StaticString = #filePath, line: UInt = #line) -> [Int32] {
         let digits = String(epoch)
