@@ -33,6 +33,9 @@ public final class Node: @unchecked Sendable {
     /// Requests that came before a handler was set (the program had not attached yet).
     private var earlyRequests: [(String, Substring)] = []
     private var finishingHooks: [() throws -> Void] = []
+    /// What this node says of itself with each heartbeat, from the layers above
+    /// (`key=value` words, for `brazosrun status`).
+    private var statusReporters: [@Sendable () -> String] = []
     /// The node brazosrun asked to drain (`brazosrun drain`), until the job has done it.
     private var drainWish: Int?
     /// The joining node brazosrun asked the job to admit, until it has; the joining nodes
@@ -318,8 +321,10 @@ public final class Node: @unchecked Sendable {
         let period = JobConfig.environment("BRAZOS_HEARTBEAT").flatMap { Double($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 1
         while true {
             usleep(UInt32(min(period, 3600) * 1e6))
-            if connections.withLock({ finishing }) { return }
-            do { try control.send("heartbeat") } catch { return }  // the watch thread reports a lost launcher
+            let (over, reporters) = connections.withLock { (finishing, statusReporters) }
+            if over { return }
+            // The watch thread reports a lost launcher.
+            do { try control.send("heartbeat", reporters.map { $0() }.joined(separator: " ")) } catch { return }
         }
     }
 
@@ -379,6 +384,12 @@ public final class Node: @unchecked Sendable {
             return earlyLateConnections
         }
         for (peer, socket) in early { handler(peer, socket) }
+    }
+
+    /// Adds to what each heartbeat tells brazosrun of this node: `key=value` words, shown
+    /// by `brazosrun status`.
+    public func reportsStatus(_ reporter: @escaping @Sendable () -> String) {
+        connections.withLock { statusReporters.append(reporter) }
     }
 
     /// Work to finish before this node leaves the job (a checkpoint still being written).

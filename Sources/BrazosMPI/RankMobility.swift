@@ -33,6 +33,8 @@ final class MobileRanks: @unchecked Sendable {
     var early: [Int: [HeldFrame]] = [:]
     var incoming: [Int: [UInt8]] = [:]
     var finished: Set<Int> = []
+    /// Ranks that arrived here, for `brazosrun status`.
+    var arrivals = 0
     /// Held by every send from its lookup to its transmission, and taken alone by a node
     /// that hears of another's departure, so that nothing it sends after answering goes
     /// to the node that left.
@@ -276,6 +278,7 @@ extension MessageEngine {
                 _ = queue.arrive(envelope, arrival)
             }
             queues[rank] = queue
+            mobile.arrivals += 1
             mobile.receiveSequences.install(rank, record.receiveSequences)
             directory.move(rank: rank, to: nodeID, version: record.version)
             return mobile.early.removeValue(forKey: rank) ?? []
@@ -409,6 +412,9 @@ extension MessageEngine {
         guard reader.isAtEnd else { throw .malformed("a leaving node's rank locations have bytes past \(ranks) ranks") }
         return locations
     }
+
+    /// How many ranks arrived here (moves to this node).
+    var arrivals: Int { lock.withLock { mobile?.arrivals ?? 0 } }
 
     /// How many ranks of the job have finished, as far as this node has heard.
     var finishedRanks: Int { lock.withLock { mobile?.finished.count ?? 0 } }

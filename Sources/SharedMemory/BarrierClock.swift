@@ -8,6 +8,13 @@ final class BarrierClock: @unchecked Sendable {
     private let condition = PthreadCondition()
     private var passed = 0
 
+    /// The shared barriers this node's copies have followed.
+    var barriersPassed: Int {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return passed
+    }
+
     /// Does `work` for barrier `number` unless a thread of this node did it already.
     func catchUp(to number: Int, _ work: () throws -> Void) throws {
         mutex.lock()

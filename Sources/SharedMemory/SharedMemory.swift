@@ -77,6 +77,8 @@ public final class SharedMemory: @unchecked Sendable {
         let memory = SharedMemory(job: job, region: region, faults: faults, service: service, checkpoints: checkpoints)
         allocatorBox.allocator = memory.allocator
         job.migrationParticipant = memory
+        let clock = memory.clock
+        node.reportsStatus { "barriers=\(clock.barriersPassed)" }
         if node.config.migratable {
             // Nodes that join later connect to this node's service through its listener.
             node.onLateConnection { joiner, socket in _ = try? service.perform(.adopt(node: joiner, socket: socket)) }

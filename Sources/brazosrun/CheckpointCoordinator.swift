@@ -31,6 +31,8 @@ final class CheckpointCoordinator: @unchecked Sendable {
     private var expected: Set<Int>
     /// The newest epoch made complete by this coordinator.
     private(set) var completed: Int?
+    /// When (monotonic seconds) and how big (bytes) the newest one was, for `brazosrun status`.
+    private(set) var completedAt: (time: Double, bytes: Int)?
 
     init(store: CheckpointStore, options: Options, jobID: String) {
         self.store = store
@@ -88,7 +90,10 @@ final class CheckpointCoordinator: @unchecked Sendable {
                                 base: base, parts: reports.map(\.part))
         try store.writeManifest(manifest)
         try store.prune(keeping: options.keepCheckpoints)
-        lock.withLock { completed = max(completed ?? 0, epoch) }
+        lock.withLock {
+            if epoch >= completed ?? 0 { completedAt = (monotonicSeconds(), manifest.totalSize) }
+            completed = max(completed ?? 0, epoch)
+        }
         let changed = reports.reduce(0) { $0 + $1.changedPages }, home = reports.reduce(0) { $0 + $1.homePages }
         let stall = Double(reports.map(\.stall).max() ?? 0) / 1000
         let kind = base.map { "incremental on \($0)" } ?? "full"

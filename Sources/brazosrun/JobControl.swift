@@ -41,6 +41,10 @@ enum JobControl {
     private static func answer(_ request: String) -> String {
         let words = request.split(separator: " ")
         let (attempt, started) = current.withLock { ($0.supervisor, $0.started) }
+        if request == "status" {
+            return attempt.map { $0.snapshot().report(job: getpid()) }
+                ?? "job \(getpid()): \(started ? "between attempts (recovering from a failure)" : "starting")"
+        }
         guard let supervisor = attempt else {
             return started ? "refused: the job is between attempts (recovering); ask again" : "refused: the job is still starting; ask again"
         }
@@ -55,12 +59,25 @@ enum JobControl {
         guard connection >= 0 else { throw .configuration("no running brazosrun job \(job) on this machine (errno \(errno))") }
         defer { close(connection) }
         writeLine(request, to: connection)
-        return readLine(connection)
+        return readAll(connection)
     }
 
     private static func writeLine(_ text: String, to descriptor: Int32) {
         let bytes = Array((text + "\n").utf8)
         _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    }
+
+    /// Up to the end (the answer may have several lines), at most 1 MiB.
+    private static func readAll(_ descriptor: Int32) -> String {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while bytes.count < 1 << 20 {
+            let count = read(descriptor, &chunk, chunk.count)
+            if count <= 0 { break }
+            bytes += chunk[..<count]
+        }
+        while bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Up to a newline or 4 KiB.

@@ -98,6 +98,10 @@ struct Options {
                                 (same program, arguments and thread count; any N)
       brazosrun checkpoints list|verify DIR
                                 what a checkpoint directory holds
+      brazosrun status [JOB]    the jobs running here, or job JOB in full (one job running:
+                                that one): its nodes (host, pid, state, threads, shared
+                                barriers, heartbeat age), its last complete checkpoint,
+                                recoveries, thread moves, nodes joined and drained
       brazosrun checkpoint JOB  take a checkpoint at the next eligible barrier of the job
                                 whose brazosrun has process id JOB (as SIGUSR1 to it does)
       brazosrun drain JOB --node K

@@ -19,12 +19,13 @@ enum Recovery {
         var options = initial
         var recoveries = 0
         var stopRequested = false
+        let jobStarted = monotonicSeconds()
         JobControl.serve()
         if let directory = options.checkpointDirectory {
             diagnose("brazosrun: job \(getpid()); checkpoints in \(directory) (brazosrun checkpoint \(getpid()) asks for one)")
         }
         while true {
-            let supervisor = try Supervisor(options: options, stopRequested: stopRequested)
+            let supervisor = try Supervisor(options: options, stopRequested: stopRequested, recoveries: recoveries, jobStarted: jobStarted)
             Signals.deliver(to: supervisor)
             JobControl.attach(supervisor)
             let status = try supervisor.run()

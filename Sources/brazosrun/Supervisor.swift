@@ -33,6 +33,9 @@ final class Supervisor: @unchecked Sendable {
         var awaitedExpecting: Set<Int> = []
         var joinAsked = 0.0
 
+        /// What its last heartbeat said of it (`threads`, `arrivals`, `barriers`).
+        var reported: [Substring: Substring] = [:]
+
         /// In the job now: not drained, and if it joined, admitted.
         var isMember: Bool { !drained && !exited && (!joined || admitted) }
     }
@@ -71,7 +74,14 @@ final class Supervisor: @unchecked Sendable {
     private var joining: Int?
     private var joinedForwarders: [pthread_t] = []
 
-    init(options: Options, stopRequested: Bool = false) throws {
+    /// Recoveries before this attempt, and when the job's first attempt started
+    /// (monotonic seconds), for `brazosrun status`.
+    let recoveries: Int
+    let jobStarted: Double
+
+    init(options: Options, stopRequested: Bool = false, recoveries: Int = 0, jobStarted: Double = monotonicSeconds()) throws {
+        self.recoveries = recoveries
+        self.jobStarted = jobStarted
         self.options = options
         let jobID = Handshake.randomBytes(6).hexString
         self.jobID = jobID
@@ -255,7 +265,15 @@ final class Supervisor: @unchecked Sendable {
                 broadcast("stop")
             }
         case "heartbeat":
-            lock.withLock { nodes[node].heard = monotonicSeconds() }
+            var reported: [Substring: Substring] = [:]
+            for word in text.split(separator: " ") {
+                guard let equals = word.firstIndex(of: "=") else { throw BrazosError.malformed("node \(node)'s heartbeat says '\(word)'") }
+                reported[word[..<equals]] = word[word.index(after: equals)...]
+            }
+            lock.withLock {
+                nodes[node].heard = monotonicSeconds()
+                nodes[node].reported = reported
+            }
         case "signalled":
             evacuate(node, signal: String(text))
         case "drained":
@@ -386,6 +404,19 @@ final class Supervisor: @unchecked Sendable {
         diagnose("brazosrun: draining node \(node) (on \(host)): its threads move to the other nodes at the job's next eligible barrier")
         broadcast("drain", "\(node)")
         return "ok: node \(node) drains at the job's next eligible barrier"
+    }
+
+    // MARK: Status
+
+    /// What `brazosrun status` shows of this attempt, taken at once.
+    func snapshot() -> JobSnapshot {
+        let checkpoint = coordinator.flatMap { coordinator in
+            coordinator.completed.flatMap { epoch in coordinator.completedAt.map { (epoch, $0.time, $0.bytes) } }
+        }
+        return lock.withLock {
+            JobSnapshot(options: options, recoveries: recoveries, jobStarted: jobStarted, running: started, nodes: nodes,
+                        checkpoint: checkpoint.map { .init(epoch: $0.0, time: $0.1, bytes: $0.2) }, now: monotonicSeconds())
+        }
     }
 
     // MARK: Joining

@@ -13,6 +13,9 @@ if arguments.first == "checkpoint" {
 if arguments.first == "drain" {
     exit(DrainRequest.send(Array(arguments.dropFirst())))
 }
+if arguments.first == "status" {
+    exit(StatusCommand.run(Array(arguments.dropFirst())))
+}
 if arguments.first == "join" {
     exit(JoinRequest.send(Array(arguments.dropFirst())))
 }
