@@ -16,6 +16,9 @@ enum JobControl {
     /// and its recovery), and whether there was one.
     private static let current = Mutex<(supervisor: Supervisor?, started: Bool)>((nil, false))
 
+    /// The attempt running now, if any.
+    static var attempt: Supervisor? { current.withLock { $0.supervisor } }
+
     static func attach(_ supervisor: Supervisor?) {
         current.withLock { $0.supervisor = supervisor; $0.started = $0.started || supervisor != nil }
     }

@@ -13,6 +13,13 @@ struct Options {
     var exported: [String] = []
     var tagOutput = false
     var bindToCore = false
+    /// How nodes go onto the hosts (`--map-by`): `slot` fills each host's slots in turn,
+    /// `node` takes one slot of each host in turn.
+    var mapByNode = false
+    /// Print where each node runs before starting (`--display-map`).
+    var displayMap = false
+    /// Seconds after which the job is stopped (`--timeout`).
+    var timeout: Double?
     var transport: String?
     /// Threads may move between nodes (`--migratable`).
     var migratable = false
@@ -54,9 +61,16 @@ struct Options {
                                 (default "ssh {host}"; tests use "ip netns exec {host}")
       --control-address IP      address nodes use to reach this launcher (default 127.0.0.1)
       -x VAR[=VALUE]            export VAR (its value here, or VALUE) to every node
+      --map-by slot|node        slot (default): fill each host's slots before the next host;
+                                node: one slot of each host in turn
+      --display-map             print each node's host and ranks before starting
       --tag-output              prefix every output line with [rank R], or with [node K]
                                 when nodes host several threads
       --bind-to core|none       bind each node and thread to its own core (hwloc)
+      --timeout TIME            stop the job after TIME (30, 90s, 10m), exit status 124
+      --oversubscribe           accepted, as mpirun's: brazosrun runs more nodes than cores
+                                anyway (waiting threads back off instead of spinning)
+      --allow-run-as-root       accepted, as mpirun's: brazosrun runs as root without it
       --transport auto|tcp      tcp: use TCP even between nodes of one host
       --migratable              threads may move between nodes while the job runs
                                 (BrazosThread.migrate): messages carry sequence numbers
@@ -117,11 +131,19 @@ struct Options {
 
     Examples:
       brazosrun -n 4 .build/release/ring --laps 100
+      brazosrun -np 4 --oversubscribe --tag-output a.out          (an mpirun line works)
       brazosrun -n 2 --threads-per-node 2 --tag-output .build/release/ring
-      brazosrun -n 2 --host hostA,hostB --control-address 10.1.0.1 PROGRAM
+      brazosrun -n 4 --hostfile hosts --map-by node --display-map --control-address 10.1.0.1 PROGRAM
+      brazosrun -n 3 -T 2 --checkpoint-dir /tmp/ck --checkpoint-every 30s .build/release/sor
+      brazosrun status                                            (while it runs, elsewhere)
+      brazosrun -n 3 -T 2 --migratable .build/release/sor --steps 5000 & job=$!
+      brazosrun join $job                                         (a node joins it)
+      brazosrun drain $job --node 1                               (once that one is in)
 
-    The exit status is the program's; if a node fails, brazosrun says which, stops the
-    others, and exits non-zero.
+    mpirun options with no counterpart here (--mca, --npernode, --wdir, --rank-by, ...)
+    are refused with what to use instead. The exit status is the program's; if a node
+    fails, brazosrun says which, stops the others, and exits non-zero (124 after
+    --timeout).
     """
 
     static func parse(_ arguments: [String], defaults: Options = Options()) throws(BrazosError) -> Options {
@@ -140,7 +162,7 @@ struct Options {
         while index < arguments.count {
             let argument = arguments[index]
             switch argument {
-            case "-n", "-np", "--np": options.nodes = try positive(argument)
+            case "-n", "-np", "--np", "-c": options.nodes = try positive(argument)
             case "-T", "--threads-per-node": options.threadsPerNode = try positive(argument)
             case "--host", "-H": options.hosts += try parseHosts(try value(argument))
             case "--hostfile": options.hosts += try readHostfile(try value(argument))
@@ -148,6 +170,15 @@ struct Options {
             case "--control-address": options.controlAddress = try value(argument)
             case "-x": options.exported.append(try value(argument))
             case "--tag-output": options.tagOutput = true
+            case "--map-by":
+                let policy = try value(argument)
+                guard policy == "slot" || policy == "node" else {
+                    throw .configuration("--map-by takes slot or node, not '\(policy)' (mpirun's other policies, such as ppr, numa or socket, are not supported)")
+                }
+                options.mapByNode = policy == "node"
+            case "--display-map": options.displayMap = true
+            case "--timeout": options.timeout = try duration(try value(argument))
+            case "--oversubscribe", "--allow-run-as-root": break
             case "--bind-to":
                 let policy = try value(argument)
                 guard policy == "core" || policy == "none" else { throw .configuration("--bind-to takes core or none, not '\(policy)'") }
@@ -174,6 +205,8 @@ struct Options {
                 guard transport == "auto" || transport == "tcp" else { throw .configuration("--transport takes auto or tcp, not '\(transport)'") }
                 options.transport = transport
             case "-h", "--help": throw .configuration("help")
+            case let flag where Self.unsupportedMpirunFlags[flag] != nil:
+                throw .configuration("mpirun's \(flag) is not supported by brazosrun: \(Self.unsupportedMpirunFlags[flag]!)")
             default:
                 guard !argument.hasPrefix("-") else { throw .configuration("unknown option '\(argument)' (see brazosrun --help)") }
                 options.program = Array(arguments[index...])
@@ -186,6 +219,21 @@ struct Options {
         _ = try SocketAddress(host: options.controlAddress, port: 0)
         return options
     }
+
+    /// Flags mpirun users type that have no counterpart here, and what to do instead.
+    static let unsupportedMpirunFlags: [String: String] = [
+        "--mca": "brazosrun has no MCA components; its settings are its own options and BRAZOS_* variables (docs/ARCHITECTURE.md)",
+        "-mca": "brazosrun has no MCA components; its settings are its own options and BRAZOS_* variables (docs/ARCHITECTURE.md)",
+        "--npernode": "give each host's slots with --host H:SLOTS or a hostfile's slots=N",
+        "-N": "give each host's slots with --host H:SLOTS or a hostfile's slots=N",
+        "--wdir": "nodes start in brazosrun's working directory; cd there first",
+        "-wdir": "nodes start in brazosrun's working directory; cd there first",
+        "--prefix": "nodes run the program by the path given; put it where every host has it",
+        "--rank-by": "ranks go to nodes in blocks of --threads-per-node; nodes go to hosts by --map-by",
+        "--report-bindings": "--bind-to core binds node k's threads to cores in order; --display-map shows the hosts",
+        "--output-filename": "use --tag-output and redirect brazosrun's output",
+        "--merge-stderr-to-stdout": "redirect brazosrun's standard error (2>&1)",
+    ]
 
     static func parseHosts(_ text: String) throws(BrazosError) -> [String] {
         var hosts: [String] = []
@@ -233,9 +281,26 @@ struct Options {
         program = []
     }
 
-    /// The host of each node: the host list in order, repeated as needed.
+    /// The host of each node: the slots of the host list in order (`--map-by slot`), or
+    /// one slot of each host in turn (`--map-by node`), repeated as needed.
     var placement: [String] {
-        (0..<nodes).map { hosts.isEmpty ? "localhost" : hosts[$0 % hosts.count] }
+        guard !hosts.isEmpty else { return Array(repeating: "localhost", count: nodes) }
+        var slots = hosts
+        if mapByNode {
+            // Round-robin over the distinct hosts, each as many times as it has slots.
+            var remaining: [(host: String, slots: Int)] = []
+            for host in hosts {
+                if let index = remaining.firstIndex(where: { $0.host == host }) { remaining[index].slots += 1 } else { remaining.append((host, 1)) }
+            }
+            slots = []
+            while slots.count < hosts.count {
+                for index in remaining.indices where remaining[index].slots > 0 {
+                    slots.append(remaining[index].host)
+                    remaining[index].slots -= 1
+                }
+            }
+        }
+        return (0..<nodes).map { slots[$0 % slots.count] }
     }
 }
 

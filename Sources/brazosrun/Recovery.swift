@@ -20,6 +20,7 @@ enum Recovery {
         var recoveries = 0
         var stopRequested = false
         let jobStarted = monotonicSeconds()
+        if let timeout = options.timeout { Timeout.start(after: timeout) { JobControl.attempt } }
         JobControl.serve()
         if let directory = options.checkpointDirectory {
             diagnose("brazosrun: job \(getpid()); checkpoints in \(directory) (brazosrun checkpoint \(getpid()) asks for one)")
@@ -31,6 +32,7 @@ enum Recovery {
             let status = try supervisor.run()
             JobControl.attach(nil)
             Signals.deliver(to: nil)
+            if Timeout.hasExpired { return 124 }
             stopRequested = supervisor.stopRequested
             // What the configuration file said while the job ran holds for the next attempt.
             options.checkpointInterval = supervisor.interval

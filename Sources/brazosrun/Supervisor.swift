@@ -99,6 +99,12 @@ final class Supervisor: @unchecked Sendable {
         guard let port = listener.localAddress?.port else { throw BrazosError.lastSystemError("getsockname") }
         lock.withLock { controlPort = port }
         NativeThread.spawn { [self] in acceptNodes(on: listener) }
+        if options.displayMap {
+            for (node, host) in options.placement.enumerated() {
+                let first = node * options.threadsPerNode, last = first + options.threadsPerNode - 1
+                diagnose("brazosrun: node \(node) on \(host): rank\(first == last ? " \(first)" : "s \(first)-\(last)")")
+            }
+        }
         var pids: [pid_t] = []
         var forwarders: [pthread_t] = []
         for (node, host) in options.placement.enumerated() {

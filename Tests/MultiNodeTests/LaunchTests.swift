@@ -62,6 +62,36 @@ final class LaunchTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("unknown option '--frobnicate'"), unknown.stderr)
     }
 
+    func testMpirunShapedFlags() throws {
+        // Hosts "a" and "b" through a launcher that only sets a variable: the nodes run
+        // here, and --display-map shows where --map-by put them.
+        let mapped = { (policy: String) throws -> JobProcess in
+            let job = try JobProcess(self.brazosrun, ["-np", "4", "--host", "a:2,b:2", "--map-by", policy, "--display-map",
+                                                      "--launcher", "env BRAZOS_TEST_HOST={host}", "--oversubscribe", "--allow-run-as-root",
+                                                      self.ring, "--laps", "3"])
+            XCTAssertEqual(job.waitForExit(timeout: 60), 0, job.stderr)
+            XCTAssertTrue(job.stdout.contains("ring ok: 4 ranks, 3 laps"), job.stdout)
+            return job
+        }
+        let bySlot = try mapped("slot").stderr, byNode = try mapped("node").stderr
+        for (node, host) in ["a", "a", "b", "b"].enumerated() { XCTAssertTrue(bySlot.contains("node \(node) on \(host): rank \(node)"), bySlot) }
+        for (node, host) in ["a", "b", "a", "b"].enumerated() { XCTAssertTrue(byNode.contains("node \(node) on \(host): rank \(node)"), byNode) }
+
+        let started = Date()
+        let timed = try JobProcess(brazosrun, ["--timeout", "1", "-n", "2", check, "--until-killed"])
+        XCTAssertEqual(timed.waitForExit(timeout: 60), 124, timed.stderr)
+        XCTAssertTrue(timed.stderr.contains("the job ran past its --timeout of 1.0 s; stopping it"), timed.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30, "the job outlived its timeout")
+
+        for (flags, expected) in [(["--mca", "btl", "tcp"], "mpirun's --mca is not supported by brazosrun"),
+                                  (["--map-by", "ppr:2:node"], "--map-by takes slot or node, not 'ppr:2:node'"),
+                                  (["--bind-to", "socket"], "--bind-to takes core or none, not 'socket'")] {
+            let refused = try JobProcess(brazosrun, flags + ["-n", "2", ring])
+            XCTAssertEqual(refused.waitForExit(timeout: 30), 2, refused.stderr)
+            XCTAssertTrue(refused.stderr.contains(expected), refused.stderr)
+        }
+    }
+
     func testConnectionWithoutTheSecretIsRefusedAndTheJobGoesOn() throws {
         let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("brazos-intruder-\(getpid())").path
         unlink(fifo)
