@@ -23,21 +23,25 @@ let package = Package(
         .library(name: "brazosmpi", type: .dynamic, targets: ["BrazosMPIC"]),
         .executable(name: "brazoscc", targets: ["brazoscc"]),
     ],
+    dependencies: [
+        // Levels and a JSON form for what the launcher and the nodes say (`Log`).
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
     targets: [
         .target(
             name: "CBrazos",
             cSettings: [.unsafeFlags(["-I\(pmixInclude)"])],
             linkerSettings: [.linkedLibrary("hwloc"), .linkedLibrary("dl")]
         ),
-        .target(name: "BrazosCore", dependencies: ["CBrazos"], swiftSettings: hotPath),
+        .target(name: "BrazosCore", dependencies: ["CBrazos", .product(name: "Logging", package: "swift-log")], swiftSettings: hotPath),
         .target(name: "BrazosMPI", dependencies: ["BrazosCore"], swiftSettings: hotPath),
         .target(name: "Checkpoint", dependencies: ["BrazosCore", "CBrazos"]),
         .target(name: "SharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint"], swiftSettings: hotPath),
-        .target(name: "Migration", dependencies: ["BrazosMPI"]),
+        .target(name: "Migration", dependencies: ["BrazosMPI", "BrazosCore"]),
         // mpi.h, the MPI 5.0 ABI header that C programs include; BrazosMPIC implements it.
         .target(name: "CMPI"),
         .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"]),
-        .executableTarget(name: "brazosrun", dependencies: ["BrazosCore", "Checkpoint"]),
+        .executableTarget(name: "brazosrun", dependencies: ["BrazosCore", "Checkpoint", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "brazoscc"),
         .executableTarget(name: "ring", dependencies: ["BrazosMPI"]),
         .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"]),
@@ -47,8 +51,8 @@ let package = Package(
         .executableTarget(name: "checkpoint-check", dependencies: ["SharedMemory", "BrazosMPI"]),
         .executableTarget(name: "sor", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore", "Migration"]),
         .executableTarget(name: "water", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore", "Migration"]),
-        .executableTarget(name: "migrate-check", dependencies: ["SharedMemory", "BrazosMPI", "Migration"]),
-        .executableTarget(name: "migrate-bench", dependencies: ["BrazosMPI", "Migration"]),
+        .executableTarget(name: "migrate-check", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore", "Migration"]),
+        .executableTarget(name: "migrate-bench", dependencies: ["BrazosMPI", "BrazosCore", "Migration"]),
         .executableTarget(name: "dsm-bench", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),

@@ -30,8 +30,3 @@ private func nativeThreadEntry(_ argument: UnsafeMutableRawPointer?) -> UnsafeMu
     return nil
 }
 
-/// Writes a line to standard error at once (unbuffered), for runtime diagnostics.
-public func diagnose(_ message: String) {
-    let line = Array((message + "\n").utf8)
-    line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
-}

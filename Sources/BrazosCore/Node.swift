@@ -366,13 +366,17 @@ public final class Node: @unchecked Sendable {
         connections.withLock { if joinWish == node { joinWish = nil } }
     }
 
-    /// On a joining node, when the first thread arrives: tells brazosrun it is in.
-    public func noteArrival() {
-        guard config.joining, connections.withLock({ () -> Bool in
+    /// Rank `rank` arrived here from node `node`: a joining node tells brazosrun it is in
+    /// (the first time); at level debug (brazosrun `--verbose`) every move is told.
+    public func noteArrival(rank: Int, from node: Int) {
+        guard hasLauncher else { return }
+        if config.joining && connections.withLock({ () -> Bool in
             defer { admissionSaid = true }
             return !admissionSaid
-        }) else { return }
-        try? tellLauncher("admitted")
+        }) {
+            try? tellLauncher("admitted")
+        }
+        if Log.says(.debug) { try? tellLauncher("moved", "\(rank) \(node) \(config.node)") }
     }
 
     /// Where connections from joining nodes' shared-memory services go: each is

@@ -32,7 +32,7 @@ final class Hosting: RankHost, @unchecked Sendable {
     }
 
     func arrived(_ record: MoveRecord) {
-        job.node.noteArrival()
+        job.node.noteArrival(rank: record.rank, from: record.fromNode)
         let thread = BrazosThread(job: job, rank: record.rank, localIndex: -1, nextContext: record.nextContext, core: nil,
                                   arrival: .init(fromNode: record.fromNode, state: record.state, carried: record.carried))
         let handed = state.withLock { state -> Bool in

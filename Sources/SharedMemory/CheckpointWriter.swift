@@ -71,6 +71,7 @@ final class CheckpointWriter: @unchecked Sendable {
 
     private func write(_ part: Part) {
         let me = node.id
+        let start = monotonicSeconds()
         do {
             let target = local ?? store
             let entry = try target.writePart(epoch: part.epoch, node: me) { writer in
@@ -86,7 +87,7 @@ final class CheckpointWriter: @unchecked Sendable {
                 local.removeEpochs(before: part.epoch)
             }
             try node.tellLauncher("part", "\(part.epoch) \(me) \(entry.size) \(String(entry.checksum, radix: 16)) \(part.base ?? -1) "
-                                  + "\(part.changedPages) \(part.homePages) \(part.stall) \(part.ranks)")
+                                  + "\(part.changedPages) \(part.homePages) \(part.stall) \(part.ranks) \(Int((monotonicSeconds() - start) * 1e6))")
         } catch {
             try? node.tellLauncher("part-failed", "\(part.epoch) \(me) \(error)")
         }

@@ -18,6 +18,8 @@ final class CheckpointCoordinator: @unchecked Sendable {
         let stall: Int
         /// How many ranks' threads the part holds.
         let ranks: Int
+        /// How long the node's writer took to make it durable, in microseconds.
+        let writing: Int
     }
 
     private let store: CheckpointStore
@@ -41,16 +43,16 @@ final class CheckpointCoordinator: @unchecked Sendable {
         expected = Set(0..<options.nodes)
     }
 
-    /// `part EPOCH NODE SIZE CRC32C BASE CHANGED HOME STALL RANKS` from node `node`.
+    /// `part EPOCH NODE SIZE CRC32C BASE CHANGED HOME STALL RANKS WRITING` from node `node`.
     func partWritten(_ text: Substring, from node: Int) throws {
         let fields = text.split(separator: " ")
-        guard fields.count == 9, let epoch = Int(fields[0]), Int(fields[1]) == node, let size = Int(fields[2]),
+        guard fields.count == 10, let epoch = Int(fields[0]), Int(fields[1]) == node, let size = Int(fields[2]),
               let checksum = UInt32(fields[3], radix: 16), let base = Int(fields[4]), let changed = Int(fields[5]),
-              let home = Int(fields[6]), let stall = Int(fields[7]), let ranks = Int(fields[8]) else {
+              let home = Int(fields[6]), let stall = Int(fields[7]), let ranks = Int(fields[8]), let writing = Int(fields[9]) else {
             throw BrazosError.malformed("node \(node) reported a part as '\(text)'")
         }
         let report = Report(part: Manifest.Part(node: node, file: "part-\(node).bcp", size: size, checksum: checksum),
-                            base: base >= 0 ? base : nil, changedPages: changed, homePages: home, stall: stall, ranks: ranks)
+                            base: base >= 0 ? base : nil, changedPages: changed, homePages: home, stall: stall, ranks: ranks, writing: writing)
         let all: [Report]? = lock.withLock {
             reports[epoch, default: [:]][node] = report
             return takeIfComplete(epoch)
@@ -95,10 +97,12 @@ final class CheckpointCoordinator: @unchecked Sendable {
             completed = max(completed ?? 0, epoch)
         }
         let changed = reports.reduce(0) { $0 + $1.changedPages }, home = reports.reduce(0) { $0 + $1.homePages }
-        let stall = Double(reports.map(\.stall).max() ?? 0) / 1000
+        let stall = Double(reports.map(\.stall).max() ?? 0) / 1000, writing = Double(reports.map(\.writing).max() ?? 0) / 1000
         let kind = base.map { "incremental on \($0)" } ?? "full"
         diagnose("brazosrun: checkpoint epoch \(epoch) complete (\(kind)): \(manifest.totalSize) bytes in \(reports.count) parts, "
-                 + "\(changed) of \(home) pages changed, barrier held \(String(format1(stall))) ms at most")
+                 + "\(changed) of \(home) pages changed, barrier held \(String(format1(stall))) ms at most, written in \(format1(writing)) ms at most",
+                 level: .info, metadata: ["event": "checkpoint", "epoch": "\(epoch)", "bytes": "\(manifest.totalSize)", "parts": "\(reports.count)",
+                                          "stall_ms": "\(format1(stall))", "write_ms": "\(format1(writing))"])
     }
 }
 

@@ -1,4 +1,5 @@
 import BrazosCore
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,6 +21,9 @@ struct Options {
     var displayMap = false
     /// Seconds after which the job is stopped (`--timeout`).
     var timeout: Double?
+    /// What brazosrun and the nodes say, and how (`--verbose`, `--log-level`, `--log-format`).
+    var logLevel: Logger.Level = JobConfig.environment("BRAZOS_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+    var logFormat: Log.Format = JobConfig.environment("BRAZOS_LOG_FORMAT").flatMap(Log.Format.init(rawValue:)) ?? .text
     var transport: String?
     /// Threads may move between nodes (`--migratable`).
     var migratable = false
@@ -68,6 +72,13 @@ struct Options {
                                 when nodes host several threads
       --bind-to core|none       bind each node and thread to its own core (hwloc)
       --timeout TIME            stop the job after TIME (30, 90s, 10m), exit status 124
+      -v, --verbose             also a line per thread move (and every other debug line);
+                                as --log-level debug
+      --log-level LEVEL         trace, debug, info (default), notice, warning, error or
+                                critical: lines below it are not written (nodes too)
+      --log-format text|json    text (default): each line as it reads; json: one object per
+                                line (time, level, process, pid, node, message, and fields
+                                such as event, epoch, bytes, stall_ms, write_ms, rank)
       --oversubscribe           accepted, as mpirun's: brazosrun runs more nodes than cores
                                 anyway (waiting threads back off instead of spinning)
       --allow-run-as-root       accepted, as mpirun's: brazosrun runs as root without it
@@ -177,6 +188,17 @@ struct Options {
                 }
                 options.mapByNode = policy == "node"
             case "--display-map": options.displayMap = true
+            case "-v", "--verbose": options.logLevel = .debug
+            case "--log-level":
+                let text = try value(argument)
+                guard let level = Logger.Level(rawValue: text) else {
+                    throw .configuration("--log-level takes trace, debug, info, notice, warning, error or critical, not '\(text)'")
+                }
+                options.logLevel = level
+            case "--log-format":
+                let text = try value(argument)
+                guard let format = Log.Format(rawValue: text) else { throw .configuration("--log-format takes text or json, not '\(text)'") }
+                options.logFormat = format
             case "--timeout": options.timeout = try duration(try value(argument))
             case "--oversubscribe", "--allow-run-as-root": break
             case "--bind-to":

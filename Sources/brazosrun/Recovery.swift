@@ -53,7 +53,7 @@ enum Recovery {
             guard status != 0, options.autoRecover, !supervisor.interrupted, let directory = options.checkpointDirectory,
                   let failure = supervisor.failure, !failure.byTheProgram else { return status }
             guard recoveries < maximumRecoveries else {
-                diagnose("brazosrun: giving up after \(recoveries) recoveries")
+                diagnose("brazosrun: giving up after \(recoveries) recoveries", level: .error)
                 return status
             }
             recoveries += 1
@@ -62,9 +62,9 @@ enum Recovery {
             options.restartEpoch = newest?.manifest.epoch
             let reached = supervisor.coordinator?.completed.map { "after checkpoint epoch \($0)" } ?? "before its first checkpoint"
             if let epoch = newest?.manifest.epoch {
-                diagnose("brazosrun: node \(failure.node) failed (\(failure.reason)) \(reached); recovering from checkpoint epoch \(epoch) in \(directory)\(placement) (recovery \(recoveries))")
+                diagnose("brazosrun: node \(failure.node) failed (\(failure.reason)) \(reached); recovering from checkpoint epoch \(epoch) in \(directory)\(placement) (recovery \(recoveries))", level: .warning, metadata: ["event": "recovery", "epoch": "\(epoch)"])
             } else {
-                diagnose("brazosrun: node \(failure.node) failed (\(failure.reason)) before the first checkpoint; starting the job again\(placement) (recovery \(recoveries))")
+                diagnose("brazosrun: node \(failure.node) failed (\(failure.reason)) before the first checkpoint; starting the job again\(placement) (recovery \(recoveries))", level: .warning, metadata: ["event": "recovery"])
             }
         }
     }

@@ -154,6 +154,8 @@ final class Supervisor: @unchecked Sendable {
         if options.migratable { variables.append("BRAZOS_MIGRATABLE=1") }
         if let directory = options.checkpointDirectory { variables.append("BRAZOS_CHECKPOINT_DIR=\(directory)") }
         if let epoch = options.restartEpoch, !joining { variables.append("BRAZOS_RESTART_EPOCH=\(epoch)") }
+        variables.append("BRAZOS_LOG_FORMAT=\(options.logFormat.rawValue)")
+        variables.append("BRAZOS_LOG_LEVEL=\(options.logLevel.rawValue)")
         if let directory = options.localCheckpointDirectory { variables.append("BRAZOS_LOCAL_CHECKPOINT_DIR=\(directory)") }
         if let interval = joining ? lock.withLock({ interval }) : options.checkpointInterval { variables.append("BRAZOS_CHECKPOINT_INTERVAL=\(interval)") }
         variables.append("BRAZOS_HEARTBEAT=\(options.heartbeat)")
@@ -191,12 +193,12 @@ final class Supervisor: @unchecked Sendable {
         do {
             let (claimed, purpose) = try Handshake.accept(on: socket, secret: secret, myNode: Handshake.launcherNode)
             guard purpose == .control, lock.withLock({ nodes.indices.contains(claimed) && nodes[claimed].channel == nil }) else {
-                diagnose("brazosrun: refused a control connection claiming node \(claimed)")
+                diagnose("brazosrun: refused a control connection claiming node \(claimed)", level: .warning)
                 return
             }
             node = claimed
         } catch {
-            diagnose("brazosrun: refused a connection from \(socket.remoteAddress?.description ?? "?"): \(error)")
+            diagnose("brazosrun: refused a connection from \(socket.remoteAddress?.description ?? "?"): \(error)", level: .warning)
             return
         }
         let channel = ControlChannel(socket: socket)
@@ -233,7 +235,14 @@ final class Supervisor: @unchecked Sendable {
                 if joining == node { joining = nil }
                 return (nodes[node].joinAsked, nodes[node].host)
             }
-            diagnose("brazosrun: node \(node) (on \(host)) joined the job: admitted, its first thread arrived \(Int((monotonicSeconds() - asked) * 1000)) ms after the request")
+            diagnose("brazosrun: node \(node) (on \(host)) joined the job: admitted, its first thread arrived \(Int((monotonicSeconds() - asked) * 1000)) ms after the request", level: .info, metadata: ["event": "join", "node": "\(node)"])
+        case "moved":
+            let words = text.split(separator: " ")
+            guard words.count == 3, let rank = Int(words[0]), let from = Int(words[1]), Int(words[2]) == node else {
+                throw BrazosError.malformed("node \(node) reported a move as '\(text)'")
+            }
+            diagnose("brazosrun: rank \(rank) moved from node \(from) to node \(node)", level: .debug,
+                     metadata: ["event": "migration", "rank": "\(rank)", "from": "\(from)", "to": "\(node)"])
         case "hello":
             let card = try NodeCard(parsing: text)
             guard card.node == node else { throw BrazosError.malformed("node \(node) sent the card of node \(card.node)") }
@@ -288,7 +297,7 @@ final class Supervisor: @unchecked Sendable {
                 nodes[node].done = true
             }
             try coordinator?.nodeLeft(node)
-            diagnose("brazosrun: node \(node) drained: its threads and pages are on the other nodes, and it left the job")
+            diagnose("brazosrun: node \(node) drained: its threads and pages are on the other nodes, and it left the job", level: .info, metadata: ["event": "drain", "node": "\(node)"])
             exitIfAllDone()
         case "done":
             lock.withLock { nodes[node].done = true }
@@ -407,7 +416,7 @@ final class Supervisor: @unchecked Sendable {
         }
         if let refusal { return refusal }
         let host = lock.withLock { nodes[node].host }
-        diagnose("brazosrun: draining node \(node) (on \(host)): its threads move to the other nodes at the job's next eligible barrier")
+        diagnose("brazosrun: draining node \(node) (on \(host)): its threads move to the other nodes at the job's next eligible barrier", level: .info, metadata: ["event": "drain", "node": "\(node)"])
         broadcast("drain", "\(node)")
         return "ok: node \(node) drains at the job's next eligible barrier"
     }
@@ -473,7 +482,7 @@ final class Supervisor: @unchecked Sendable {
             }
             return "refused: node \(node) could not be started on \(host): \(error)"
         }
-        diagnose("brazosrun: node \(node) (on \(host)) is joining the job; it is admitted at the job's next eligible barrier")
+        diagnose("brazosrun: node \(node) (on \(host)) is joining the job; it is admitted at the job's next eligible barrier", level: .info, metadata: ["event": "join", "node": "\(node)"])
         return "ok: node \(node) (on \(host)) joins; it is admitted at the job's next eligible barrier"
     }
 
@@ -550,10 +559,10 @@ final class Supervisor: @unchecked Sendable {
             }
             guard changed else { return }
             let text = reloaded.checkpointInterval.map { "every \(format1($0)) s" } ?? "only when asked"
-            diagnose("brazosrun: \(path) changed: checkpoints \(text) from now on")
+            diagnose("brazosrun: \(path) changed: checkpoints \(text) from now on", level: .info)
             if lock.withLock({ started }) { broadcast("interval", "\(reloaded.checkpointInterval ?? 0)") }
         } catch {
-            diagnose("brazosrun: \(path) changed but cannot be used: \(error); keeping the settings in force")
+            diagnose("brazosrun: \(path) changed but cannot be used: \(error); keeping the settings in force", level: .warning)
         }
     }
 
@@ -581,7 +590,7 @@ final class Supervisor: @unchecked Sendable {
         }
         guard first else { return }
         let (pid, host) = lock.withLock { (nodes[node].pid, nodes[node].host) }
-        diagnose("brazosrun: node \(node) (pid \(pid) on \(host)) failed: \(reason); stopping the job")
+        diagnose("brazosrun: node \(node) (pid \(pid) on \(host)) failed: \(reason); stopping the job", level: .error, metadata: ["event": "failure", "node": "\(node)"])
         broadcast("failed", "\(node) (pid \(pid) on \(host)) failed: \(reason)", except: node)
         NativeThread.spawn { [self] in
             usleep(3_000_000)

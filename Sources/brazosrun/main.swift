@@ -30,6 +30,9 @@ if arguments.first == "checkpoints" {
 do {
     let restarting = arguments.first == "restart"
     var options = try Options.parse(restarting ? Array(arguments.dropFirst()) : arguments)
+    // Before anything is said: brazosrun's own lines follow the options as the nodes' do.
+    setenv("BRAZOS_LOG_LEVEL", options.logLevel.rawValue, 1)
+    setenv("BRAZOS_LOG_FORMAT", options.logFormat.rawValue, 1)
     if restarting { try Restart.prepare(&options) }
     Signals.startTaking()
     exit(try Recovery.run(options))
