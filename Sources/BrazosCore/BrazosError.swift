@@ -17,6 +17,7 @@ public enum BrazosError: Error, CustomStringConvertible, Equatable {
     /// Waiting for wire-up took longer than allowed.
     case timedOut(String)
 
+    /// The error as a one-line message for the user.
     public var description: String {
         switch self {
         case let .system(call, code): return "\(call) failed: \(String(cString: strerror(code))) (errno \(code))"

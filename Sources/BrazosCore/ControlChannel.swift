@@ -8,13 +8,17 @@ import Glibc
 ///   node -> launcher: `hello <card>`, `ready`, `done`, `heartbeat` (every period)
 ///   launcher -> node: `peers <card>|<card>|...`, `go`, `failed <node> <reason>`
 public final class ControlChannel {
+    /// The authenticated connection to `brazosrun`.
     public let socket: Socket
     private var pending: [UInt8] = []
     /// Sends come from the node's main thread and its heartbeat thread.
     private let sendLock = PthreadMutex()
 
+    /// Wraps a socket that has already passed the `Handshake` as a control connection.
     public init(socket: Socket) { self.socket = socket }
 
+    /// Sends one message line; `verb` must not contain a space nor `text` a newline.
+    /// Safe to call from several threads at once.
     public func send(_ verb: String, _ text: String = "") throws(BrazosError) {
         precondition(!verb.contains(" ") && !text.contains("\n"))
         sendLock.lock()

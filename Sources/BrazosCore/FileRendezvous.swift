@@ -4,8 +4,11 @@ import Glibc
 
 /// Rank, size and job key as the launcher's environment gives them.
 public struct RankAssignment: Equatable, Sendable {
+    /// Names this job's rendezvous directory; the same for every rank of one launch.
     public var key: String
+    /// This process's rank, which becomes its node number.
     public var rank: Int
+    /// How many ranks the launcher started.
     public var size: Int
 
     /// OpenMPI's mpirun and Slurm's srun both set these, with or without PMIx.

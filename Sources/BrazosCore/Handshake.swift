@@ -7,10 +7,12 @@
 /// answer fails because the nonce is new.
 public enum Handshake {
     static let greeting = Array("BRZ1".utf8)
+    /// Bytes in each side's nonce.
     public static let nonceSize = 32
     /// The node number the launcher answers with: no node of a job has it.
     public static let launcherNode = Int(Int32.max)
 
+    /// What a connection will carry, stated by the connector and covered by its HMAC.
     public enum Purpose: UInt8, Sendable {
         case control = 1
         case data = 2
@@ -18,6 +20,7 @@ public enum Handshake {
         case sharedMemory = 3
     }
 
+    /// `count` cryptographically secure random bytes, for nonces and job secrets.
     public static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()  // getrandom(2): cryptographically secure
         return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
@@ -84,6 +87,7 @@ extension [UInt8] {
         }.joined()
     }
 
+    /// Parses hexadecimal as `hexString` writes it (either case); nil if odd in length or not hex.
     public init?(hexString text: String) {
         let digits = Array(text.utf8)
         guard digits.count % 2 == 0 else { return nil }

@@ -5,6 +5,7 @@ import Glibc
 /// Which nodes can share memory: the same kernel boot and the same network namespace
 /// (nodes in different namespaces are different hosts to us, as in the tests).
 public enum HostIdentity {
+    /// This host's key: boot id and network namespace. Nodes with equal keys can share memory.
     public static var key: String {
         let boot = readFirstLine("/proc/sys/kernel/random/boot_id") ?? "noboot"
         var namespace = [CChar](repeating: 0, count: 128)
@@ -14,6 +15,7 @@ public enum HostIdentity {
         return boot.filter { $0 != "-" }.prefix(16) + "-" + digits
     }
 
+    /// The host name, without the characters node cards use as separators (`;`, `=`, `|`).
     public static var name: String {
         var buffer = [CChar](repeating: 0, count: 256)
         gethostname(&buffer, buffer.count - 1)

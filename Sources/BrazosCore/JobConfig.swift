@@ -5,6 +5,7 @@ import Glibc
 /// A node's view of its job, read from the environment its launcher set. Every variable
 /// is documented in docs/ARCHITECTURE.md ("Environment").
 public struct JobConfig: Sendable {
+    /// Who started this node, which decides how it wires up with the others.
     public enum Launcher: Equatable, Sendable {
         /// Started by `brazosrun`, whose control socket is at this address.
         case brazosrun(control: SocketAddress)
@@ -17,17 +18,28 @@ public struct JobConfig: Sendable {
         case singleton
     }
 
+    /// How this node was started and so how it wires up.
     public var launcher: Launcher
+    /// The job id (`BRAZOS_JOB`); names shared-memory segments and doorbells. Filled in by
+    /// wire-up under PMIx or the file rendezvous.
     public var jobID: String
+    /// The job's secret, keying every connection's `Handshake` (`BRAZOS_SECRET`).
     public var secret: [UInt8]
+    /// This node's number (`BRAZOS_NODE`).
     public var node: Int
+    /// Nodes the job started with (`BRAZOS_NODES`); later joiners are numbered past it.
     public var nodeCount: Int
+    /// Ranks each starting node hosts (`BRAZOS_THREADS_PER_NODE`, at least 1).
     public var threadsPerNode: Int
     /// Use TCP even between nodes of one host (benchmarks, tests of the TCP path).
     public var forceTCP = false
+    /// Bind nodes and their threads to cores with hwloc (`BRAZOS_BIND=core`).
     public var bindToCore = false
+    /// Eager limit in bytes on loopback and shared-memory links (`BRAZOS_EAGER_LIMIT`).
     public var sharedMemoryEagerLimit = 32 * 1024
+    /// Eager limit in bytes on TCP links (`BRAZOS_EAGER_LIMIT`).
     public var tcpEagerLimit = 64 * 1024
+    /// Bytes in each shared-memory ring, a power of two of at least 4096 (`BRAZOS_RING_BYTES`).
     public var ringCapacity = 1 << 20
     /// Address to listen on when no launcher says (PMIx); loopback by default.
     public var interfaceAddress = "127.0.0.1"
@@ -44,6 +56,7 @@ public struct JobConfig: Sendable {
     /// go up to `nodeCount + joinLimit` and are never reused.
     public static let joinLimit = 32
 
+    /// A configuration with the given identity and every option at its default.
     public init(launcher: Launcher, jobID: String, secret: [UInt8], node: Int, nodeCount: Int, threadsPerNode: Int) {
         self.launcher = launcher
         self.jobID = jobID
@@ -67,6 +80,7 @@ public struct JobConfig: Sendable {
         return Array(node * threadsPerNode ..< (node + 1) * threadsPerNode)
     }
 
+    /// The value of environment variable `name`, or nil if unset.
     public static func environment(_ name: String) -> String? {
         guard let value = getenv(name) else { return nil }
         return String(cString: value)

@@ -8,6 +8,7 @@ import Glibc
 public final class PthreadMutex: @unchecked Sendable {
     let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
+    /// A new, unlocked mutex.
     public init() {
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -18,10 +19,14 @@ public final class PthreadMutex: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    /// Blocks until this thread holds the mutex.
     @inline(__always) public func lock() { pthread_mutex_lock(mutex) }
+    /// Releases the mutex; the calling thread must hold it.
     @inline(__always) public func unlock() { pthread_mutex_unlock(mutex) }
+    /// Takes the mutex if it is free; returns whether it did, never blocking.
     @inline(__always) public func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
 
+    /// Runs `body` holding the mutex and returns its result.
     @inline(__always) public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         lock()
         defer { unlock() }
@@ -33,6 +38,7 @@ public final class PthreadMutex: @unchecked Sendable {
 public final class PthreadCondition: @unchecked Sendable {
     let condition: UnsafeMutablePointer<pthread_cond_t>
 
+    /// A condition variable timed on the monotonic clock.
     public init() {
         condition = .allocate(capacity: 1)
         var attributes = pthread_condattr_t()
@@ -56,6 +62,7 @@ public final class PthreadCondition: @unchecked Sendable {
         pthread_cond_timedwait(condition, mutex.mutex, &deadline)
     }
 
+    /// Wakes every thread waiting on the condition.
     public func broadcast() { pthread_cond_broadcast(condition) }
 }
 
@@ -67,8 +74,10 @@ public final class FastLock: @unchecked Sendable {
     @usableFromInline let mutex = Mutex<Void>(())
     @usableFromInline let needed: Bool
 
+    /// A lock; with `needed: false`, one that does nothing, for code only one thread can enter.
     public init(needed: Bool = true) { self.needed = needed }
 
+    /// Runs `body` holding the lock (or just runs it if the lock is not needed).
     @inlinable @inline(__always)
     public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         guard needed else { return try body() }
@@ -81,6 +90,7 @@ public final class FastLock: @unchecked Sendable {
 public final class ReadWriteLock: @unchecked Sendable {
     let lock: UnsafeMutablePointer<pthread_rwlock_t>
 
+    /// A new, unlocked read-write lock.
     public init() {
         lock = .allocate(capacity: 1)
         pthread_rwlock_init(lock, nil)
@@ -91,6 +101,7 @@ public final class ReadWriteLock: @unchecked Sendable {
         lock.deallocate()
     }
 
+    /// Runs `body` holding the lock for reading, alongside other readers.
     @inline(__always) public func reading<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_rwlock_rdlock(lock)
         defer { pthread_rwlock_unlock(lock) }

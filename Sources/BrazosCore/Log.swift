@@ -10,6 +10,7 @@ import Glibc
 /// object: time, level, process, pid, the node when there is one, the message, and the
 /// metadata given. brazosrun sets both for its nodes.
 public enum Log {
+    /// How lines are written: the message as text, or one JSON object per line (`BRAZOS_LOG_FORMAT`).
     public enum Format: String, Sendable { case text, json }
 
     /// Read from the environment at the first line said: brazosrun sets its own

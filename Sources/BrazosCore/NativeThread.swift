@@ -7,6 +7,8 @@ import Glibc
 public enum NativeThread {
     final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
 
+    /// Starts a thread running `body` and returns it for `join`; stops the process if the
+    /// thread cannot be created.
     @discardableResult
     public static func spawn(_ body: @escaping () -> Void) -> pthread_t {
         var thread = pthread_t()
@@ -16,6 +18,7 @@ public enum NativeThread {
         return thread
     }
 
+    /// Waits for a thread started by `spawn` to end.
     public static func join(_ thread: pthread_t) { pthread_join(thread, nil) }
 
     /// Starts a thread nobody joins: its resources go back when it ends.

@@ -11,9 +11,14 @@ import Glibc
 /// node then has a `LateLink` for every number a joining node may get, filled in when
 /// that node connects.
 public final class Node: @unchecked Sendable {
+    /// The job as this node sees it; wire-up fills in what the launcher gave (node, node
+    /// count, job id, secret).
     public private(set) var config: JobConfig
+    /// Drives this node's inbound sources; the layer above attaches its sink here.
     public let progress: ProgressEngine
+    /// Every node's card from wire-up, indexed by node.
     public private(set) var cards: [NodeCard] = []
+    /// Where each rank lives; built at wire-up from the cards, then updated as ranks move.
     public private(set) var directory: RankDirectory!
     private var links: [PeerLink] = []
     /// Where threads move: one per node number, for the nodes that join later.
@@ -49,7 +54,9 @@ public final class Node: @unchecked Sendable {
     private var lateConnectionHandler: (@Sendable (Int, Socket) -> Void)?
     private var earlyLateConnections: [(Int, Socket)] = []
 
+    /// This node's number.
     public var id: Int { config.node }
+    /// Nodes the job started with (joining nodes are numbered past it).
     public var nodeCount: Int { config.nodeCount }
     /// Ranks hosted here at start.
     public var localRanks: [Int] { cards[config.node].ranks }
@@ -74,6 +81,7 @@ public final class Node: @unchecked Sendable {
         return node
     }
 
+    /// The link to `node` (loopback, shared-memory ring or TCP), chosen once at wire-up.
     public func link(toNode node: Int) -> PeerLink { links[node] }
 
     /// The link to every node, indexed by node.

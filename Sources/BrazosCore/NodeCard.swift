@@ -1,16 +1,24 @@
 /// What a node tells the others at wire-up: how to reach it by TCP, whether it shares a
 /// host with them (same boot and network namespace), and its shared-memory segment.
 public struct NodeCard: Equatable, Sendable {
+    /// The node's number.
     public var node: Int
+    /// The node's process id; shared-memory peers read its memory for rendezvous pulls.
     public var pid: Int32
+    /// `HostIdentity.key` of its host: equal keys mean the nodes can share memory.
     public var hostKey: String
+    /// Its host name, for messages.
     public var hostName: String
+    /// IPv4 address its listener is reachable on.
     public var address: String
+    /// TCP port of its listener.
     public var port: UInt16
+    /// Name of its shared-memory segment, or `-` when it has none (TCP only).
     public var segment: String
     /// Ranks this node hosts when the job starts; the rank directory is built from these.
     public var ranks: [Int]
 
+    /// A card with every field given.
     public init(node: Int, pid: Int32, hostKey: String, hostName: String, address: String, port: UInt16, segment: String, ranks: [Int]) {
         self.node = node
         self.pid = pid
@@ -28,6 +36,7 @@ public struct NodeCard: Equatable, Sendable {
         return "node=\(node);pid=\(pid);hostkey=\(hostKey);hostname=\(hostName);address=\(address);port=\(port);segment=\(segment);ranks=\(ranksText)"
     }
 
+    /// Parses a card as `encoded` writes it; throws `malformed` for a missing field or a bad number.
     public init(parsing text: Substring) throws(BrazosError) {
         var fields: [Substring: Substring] = [:]
         for pair in text.split(separator: ";") {
@@ -51,8 +60,10 @@ public struct NodeCard: Equatable, Sendable {
                   address: try field("address"), port: port, segment: try field("segment"), ranks: ranks)
     }
 
+    /// Every card encoded, separated by `|` (the launcher's `peers` message).
     public static func encodeTable(_ cards: [NodeCard]) -> String { cards.map(\.encoded).joined(separator: "|") }
 
+    /// Parses a table written by `encodeTable`; throws `malformed` if any card is.
     public static func decodeTable(_ text: Substring) throws(BrazosError) -> [NodeCard] {
         var cards: [NodeCard] = []
         for part in text.split(separator: "|") { cards.append(try NodeCard(parsing: part)) }

@@ -17,8 +17,10 @@ public struct Backoff {
     private var start = 0.0
     private var iterations = 0
 
+    /// A backoff at the start of its budget.
     public init() {}
 
+    /// Starts the spin count over, for the next wait.
     public mutating func reset() { iterations = 0 }
 
     /// Spins once; returns true when the budget is spent and the caller should block.
@@ -88,6 +90,8 @@ public final class ProgressEngine: @unchecked Sendable {
     /// completions need no announcing (`notify` does nothing).
     private let threads: Int
 
+    /// An engine for a node where `threads` threads may wait; with one, completions are not
+    /// announced. Sources and sink are attached later.
     public init(threads: Int) {
         self.threads = threads
         interrupt = brazos_eventfd()
@@ -185,6 +189,8 @@ public final class ProgressEngine: @unchecked Sendable {
     /// sink only when there is some.
     private let deferredWorkPending = Atomic<Bool>(false)
 
+    /// Called by the sink when `deliver` put work off, so the poller calls its
+    /// `performDeferredWork` after this poll. Safe from any thread.
     public func noteDeferredWork() { deferredWorkPending.store(true, ordering: .releasing) }
 
     private func performDeferredWork() throws {

@@ -10,9 +10,11 @@ import CBrazos
 /// newer one.
 public final class RankDirectory: @unchecked Sendable {
     private let locations: UnsafeMutablePointer<UInt64>
+    /// Ranks in the job, fixed for its life.
     public let rankCount: Int
     private static let nowhere = UInt64(UInt32.max)
 
+    /// The table as the job starts: each rank on the node whose card lists it, at version 0.
     public init(cards: [NodeCard]) {
         rankCount = cards.reduce(0) { max($0, ($1.ranks.max() ?? -1) + 1) }
         locations = .allocate(capacity: max(rankCount, 1))

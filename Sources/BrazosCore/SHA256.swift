@@ -1,7 +1,9 @@
 /// FIPS 180-4 SHA-256, implemented in-house so BrazosCore needs no Foundation or
 /// CryptoKit (neither is available on every platform the runtime targets).
 public enum SHA256 {
+    /// Bytes in a digest.
     public static let digestSize = 32
+    /// Bytes in a message block (HMAC pads its key to this).
     public static let blockSize = 64
 
     private static let k: [UInt32] = [

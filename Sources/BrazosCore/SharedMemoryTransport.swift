@@ -8,10 +8,12 @@ import Glibc
 /// segment and write into their own ring in it. Large messages are copied once, straight
 /// from the sender's buffer, with process_vm_readv (`pull`).
 public enum SharedMemoryLayout {
+    /// Bytes reserved at the start of each segment for its control words, before the rings.
     public static let controlSize = 128
     /// Offset of the "the receiver is (about to be) asleep in poll()" word.
     static let sleepingOffset = 0
 
+    /// Bytes of a node's inbound segment: the control words and one ring per node of the job.
     public static func segmentSize(nodes: Int, ringCapacity: Int) -> Int {
         controlSize + nodes * ShmRing.footprint(capacity: ringCapacity)
     }
@@ -20,7 +22,9 @@ public enum SharedMemoryLayout {
         ShmRing(base: segment.base + controlSize + sender * ShmRing.footprint(capacity: ringCapacity), capacity: ringCapacity)
     }
 
+    /// The POSIX shared-memory name of `node`'s inbound segment in `job`.
     public static func segmentName(job: String, node: Int) -> String { "/brazos-\(job)-\(node)" }
+    /// The abstract socket name of `node`'s `Doorbell` in `job`.
     public static func doorbellName(job: String, node: Int) -> String { "brazos-\(job)-\(node)" }
 }
 
@@ -32,6 +36,7 @@ public final class SharedMemoryInbound: InboundSource {
     private let rings: UnsafeMutableBufferPointer<(sender: Int, ring: ShmRing)>
     private let doorbell: Doorbell
 
+    /// Reads the rings in this node's own `segment` from each of `senders`, and sleeps on `doorbell`.
     public init(segment: SharedSegment, senders: [Int], ringCapacity: Int, doorbell: Doorbell) {
         self.segment = segment
         rings = .allocate(capacity: senders.count)
@@ -41,6 +46,8 @@ public final class SharedMemoryInbound: InboundSource {
 
     deinit { rings.deallocate() }
 
+    /// Drains every ring that has frames into `sink`; returns how many were delivered. A
+    /// broken ring throws `peerLost` naming its sender.
     public func poll(into sink: FrameSink) throws -> Int {
         var delivered = 0
         for index in rings.indices where rings[index].ring.hasData {
@@ -60,8 +67,10 @@ public final class SharedMemoryInbound: InboundSource {
         }
     }
 
+    /// The doorbell, which senders ring when they see this node asleep.
     public var wakeDescriptors: [Int32] { [doorbell.descriptor] }
 
+    /// Marks this node asleep for senders; false (and awake again) if a ring has data already.
     public func prepareToBlock() -> Bool {
         brazos_store_seq_cst_u32(segment.base + SharedMemoryLayout.sleepingOffset, 1)
         brazos_fence_seq_cst()
@@ -72,6 +81,7 @@ public final class SharedMemoryInbound: InboundSource {
         return true
     }
 
+    /// Marks this node awake and empties its doorbell.
     public func finishedBlocking() {
         brazos_store_seq_cst_u32(segment.base + SharedMemoryLayout.sleepingOffset, 0)
         doorbell.drain()
@@ -80,9 +90,13 @@ public final class SharedMemoryInbound: InboundSource {
 
 /// The sending side to one peer on this host.
 public final class SharedMemoryLink: PeerLink {
+    /// The node this link sends to.
     public let peerNode: Int
+    /// The largest payload a ring record can hold with its header.
     public let maximumFramePayload: Int
+    /// Messages up to this size travel eagerly; the configured limit, capped by the frame payload.
     public let eagerLimit: Int
+    /// Whether `pull` may read the peer's memory; turns false for good once process_vm_readv fails.
     public private(set) var canPull = true
     private let segment: SharedSegment
     private var ring: ShmRing
@@ -93,6 +107,8 @@ public final class SharedMemoryLink: PeerLink {
     /// Serialises this node's threads on the ring; not needed with a single thread.
     private let sendLock: FastLock
 
+    /// A link writing into this node's (`myNode`) ring in the peer's mapped segment. With
+    /// `senders` above one, sends are serialised by a lock.
     public init(peerNode: Int, peerPid: Int32, peerSegment: SharedSegment, myNode: Int, ringCapacity: Int,
                 peerDoorbell: String, ringer: Doorbell, eagerLimit: Int, progress: ProgressEngine, senders: Int) {
         self.sendLock = FastLock(needed: senders > 1)
@@ -107,6 +123,8 @@ public final class SharedMemoryLink: PeerLink {
         self.eagerLimit = min(eagerLimit, maximumFramePayload)
     }
 
+    /// Writes the frame into the ring, waiting (and driving progress) while it is full, and
+    /// rings the peer's doorbell if it sleeps. Thread-safe.
     public func send(_ header: FrameHeader, payload: UnsafeRawBufferPointer) throws {
         try sendLock.withLock { () throws -> Void in
             var pause: UInt32 = 0
@@ -127,6 +145,8 @@ public final class SharedMemoryLink: PeerLink {
         }
     }
 
+    /// Copies `count` bytes at `address` in the peer process with process_vm_readv; throws
+    /// `system` on failure, after which `canPull` is false.
     public func pull(from address: UInt64, count: Int, into destination: UnsafeMutableRawPointer) throws {
         let rc = brazos_read_peer_memory(peerPid, UnsafeRawPointer(bitPattern: UInt(address)), destination, count)
         if rc != 0 {
@@ -135,5 +155,6 @@ public final class SharedMemoryLink: PeerLink {
         }
     }
 
+    /// Nothing to close: the mapping goes with the link.
     public func close() {}
 }

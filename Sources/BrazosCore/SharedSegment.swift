@@ -6,8 +6,11 @@ import Glibc
 /// owner and opened by peers on the same host. The owner unlinks the name once every
 /// peer has mapped it, so a crashed job leaves nothing behind past wire-up.
 public final class SharedSegment {
+    /// The shared-memory name, starting with `/`.
     public let name: String
+    /// Where the segment is mapped in this process.
     public let base: UnsafeMutableRawPointer
+    /// Bytes mapped.
     public let size: Int
 
     private init(name: String, base: UnsafeMutableRawPointer, size: Int) {
@@ -18,6 +21,8 @@ public final class SharedSegment {
 
     deinit { munmap(base, size) }
 
+    /// Creates and maps a new zeroed segment of `size` bytes, mode 0600; throws `system` if
+    /// the name exists or the memory cannot be had.
     public static func create(name: String, size: Int) throws(BrazosError) -> SharedSegment {
         let fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .lastSystemError("shm_open(\(name), create)") }
@@ -30,6 +35,7 @@ public final class SharedSegment {
         return try map(name: name, fd: fd, size: size)
     }
 
+    /// Maps an existing segment, at its full size; throws `system` if it is gone.
     public static func open(name: String) throws(BrazosError) -> SharedSegment {
         let fd = shm_open(name, O_RDWR | O_CLOEXEC, 0)
         guard fd >= 0 else { throw .lastSystemError("shm_open(\(name))") }
@@ -46,12 +52,14 @@ public final class SharedSegment {
         return SharedSegment(name: name, base: base, size: size)
     }
 
+    /// Removes the name; mappings stay valid. The owner calls it once every peer has mapped it.
     public func unlink() { shm_unlink(name) }
 }
 
 /// Wakes a node that sleeps in poll(): a datagram socket in the abstract namespace
 /// (per network namespace, so exactly the nodes that share rings can ring it).
 public final class Doorbell {
+    /// The datagram socket, for polling (receiving side) or sending rings.
     public let descriptor: Int32
     private let bound: Bool
 

@@ -21,6 +21,7 @@ import CBrazos
 /// position with acquire. Positions only grow; the producer keeps its own position and
 /// reads `tail` only when the ring looks full.
 public struct ShmRing {
+    /// Bytes before the records: the consumer's `tail`, alone on its cache lines.
     public static let headerSize = 128
     static let wrapMarker = UInt64.max
     static let skipMarker = UInt64.max - 1
@@ -30,6 +31,7 @@ public struct ShmRing {
     static let line = 64
 
     let base: UnsafeMutableRawPointer
+    /// Bytes of records, a power of two.
     public let capacity: Int
     /// Producer side: where the next record goes, and the last `tail` it read.
     private var head = 0

@@ -6,12 +6,15 @@ import Glibc
 /// A thin owner of one socket descriptor with the few operations the runtime needs.
 /// IPv4 only: the runtime speaks to loopback and to its own hosts' addresses.
 public final class Socket {
+    /// The file descriptor, for poll() and system calls the class does not wrap.
     public let descriptor: Int32
     private var closed = false
 
+    /// Takes ownership of `descriptor`: it is closed with the object.
     public init(descriptor: Int32) { self.descriptor = descriptor }
     deinit { close() }
 
+    /// Closes the descriptor; later calls do nothing.
     public func close() {
         if !closed { closed = true; _ = Glibc.close(descriptor) }
     }
@@ -52,6 +55,8 @@ public final class Socket {
         }
     }
 
+    /// Waits for the next connection on a listening socket, with TCP_NODELAY set; retries
+    /// after EINTR and aborted connections, throws `system` otherwise.
     public func accept() throws(BrazosError) -> Socket {
         while true {
             let fd = brazos_accept(descriptor)
@@ -61,11 +66,13 @@ public final class Socket {
         }
     }
 
+    /// Turns off Nagle's algorithm, so small frames leave at once.
     public func setNoDelay() {
         var one: Int32 = 1
         setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
+    /// Makes reads and writes return EAGAIN instead of waiting.
     public func setNonBlocking() {
         let flags = fcntl(descriptor, F_GETFL)
         _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
@@ -77,7 +84,9 @@ public final class Socket {
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
+    /// This end's address and port, or nil if the socket has none.
     public var localAddress: SocketAddress? { address(using: getsockname) }
+    /// The peer's address and port, or nil if not connected.
     public var remoteAddress: SocketAddress? { address(using: getpeername) }
 
     private func address(using call: (Int32, UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Int32) -> SocketAddress? {
@@ -102,6 +111,7 @@ public final class Socket {
         }
     }
 
+    /// Writes all of `bytes` (blocking socket); throws `system` if the connection fails.
     public func writeAll(_ bytes: [UInt8]) throws(BrazosError) {
         var failure: BrazosError?
         bytes.withUnsafeBytes { raw in
@@ -130,9 +140,12 @@ public final class Socket {
 
 /// An IPv4 address and port.
 public struct SocketAddress: CustomStringConvertible, Equatable, Sendable {
+    /// Dotted IPv4 address.
     public let host: String
+    /// TCP port.
     public let port: UInt16
 
+    /// Checks that `host` is dotted IPv4; throws `configuration` if not.
     public init(host: String, port: UInt16) throws(BrazosError) {
         var probe = in_addr()
         guard inet_pton(AF_INET, host, &probe) == 1 else {
@@ -166,6 +179,7 @@ public struct SocketAddress: CustomStringConvertible, Equatable, Sendable {
         return address
     }
 
+    /// `host:port`, as `init(parsing:)` reads it.
     public var description: String { "\(host):\(port)" }
 }
 

@@ -119,6 +119,7 @@ public final class TCPInbound: InboundSource {
     private let lock = PthreadMutex()
     private var connections: [TCPConnection] = []
 
+    /// A source with no connections yet; the node adds each as it is made.
     public init() {}
 
     func add(_ connection: TCPConnection) {
@@ -127,6 +128,7 @@ public final class TCPInbound: InboundSource {
 
     private var snapshot: [TCPConnection] { lock.withLock { connections } }
 
+    /// Reads every connection and delivers its complete frames; returns how many.
     public func poll(into sink: FrameSink) throws -> Int {
         var delivered = 0
         for connection in snapshot {
@@ -135,18 +137,25 @@ public final class TCPInbound: InboundSource {
         return delivered
     }
 
+    /// Every connection's socket.
     public var wakeDescriptors: [Int32] { snapshot.map(\.socket.descriptor) }
+    /// Always true: socket readiness itself wakes the poller.
     public func prepareToBlock() -> Bool { true }
+    /// Nothing to reset.
     public func finishedBlocking() {}
 }
 
 /// The sending side of one TCP connection.
 public final class TCPLink: PeerLink {
+    /// The node at the other end.
     public var peerNode: Int { connection.peerNode }
     /// Rendezvous data goes in chunks of up to 1 MiB, read in place by the receiver.
     public static let framePayloadLimit = 1 << 20
+    /// `framePayloadLimit`.
     public let maximumFramePayload = framePayloadLimit
+    /// Messages up to this size travel eagerly; the configured limit, capped by the frame payload.
     public let eagerLimit: Int
+    /// Always false: the receiver cannot read another host's memory, so senders push rendezvous data.
     public let canPull = false
     let connection: TCPConnection
     private let progress: ProgressEngine
@@ -157,6 +166,9 @@ public final class TCPLink: PeerLink {
         self.progress = progress
     }
 
+    /// Writes header and payload with one sendmsg where possible, straight from the caller's
+    /// buffer; while the peer's buffers are full it drives progress. Thread-safe; throws
+    /// `peerLost` if the connection fails.
     public func send(_ header: FrameHeader, payload: UnsafeRawBufferPointer) throws {
         // FrameHeader.size bytes, on the stack.
         var headerBytes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
@@ -198,10 +210,12 @@ public final class TCPLink: PeerLink {
         }
     }
 
+    /// Always throws `configuration`: check `canPull` first.
     public func pull(from address: UInt64, count: Int, into destination: UnsafeMutableRawPointer) throws {
         throw BrazosError.configuration("TCP links cannot read a peer's memory")
     }
 
+    /// Sends `goodbye`, so that the peer takes the closed connection as no failure.
     public func close() {
         try? send(FrameHeader(kind: .goodbye), payload: UnsafeRawBufferPointer(start: nil, count: 0))
     }

@@ -28,34 +28,50 @@ public enum FrameKind: UInt8, Sendable {
     /// A drained node leaves: the payload is where it knows every rank to be (per rank, a
     /// u32 node and a u32 version); the receiver answers `left` and sends it nothing more.
     case leaving = 10
+    /// The answer to `leaving`, from a node that will send the leaving node nothing more.
     case left = 11
     /// To a node joining the job, from each node at its admission: where the sender knows
     /// every rank to be (as in `leaving`); the receiver keeps what is newer than its own.
     case locations = 12
 }
 
+/// The fixed header of every frame; what `cookie`, `address` and the lengths mean
+/// depends on `kind` (see `FrameKind`).
 public struct FrameHeader: Equatable, Sendable {
+    /// Bytes of an encoded header.
     public static let size = 64
     static let magic: UInt8 = 0xB7
     /// Largest payload one frame may carry; larger messages use rendezvous.
     public static let maximumPayload: UInt64 = 1 << 30
 
+    /// What the frame is.
     public var kind: FrameKind
+    /// The communicator context that keeps this message apart from others.
     public var context: UInt32
+    /// The sending world rank.
     public var source: Int32
+    /// The receiving world rank.
     public var destination: Int32
+    /// The message's tag.
     public var tag: Int32
+    /// The node that sent the frame.
     public var sourceNode: UInt32
+    /// Bytes in the whole message (a rendezvous or `move` sends it in several frames).
     public var messageLength: UInt64
+    /// Identifies a rendezvous request, or carries a location version; see `FrameKind`.
     public var cookie: UInt64
+    /// A buffer address or an offset in the message; see `FrameKind`.
     public var address: UInt64
+    /// Bytes of payload following this header.
     public var payloadLength: UInt64
     /// In jobs whose threads move: the message's number among those from `source` to
     /// `destination` (their order), and the version of the destination's location the
     /// sender knew (a node that has not seen it yet holds the message for the rank).
     public var sequence: UInt32 = 0
+    /// The version of the destination's location the sender knew (jobs whose threads move).
     public var destinationVersion: UInt32 = 0
 
+    /// A header of `kind`; fields a kind does not use stay zero.
     public init(kind: FrameKind, context: UInt32 = 0, source: Int32 = 0, destination: Int32 = 0,
                 tag: Int32 = 0, sourceNode: UInt32 = 0, messageLength: UInt64 = 0, cookie: UInt64 = 0,
                 address: UInt64 = 0, payloadLength: UInt64 = 0, sequence: UInt32 = 0, destinationVersion: UInt32 = 0) {
@@ -73,6 +89,7 @@ public struct FrameHeader: Equatable, Sendable {
         self.destinationVersion = destinationVersion
     }
 
+    /// Writes the header's `size` bytes, little-endian, at `buffer`.
     public func encode(into buffer: UnsafeMutableRawPointer) {
         buffer.storeBytes(of: Self.magic, as: UInt8.self)
         buffer.storeBytes(of: kind.rawValue, toByteOffset: 1, as: UInt8.self)

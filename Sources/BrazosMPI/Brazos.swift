@@ -16,6 +16,7 @@ import Glibc
 /// }
 /// ```
 public final class Brazos: @unchecked Sendable {
+    /// This process's node: its configuration, links and progress engine.
     public let node: Node
     let engine: MessageEngine
     private let participant = Mutex<MigrationParticipant?>(nil)
@@ -175,13 +176,16 @@ public final class Brazos: @unchecked Sendable {
 
 /// A compute thread of the job: one rank, hosted on this node.
 public final class BrazosThread: @unchecked Sendable {
+    /// The thread's world rank; it keeps it when it moves.
     public let rank: Int
     /// Index among the threads this node started with (-1 for one that arrived).
     public let localIndex: Int
+    /// `MPI_COMM_WORLD` as this rank sees it.
     public let world: Communicator
     /// Every rank, like `world`, for the runtime's own collectives (shared memory's
     /// barriers, checkpoints): their messages never mix with the program's.
     public let runtime: Communicator
+    /// The job on the node hosting the thread.
     public unowned let job: Brazos
     /// Set for a thread that moved here: where from, and what it brought.
     public let arrival: Arrival?
@@ -189,7 +193,9 @@ public final class BrazosThread: @unchecked Sendable {
     public internal(set) var hasMoved = false
     let core: Int?
 
+    /// What a thread that moved here brought with it.
     public struct Arrival: Sendable {
+        /// The node it left.
         public let fromNode: Int
         /// The state it saved when it left (`migrate(to:saving:)`).
         public let state: [UInt8]
@@ -217,8 +223,11 @@ public final class BrazosThread: @unchecked Sendable {
 /// Thrown out of `Brazos.move` on the node a thread leaves: its body ends there (and
 /// continues on the destination). Let it through; `run` takes it.
 public struct ThreadMoved: Error, CustomStringConvertible {
+    /// The world rank that moved.
     public let rank: Int
+    /// The node it moved to.
     public let node: Int
+    /// "rank R moved to node N".
     public var description: String { "rank \(rank) moved to node \(node)" }
 }
 

@@ -10,7 +10,9 @@ public final class Communicator: @unchecked Sendable {
     let context: UInt32
     /// nil for the world itself.
     let translation: RankTranslation?
+    /// The caller's rank in this communicator (`MPI_Comm_rank`).
     public let rank: Int
+    /// Ranks in this communicator (`MPI_Comm_size`).
     public let size: Int
     /// Where the contexts of communicators made from this one come from (one per rank).
     let contexts: ContextAllocator
@@ -142,6 +144,8 @@ public final class Communicator: @unchecked Sendable {
         return request
     }
 
+    /// Sends `byteCount` bytes at `pointer` (`MPI_Send`): returns once the buffer may be
+    /// reused, at once for a small message. Throws on a bad count, rank or tag.
     public func send(_ pointer: UnsafeRawPointer?, byteCount: Int, to destination: Int, tag: Int) throws(MPIError) {
         try Self.checkCount(byteCount)
         try checkDestination(destination)
@@ -154,6 +158,8 @@ public final class Communicator: @unchecked Sendable {
         try isend(pointer, byteCount: byteCount, to: destination, tag: tag).wait()
     }
 
+    /// Receives at most `byteCount` bytes into `pointer` and waits for them (`MPI_Recv`);
+    /// throws `.truncate` if the message is longer.
     @discardableResult
     public func recv(_ pointer: UnsafeMutableRawPointer?, byteCount: Int, from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> Status {
         guard scratchTaken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
@@ -169,14 +175,17 @@ public final class Communicator: @unchecked Sendable {
 
     // MARK: Typed buffers
 
+    /// Starts a send of `buffer`'s elements; the memory must stay valid until the request completes.
     public func isend<T: BitwiseCopyable>(_ buffer: UnsafeBufferPointer<T>, to destination: Int, tag: Int) throws(MPIError) -> Request {
         try isend(buffer.baseAddress, byteCount: buffer.count * MemoryLayout<T>.stride, to: destination, tag: tag)
     }
 
+    /// Starts a receive of at most `buffer.count` elements into `buffer`.
     public func irecv<T: BitwiseCopyable>(_ buffer: UnsafeMutableBufferPointer<T>, from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> Request {
         try irecv(buffer.baseAddress, byteCount: buffer.count * MemoryLayout<T>.stride, from: source, tag: tag)
     }
 
+    /// Sends the elements of `values`, as their bytes.
     public func send<T: BitwiseCopyable>(_ values: [T], to destination: Int, tag: Int) throws(MPIError) {
         var failure: MPIError?
         values.withUnsafeBytes { bytes in
@@ -185,6 +194,7 @@ public final class Communicator: @unchecked Sendable {
         if let failure { throw failure }
     }
 
+    /// Sends one value, as its bytes.
     public func send<T: BitwiseCopyable>(_ value: T, to destination: Int, tag: Int) throws(MPIError) {
         var failure: MPIError?
         withUnsafeBytes(of: value) { bytes in
@@ -253,6 +263,8 @@ public final class Communicator: @unchecked Sendable {
         return try receive.wait()
     }
 
+    /// Sends `sendValues` and receives into `receiveValues` (its count is the capacity) at
+    /// once; returns the receive's status.
     public func sendrecv<T: BitwiseCopyable, U: BitwiseCopyable>(_ sendValues: [T], to destination: Int, sendTag: Int,
                                                                 into receiveValues: inout [U], from source: Int, receiveTag: Int) throws(MPIError) -> Status {
         var result: Result<Status, MPIError> = .failure(MPIError(.intern, "sendrecv did not run"))

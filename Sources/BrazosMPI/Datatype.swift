@@ -13,15 +13,18 @@ public final class Datatype: @unchecked Sendable, CustomStringConvertible {
         var count: Int
     }
 
+    /// The one basic type every element is made of.
     public let basic: BasicType
     let runs: [Run]
     /// Bytes of data in one element (`MPI_Type_size`).
     public let size: Int
     /// Bytes from one element to the next in an array of them.
     public let extent: Int
+    /// Whether this is a predefined type: committed from the start, and never freed.
     public let isPredefined: Bool
     /// Derived types must be committed before use in communication (`MPI_Type_commit`).
     public private(set) var isCommitted: Bool
+    /// The MPI name of a predefined type, or how a derived type was built.
     public let description: String
     /// Packing is the identity: the bytes in memory are the bytes on the wire.
     let isPackedAsIs: Bool
@@ -132,34 +135,64 @@ public final class Datatype: @unchecked Sendable, CustomStringConvertible {
 
 /// The predefined datatypes.
 extension Datatype {
+    /// The predefined datatype of `BasicType.char`.
     public static let char = Datatype(.char)
+    /// The predefined datatype of `BasicType.signedChar`.
     public static let signedChar = Datatype(.signedChar)
+    /// The predefined datatype of `BasicType.unsignedChar`.
     public static let unsignedChar = Datatype(.unsignedChar)
+    /// The predefined datatype of `BasicType.byte`.
     public static let byte = Datatype(.byte)
+    /// The predefined datatype of `BasicType.short`.
     public static let short = Datatype(.short)
+    /// The predefined datatype of `BasicType.unsignedShort`.
     public static let unsignedShort = Datatype(.unsignedShort)
+    /// The predefined datatype of `BasicType.int`.
     public static let int = Datatype(.int)
+    /// The predefined datatype of `BasicType.unsigned`.
     public static let unsigned = Datatype(.unsigned)
+    /// The predefined datatype of `BasicType.long`.
     public static let long = Datatype(.long)
+    /// The predefined datatype of `BasicType.unsignedLong`.
     public static let unsignedLong = Datatype(.unsignedLong)
+    /// The predefined datatype of `BasicType.longLong`.
     public static let longLong = Datatype(.longLong)
+    /// The predefined datatype of `BasicType.unsignedLongLong`.
     public static let unsignedLongLong = Datatype(.unsignedLongLong)
+    /// The predefined datatype of `BasicType.float`.
     public static let float = Datatype(.float)
+    /// The predefined datatype of `BasicType.double`.
     public static let double = Datatype(.double)
+    /// The predefined datatype of `BasicType.longDouble`.
     public static let longDouble = Datatype(.longDouble)
+    /// The predefined datatype of `BasicType.int8`.
     public static let int8 = Datatype(.int8)
+    /// The predefined datatype of `BasicType.int16`.
     public static let int16 = Datatype(.int16)
+    /// The predefined datatype of `BasicType.int32`.
     public static let int32 = Datatype(.int32)
+    /// The predefined datatype of `BasicType.int64`.
     public static let int64 = Datatype(.int64)
+    /// The predefined datatype of `BasicType.uint8`.
     public static let uint8 = Datatype(.uint8)
+    /// The predefined datatype of `BasicType.uint16`.
     public static let uint16 = Datatype(.uint16)
+    /// The predefined datatype of `BasicType.uint32`.
     public static let uint32 = Datatype(.uint32)
+    /// The predefined datatype of `BasicType.uint64`.
     public static let uint64 = Datatype(.uint64)
+    /// The predefined datatype of `BasicType.bool`.
     public static let bool = Datatype(.bool)
+    /// The predefined datatype of `BasicType.floatInt`.
     public static let floatInt = Datatype(.floatInt)
+    /// The predefined datatype of `BasicType.doubleInt`.
     public static let doubleInt = Datatype(.doubleInt)
+    /// The predefined datatype of `BasicType.longInt`.
     public static let longInt = Datatype(.longInt)
+    /// The predefined datatype of `BasicType.twoInt`.
     public static let twoInt = Datatype(.twoInt)
+    /// The predefined datatype of `BasicType.shortInt`.
     public static let shortInt = Datatype(.shortInt)
+    /// The predefined datatype of `BasicType.longDoubleInt`.
     public static let longDoubleInt = Datatype(.longDoubleInt)
 }

@@ -15,6 +15,7 @@ public final class Group: @unchecked Sendable {
     /// `MPI_GROUP_EMPTY`.
     public static let empty = Group(worldRanks: [], callerWorldRank: nil)
 
+    /// Members in the group (`MPI_Group_size`).
     public var size: Int { worldRanks.count }
 
     /// The caller's rank in the group, or nil if it is not a member (`MPI_UNDEFINED`).

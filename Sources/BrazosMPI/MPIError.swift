@@ -22,6 +22,7 @@ public enum ErrorClass: Int32, Sendable, CustomStringConvertible {
     case pending = 18
     case inStatus = 19
 
+    /// The class's MPI name (`MPI_ERR_RANK`).
     public var description: String {
         switch self {
         case .success: return "MPI_SUCCESS"
@@ -78,13 +79,17 @@ extension ErrorClass {
 
 /// An MPI error: its class and what exactly went wrong.
 public struct MPIError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The MPI error class, which the C layer returns as the error code.
     public let errorClass: ErrorClass
+    /// What went wrong, in words (the rank, tag or size at fault).
     public let message: String
 
+    /// An error of `errorClass`, explained by `message`.
     public init(_ errorClass: ErrorClass, _ message: String) {
         self.errorClass = errorClass
         self.message = message
     }
 
+    /// `CLASS: message`.
     public var description: String { "\(errorClass): \(message)" }
 }

@@ -5,6 +5,7 @@
 /// `input` into `output`, `output[i] = input[i] op output[i]`, so that for an operation that
 /// does not commute the left operand is always the lower ranks' data.
 public final class Op: @unchecked Sendable, CustomStringConvertible {
+    /// The predefined operations; the raw value is the MPI name.
     public enum Predefined: String, Sendable {
         case sum = "MPI_SUM", prod = "MPI_PROD", min = "MPI_MIN", max = "MPI_MAX"
         case land = "MPI_LAND", lor = "MPI_LOR", lxor = "MPI_LXOR"
@@ -22,8 +23,10 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
     }
 
     let kind: Kind
+    /// Whether operand order does not matter; true for every predefined operation.
     public let isCommutative: Bool
 
+    /// A predefined operation; use the static members rather than making new ones.
     public init(_ predefined: Predefined) {
         kind = .predefined(predefined)
         isCommutative = true
@@ -35,6 +38,7 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
         isCommutative = commutative
     }
 
+    /// The MPI name, or "user operation" with whether it commutes.
     public var description: String {
         switch kind {
         case let .predefined(op): return op.rawValue
@@ -42,9 +46,13 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
         }
     }
 
+    /// `MPI_SUM`, `MPI_PROD`, `MPI_MIN`, `MPI_MAX`: arithmetic, not on `bool` or `byte`.
     public static let sum = Op(.sum), prod = Op(.prod), min = Op(.min), max = Op(.max)
+    /// `MPI_LAND`, `MPI_LOR`, `MPI_LXOR`: logical, on integers and `bool`.
     public static let land = Op(.land), lor = Op(.lor), lxor = Op(.lxor)
+    /// `MPI_BAND`, `MPI_BOR`, `MPI_BXOR`: bitwise, on integers and `byte`.
     public static let band = Op(.band), bor = Op(.bor), bxor = Op(.bxor)
+    /// `MPI_MINLOC`, `MPI_MAXLOC`: on the value-index pair types only.
     public static let minloc = Op(.minloc), maxloc = Op(.maxloc)
 
     /// Throws `MPI_ERR_OP` when a predefined operation is not defined on the datatype.

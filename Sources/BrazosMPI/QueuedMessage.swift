@@ -4,11 +4,16 @@
 /// sent before it is either received or queued, and the queues are the whole story:
 /// nothing is in flight, and no sequence numbers are needed to deliver each once.
 public struct QueuedMessage: Equatable, Sendable {
+    /// The communicator context it was sent on.
     public var context: UInt32
+    /// The sender's world rank.
     public var source: Int32
+    /// The message's tag.
     public var tag: Int32
+    /// The message's packed bytes.
     public var bytes: [UInt8]
 
+    /// A saved message with every field given.
     public init(context: UInt32, source: Int32, tag: Int32, bytes: [UInt8]) {
         self.context = context
         self.source = source

@@ -48,7 +48,9 @@ public final class Request: @unchecked Sendable {
         done = Atomic(persistent != nil)
     }
 
+    /// Whether this is a persistent request (`sendInit`, `recvInit`), which `start()` reuses.
     public var isPersistent: Bool { persistentOperation != nil }
+    /// Whether the operation has completed; an inactive persistent request counts as complete.
     public var isComplete: Bool { done.load(ordering: .acquiring) }
 
     func begin() {
@@ -123,6 +125,8 @@ public final class Request: @unchecked Sendable {
 
     // MARK: Many requests. `nil` entries are null requests (`MPI_REQUEST_NULL`).
 
+    /// Waits for each request in order and returns their statuses (empty for null entries);
+    /// throws the first error met, leaving later requests unwaited.
     public static func waitAll(_ requests: [Request?]) throws(MPIError) -> [Status] {
         var statuses: [Status] = []
         for request in requests { statuses.append(try request?.wait() ?? .empty) }

@@ -1,11 +1,13 @@
 import BrazosMPI
 import CMPI
 
+/// `MPI_Barrier`.
 @_cdecl("MPI_Barrier")
 public func mpiBarrier(_ comm: MPI_Comm?) -> Int32 {
     mpiCall("MPI_Barrier", on: comm) { () throws(MPIError) in try Handles.communicator(comm).barrier() }
 }
 
+/// `MPI_Bcast`.
 @_cdecl("MPI_Bcast")
 public func mpiBcast(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ root: Int32, _ comm: MPI_Comm?) -> Int32 {
     mpiCall("MPI_Bcast", on: comm) { () throws(MPIError) in
@@ -13,6 +15,7 @@ public func mpiBcast(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datat
     }
 }
 
+/// `MPI_Reduce` (`MPI_IN_PLACE` at the root).
 @_cdecl("MPI_Reduce")
 public func mpiReduce(_ send: UnsafeRawPointer?, _ receive: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ op: MPI_Op?,
                       _ root: Int32, _ comm: MPI_Comm?) -> Int32 {
@@ -22,6 +25,7 @@ public func mpiReduce(_ send: UnsafeRawPointer?, _ receive: UnsafeMutableRawPoin
     }
 }
 
+/// `MPI_Allreduce` (`MPI_IN_PLACE` accepted).
 @_cdecl("MPI_Allreduce")
 public func mpiAllreduce(_ send: UnsafeRawPointer?, _ receive: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ op: MPI_Op?,
                          _ comm: MPI_Comm?) -> Int32 {
@@ -30,6 +34,7 @@ public func mpiAllreduce(_ send: UnsafeRawPointer?, _ receive: UnsafeMutableRawP
     }
 }
 
+/// `MPI_Gather` (`MPI_IN_PLACE` at the root); the receive arguments matter only at the root.
 @_cdecl("MPI_Gather")
 public func mpiGather(_ send: UnsafeRawPointer?, _ sendCount: Int32, _ sendType: MPI_Datatype?, _ receive: UnsafeMutableRawPointer?,
                       _ receiveCount: Int32, _ receiveType: MPI_Datatype?, _ root: Int32, _ comm: MPI_Comm?) -> Int32 {
@@ -41,6 +46,7 @@ public func mpiGather(_ send: UnsafeRawPointer?, _ sendCount: Int32, _ sendType:
     }
 }
 
+/// `MPI_Gatherv` (`MPI_IN_PLACE` at the root); counts and displacements are read only at the root.
 @_cdecl("MPI_Gatherv")
 public func mpiGatherv(_ send: UnsafeRawPointer?, _ sendCount: Int32, _ sendType: MPI_Datatype?, _ receive: UnsafeMutableRawPointer?,
                        _ receiveCounts: UnsafePointer<Int32>?, _ displacements: UnsafePointer<Int32>?, _ receiveType: MPI_Datatype?,
@@ -55,6 +61,7 @@ public func mpiGatherv(_ send: UnsafeRawPointer?, _ sendCount: Int32, _ sendType
     }
 }
 
+/// `MPI_Scatter` (`MPI_IN_PLACE` at the root); the send arguments matter only at the root.
 @_cdecl("MPI_Scatter")
 public func mpiScatter(_ send: UnsafeRawPointer?, _ sendCount: Int32, _ sendType: MPI_Datatype?, _ receive: UnsafeMutableRawPointer?,
                        _ receiveCount: Int32, _ receiveType: MPI_Datatype?, _ root: Int32, _ comm: MPI_Comm?) -> Int32 {
@@ -67,6 +74,7 @@ public func mpiScatter(_ send: UnsafeRawPointer?, _ sendCount: Int32, _ sendType
     }
 }
 
+/// `MPI_Scatterv` (`MPI_IN_PLACE` at the root); counts and displacements are read only at the root.
 @_cdecl("MPI_Scatterv")
 public func mpiScatterv(_ send: UnsafeRawPointer?, _ sendCounts: UnsafePointer<Int32>?, _ displacements: UnsafePointer<Int32>?, _ sendType: MPI_Datatype?,
                         _ receive: UnsafeMutableRawPointer?, _ receiveCount: Int32, _ receiveType: MPI_Datatype?, _ root: Int32, _ comm: MPI_Comm?) -> Int32 {
@@ -80,6 +88,7 @@ public func mpiScatterv(_ send: UnsafeRawPointer?, _ sendCounts: UnsafePointer<I
     }
 }
 
+/// `MPI_Allgather` (`MPI_IN_PLACE` accepted).
 @_cdecl("MPI_Allgather")
 public func mpiAllgather(_ send: UnsafeRawPointer?, _ sendCount: Int32, _ sendType: MPI_Datatype?, _ receive: UnsafeMutableRawPointer?,
                          _ receiveCount: Int32, _ receiveType: MPI_Datatype?, _ comm: MPI_Comm?) -> Int32 {
@@ -89,6 +98,7 @@ public func mpiAllgather(_ send: UnsafeRawPointer?, _ sendCount: Int32, _ sendTy
     }
 }
 
+/// `MPI_Allgatherv` (`MPI_IN_PLACE` accepted).
 @_cdecl("MPI_Allgatherv")
 public func mpiAllgatherv(_ send: UnsafeRawPointer?, _ sendCount: Int32, _ sendType: MPI_Datatype?, _ receive: UnsafeMutableRawPointer?,
                           _ receiveCounts: UnsafePointer<Int32>?, _ displacements: UnsafePointer<Int32>?, _ receiveType: MPI_Datatype?, _ comm: MPI_Comm?) -> Int32 {
@@ -100,6 +110,7 @@ public func mpiAllgatherv(_ send: UnsafeRawPointer?, _ sendCount: Int32, _ sendT
     }
 }
 
+/// `MPI_Alltoall` (`MPI_IN_PLACE` accepted).
 @_cdecl("MPI_Alltoall")
 public func mpiAlltoall(_ send: UnsafeRawPointer?, _ sendCount: Int32, _ sendType: MPI_Datatype?, _ receive: UnsafeMutableRawPointer?,
                         _ receiveCount: Int32, _ receiveType: MPI_Datatype?, _ comm: MPI_Comm?) -> Int32 {
@@ -109,6 +120,7 @@ public func mpiAlltoall(_ send: UnsafeRawPointer?, _ sendCount: Int32, _ sendTyp
     }
 }
 
+/// `MPI_Alltoallv` (`MPI_IN_PLACE` accepted: the send counts and displacements are then ignored).
 @_cdecl("MPI_Alltoallv")
 public func mpiAlltoallv(_ send: UnsafeRawPointer?, _ sendCounts: UnsafePointer<Int32>?, _ sendDisplacements: UnsafePointer<Int32>?, _ sendType: MPI_Datatype?,
                          _ receive: UnsafeMutableRawPointer?, _ receiveCounts: UnsafePointer<Int32>?, _ receiveDisplacements: UnsafePointer<Int32>?,
@@ -123,6 +135,7 @@ public func mpiAlltoallv(_ send: UnsafeRawPointer?, _ sendCounts: UnsafePointer<
     }
 }
 
+/// `MPI_Reduce_scatter` (`MPI_IN_PLACE` accepted).
 @_cdecl("MPI_Reduce_scatter")
 public func mpiReduceScatter(_ send: UnsafeRawPointer?, _ receive: UnsafeMutableRawPointer?, _ receiveCounts: UnsafePointer<Int32>?,
                              _ datatype: MPI_Datatype?, _ op: MPI_Op?, _ comm: MPI_Comm?) -> Int32 {
@@ -133,6 +146,7 @@ public func mpiReduceScatter(_ send: UnsafeRawPointer?, _ receive: UnsafeMutable
     }
 }
 
+/// `MPI_Scan` (`MPI_IN_PLACE` accepted).
 @_cdecl("MPI_Scan")
 public func mpiScan(_ send: UnsafeRawPointer?, _ receive: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ op: MPI_Op?,
                     _ comm: MPI_Comm?) -> Int32 {
@@ -141,6 +155,7 @@ public func mpiScan(_ send: UnsafeRawPointer?, _ receive: UnsafeMutableRawPointe
     }
 }
 
+/// `MPI_Exscan` (`MPI_IN_PLACE` accepted); rank 0's receive buffer is left as it was.
 @_cdecl("MPI_Exscan")
 public func mpiExscan(_ send: UnsafeRawPointer?, _ receive: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ op: MPI_Op?,
                       _ comm: MPI_Comm?) -> Int32 {

@@ -1,11 +1,13 @@
 import BrazosMPI
 import CMPI
 
+/// `MPI_Comm_size`.
 @_cdecl("MPI_Comm_size")
 public func mpiCommSize(_ comm: MPI_Comm?, _ size: UnsafeMutablePointer<Int32>?) -> Int32 {
     mpiCall("MPI_Comm_size", on: comm) { () throws(MPIError) in size?.pointee = Int32(try Handles.communicator(comm).size) }
 }
 
+/// `MPI_Comm_rank`.
 @_cdecl("MPI_Comm_rank")
 public func mpiCommRank(_ comm: MPI_Comm?, _ rank: UnsafeMutablePointer<Int32>?) -> Int32 {
     mpiCall("MPI_Comm_rank", on: comm) { () throws(MPIError) in rank?.pointee = Int32(try Handles.communicator(comm).rank) }
@@ -16,11 +18,13 @@ private func handle(of communicator: Communicator?) -> MPI_Comm {
     communicator.map { Handles.retain($0) } ?? Handles.predefined(Handles.Value.commNull)
 }
 
+/// `MPI_Comm_dup`: the same ranks in a new context, with the same error handler.
 @_cdecl("MPI_Comm_dup")
 public func mpiCommDup(_ comm: MPI_Comm?, _ newComm: UnsafeMutablePointer<MPI_Comm?>?) -> Int32 {
     mpiCall("MPI_Comm_dup", on: comm) { () throws(MPIError) in newComm?.pointee = handle(of: try Handles.communicator(comm).dup()) }
 }
 
+/// `MPI_Comm_split`: `MPI_UNDEFINED` as colour gives `MPI_COMM_NULL`.
 @_cdecl("MPI_Comm_split")
 public func mpiCommSplit(_ comm: MPI_Comm?, _ color: Int32, _ key: Int32, _ newComm: UnsafeMutablePointer<MPI_Comm?>?) -> Int32 {
     mpiCall("MPI_Comm_split", on: comm) { () throws(MPIError) in
@@ -29,6 +33,7 @@ public func mpiCommSplit(_ comm: MPI_Comm?, _ color: Int32, _ key: Int32, _ newC
     }
 }
 
+/// `MPI_Comm_create`: `MPI_COMM_NULL` on ranks outside `group`.
 @_cdecl("MPI_Comm_create")
 public func mpiCommCreate(_ comm: MPI_Comm?, _ group: MPI_Group?, _ newComm: UnsafeMutablePointer<MPI_Comm?>?) -> Int32 {
     mpiCall("MPI_Comm_create", on: comm) { () throws(MPIError) in
@@ -36,6 +41,7 @@ public func mpiCommCreate(_ comm: MPI_Comm?, _ group: MPI_Group?, _ newComm: Uns
     }
 }
 
+/// `MPI_Comm_free`: sets the handle to `MPI_COMM_NULL`; a predefined communicator fails with `MPI_ERR_COMM`.
 @_cdecl("MPI_Comm_free")
 public func mpiCommFree(_ comm: UnsafeMutablePointer<MPI_Comm?>?) -> Int32 {
     mpiCall("MPI_Comm_free") { () throws(MPIError) in
@@ -47,6 +53,7 @@ public func mpiCommFree(_ comm: UnsafeMutablePointer<MPI_Comm?>?) -> Int32 {
     }
 }
 
+/// `MPI_Comm_compare`: `MPI_IDENT`, `MPI_CONGRUENT`, `MPI_SIMILAR` or `MPI_UNEQUAL`.
 @_cdecl("MPI_Comm_compare")
 public func mpiCommCompare(_ first: MPI_Comm?, _ second: MPI_Comm?, _ result: UnsafeMutablePointer<Int32>?) -> Int32 {
     mpiCall("MPI_Comm_compare", on: first) { () throws(MPIError) in
@@ -54,6 +61,7 @@ public func mpiCommCompare(_ first: MPI_Comm?, _ second: MPI_Comm?, _ result: Un
     }
 }
 
+/// `MPI_Comm_group`.
 @_cdecl("MPI_Comm_group")
 public func mpiCommGroup(_ comm: MPI_Comm?, _ group: UnsafeMutablePointer<MPI_Group?>?) -> Int32 {
     mpiCall("MPI_Comm_group", on: comm) { () throws(MPIError) in group?.pointee = Handles.retain(try Handles.communicator(comm).group) }
@@ -76,6 +84,7 @@ private func handle(of group: Group) -> MPI_Group {
     group.size == 0 ? Handles.predefined(Handles.Value.groupEmpty) : Handles.retain(group)
 }
 
+/// `MPI_Group_incl`; an empty result is `MPI_GROUP_EMPTY`.
 @_cdecl("MPI_Group_incl")
 public func mpiGroupIncl(_ group: MPI_Group?, _ count: Int32, _ ranks: UnsafePointer<Int32>?, _ newGroup: UnsafeMutablePointer<MPI_Group?>?) -> Int32 {
     mpiCall("MPI_Group_incl") { () throws(MPIError) in
@@ -83,6 +92,7 @@ public func mpiGroupIncl(_ group: MPI_Group?, _ count: Int32, _ ranks: UnsafePoi
     }
 }
 
+/// `MPI_Group_excl`; an empty result is `MPI_GROUP_EMPTY`.
 @_cdecl("MPI_Group_excl")
 public func mpiGroupExcl(_ group: MPI_Group?, _ count: Int32, _ ranks: UnsafePointer<Int32>?, _ newGroup: UnsafeMutablePointer<MPI_Group?>?) -> Int32 {
     mpiCall("MPI_Group_excl") { () throws(MPIError) in
@@ -90,16 +100,20 @@ public func mpiGroupExcl(_ group: MPI_Group?, _ count: Int32, _ ranks: UnsafePoi
     }
 }
 
+/// `MPI_Group_size`.
 @_cdecl("MPI_Group_size")
 public func mpiGroupSize(_ group: MPI_Group?, _ size: UnsafeMutablePointer<Int32>?) -> Int32 {
     mpiCall("MPI_Group_size") { () throws(MPIError) in size?.pointee = Int32(try Handles.group(group).size) }
 }
 
+/// `MPI_Group_rank`: `MPI_UNDEFINED` if the caller is not a member.
 @_cdecl("MPI_Group_rank")
 public func mpiGroupRank(_ group: MPI_Group?, _ rank: UnsafeMutablePointer<Int32>?) -> Int32 {
     mpiCall("MPI_Group_rank") { () throws(MPIError) in rank?.pointee = Int32(try Handles.group(group).rank ?? MPI.undefined) }
 }
 
+/// `MPI_Group_translate_ranks`: `MPI_UNDEFINED` where a process is not in `second`;
+/// `MPI_PROC_NULL` stays itself.
 @_cdecl("MPI_Group_translate_ranks")
 public func mpiGroupTranslateRanks(_ first: MPI_Group?, _ count: Int32, _ ranks: UnsafePointer<Int32>?, _ second: MPI_Group?,
                                    _ translated: UnsafeMutablePointer<Int32>?) -> Int32 {
@@ -109,6 +123,7 @@ public func mpiGroupTranslateRanks(_ first: MPI_Group?, _ count: Int32, _ ranks:
     }
 }
 
+/// `MPI_Group_free`: sets the handle to `MPI_GROUP_NULL`; freeing a predefined group only does that.
 @_cdecl("MPI_Group_free")
 public func mpiGroupFree(_ group: UnsafeMutablePointer<MPI_Group?>?) -> Int32 {
     mpiCall("MPI_Group_free") { () throws(MPIError) in

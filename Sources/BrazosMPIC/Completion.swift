@@ -51,6 +51,7 @@ private func inStatus(_ failure: (MPIError, Request), _ function: StaticString) 
     raise(MPIError(.inStatus, "\(failure.0)"), in: function, handler: handler(of: failure.1))
 }
 
+/// `MPI_Wait`: releases a completed non-persistent request and sets its handle to `MPI_REQUEST_NULL`.
 @_cdecl("MPI_Wait")
 public func mpiWait(_ handle: UnsafeMutablePointer<MPI_Request?>?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
     guard let handle else { return raise(MPIError(.request, "MPI_Wait needs a request"), in: "MPI_Wait", handler: Runtime.defaultErrorHandler) }
@@ -70,6 +71,7 @@ public func mpiWait(_ handle: UnsafeMutablePointer<MPI_Request?>?, _ status: Uns
     }
 }
 
+/// `MPI_Test`.
 @_cdecl("MPI_Test")
 public func mpiTest(_ handle: UnsafeMutablePointer<MPI_Request?>?, _ flag: UnsafeMutablePointer<Int32>?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
     guard let handle else { return raise(MPIError(.request, "MPI_Test needs a request"), in: "MPI_Test", handler: Runtime.defaultErrorHandler) }
@@ -90,6 +92,7 @@ public func mpiTest(_ handle: UnsafeMutablePointer<MPI_Request?>?, _ flag: Unsaf
     return mpiWait(handle, status)
 }
 
+/// `MPI_Waitall`: on any failure returns `MPI_ERR_IN_STATUS`, each status's `MPI_ERROR` saying which.
 @_cdecl("MPI_Waitall")
 public func mpiWaitall(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?, _ statuses: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
     let list: [Request?]
@@ -101,6 +104,7 @@ public func mpiWaitall(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Reque
     return 0
 }
 
+/// `MPI_Testall`: completes nothing unless every request is complete.
 @_cdecl("MPI_Testall")
 public func mpiTestall(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?, _ flag: UnsafeMutablePointer<Int32>?,
                        _ statuses: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
@@ -116,6 +120,7 @@ public func mpiTestall(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Reque
     return mpiWaitall(count, handles, statuses)
 }
 
+/// `MPI_Waitany`: `MPI_UNDEFINED` as index when no request is active.
 @_cdecl("MPI_Waitany")
 public func mpiWaitany(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?, _ index: UnsafeMutablePointer<Int32>?,
                        _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
@@ -128,6 +133,7 @@ public func mpiWaitany(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Reque
     return answerAny(found, list, handles, index, status, "MPI_Waitany")
 }
 
+/// `MPI_Testany`: flag true and `MPI_UNDEFINED` as index when no request is active.
 @_cdecl("MPI_Testany")
 public func mpiTestany(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?, _ index: UnsafeMutablePointer<Int32>?,
                        _ flag: UnsafeMutablePointer<Int32>?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
@@ -165,6 +171,7 @@ private func answerAny(_ found: Int?, _ list: [Request?], _ handles: UnsafeMutab
     }
 }
 
+/// `MPI_Waitsome`: `MPI_UNDEFINED` as count when no request is active.
 @_cdecl("MPI_Waitsome")
 public func mpiWaitsome(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?, _ outCount: UnsafeMutablePointer<Int32>?,
                         _ indices: UnsafeMutablePointer<Int32>?, _ statuses: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
@@ -177,6 +184,7 @@ public func mpiWaitsome(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Requ
     return answerSome(completed, list, handles, outCount, indices, statuses, "MPI_Waitsome")
 }
 
+/// `MPI_Testsome`: `MPI_UNDEFINED` as count when no request is active.
 @_cdecl("MPI_Testsome")
 public func mpiTestsome(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?, _ outCount: UnsafeMutablePointer<Int32>?,
                         _ indices: UnsafeMutablePointer<Int32>?, _ statuses: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
@@ -202,6 +210,7 @@ private func answerSome(_ completed: [Int]?, _ list: [Request?], _ handles: Unsa
     return 0
 }
 
+/// `MPI_Request_free`: a pending operation still completes; the handle becomes `MPI_REQUEST_NULL`.
 @_cdecl("MPI_Request_free")
 public func mpiRequestFree(_ handle: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     mpiCall("MPI_Request_free") { () throws(MPIError) in
@@ -212,6 +221,7 @@ public func mpiRequestFree(_ handle: UnsafeMutablePointer<MPI_Request?>?) -> Int
     }
 }
 
+/// `MPI_Start`.
 @_cdecl("MPI_Start")
 public func mpiStart(_ handle: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     mpiCall("MPI_Start") { () throws(MPIError) in
@@ -220,6 +230,7 @@ public func mpiStart(_ handle: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     }
 }
 
+/// `MPI_Startall`: stops at the first request that fails to start; later ones are not started.
 @_cdecl("MPI_Startall")
 public func mpiStartall(_ count: Int32, _ handles: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     for index in 0..<Int(max(count, 0)) {

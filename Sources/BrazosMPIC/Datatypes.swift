@@ -1,6 +1,7 @@
 import BrazosMPI
 import CMPI
 
+/// `MPI_Type_contiguous`; commit the result before use.
 @_cdecl("MPI_Type_contiguous")
 public func mpiTypeContiguous(_ count: Int32, _ old: MPI_Datatype?, _ new: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
     mpiCall("MPI_Type_contiguous") { () throws(MPIError) in
@@ -8,6 +9,7 @@ public func mpiTypeContiguous(_ count: Int32, _ old: MPI_Datatype?, _ new: Unsaf
     }
 }
 
+/// `MPI_Type_vector`; commit the result before use.
 @_cdecl("MPI_Type_vector")
 public func mpiTypeVector(_ count: Int32, _ blockLength: Int32, _ stride: Int32, _ old: MPI_Datatype?, _ new: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
     mpiCall("MPI_Type_vector") { () throws(MPIError) in
@@ -15,6 +17,7 @@ public func mpiTypeVector(_ count: Int32, _ blockLength: Int32, _ stride: Int32,
     }
 }
 
+/// `MPI_Type_commit`.
 @_cdecl("MPI_Type_commit")
 public func mpiTypeCommit(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
     mpiCall("MPI_Type_commit") { () throws(MPIError) in
@@ -23,6 +26,7 @@ public func mpiTypeCommit(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> I
     }
 }
 
+/// `MPI_Type_free`: sets the handle to `MPI_DATATYPE_NULL`; a predefined type fails with `MPI_ERR_TYPE`.
 @_cdecl("MPI_Type_free")
 public func mpiTypeFree(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
     mpiCall("MPI_Type_free") { () throws(MPIError) in
@@ -34,6 +38,7 @@ public func mpiTypeFree(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> Int
     }
 }
 
+/// `MPI_Type_size`: bytes of data in one element, padding excluded.
 @_cdecl("MPI_Type_size")
 public func mpiTypeSize(_ datatype: MPI_Datatype?, _ size: UnsafeMutablePointer<Int32>?) -> Int32 {
     mpiCall("MPI_Type_size") { () throws(MPIError) in size?.pointee = Int32(try Handles.datatype(datatype).size) }
@@ -45,6 +50,7 @@ public func mpiTypeSize(_ datatype: MPI_Datatype?, _ size: UnsafeMutablePointer<
 public typealias UserFunction = @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?,
                                                 UnsafeMutablePointer<MPI_Datatype?>?) -> Void
 
+/// `MPI_Op_create`.
 @_cdecl("MPI_Op_create")
 public func mpiOpCreate(_ function: UserFunction?, _ commute: Int32, _ op: UnsafeMutablePointer<MPI_Op?>?) -> Int32 {
     mpiCall("MPI_Op_create") { () throws(MPIError) in
@@ -58,6 +64,7 @@ public func mpiOpCreate(_ function: UserFunction?, _ commute: Int32, _ op: Unsaf
     }
 }
 
+/// `MPI_Op_free`: sets the handle to `MPI_OP_NULL`; a predefined operation fails with `MPI_ERR_OP`.
 @_cdecl("MPI_Op_free")
 public func mpiOpFree(_ op: UnsafeMutablePointer<MPI_Op?>?) -> Int32 {
     mpiCall("MPI_Op_free") { () throws(MPIError) in

@@ -5,6 +5,8 @@ import CMPI
 import Glibc
 #endif
 
+/// `MPI_Init`: joins the job and makes the calling thread this process's one rank.
+/// `argc` and `argv` are ignored; a second call fails with `MPI_ERR_OTHER`.
 @_cdecl("MPI_Init")
 public func mpiInit(_ argc: UnsafeMutablePointer<Int32>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> Int32 {
     mpiCall("MPI_Init") { () throws(MPIError) in try Runtime.initialize() }
@@ -20,29 +22,35 @@ public func mpiInitThread(_ argc: UnsafeMutablePointer<Int32>?, _ argv: UnsafeMu
     return mpiInit(argc, argv)
 }
 
+/// `MPI_Initialized`.
 @_cdecl("MPI_Initialized")
 public func mpiInitialized(_ flag: UnsafeMutablePointer<Int32>?) -> Int32 {
     flag?.pointee = Runtime.isInitialized ? 1 : 0
     return 0
 }
 
+/// `MPI_Finalize`: leaves the job together with the other processes; MPI calls after it fail.
 @_cdecl("MPI_Finalize")
 public func mpiFinalize() -> Int32 {
     mpiCall("MPI_Finalize") { () throws(MPIError) in try Runtime.finalize() }
 }
 
+/// `MPI_Finalized`.
 @_cdecl("MPI_Finalized")
 public func mpiFinalized(_ flag: UnsafeMutablePointer<Int32>?) -> Int32 {
     flag?.pointee = Runtime.isFinalized ? 1 : 0
     return 0
 }
 
+/// `MPI_Abort`: ends this process at once with `code` and the launcher stops the whole
+/// job, whatever `comm` is. Never returns.
 @_cdecl("MPI_Abort")
 public func mpiAbort(_ comm: MPI_Comm?, _ code: Int32) -> Int32 {
     let rank = (try? Runtime.rank().world.rank).map { "rank \($0)" } ?? "a rank"
     Brazos.abort(code: code, reason: "\(rank) called MPI_Abort with error code \(code)")
 }
 
+/// `MPI_Get_processor_name`: the host name, at most 255 characters.
 @_cdecl("MPI_Get_processor_name")
 public func mpiGetProcessorName(_ name: UnsafeMutablePointer<CChar>?, _ length: UnsafeMutablePointer<Int32>?) -> Int32 {
     var host = [CChar](repeating: 0, count: 256)
@@ -56,6 +64,7 @@ public func mpiGetProcessorName(_ name: UnsafeMutablePointer<CChar>?, _ length: 
     return 0
 }
 
+/// `MPI_Get_version`: 5.0.
 @_cdecl("MPI_Get_version")
 public func mpiGetVersion(_ version: UnsafeMutablePointer<Int32>?, _ subversion: UnsafeMutablePointer<Int32>?) -> Int32 {
     version?.pointee = 5
@@ -63,18 +72,23 @@ public func mpiGetVersion(_ version: UnsafeMutablePointer<Int32>?, _ subversion:
     return 0
 }
 
+/// `MPI_Get_library_version`.
 @_cdecl("MPI_Get_library_version")
 public func mpiGetLibraryVersion(_ text: UnsafeMutablePointer<CChar>?, _ length: UnsafeMutablePointer<Int32>?) -> Int32 {
     copy("Brazos for Swift, MPI 5.0 ABI subset", into: text, length: length)
     return 0
 }
 
+/// `MPI_Wtime`: seconds on the monotonic clock.
 @_cdecl("MPI_Wtime")
 public func mpiWtime() -> Double { Brazos.wtime() }
 
+/// `MPI_Wtick`: one nanosecond, the clock's resolution.
 @_cdecl("MPI_Wtick")
 public func mpiWtick() -> Double { 1e-9 }
 
+/// `MPI_Error_string`: the class's name and meaning. Only error classes are known codes;
+/// any other fails with `MPI_ERR_ARG`.
 @_cdecl("MPI_Error_string")
 public func mpiErrorString(_ code: Int32, _ text: UnsafeMutablePointer<CChar>?, _ length: UnsafeMutablePointer<Int32>?) -> Int32 {
     guard let errorClass = ErrorClass(rawValue: code) else {
@@ -84,6 +98,8 @@ public func mpiErrorString(_ code: Int32, _ text: UnsafeMutablePointer<CChar>?, 
     return 0
 }
 
+/// `MPI_Error_class`: codes are their classes, so `code` comes back unchanged; an unknown
+/// code fails with `MPI_ERR_ARG`.
 @_cdecl("MPI_Error_class")
 public func mpiErrorClass(_ code: Int32, _ errorClass: UnsafeMutablePointer<Int32>?) -> Int32 {
     guard ErrorClass(rawValue: code) != nil else {
@@ -93,6 +109,8 @@ public func mpiErrorClass(_ code: Int32, _ errorClass: UnsafeMutablePointer<Int3
     return 0
 }
 
+/// `MPI_Comm_set_errhandler`: only the predefined handlers (`MPI_ERRORS_ARE_FATAL`,
+/// `MPI_ERRORS_ABORT`, `MPI_ERRORS_RETURN`).
 @_cdecl("MPI_Comm_set_errhandler")
 public func mpiCommSetErrhandler(_ comm: MPI_Comm?, _ handler: MPI_Errhandler?) -> Int32 {
     mpiCall("MPI_Comm_set_errhandler", on: comm) { () throws(MPIError) in
@@ -100,6 +118,7 @@ public func mpiCommSetErrhandler(_ comm: MPI_Comm?, _ handler: MPI_Errhandler?) 
     }
 }
 
+/// `MPI_Comm_get_errhandler`.
 @_cdecl("MPI_Comm_get_errhandler")
 public func mpiCommGetErrhandler(_ comm: MPI_Comm?, _ handler: UnsafeMutablePointer<MPI_Errhandler?>?) -> Int32 {
     mpiCall("MPI_Comm_get_errhandler", on: comm) { () throws(MPIError) in

@@ -1,6 +1,7 @@
 import BrazosMPI
 import CMPI
 
+/// `MPI_Send`.
 @_cdecl("MPI_Send")
 public func mpiSend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?) -> Int32 {
     mpiCall("MPI_Send", on: comm) { () throws(MPIError) in
@@ -8,6 +9,7 @@ public func mpiSend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI
     }
 }
 
+/// `MPI_Recv`; the status's `MPI_ERROR` is left as it was.
 @_cdecl("MPI_Recv")
 public func mpiRecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                     _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
@@ -16,6 +18,7 @@ public func mpiRecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ dataty
     }
 }
 
+/// `MPI_Isend`.
 @_cdecl("MPI_Isend")
 public func mpiIsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                      _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
@@ -25,6 +28,7 @@ public func mpiIsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MP
     }
 }
 
+/// `MPI_Irecv`.
 @_cdecl("MPI_Irecv")
 public func mpiIrecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                      _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
@@ -34,6 +38,7 @@ public func mpiIrecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datat
     }
 }
 
+/// `MPI_Sendrecv`.
 @_cdecl("MPI_Sendrecv")
 public func mpiSendrecv(_ sendBuffer: UnsafeRawPointer?, _ sendCount: Int32, _ sendType: MPI_Datatype?, _ destination: Int32, _ sendTag: Int32,
                         _ receiveBuffer: UnsafeMutableRawPointer?, _ receiveCount: Int32, _ receiveType: MPI_Datatype?, _ source: Int32, _ receiveTag: Int32,
@@ -45,6 +50,7 @@ public func mpiSendrecv(_ sendBuffer: UnsafeRawPointer?, _ sendCount: Int32, _ s
     }
 }
 
+/// `MPI_Probe`.
 @_cdecl("MPI_Probe")
 public func mpiProbe(_ source: Int32, _ tag: Int32, _ comm: MPI_Comm?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
     mpiCall("MPI_Probe", on: comm) { () throws(MPIError) in
@@ -52,6 +58,7 @@ public func mpiProbe(_ source: Int32, _ tag: Int32, _ comm: MPI_Comm?, _ status:
     }
 }
 
+/// `MPI_Iprobe`.
 @_cdecl("MPI_Iprobe")
 public func mpiIprobe(_ source: Int32, _ tag: Int32, _ comm: MPI_Comm?, _ flag: UnsafeMutablePointer<Int32>?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
     mpiCall("MPI_Iprobe", on: comm) { () throws(MPIError) in
@@ -61,6 +68,7 @@ public func mpiIprobe(_ source: Int32, _ tag: Int32, _ comm: MPI_Comm?, _ flag: 
     }
 }
 
+/// `MPI_Get_count`: `MPI_UNDEFINED` when the bytes are not a whole number of elements.
 @_cdecl("MPI_Get_count")
 public func mpiGetCount(_ status: UnsafePointer<MPI_Status>?, _ datatype: MPI_Datatype?, _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
     mpiCall("MPI_Get_count") { () throws(MPIError) in
@@ -71,6 +79,7 @@ public func mpiGetCount(_ status: UnsafePointer<MPI_Status>?, _ datatype: MPI_Da
     }
 }
 
+/// `MPI_Send_init`.
 @_cdecl("MPI_Send_init")
 public func mpiSendInit(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                         _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
@@ -80,6 +89,7 @@ public func mpiSendInit(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype:
     }
 }
 
+/// `MPI_Recv_init`.
 @_cdecl("MPI_Recv_init")
 public func mpiRecvInit(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                         _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {

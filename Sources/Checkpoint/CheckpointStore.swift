@@ -7,6 +7,7 @@ import BrazosCore
 /// node's part (`part-K.bcp`) and, once every part is durable, the `MANIFEST`. Files are
 /// written durably (temporary name, fsync, rename, directory fsync) with mode 0600.
 public final class CheckpointStore: @unchecked Sendable {
+    /// The store's directory, holding one subdirectory per epoch.
     public let directory: String
 
     /// What an epoch's directory holds.
@@ -19,6 +20,8 @@ public final class CheckpointStore: @unchecked Sendable {
         case corrupt(String)
     }
 
+    /// Opens the store at `directory`, creating it and any missing parents (mode 0700);
+    /// throws `system` if it cannot.
     public init(directory: String) throws(CheckpointError) {
         self.directory = directory
         try DurableFile.makeDirectory(directory)
@@ -42,6 +45,8 @@ public final class CheckpointStore: @unchecked Sendable {
         return Manifest.Part(node: node, file: file, size: size, checksum: checksum)
     }
 
+    /// Writes node `node`'s part of `epoch` durably from `sections`; returns its manifest
+    /// entry. Any failure is thrown as a `CheckpointError`.
     public func writePart(epoch: Int, node: Int, sections: [CheckpointSection]) throws(CheckpointError) -> Manifest.Part {
         do {
             return try writePart(epoch: epoch, node: node) { writer in for section in sections { try writer.add(section) } }

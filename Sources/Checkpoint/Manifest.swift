@@ -20,12 +20,18 @@ import BrazosCore
 ///     part 0 part-0.bcp 1048576 <crc-32c hex>
 ///     checksum <sha-256 hex of everything above>
 public struct Manifest: Equatable, Sendable {
+    /// One node's part file, as the manifest vouches for it.
     public struct Part: Equatable, Sendable {
+        /// The node that wrote it.
         public let node: Int
+        /// Its file name within the epoch's directory (`part-K.bcp`).
         public let file: String
+        /// Its size in bytes.
         public let size: Int
+        /// CRC-32C of the whole file, but its last four bytes (which hold it).
         public let checksum: UInt32
 
+        /// An entry with every field given.
         public init(node: Int, file: String, size: Int, checksum: UInt32) {
             self.node = node
             self.file = file
@@ -34,18 +40,26 @@ public struct Manifest: Equatable, Sendable {
         }
     }
 
+    /// The checkpoint's number, increasing over the job's life.
     public var epoch: Int
+    /// The id of the job that wrote it.
     public var job: String
+    /// The program's path, as brazosrun was given it; a restart must name the same one.
     public var program: String
+    /// The program's arguments; a restart must give the same ones.
     public var arguments: [String]
+    /// Ranks in the job (nodes times threads per node at the start); a restart must have as many.
     public var threads: Int
     /// The nodes that wrote a part: the job's, less any drained before this epoch.
     public var nodes: Int
+    /// When the manifest was written, in seconds since the Unix epoch.
     public var created: Int
     /// For an incremental checkpoint, the epoch whose pages it completes.
     public var base: Int?
+    /// Each writing node's part.
     public var parts: [Part]
 
+    /// A manifest with every field given; `base` is nil for a full checkpoint.
     public init(epoch: Int, job: String, program: String, arguments: [String], threads: Int, nodes: Int, created: Int,
                 base: Int? = nil, parts: [Part]) {
         self.epoch = epoch
@@ -59,6 +73,7 @@ public struct Manifest: Equatable, Sendable {
         self.parts = parts
     }
 
+    /// Bytes in every part together.
     public var totalSize: Int { parts.reduce(0) { $0 + $1.size } }
 
     func encoded() -> [UInt8] {

@@ -1,9 +1,12 @@
 /// One named piece of a node's checkpoint (shared pages, a thread's resume state, channel
 /// state ...), checked by its own CRC-32C.
 public struct CheckpointSection: Equatable, Sendable {
+    /// Names the section within its part; readers look sections up by it.
     public let name: String
+    /// The section's bytes, as its owner encoded them.
     public let payload: [UInt8]
 
+    /// A section with the given name and bytes.
     public init(name: String, payload: [UInt8]) {
         self.name = name
         self.payload = payload
@@ -117,6 +120,7 @@ public final class PartWriter {
         try put(integer: sectionChecksum.value)
     }
 
+    /// Appends `section`, with its checksum; throws if the file cannot be written.
     public func add(_ section: CheckpointSection) throws(CheckpointError) {
         try withBytes(of: section.payload) { (payload) throws(CheckpointError) in try add(section.name, pieces: [payload]) }
     }

@@ -15,10 +15,14 @@ import Synchronization
 public final class LoadBalancer: @unchecked Sendable {
     /// A thread's measure since the last decision.
     public struct Sample: Equatable, Sendable {
+        /// The thread's world rank.
         public var rank: Int
+        /// The node it ran on.
         public var node: Int
+        /// Wall seconds of work it timed.
         public var seconds: Double
 
+        /// A sample with every field given.
         public init(rank: Int, node: Int, seconds: Double) {
             self.rank = rank
             self.node = node
@@ -28,10 +32,14 @@ public final class LoadBalancer: @unchecked Sendable {
 
     /// A thread to move, and where.
     public struct Move: Equatable, Sendable {
+        /// The world rank that moves.
         public var rank: Int
+        /// The node it leaves (the busiest).
         public var from: Int
+        /// The node it goes to (the idlest).
         public var to: Int
 
+        /// A move with every field given.
         public init(rank: Int, from: Int, to: Int) {
             self.rank = rank
             self.from = from
@@ -44,6 +52,7 @@ public final class LoadBalancer: @unchecked Sendable {
     /// idlest before a thread moves (1: exactly one share).
     public let margin: Double
 
+    /// A balancer that moves a thread once the gap exceeds (1 + `margin`) threads' shares.
     public init(margin: Double = 1) { self.margin = margin }
 
     /// Runs `body`, counting its time as `thread`'s work.

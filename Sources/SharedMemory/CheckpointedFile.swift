@@ -8,6 +8,7 @@ import Glibc
 /// that size and positioned at that offset, so what it writes after the checkpoint
 /// replaces what the lost run wrote, and nothing appears twice.
 public final class CheckpointedFile: @unchecked Sendable {
+    /// How the file is opened; a restart must open it the same way.
     public enum Mode: String, Codable, Sendable {
         /// Read only, from the start.
         case read
@@ -27,7 +28,9 @@ public final class CheckpointedFile: @unchecked Sendable {
         var size: Int
     }
 
+    /// The path as the rank gave it.
     public let path: String
+    /// How the file was opened.
     public let mode: Mode
     /// Whether each checkpoint makes the file's contents durable first (fsync).
     public let flushesAtCheckpoint: Bool
@@ -74,6 +77,7 @@ public final class CheckpointedFile: @unchecked Sendable {
 
     var isOpen: Bool { descriptor >= 0 }
 
+    /// Writes all of `bytes` at the current offset (at the end in `append` mode).
     public func write(_ bytes: some Collection<UInt8>) throws(SharedMemoryError) {
         let contiguous = Array(bytes)
         var done = 0
@@ -87,6 +91,7 @@ public final class CheckpointedFile: @unchecked Sendable {
         }
     }
 
+    /// Writes `text` as UTF-8.
     public func write(_ text: String) throws(SharedMemoryError) { try write(Array(text.utf8)) }
 
     /// Up to `count` bytes from the current offset; fewer at the end of the file.
@@ -108,6 +113,7 @@ public final class CheckpointedFile: @unchecked Sendable {
     /// The offset the next read or write starts at.
     public var offset: Int { Int(lseek(descriptor, 0, SEEK_CUR)) }
 
+    /// Moves the offset the next read or write starts at, in bytes from the start.
     public func seek(to offset: Int) throws(SharedMemoryError) {
         guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else { throw .system(call: "lseek \(path)", errno: errno) }
     }

@@ -15,13 +15,17 @@ import Glibc
 public final class FaultService: @unchecked Sendable {
     /// A parked fault: the page, whether the access was a write, and its slot.
     public struct Fault: Equatable, Sendable {
+        /// The faulting page's index in the region.
         public let page: Int
+        /// Whether the access was a write (else a read).
         public let isWrite: Bool
         let slot: Int
 
+        /// Equal when page and kind of access are; the slot is not compared.
         public static func == (a: Fault, b: Fault) -> Bool { a.page == b.page && a.isWrite == b.isWrite }
     }
 
+    /// Threads that may be registered at once; one more stops the process.
     public static let maximumThreads = 256
 
     private let region: SharedRegion
@@ -32,6 +36,8 @@ public final class FaultService: @unchecked Sendable {
     /// Readable when a fault is parked (an eventfd).
     public let bell: Int32
 
+    /// Installs the SIGSEGV handler for `region`; throws `system` if the eventfd or the
+    /// handler cannot be had. Make one per process.
     public init(region: SharedRegion) throws(SharedMemoryError) {
         self.region = region
         bell = brazos_blocking_eventfd()

@@ -21,6 +21,9 @@ extension SharedMemory: MigrationParticipant {
         var nextEpoch: Int?
     }
 
+    /// Releases this node's writes and packs the thread's shared-memory state for the trip.
+    /// Refuses (throws) while the thread holds a lock, or when it is the last thread of a
+    /// node every checkpoint needs.
     public func departing(_ thread: BrazosThread, to node: Int) throws -> [UInt8] {
         let state = ranks.withLock { $0[thread.rank] } ?? RankState()
         guard state.locks.isEmpty else {
@@ -36,12 +39,16 @@ extension SharedMemory: MigrationParticipant {
         return Array(try JSONEncoder().encode(carried))
     }
 
+    /// Forgets the thread here: closes its files and unregisters it from the fault path.
     public func departed(_ thread: BrazosThread) {
         let state = ranks.withLock { $0.removeValue(forKey: thread.rank) }
         for file in state?.files ?? [] { file.file?.close() }
         faults.unregisterCurrentThread()
     }
 
+    /// Takes in what the thread brought: adopts the allocations, drained nodes and epoch it
+    /// knew, acquires the writes its notices name, and keeps its files' records for when it
+    /// opens them again here. Throws `malformed` if the state does not decode.
     public func arriving(_ thread: BrazosThread, carried bytes: [UInt8]) throws {
         let carried: Carried
         do {

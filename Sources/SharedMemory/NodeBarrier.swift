@@ -12,8 +12,11 @@ public final class NodeBarrier: @unchecked Sendable {
     private var generation = 0
     private var failure: Error?
 
+    /// A barrier with no thread waiting.
     public init() {}
 
+    /// Waits until `threads` threads arrived, runs `leaderWork` on the one caller that passes
+    /// `isLeader`, waits for all again, then throws the leader's error on every thread.
     public func wait(threads: Int, isLeader: Bool, leaderWork: () throws -> Void = {}) throws {
         arriveAndWait(threads)
         if isLeader {

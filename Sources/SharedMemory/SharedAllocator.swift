@@ -9,8 +9,11 @@ import Synchronization
 public final class SharedAllocator: @unchecked Sendable {
     /// One allocation: where it is in the region and how big.
     public struct Allocation: Equatable, Sendable, Codable {
+        /// The name it was allocated under; the same on every node.
         public let name: String
+        /// Bytes from the region's start.
         public let offset: Int
+        /// Bytes allocated.
         public let size: Int
 
         /// The region's pages it touches (at least one).
@@ -26,6 +29,7 @@ public final class SharedAllocator: @unchecked Sendable {
     /// drained out of the job (their pages have new homes).
     private let placement = Mutex<(ranges: [Range<Int>], retired: Set<Int>)>(([], []))
 
+    /// An allocator for a region of `capacity` bytes.
     public init(capacity: Int) { self.capacity = capacity }
 
     /// The place of `name` (`size` bytes, aligned to `alignment`) on this node.
@@ -94,6 +98,7 @@ public final class SharedAllocator: @unchecked Sendable {
     /// Node `node` was drained: its pages' homes are the next nodes that remain.
     public func retire(_ node: Int) { placement.withLock { _ = $0.retired.insert(node) } }
 
+    /// Whether `node` was drained (its pages now have other homes).
     public func isRetired(_ node: Int) -> Bool { placement.withLock { $0.retired.contains(node) } }
 
     /// The nodes drained so far.

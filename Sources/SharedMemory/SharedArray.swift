@@ -2,9 +2,12 @@
 /// Reads and writes go straight to memory; the coherence protocol makes other nodes'
 /// writes visible at synchronisation points.
 public struct SharedArray<Element: BitwiseCopyable>: @unchecked Sendable {
+    /// The first element, in the application view.
     public let base: UnsafeMutablePointer<Element>
+    /// Elements in the array.
     public let count: Int
 
+    /// Element `index`; an index outside `0..<count` stops the process.
     public subscript(index: Int) -> Element {
         get {
             precondition(index >= 0 && index < count, "shared index \(index) out of 0..<\(count)")
@@ -16,6 +19,7 @@ public struct SharedArray<Element: BitwiseCopyable>: @unchecked Sendable {
         }
     }
 
+    /// `0..<count`.
     public var indices: Range<Int> { 0..<count }
 
     /// The elements as a buffer (no bounds checks on access).
@@ -24,8 +28,10 @@ public struct SharedArray<Element: BitwiseCopyable>: @unchecked Sendable {
 
 /// One value of `Value` in the shared region (a shared counter, a flag, a total).
 public struct SharedValue<Value: BitwiseCopyable>: @unchecked Sendable {
+    /// Where the value lives, in the application view.
     public let address: UnsafeMutablePointer<Value>
 
+    /// Reads or writes the value in place.
     public var value: Value {
         get { address.pointee }
         nonmutating set { address.pointee = newValue }

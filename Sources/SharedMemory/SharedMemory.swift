@@ -21,7 +21,9 @@ import Glibc
 /// }
 /// ```
 public final class SharedMemory: @unchecked Sendable {
+    /// This node's mapping of the shared region.
     public let region: SharedRegion
+    /// Places allocations in the region, identically on every node.
     public let allocator: SharedAllocator
     let faults: FaultService
     let service: CoherenceService
@@ -350,6 +352,8 @@ public final class SharedMemory: @unchecked Sendable {
         ranks.withLock { _ = $0[thread.rank]!.locks.remove(id) }
     }
 
+    /// Runs `body` between `lock` and `unlock` of lock `id`. If `body` throws, the lock stays
+    /// held.
     public func withLock<Result>(_ id: Int, consistency: Consistency = .release, by thread: BrazosThread, _ body: () throws -> Result) throws -> Result {
         try lock(id, by: thread)
         let result = try body()

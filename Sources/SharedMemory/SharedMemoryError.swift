@@ -17,6 +17,7 @@ public enum SharedMemoryError: Error, CustomStringConvertible, Equatable {
     /// A checkpoint cannot be taken or continued from.
     case checkpoint(String)
 
+    /// The error as one line for the user, with what to do where there is something.
     public var description: String {
         switch self {
         case let .system(call, errno): return "\(call) failed: errno \(errno)"

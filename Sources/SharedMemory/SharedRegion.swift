@@ -9,16 +9,22 @@ import Glibc
 /// readable and writable, is how the runtime fills, reads and diffs pages without
 /// changing what the application may touch.
 public final class SharedRegion: @unchecked Sendable {
+    /// Bytes in a page, the unit of coherence.
     public static let pageSize = 4096
     /// Default base: far from where Linux puts the heap, libraries and stacks.
     public static let defaultBase: UInt = 0x2000_0000_0000
+    /// Default size: 1 GiB (`BRAZOS_SHARED_BYTES` sets another).
     public static let defaultSize = 1 << 30
 
+    /// Start of the application view, the same address in every node.
     public let base: UnsafeMutableRawPointer
+    /// Bytes in the region, whole pages.
     public let size: Int
+    /// Start of the service view: the same memory, always readable and writable, for the runtime only.
     public let serviceBase: UnsafeMutableRawPointer
     private let file: Int32
 
+    /// Pages in the region.
     public var pageCount: Int { size / Self.pageSize }
 
     /// Maps the region at `base`; every page starts without access.
@@ -61,6 +67,7 @@ public final class SharedRegion: @unchecked Sendable {
         }
     }
 
+    /// Sets what the application may do with `pages` (mprotect); throws `system` if it fails.
     public func setAccess(_ access: Access, pages: Range<Int>) throws(SharedMemoryError) {
         guard !pages.isEmpty else { return }
         if mprotect(base + pages.lowerBound * Self.pageSize, pages.count * Self.pageSize, access.protection) != 0 {

@@ -4,6 +4,8 @@
 extension Communicator {
     static let longAlltoall = 32 << 10
 
+    /// Sends block j of `send` (`sendCount` elements) to rank j and puts rank i's block at
+    /// block i of `receive` (`MPI_Alltoall`). Every rank must call it.
     public func alltoall(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                          _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype) throws(MPIError) {
         try Self.checkBuffer(count: receiveCount, datatype: receiveType)

@@ -3,6 +3,7 @@
 /// some node hosts several of the ranks, they first check in with their node's leader,
 /// the leaders run the barrier among themselves, and each leader lets its node go.
 extension Communicator {
+    /// Returns once every rank of the communicator has called it (`MPI_Barrier`).
     public func barrier() throws(MPIError) {
         try barrier(among: Participants(all: self))
     }

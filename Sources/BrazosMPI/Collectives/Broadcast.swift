@@ -5,6 +5,8 @@ extension Communicator {
     static let largeBroadcast = 512 << 10
     static let shortBroadcast = 2048
 
+    /// Copies `count` elements of `datatype` from the root's `buffer` into every rank's
+    /// (`MPI_Bcast`); every rank must pass the same count and root.
     public func bcast(_ buffer: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, root: Int) throws(MPIError) {
         try Self.checkBuffer(count: count, datatype: datatype)
         try checkRoot(root)

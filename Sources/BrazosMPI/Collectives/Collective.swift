@@ -3,14 +3,18 @@ import BrazosCore
 /// Where a collective's contribution comes from: a buffer, or the receive buffer itself
 /// (`MPI_IN_PLACE`).
 public enum SendBuffer {
+    /// `MPI_IN_PLACE`: the contribution is already in the receive buffer.
     case inPlace
+    /// The contribution is at this address.
     case memory(UnsafeRawPointer?)
 }
 
 /// Where a rooted scatter puts the root's own part: a buffer, or nowhere, leaving it in
 /// the send buffer (`MPI_IN_PLACE`).
 public enum ReceiveBuffer {
+    /// `MPI_IN_PLACE` (root only): the root's own part stays where it is in the send buffer.
     case inPlace
+    /// The part goes to this address.
     case memory(UnsafeMutableRawPointer?)
 }
 

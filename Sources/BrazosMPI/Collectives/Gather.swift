@@ -7,6 +7,8 @@
 extension Communicator {
     static let longAllgather = 256 << 10
 
+    /// Puts each rank's `sendCount` elements in rank order in the root's `receive`, at
+    /// `receiveCount` elements per rank (`MPI_Gather`); `receive` matters only at the root.
     public func gather(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                        _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) {
         try checkRoot(root)
@@ -42,6 +44,7 @@ extension Communicator {
         try receives.waitAll()
     }
 
+    /// Like `gather`, but every rank receives the result (`MPI_Allgather`).
     public func allgather(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                           _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype) throws(MPIError) {
         try Self.checkBuffer(count: receiveCount, datatype: receiveType)
@@ -49,6 +52,8 @@ extension Communicator {
                        displacements: (0..<size).map { $0 * receiveCount }, receiveType: receiveType)
     }
 
+    /// Like `allgather`, with a count and displacement per rank (`MPI_Allgatherv`); throws
+    /// `.truncate` if a rank's contribution is not the size the others expect.
     public func allgatherv(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                            _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], displacements: [Int], receiveType: Datatype) throws(MPIError) {
         try Self.checkCounts(receiveCounts, displacements, ranks: size, datatype: receiveType)

@@ -9,6 +9,8 @@
 extension Communicator {
     static let longAllreduce = 2048
 
+    /// Combines `count` elements from every rank with `op` into the root's `receive`
+    /// (`MPI_Reduce`); throws `.op` if `op` is not defined on `datatype`.
     public func reduce(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op, root: Int) throws(MPIError) {
         try Self.checkBuffer(count: count, datatype: datatype)
         try checkRoot(root)
@@ -20,6 +22,7 @@ extension Communicator {
         if rank == root { accumulator.finish(into: receive, count: count, datatype: datatype) }
     }
 
+    /// Like `reduce`, but every rank receives the combination (`MPI_Allreduce`).
     public func allreduce(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op) throws(MPIError) {
         try Self.checkBuffer(count: count, datatype: datatype)
         try op.check(datatype)

@@ -3,6 +3,8 @@
 /// block from rank-k and fold it in), so each rank sends and combines its share once;
 /// otherwise a reduce to rank 0, which keeps rank order, then a scatter.
 extension Communicator {
+    /// Combines every rank's data with `op` and gives rank i block i of it, `receiveCounts[i]`
+    /// elements (`MPI_Reduce_scatter`).
     public func reduceScatter(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], datatype: Datatype, op: Op) throws(MPIError) {
         try Self.checkCounts(receiveCounts, ranks: size, datatype: datatype)
         try op.check(datatype)

@@ -2,6 +2,7 @@
 /// rank swaps with rank ^ 2^k the combination of a block of ranks, and folds in what came
 /// from below. Left operands are always the lower ranks' data.
 extension Communicator {
+    /// Gives rank i the combination of ranks 0...i's data, in rank order (`MPI_Scan`).
     public func scan(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op) throws(MPIError) {
         try prefixReduction(send, receive, count: count, datatype: datatype, op: op, inclusive: true)
     }

@@ -1,5 +1,7 @@
 /// `MPI_Scatter(v)`: linear; the root starts every send at once.
 extension Communicator {
+    /// Sends block i of the root's `send` (`sendCount` elements) to rank i (`MPI_Scatter`);
+    /// `send` matters only at the root.
     public func scatter(_ send: UnsafeRawPointer?, sendCount: Int, sendType: Datatype,
                         _ receive: ReceiveBuffer, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) {
         try checkRoot(root)

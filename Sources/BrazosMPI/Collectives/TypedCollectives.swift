@@ -23,6 +23,7 @@ extension Communicator {
         return rank == root ? result : nil
     }
 
+    /// The elementwise combination of every rank's `values` (each passes the same count), everywhere.
     public func allreduce<T: MPIValue>(_ values: [T], op: Op) throws(MPIError) -> [T] {
         var result = values
         try withMutableBytes(&result) { (bytes) throws(MPIError) in try allreduce(.inPlace, bytes, count: values.count, datatype: T.mpiDatatype, op: op) }
