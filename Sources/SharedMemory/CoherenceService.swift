@@ -81,7 +81,8 @@ final class CoherenceService: @unchecked Sendable {
             while true { try serveOnce(waitingFor: nil) }
         } catch {
             fflush(nil)
-            diagnose("brazos: node \(me): shared memory: \(error)")
+            let text = "\(error)"
+            diagnose("brazos: node \(me): " + (text.hasPrefix("shared memory") ? text : "shared memory: \(text)"))
             _exit(1)
         }
     }

@@ -352,11 +352,17 @@ public final class SharedMemory: @unchecked Sendable {
         ranks.withLock { _ = $0[thread.rank]!.locks.remove(id) }
     }
 
-    /// Runs `body` between `lock` and `unlock` of lock `id`. If `body` throws, the lock stays
-    /// held.
+    /// Runs `body` between `lock` and `unlock` of lock `id`; the lock is released whether
+    /// `body` returns or throws (the error then goes on).
     public func withLock<Result>(_ id: Int, consistency: Consistency = .release, by thread: BrazosThread, _ body: () throws -> Result) throws -> Result {
         try lock(id, by: thread)
-        let result = try body()
+        let result: Result
+        do {
+            result = try body()
+        } catch {
+            try unlock(id, consistency: consistency, by: thread)
+            throw error
+        }
         try unlock(id, consistency: consistency, by: thread)
         return result
     }
