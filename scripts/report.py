@@ -155,9 +155,27 @@ def main():
         lines += ["", "(No raw migration times in .build/bench: run scripts/bench-migrate first.)", ""]
     plt.close(figure)
 
-    lines += ["## Not in this report yet", "",
-              "- `sor` speedup against nodes (no scaling run is recorded yet).",
-              "- The paper's Tables 1 and 2.", ""]
+    scaling = tables(section(performance, "## Scaling"))[0]
+    figure, axes = plt.subplots(figsize=(7, 4.5))
+    counts = [number(r[0]) for r in scaling[1:]]
+    axes.plot(counts, [number(r[2]) for r in scaling[1:]], "o-", label="Brazos sor (shared memory)")
+    axes.plot(counts, [number(r[4]) for r in scaling[1:]], "s--", label="OpenMPI sor.c (messages)")
+    axes.plot(counts, counts, ":", color="gray", label="linear")
+    axes.set_xlabel("nodes (one thread each)")
+    axes.set_ylabel("speedup over 1 node")
+    axes.set_xticks(counts)
+    axes.set_title("sor speedup against nodes (this machine's cores: see the table)")
+    axes.grid(True, alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(os.path.join(OUT, "sor-speedup.png"), dpi=110)
+    plt.close(figure)
+    lines += ["## sor speedup", "", "![sor speedup](sor-speedup.png)", "",
+              "| " + " | ".join(scaling[0]) + " |", "|" + "---:|" * len(scaling[0])]
+    lines += ["| " + " | ".join(r) + " |" for r in scaling[1:]]
+    lines += ["", "## Not in this report yet", "",
+              "- The paper's Tables 1 and 2.",
+              "- Running the benchmarks itself: it reads their last results.", ""]
     open(os.path.join(OUT, "README.md"), "w").write("\n".join(lines))
     print(f"wrote {os.path.relpath(os.path.join(OUT, 'README.md'), ROOT)} and its plots")
 
