@@ -52,7 +52,7 @@ struct LineLogHandler: LogHandler {
         case .json:
             var fields: [(String, String)] = [("time", Self.timestamp()), ("level", event.level.rawValue), ("process", Self.process),
                                               ("pid", "\(getpid())")]
-            if let node = JobConfig.environment("BRAZOS_NODE") { fields.append(("node", node)) }
+            if let node = Self.node { fields.append(("node", node)) }
             fields.append(("message", "\(event.message)"))
             for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
                 fields.append((key, "\(value)"))
@@ -62,6 +62,8 @@ struct LineLogHandler: LogHandler {
         let bytes = Array(text.utf8)
         bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
+
+    private static let node = JobConfig.environment("BRAZOS_NODE")
 
     private static let process: String = {
         let path = CommandLine.arguments.first ?? "?"

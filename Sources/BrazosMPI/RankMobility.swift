@@ -183,9 +183,7 @@ extension MessageEngine {
             postpone { [self] in try acknowledgeLeaving(of: peer, locations: locations) }
         case .locations:
             let locations = try Self.locations(Array(payload), ranks: queues.count, nodes: links.count)
-            lock.withLock {
-                for (rank, location) in locations.enumerated() { directory.move(rank: rank, to: location.node, version: location.version) }
-            }
+            lock.withLock { learn(locations) }
         case .left:
             lock.withLock { _ = mobile.answeredLeaving.insert(peer) }
         case .finished:
@@ -207,13 +205,12 @@ extension MessageEngine {
     /// while it has operations in progress or more to carry than one frame holds.
     func depart(rank: Int, to node: Int, nextContext: UInt32, carried: [UInt8], state: [UInt8]) throws(MPIError) {
         guard let mobile, let sendSequences else { throw MPIError(.other, "threads of this job do not move (start it with brazosrun --migratable)") }
-        guard lock.withLock({ mobile.members.contains(node) }) else {
+        let (member, leaving) = lock.withLock { (mobile.members.contains(node), mobile.retiring.contains(node) || mobile.departed.contains(node)) }
+        guard member else {
             throw MPIError(.rank, "node \(node) is not in the job (its nodes are \(remainingNodes.map(String.init).joined(separator: ",")))")
         }
         guard node != nodeID else { throw MPIError(.rank, "rank \(rank) is on node \(node) already") }
-        guard !lock.withLock({ mobile.retiring.contains(node) || mobile.departed.contains(node) }) else {
-            throw MPIError(.rank, "node \(node) is drained (or being drained): no thread moves there")
-        }
+        guard !leaving else { throw MPIError(.rank, "node \(node) is drained (or being drained): no thread moves there") }
         let link = links[node]
         let (record, stashed) = try lock.withLock { () throws(MPIError) -> ([UInt8], [MobileRanks.HeldFrame]) in
             guard let queue = queues[rank] else { throw MPIError(.rank, "rank \(rank) is not hosted on node \(nodeID)") }
@@ -390,7 +387,7 @@ extension MessageEngine {
         let mobile = mobile!
         let applied = mobile.sendGate.writingIfFree {
             lock.withLock {
-                for (rank, location) in locations.enumerated() { directory.move(rank: rank, to: location.node, version: location.version) }
+                learn(locations)
                 _ = mobile.departed.insert(node)
             }
         }
@@ -399,6 +396,11 @@ extension MessageEngine {
             return
         }
         try transmit(FrameHeader(kind: .left, sourceNode: UInt32(nodeID)), UnsafeRawBufferPointer(start: nil, count: 0), on: links[node])
+    }
+
+    /// Under the lock: another node's view of where every rank is; only newer news counts.
+    private func learn(_ locations: [(node: Int, version: UInt32)]) {
+        for (rank, location) in locations.enumerated() { directory.move(rank: rank, to: location.node, version: location.version) }
     }
 
     private static func locations(_ bytes: [UInt8], ranks: Int, nodes: Int) throws(BrazosError) -> [(node: Int, version: UInt32)] {

@@ -31,10 +31,12 @@ final class CheckpointCoordinator: @unchecked Sendable {
     /// started with, less those drained. Nodes that joined home none; an epoch is whole
     /// once its parts hold every rank too.
     private var expected: Set<Int>
-    /// The newest epoch made complete by this coordinator.
-    private(set) var completed: Int?
-    /// When (monotonic seconds) and how big (bytes) the newest one was, for `brazosrun status`.
-    private(set) var completedAt: (time: Double, bytes: Int)?
+    /// The newest checkpoint this coordinator made complete: its epoch, when (monotonic
+    /// seconds) and how big (bytes).
+    private var newest: JobSnapshot.Checkpoint?
+
+    var newestComplete: JobSnapshot.Checkpoint? { lock.withLock { newest } }
+    var completed: Int? { newestComplete?.epoch }
 
     init(store: CheckpointStore, options: Options, jobID: String) {
         self.store = store
@@ -93,8 +95,7 @@ final class CheckpointCoordinator: @unchecked Sendable {
         try store.writeManifest(manifest)
         try store.prune(keeping: options.keepCheckpoints)
         lock.withLock {
-            if epoch >= completed ?? 0 { completedAt = (monotonicSeconds(), manifest.totalSize) }
-            completed = max(completed ?? 0, epoch)
+            if epoch >= newest?.epoch ?? 0 { newest = .init(epoch: epoch, time: monotonicSeconds(), bytes: manifest.totalSize) }
         }
         let changed = reports.reduce(0) { $0 + $1.changedPages }, home = reports.reduce(0) { $0 + $1.homePages }
         let stall = Double(reports.map(\.stall).max() ?? 0) / 1000, writing = Double(reports.map(\.writing).max() ?? 0) / 1000

@@ -243,19 +243,19 @@ struct Options {
     }
 
     /// Flags mpirun users type that have no counterpart here, and what to do instead.
-    static let unsupportedMpirunFlags: [String: String] = [
-        "--mca": "brazosrun has no MCA components; its settings are its own options and BRAZOS_* variables (docs/ARCHITECTURE.md)",
-        "-mca": "brazosrun has no MCA components; its settings are its own options and BRAZOS_* variables (docs/ARCHITECTURE.md)",
-        "--npernode": "give each host's slots with --host H:SLOTS or a hostfile's slots=N",
-        "-N": "give each host's slots with --host H:SLOTS or a hostfile's slots=N",
-        "--wdir": "nodes start in brazosrun's working directory; cd there first",
-        "-wdir": "nodes start in brazosrun's working directory; cd there first",
-        "--prefix": "nodes run the program by the path given; put it where every host has it",
-        "--rank-by": "ranks go to nodes in blocks of --threads-per-node; nodes go to hosts by --map-by",
-        "--report-bindings": "--bind-to core binds node k's threads to cores in order; --display-map shows the hosts",
-        "--output-filename": "use --tag-output and redirect brazosrun's output",
-        "--merge-stderr-to-stdout": "redirect brazosrun's standard error (2>&1)",
-    ]
+    static let unsupportedMpirunFlags: [String: String] = {
+        let advice: [([String], String)] = [
+            (["--mca", "-mca"], "brazosrun has no MCA components; its settings are its own options and BRAZOS_* variables (docs/ARCHITECTURE.md)"),
+            (["--npernode", "-N"], "give each host's slots with --host H:SLOTS or a hostfile's slots=N"),
+            (["--wdir", "-wdir"], "nodes start in brazosrun's working directory; cd there first"),
+            (["--prefix"], "nodes run the program by the path given; put it where every host has it"),
+            (["--rank-by"], "ranks go to nodes in blocks of --threads-per-node; nodes go to hosts by --map-by"),
+            (["--report-bindings"], "--bind-to core binds node k's threads to cores in order; --display-map shows the hosts"),
+            (["--output-filename"], "use --tag-output and redirect brazosrun's output"),
+            (["--merge-stderr-to-stdout"], "redirect brazosrun's standard error (2>&1)"),
+        ]
+        return Dictionary(uniqueKeysWithValues: advice.flatMap { flags, text in flags.map { ($0, text) } })
+    }()
 
     static func parseHosts(_ text: String) throws(BrazosError) -> [String] {
         var hosts: [String] = []

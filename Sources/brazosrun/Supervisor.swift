@@ -425,12 +425,10 @@ final class Supervisor: @unchecked Sendable {
 
     /// What `brazosrun status` shows of this attempt, taken at once.
     func snapshot() -> JobSnapshot {
-        let checkpoint = coordinator.flatMap { coordinator in
-            coordinator.completed.flatMap { epoch in coordinator.completedAt.map { (epoch, $0.time, $0.bytes) } }
-        }
+        let checkpoint = coordinator?.newestComplete
         return lock.withLock {
             JobSnapshot(options: options, recoveries: recoveries, jobStarted: jobStarted, running: started, nodes: nodes,
-                        checkpoint: checkpoint.map { .init(epoch: $0.0, time: $0.1, bytes: $0.2) }, now: monotonicSeconds())
+                        checkpoint: checkpoint, now: monotonicSeconds())
         }
     }
 
