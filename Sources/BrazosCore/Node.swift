@@ -434,13 +434,15 @@ public final class Node: @unchecked Sendable {
 
     /// Leaves a job that goes on without this node (it was drained: no rank and no page
     /// is here any more, and every node has stopped sending here): finishes what it owes
-    /// (a checkpoint part being written), tells brazosrun, and closes its links.
+    /// (a checkpoint part being written), tells brazosrun, closes its links, and waits for
+    /// brazosrun's `exit` (an exit it has not heard `drained` before would be a failure).
     public func leaveDrained() throws {
         for hook in connections.withLock({ finishingHooks }) { try hook() }
         connections.withLock { finishing = true }
         try tellLauncher("drained")
         for link in links { link.close() }
         progress.detachSink()
+        connections.withLock { while !exitGranted { connectionsChanged.wait(connections, seconds: 1) } }
         fflush(nil)
     }
 

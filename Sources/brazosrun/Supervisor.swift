@@ -296,6 +296,8 @@ final class Supervisor: @unchecked Sendable {
                 nodes[node].drained = true
                 nodes[node].done = true
             }
+            // It waits for this before exiting, so its exit is never taken for a failure.
+            send("exit", to: node)
             try coordinator?.nodeLeft(node)
             diagnose("brazosrun: node \(node) drained: its threads and pages are on the other nodes, and it left the job", level: .info, metadata: ["event": "drain", "node": "\(node)"])
             exitIfAllDone()
