@@ -56,6 +56,12 @@ public struct JobConfig: Sendable {
     /// go up to `nodeCount + joinLimit` and are never reused.
     public static let joinLimit = 32
 
+    /// Seconds between the progress lines of a long operation (reading a large checkpoint,
+    /// waiting to drain): `BRAZOS_PROGRESS_SECONDS`, 2 by default; 0 reports every step.
+    public static var progressInterval: Double {
+        environment("BRAZOS_PROGRESS_SECONDS").flatMap { Double($0) }.map { max(0, $0) } ?? 2
+    }
+
     /// A configuration with the given identity and every option at its default.
     public init(launcher: Launcher, jobID: String, secret: [UInt8], node: Int, nodeCount: Int, threadsPerNode: Int) {
         self.launcher = launcher

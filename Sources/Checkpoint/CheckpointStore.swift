@@ -27,6 +27,16 @@ public final class CheckpointStore: @unchecked Sendable {
         try DurableFile.makeDirectory(directory)
     }
 
+    /// Opens the store at `directory`, which must exist: reading a mistyped path must not
+    /// look like an empty store. Throws `invalid` if it is missing or not a directory.
+    public init(existing directory: String) throws(CheckpointError) {
+        var info = stat()
+        guard stat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw .invalid(path: directory, reason: "no such checkpoint directory")
+        }
+        self.directory = directory
+    }
+
     func epochDirectory(_ epoch: Int) -> String {
         let digits = String(epoch)
         return "\(directory)/epoch-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
@@ -97,13 +107,22 @@ public final class CheckpointStore: @unchecked Sendable {
     }
 
     /// A complete checkpoint, read and checked: every epoch of its chain, oldest first,
-    /// with every node's sections.
-    public func read(_ epoch: Int) throws(CheckpointError) -> [(manifest: Manifest, parts: [[CheckpointSection]])] {
+    /// with every node's sections. After each part, `progress` gets the bytes read so far
+    /// and the chain's total.
+    public func read(_ epoch: Int, progress: (_ read: Int, _ total: Int) -> Void = { _, _ in })
+        throws(CheckpointError) -> [(manifest: Manifest, parts: [[CheckpointSection]])] {
         guard let newest = try manifest(epoch) else { throw .invalid(path: epochDirectory(epoch), reason: "no manifest (not complete)") }
+        let manifests = try chain(of: newest)
+        let total = manifests.reduce(0) { $0 + $1.totalSize }
+        var read = 0
         var checkpoint: [(manifest: Manifest, parts: [[CheckpointSection]])] = []
-        for manifest in try chain(of: newest) {
+        for manifest in manifests {
             var parts: [[CheckpointSection]] = []
-            for part in manifest.parts { parts.append(try readPart(manifest, node: part.node)) }
+            for part in manifest.parts {
+                parts.append(try readPart(manifest, node: part.node))
+                read += part.size
+                progress(read, total)
+            }
             checkpoint.append((manifest, parts))
         }
         return checkpoint

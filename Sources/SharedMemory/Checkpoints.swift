@@ -45,7 +45,14 @@ final class Checkpoints: @unchecked Sendable {
             InjectedFault.restoring(node: node.id)
             do {
                 let start = monotonicSeconds()
-                let chain = try store.read(restartEpoch)
+                var reported = start
+                let chain = try store.read(restartEpoch) { read, total in
+                    // Node 0 speaks for every node: they all read the same chain.
+                    let now = monotonicSeconds()
+                    guard node.id == 0, read < total, now - reported >= JobConfig.progressInterval else { return }
+                    reported = now
+                    diagnose("brazos: node 0: reading checkpoint epoch \(restartEpoch): \(read) of \(total) bytes (\(read * 100 / max(total, 1))%) in \(Int((now - start) * 1000)) ms")
+                }
                 var pages: [String: [(first: Int, bytes: ArraySlice<UInt8>)]] = [:]
                 for (_, parts) in chain {
                     for section in parts.joined() where section.name.hasPrefix("pages ") && section.payload.count >= 8 {
@@ -55,10 +62,13 @@ final class Checkpoints: @unchecked Sendable {
                 }
                 savedPages.withLock { $0 = pages }
                 restored = (chain.last!.manifest, chain.last!.parts.joined().filter { !$0.name.hasPrefix("pages ") })
+                let bytes = chain.reduce(0) { $0 + $1.manifest.totalSize }
+                let milliseconds = (monotonicSeconds() - start) * 1000
                 if node.id == 0 {
-                    let bytes = chain.reduce(0) { $0 + $1.manifest.totalSize }
-                    diagnose("brazos: node 0 read checkpoint epoch \(restartEpoch) (\(chain.count) epoch\(chain.count == 1 ? "" : "s"), \(bytes) bytes) in \(Int((monotonicSeconds() - start) * 1000)) ms")
+                    diagnose("brazos: node 0 read checkpoint epoch \(restartEpoch) (\(chain.count) epoch\(chain.count == 1 ? "" : "s"), \(bytes) bytes) in \(Int(milliseconds)) ms")
                 }
+                // A launcher that is gone ends this node through its control connection anyway.
+                try? node.tellLauncher("restored", "\(restartEpoch) \(bytes) \(milliseconds)")
             } catch {
                 throw SharedMemoryError.checkpoint("node \(node.id): epoch \(restartEpoch) in \(directory) does not verify: \(error)")
             }

@@ -106,9 +106,3 @@ final class CheckpointCoordinator: @unchecked Sendable {
                                           "stall_ms": "\(format1(stall))", "write_ms": "\(format1(writing))"])
     }
 }
-
-/// One decimal place, without Foundation.
-func format1(_ value: Double) -> String {
-    let tenths = Int((value * 10).rounded())
-    return "\(tenths / 10).\(abs(tenths % 10))"
-}

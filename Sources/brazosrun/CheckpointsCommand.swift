@@ -15,7 +15,7 @@ enum CheckpointsCommand {
             print(usage)
             return 2
         }
-        let store = try CheckpointStore(directory: arguments[1])
+        let store = try CheckpointStore(existing: arguments[1])
         let epochs = store.epochs()
         guard !epochs.isEmpty else {
             print("\(arguments[1]): no checkpoints")

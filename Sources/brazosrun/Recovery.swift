@@ -19,6 +19,7 @@ enum Recovery {
         var options = initial
         var recoveries = 0
         var stopRequested = false
+        var recovery: RecoveryProgress?
         let jobStarted = monotonicSeconds()
         if let timeout = options.timeout { Timeout.start(after: timeout) { JobControl.attempt } }
         JobControl.serve()
@@ -26,7 +27,8 @@ enum Recovery {
             diagnose("brazosrun: job \(getpid()); checkpoints in \(directory) (brazosrun checkpoint \(getpid()) asks for one)")
         }
         while true {
-            let supervisor = try Supervisor(options: options, stopRequested: stopRequested, recoveries: recoveries, jobStarted: jobStarted)
+            let supervisor = try Supervisor(options: options, stopRequested: stopRequested, recoveries: recoveries, jobStarted: jobStarted,
+                                            recovery: recovery)
             Signals.deliver(to: supervisor)
             JobControl.attach(supervisor)
             let status = try supervisor.run()
@@ -41,6 +43,7 @@ enum Recovery {
                 let placement = replaceHost(of: evacuated.node, in: &options)
                 options.restartEpoch = epoch
                 stopRequested = false
+                recovery = nil
                 diagnose("brazosrun: continuing from checkpoint epoch \(epoch) after node \(evacuated.node)'s \(evacuated.signal)"
                          + (placement.isEmpty ? " (no other host to move to: on the same hosts)" : placement))
                 continue
@@ -61,11 +64,13 @@ enum Recovery {
             let newest = try CheckpointStore(directory: directory).newestComplete()
             options.restartEpoch = newest?.manifest.epoch
             let reached = supervisor.coordinator?.completed.map { "after checkpoint epoch \($0)" } ?? "before its first checkpoint"
+            let stopped = "every node stopped \(formatDuration(monotonicSeconds() - failure.at)) after the failure"
             if let epoch = newest?.manifest.epoch {
-                diagnose("brazosrun: node \(failure.node) failed (\(failure.reason)) \(reached); recovering from checkpoint epoch \(epoch) in \(directory)\(placement) (recovery \(recoveries))", level: .warning, metadata: ["event": "recovery", "epoch": "\(epoch)"])
+                diagnose("brazosrun: node \(failure.node) failed (\(failure.reason)) \(reached); recovering from checkpoint epoch \(epoch) in \(directory)\(placement) (recovery \(recoveries); \(stopped))", level: .warning, metadata: ["event": "recovery", "epoch": "\(epoch)"])
             } else {
-                diagnose("brazosrun: node \(failure.node) failed (\(failure.reason)) before the first checkpoint; starting the job again\(placement) (recovery \(recoveries))", level: .warning, metadata: ["event": "recovery"])
+                diagnose("brazosrun: node \(failure.node) failed (\(failure.reason)) before the first checkpoint; starting the job again\(placement) (recovery \(recoveries); \(stopped))", level: .warning, metadata: ["event": "recovery"])
             }
+            recovery = RecoveryProgress(number: recoveries, failedNode: failure.node, failedAt: failure.at, epoch: newest?.manifest.epoch)
         }
     }
 

@@ -12,7 +12,7 @@ enum Restart {
         guard let directory = options.checkpointDirectory else {
             throw BrazosError.configuration("restart needs --checkpoint-dir DIR")
         }
-        let store = try CheckpointStore(directory: directory)
+        let store = try CheckpointStore(existing: directory)
         guard let (manifest, skipped) = store.newestComplete() else {
             throw BrazosError.configuration("no complete checkpoint in \(directory) (brazosrun checkpoints verify \(directory) says why)")
         }

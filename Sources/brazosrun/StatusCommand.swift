@@ -47,9 +47,12 @@ struct JobSnapshot {
         }
         lines.append("  node  host              pid      state     threads  barriers  heartbeat")
         for (index, node) in nodes.enumerated() {
-            let heartbeat = node.heard.map { "\(seconds(now - $0)) ago" } ?? "-"
+            // A node that left says nothing more: its last heartbeat's threads have moved away.
+            let gone = node.drained || node.exited
+            let heartbeat = gone ? "-" : node.heard.map { "\(seconds(now - $0)) ago" } ?? "-"
+            let threads = gone ? "0" : node.reported["threads"] ?? "-"
             lines.append("  " + [pad(index, 4), pad(node.host, 16), pad(node.pid, 7), pad(state(of: node), 8),
-                                 pad(node.reported["threads"] ?? "-", 7), pad(node.reported["barriers"] ?? "-", 8), heartbeat]
+                                 pad(threads, 7), pad(node.reported["barriers"] ?? "-", 8), heartbeat]
                 .joined(separator: "  "))
         }
         return lines.joined(separator: "\n")

@@ -22,8 +22,10 @@ final class Supervisor: @unchecked Sendable {
         var heard: Double?
         /// The epoch of the checkpoint the node stopped at, in a planned stop.
         var stoppedAt: Int?
-        /// Asked to drain (`brazosrun drain`), and then gone from the job by its own choice.
+        /// Asked to drain (`brazosrun drain`) and when (monotonic seconds), and then gone
+        /// from the job by its own choice.
         var draining = false
+        var drainAsked = 0.0
         var drained = false
         /// Started by `brazosrun join` while the job ran; admitted once a thread arrived
         /// there. While it joins: the nodes yet to say they expect its connections, and
@@ -47,8 +49,9 @@ final class Supervisor: @unchecked Sendable {
     private var nodes: [NodeState]
     private var firstFailure: (node: Int, status: Int32)?
     /// What ended the job, if a node failed: which node, why, and whether the program
-    /// itself chose to exit with an error (then a recovery would only repeat it).
-    private(set) var failure: (node: Int, reason: String, byTheProgram: Bool)?
+    /// itself chose to exit with an error (then a recovery would only repeat it), and
+    /// when it was seen (monotonic seconds).
+    private(set) var failure: (node: Int, reason: String, byTheProgram: Bool, at: Double)?
     /// Writes each checkpoint's manifest once every node's part is in.
     let coordinator: CheckpointCoordinator?
     /// A planned stop was asked for (SIGTERM or SIGPWR): each node, once ready, is told.
@@ -73,14 +76,20 @@ final class Supervisor: @unchecked Sendable {
     private var controlPort: UInt16 = 0
     private var joining: Int?
     private var joinedForwarders: [pthread_t] = []
+    /// When brazosrun last said a drain was still waiting (monotonic seconds).
+    private var lastDrainReport = 0.0
 
     /// Recoveries before this attempt, and when the job's first attempt started
     /// (monotonic seconds), for `brazosrun status`.
     let recoveries: Int
     let jobStarted: Double
+    /// The recovery this attempt is, reported as it goes.
+    private let recovery: RecoveryProgress?
 
-    init(options: Options, stopRequested: Bool = false, recoveries: Int = 0, jobStarted: Double = monotonicSeconds()) throws {
+    init(options: Options, stopRequested: Bool = false, recoveries: Int = 0, jobStarted: Double = monotonicSeconds(),
+         recovery: RecoveryProgress? = nil) throws {
         self.recoveries = recoveries
+        self.recovery = recovery
         self.jobStarted = jobStarted
         self.options = options
         let jobID = Handshake.randomBytes(6).hexString
@@ -136,7 +145,8 @@ final class Supervisor: @unchecked Sendable {
         if isLocal(host) { return options.program }
         let launcher = options.launcher.replacingAll("{host}", with: host).split(separator: " ").map(String.init)
         // `env` carries the job's variables through launchers (ssh) that do not.
-        return launcher + ["env"] + jobVariables(node: node, port: port) + options.program
+        let job = jobVariables(node: node, port: port)
+        return launcher + ["env"] + Self.settingsPassedOn(besides: job) + job + options.program
     }
 
     private func jobVariables(node: Int, port: UInt16) -> [String] {
@@ -166,18 +176,37 @@ final class Supervisor: @unchecked Sendable {
         return variables
     }
 
+    /// Variables brazosrun sets for the job itself: an outer environment's values (another
+    /// job's identity, a stale restart epoch) must never reach the nodes.
+    private static let setByTheLauncher: Set<Substring> = [
+        "BRAZOS_JOB", "BRAZOS_SECRET", "BRAZOS_NODES", "BRAZOS_THREADS_PER_NODE", "BRAZOS_NODE", "BRAZOS_CONTROL",
+        "BRAZOS_JOINING", "BRAZOS_BIND", "BRAZOS_CHECKPOINT_DIR", "BRAZOS_RESTART_EPOCH", "BRAZOS_LOG_FORMAT", "BRAZOS_LOG_LEVEL",
+        "BRAZOS_LOCAL_CHECKPOINT_DIR", "BRAZOS_CHECKPOINT_INTERVAL", "BRAZOS_HEARTBEAT",
+    ]
+
+    /// brazosrun's environment, then the job's variables.
     private func environment(node: Int, port: UInt16) -> [String] {
-        var inherited: [String] = []
+        let job = jobVariables(node: node, port: port)
+        return Self.inherited { !$0.hasPrefix("BRAZOS_") } + Self.settingsPassedOn(besides: job) + job
+    }
+
+    /// brazosrun's `BRAZOS_` settings that are not the job's own (the shared region's size,
+    /// the transport's tuning, traces): every node gets them as they are, on any host.
+    private static func settingsPassedOn(besides job: [String]) -> [String] {
+        let given = Set(job.map { $0.prefix { $0 != "=" } })
+        return inherited { name in name.hasPrefix("BRAZOS_") && !given.contains(name) && !setByTheLauncher.contains(name) }
+    }
+
+    /// The entries of brazosrun's environment whose names `including` accepts.
+    private static func inherited(_ including: (Substring) -> Bool) -> [String] {
+        var entries: [String] = []
         var entry = environ
         while let pointer = entry.pointee {
             let text = String(cString: pointer)
-            if !text.hasPrefix("BRAZOS_") || (text.hasPrefix("BRAZOS_TRANSPORT=") && options.transport == nil) || text.hasPrefix("BRAZOS_SPIN_US=") || text.hasPrefix("BRAZOS_MIGRATABLE=")
-                || text.hasPrefix("BRAZOS_EAGER_LIMIT=") || text.hasPrefix("BRAZOS_RING_BYTES=") {
-                inherited.append(text)
-            }
+            if including(text.prefix { $0 != "=" }) { entries.append(text) }
             entry += 1
         }
-        return inherited + jobVariables(node: node, port: port)
+        return entries
     }
 
     // MARK: Control connections
@@ -256,6 +285,7 @@ final class Supervisor: @unchecked Sendable {
             let all = lock.withLock { nodes[node].ready = true; nodes[node].heard = monotonicSeconds(); return nodes.allSatisfy(\.ready) }
             guard all else { return }
             broadcast("go")
+            recovery?.connected(nodes: options.nodes)
             // Requests that came before the nodes could hear them.
             let (stop, checkpoint, changed) = lock.withLock { () -> (Bool, Bool, Double?) in
                 started = true
@@ -267,6 +297,8 @@ final class Supervisor: @unchecked Sendable {
         case "part":
             guard let coordinator else { throw BrazosError.malformed("node \(node) wrote a checkpoint part, but the job has no checkpoint directory") }
             try coordinator.partWritten(text, from: node)
+        case "restored":
+            try recovery?.restored(text, node: node, of: options.nodes)
         case "part-failed":
             coordinator?.partFailed(text, from: node)
         case "stopping":
@@ -292,14 +324,16 @@ final class Supervisor: @unchecked Sendable {
         case "signalled":
             evacuate(node, signal: String(text))
         case "drained":
-            lock.withLock {
+            let asked = lock.withLock {
                 nodes[node].drained = true
                 nodes[node].done = true
+                return nodes[node].drainAsked
             }
             // It waits for this before exiting, so its exit is never taken for a failure.
             send("exit", to: node)
             try coordinator?.nodeLeft(node)
-            diagnose("brazosrun: node \(node) drained: its threads and pages are on the other nodes, and it left the job", level: .info, metadata: ["event": "drain", "node": "\(node)"])
+            diagnose("brazosrun: node \(node) drained: its threads and pages are on the other nodes, and it left the job \(formatDuration(monotonicSeconds() - asked)) after the request",
+                     level: .info, metadata: ["event": "drained", "node": "\(node)"])
             exitIfAllDone()
         case "done":
             lock.withLock { nodes[node].done = true }
@@ -414,6 +448,7 @@ final class Supervisor: @unchecked Sendable {
             if stopRequested { return "refused: the job is stopping" }
             if !nodes.indices.contains(where: { $0 != node && !nodes[$0].drained }) { return "refused: node \(node) is the job's last node" }
             nodes[node].draining = true
+            nodes[node].drainAsked = monotonicSeconds()
             return nil
         }
         if let refusal { return refusal }
@@ -583,7 +618,7 @@ final class Supervisor: @unchecked Sendable {
             nodes[node].failed = true
             if firstFailure == nil {
                 firstFailure = (node, status)
-                failure = (node, reason, reason.hasPrefix("exited with status"))
+                failure = (node, reason, reason.hasPrefix("exited with status"), monotonicSeconds())
                 return true
             }
             return false
@@ -612,12 +647,31 @@ final class Supervisor: @unchecked Sendable {
             }
             if over { return }
             noticeConfigurationChange()
+            reportLongDrain()
             guard let silent else { continue }
             let pid = lock.withLock { nodes[silent].pid }
             nodeFailed(silent, reason: "sent no heartbeat for \(Int(limit)) s (hung or cut off)", status: 1)
             if pid > 0 { kill(pid, SIGKILL) }
             return
         }
+    }
+
+    /// A drain waits for the job's next eligible barrier, which may be far off: while it
+    /// waits, brazosrun says so every `JobConfig.progressInterval` seconds (a heartbeat at
+    /// least).
+    private func reportLongDrain() {
+        let now = monotonicSeconds()
+        let waiting: (node: Int, seconds: Double)? = lock.withLock {
+            guard let node = nodes.indices.first(where: { nodes[$0].draining && !nodes[$0].drained }),
+                  now - lastDrainReport >= max(JobConfig.progressInterval, options.heartbeat) else { return nil }
+            lastDrainReport = now
+            let seconds = now - nodes[node].drainAsked
+            return seconds >= JobConfig.progressInterval ? (node, seconds) : nil
+        }
+        guard let waiting else { return }
+        diagnose("brazosrun: node \(waiting.node) still draining \(formatDuration(waiting.seconds)) after the request: waiting for the job's next "
+                 + "eligible barrier (SharedMemory.barrier(by:saving:))", level: .info,
+                 metadata: ["event": "drain-waiting", "node": "\(waiting.node)"])
     }
 
     private func reapChildren() {

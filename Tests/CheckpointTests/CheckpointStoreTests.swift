@@ -133,8 +133,14 @@ final class CheckpointsCommandTests: XCTestCase {
         XCTAssertTrue(output.contains("epoch 8: CORRUPT"), output)
         XCTAssertTrue(output.contains("epoch 9: incomplete"), output)
         XCTAssertTrue(output.contains("recovery would use epoch 7"), output)
-        let (emptyStatus, emptyOutput) = try run("verify", directory + "-empty")
+        // A mistyped path is an error, and is not created; an empty directory holds nothing.
+        let (missingStatus, _) = try run("list", directory + "-missing")
+        XCTAssertEqual(missingStatus, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "-missing"))
+        XCTAssertEqual(mkdir(directory + "-empty", 0o700), 0)
         defer { _ = system("rm -rf '\(directory)-empty'") }
+        let (emptyStatus, emptyOutput) = try run("verify", directory + "-empty")
         XCTAssertEqual(emptyStatus, 1, emptyOutput)
+        XCTAssertTrue(emptyOutput.contains("no checkpoints"), emptyOutput)
     }
 }

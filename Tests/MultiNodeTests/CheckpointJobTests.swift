@@ -183,7 +183,9 @@ final class CheckpointJobTests: XCTestCase {
     func testANodeKilledAfterACheckpointIsRecoveredFromByTheLauncherItself() throws {
         let arguments = ["--size", "200", "--steps", "2000", "--checkpoint-every", "500"]
         let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", sor] + arguments.prefix(4))
-        let job = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, sor] + arguments)
+        // Progress reported at every step; brazosrun passes the setting on to its nodes.
+        let job = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, sor] + arguments,
+                                 environment: ["BRAZOS_PROGRESS_SECONDS": "0"])
         let nodes = nodes(of: job, once: 1)
         XCTAssertEqual(nodes.count, 2, job.stderr)
         if let victim = nodes.last { kill(victim, SIGKILL) }
@@ -191,6 +193,15 @@ final class CheckpointJobTests: XCTestCase {
         XCTAssertEqual(job.stdout, expected)
         XCTAssertTrue(job.stderr.contains("failed (was killed by SIGKILL) after checkpoint epoch 1; recovering from checkpoint epoch"), job.stderr)
         XCTAssertTrue(job.stderr.contains("sor: resumed at step"), job.stderr)
+        // The recovery says how far it got, in order: connected, reading, running again.
+        let lines = job.stderr.split(separator: "\n")
+        let connected = lines.firstIndex { $0.hasPrefix("brazosrun: recovery 1: 2 nodes started and connected, ") }
+        let reading = lines.firstIndex { $0.hasPrefix("brazos: node 0: reading checkpoint epoch ") && $0.contains(" bytes (") }
+        let done = lines.firstIndex { $0.hasPrefix("brazosrun: recovery 1 done: the job runs again from checkpoint epoch ") }
+        XCTAssertNotNil(connected, job.stderr)
+        XCTAssertNotNil(reading, job.stderr)
+        XCTAssertNotNil(done, job.stderr)
+        if let connected, let reading, let done { XCTAssertTrue(connected < reading && reading < done, job.stderr) }
     }
 
     func testIntervalAndOnDemandCheckpointsAtEligibleBarriers() throws {

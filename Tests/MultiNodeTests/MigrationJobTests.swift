@@ -186,6 +186,19 @@ final class MigrationJobTests: XCTestCase {
         still.stop()
     }
 
+    /// With --residual, sor has no eligible barrier: a drain asked for waits, says so as it
+    /// waits, and the job still ends cleanly with the node in it.
+    func testADrainThatWaitsForAnEligibleBarrierSaysSoAndTheJobEndsCleanly() throws {
+        let sor = JobProcess.built("sor")
+        let job = try JobProcess(brazosrun, ["-n", "2", "-T", "2", "--migratable", sor, "--size", "100", "--steps", "2000", "--residual"],
+                                 environment: ["BRAZOS_PROGRESS_SECONDS": "0"])
+        assertAnswer(try drain(job, node: 1), "ok: node 1 drains", job: job)
+        XCTAssertTrue(job.waitForDiagnostic(containing: "brazosrun: node 1 still draining ", timeout: 120), job.stderr)
+        XCTAssertEqual(job.waitForExit(timeout: 300), 0, job.stderr)
+        XCTAssertTrue(job.stdout.contains("checksum: "), job.stdout)
+        XCTAssertFalse(job.stderr.contains("node 1 drained"), job.stderr)
+    }
+
     func testACheckpointAfterADrainRecoversAKilledNodeToTheRightChecksum() throws {
         let sor = JobProcess.built("sor")
         let arguments = ["--size", "120", "--steps", "8000"]
