@@ -28,7 +28,11 @@ func spawn(_ arguments: [String], environment: [String], captureOutput: Bool) th
     var unblocked = sigset_t()
     sigemptyset(&unblocked)
     posix_spawnattr_setsigmask(&attributes, &unblocked)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    // Each in a process group of its own: a signal to brazosrun's group (Ctrl-C, `timeout`)
+    // reaches brazosrun alone, which decides what the nodes get. A node signalled
+    // directly is a node's own notice (a power failure), not the job's.
+    posix_spawnattr_setpgroup(&attributes, 0)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
     let argv = arguments.map { strdup($0) } + [nil]
     let envp = environment.map { strdup($0) } + [nil]
     defer { for p in argv + envp { free(p) } }

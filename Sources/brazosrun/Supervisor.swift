@@ -66,8 +66,9 @@ final class Supervisor: @unchecked Sendable {
     private var started = false
     private var checkpointRequested = false
     /// A signal from the user was forwarded to the nodes: their end is not a failure to
-    /// recover from.
+    /// recover from, and a node it kills is not reported as failed.
     private(set) var interrupted = false
+    private var forwarded: Set<Int32> = []
     /// The node that got SIGTERM or SIGPWR from outside: the job stops after a checkpoint
     /// and continues from it without that node's host.
     private(set) var evacuated: (node: Int, signal: String)?
@@ -574,7 +575,8 @@ final class Supervisor: @unchecked Sendable {
     /// Sends `signal` to every node process still running. A job ended by the user's
     /// signal is not recovered.
     func forward(_ signal: Int32) {
-        lock.withLock { interrupted = true }
+        let first = lock.withLock { interrupted = true; return forwarded.insert(signal).inserted }
+        if first { diagnose("brazosrun: \(signalName(signal)): passing it to every node") }
         for pid in lock.withLock({ nodes.filter { !$0.exited }.map(\.pid) }) where pid > 0 { kill(pid, signal) }
     }
 
@@ -697,6 +699,9 @@ final class Supervisor: @unchecked Sendable {
         if exitCode > 0 {
             reapCausesOfFailure()
             nodeFailed(node, reason: "exited with status \(exitCode)", status: exitCode)
+        } else if exitCode < 0 && lock.withLock({ forwarded.contains(signal) }) {
+            // Ended by the signal brazosrun passed on: the user's stop, not a failure.
+            lock.withLock { if firstFailure == nil { firstFailure = (node, 128 + signal) } }
         } else if exitCode < 0 {
             nodeFailed(node, reason: "was killed by \(signalName(signal))", status: 128 + signal)
         } else if !done && (greeted || othersGreeted) {

@@ -145,7 +145,26 @@ final class LaunchTests: XCTestCase {
         XCTAssertEqual(kill(job.process.processIdentifier, SIGTERM), 0)
         let status = job.waitForExit(timeout: 20)
         XCTAssertEqual(status, 128 + SIGTERM, job.stderr)
-        XCTAssertTrue(job.stderr.contains("was killed by SIGTERM"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("brazosrun: SIGTERM: passing it to every node"), job.stderr)
+        XCTAssertFalse(job.stderr.contains("failed"), "the user's stop is no node's failure: \(job.stderr)")
+        for pid in pids { XCTAssertEqual(kill(pid, 0), -1, "node process \(pid) was left behind") }
+    }
+
+    /// `timeout` signals its whole process group: the nodes, in groups of their own, get the
+    /// signal only from brazosrun, and do not take it for a power-failure notice of their own.
+    func testASignalToTheLaunchersProcessGroupReachesTheNodesOnlyThroughIt() throws {
+        let job = try JobProcess("/usr/bin/timeout", ["-s", "TERM", "600", brazosrun, "-n", "2", "--migratable", check, "--until-killed"])
+        defer { job.stop() }
+        var pids: [Int32] = []
+        for rank in 0..<2 {
+            let line = try XCTUnwrap(job.waitForLine(containing: "rank \(rank) node", timeout: 60), job.stderr)
+            pids.append(Int32(line.split(separator: " ").last!)!)
+        }
+        // timeout leads its own process group, brazosrun in it.
+        XCTAssertEqual(kill(-job.process.processIdentifier, SIGTERM), 0)
+        XCTAssertNotNil(job.waitForExit(timeout: 20), job.stderr)
+        XCTAssertTrue(job.stderr.contains("brazosrun: SIGTERM: passing it to every node"), job.stderr)
+        XCTAssertFalse(job.stderr.contains("got SIGTERM"), "a node took the group's signal as its own: \(job.stderr)")
         for pid in pids { XCTAssertEqual(kill(pid, 0), -1, "node process \(pid) was left behind") }
     }
 }
