@@ -118,9 +118,10 @@ struct Options {
       -h, --help                this text
 
     Other commands:
-      brazosrun restart --checkpoint-dir DIR -n N PROGRAM ARGS
+      brazosrun restart --checkpoint-dir DIR -n N [-T T] PROGRAM ARGS
                                 continue a job from the newest complete checkpoint in DIR
-                                (same program, arguments and thread count; any N)
+                                (same program and arguments; N x T threads as many as
+                                the checkpoint's, in any shape); other options as for a job
       brazosrun checkpoints list|verify DIR
                                 what a checkpoint directory holds
       brazosrun status [JOB]    the jobs running here, or job JOB in full (one job running:

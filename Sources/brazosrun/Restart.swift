@@ -19,19 +19,20 @@ enum Restart {
         for (epoch, reason) in skipped { diagnose("brazosrun: passing over checkpoint epoch \(epoch): \(reason)") }
         var differences: [String] = []
         if realPath(manifest.program) != realPath(options.program[0]) {
-            differences.append("program \(options.program[0]) (the checkpoint is of \(manifest.program))")
+            differences.append("the program is \(options.program[0]), the checkpoint's \(manifest.program)")
         }
         if manifest.arguments != Array(options.program.dropFirst()) {
-            differences.append("arguments \(options.program.dropFirst().joined(separator: " ")) (the checkpoint's: \(manifest.arguments.joined(separator: " ")))")
+            differences.append("the arguments are '\(options.program.dropFirst().joined(separator: " "))', the checkpoint's '\(manifest.arguments.joined(separator: " "))'")
         }
-        if manifest.threads != options.nodes * options.threadsPerNode {
-            differences.append("\(options.nodes * options.threadsPerNode) threads (the checkpoint has \(manifest.threads); choose -n and -T to match)")
+        let threads = options.nodes * options.threadsPerNode
+        if manifest.threads != threads {
+            differences.append("-n \(options.nodes) -T \(options.threadsPerNode) makes \(threads) thread\(threads == 1 ? "" : "s"), the checkpoint has \(manifest.threads)")
         }
         guard differences.isEmpty else {
-            throw BrazosError.configuration("refusing to restart from epoch \(manifest.epoch) in \(directory) with different " + differences.joined(separator: "; "))
+            throw BrazosError.configuration("refusing to restart from epoch \(manifest.epoch) in \(directory): " + differences.joined(separator: "; "))
         }
         options.restartEpoch = manifest.epoch
-        diagnose("brazosrun: restarting from checkpoint epoch \(manifest.epoch) in \(directory) on \(options.nodes) nodes")
+        diagnose("brazosrun: restarting from checkpoint epoch \(manifest.epoch) in \(directory) on \(options.nodes) node\(options.nodes == 1 ? "" : "s")")
     }
 
     private static func realPath(_ path: String) -> String {

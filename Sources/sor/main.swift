@@ -24,25 +24,34 @@
 //       [--balance-every K]      (defaults 4000, 100)
 import BrazosCore
 import BrazosMPI
+import ExampleOptions
 import Migration
 import SharedMemory
 #if canImport(Glibc)
 import Glibc
 #endif
 
-func option(_ name: String, default value: Int) -> Int {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let parsed = Int(arguments[index + 1]), parsed > 0 else { return value }
-    return parsed
-}
-
-let n = max(option("--size", default: 4000), 3)
-let steps = option("--steps", default: 100)
+let options = ExampleOptions(
+    usage: """
+        [--size N] [--steps S] [--residual] [--checkpoint-every K] [--migrate-every K] [--balance-every K]
+          --size N              the grid is N x N doubles in shared memory (default 4000: 122 MiB)
+          --steps S             red-black steps (default 100)
+          --residual            also an allreduce of each step's largest change, printed at the end
+          --checkpoint-every K  a checkpoint every K steps (with brazosrun --checkpoint-dir)
+          --migrate-every K     every K steps a thread moves to the next node (brazosrun --migratable)
+          --balance-every K     every K steps the load balancer may move a thread (brazosrun --migratable)
+        Prints the grid's checksum, the same on any number of nodes and threads, with moves and
+        recoveries, and the same as mpi-tests/examples/sor.c under mpirun.
+        """,
+    integers: ["--size": 4000, "--steps": 100, "--checkpoint-every": 0, "--migrate-every": 0, "--balance-every": 0],
+    flags: ["--residual"])
+let n = max(options["--size"], 3)
+let steps = options["--steps"]
 let omega = 1.5
-let withResidual = CommandLine.arguments.contains("--residual")
-let checkpointEvery = option("--checkpoint-every", default: 0)
-let migrateEvery = option("--migrate-every", default: 0)
-let balanceEvery = option("--balance-every", default: 0)
+let withResidual = options.has("--residual")
+let checkpointEvery = options["--checkpoint-every"]
+let migrateEvery = options["--migrate-every"]
+let balanceEvery = options["--balance-every"]
 let balancer = balanceEvery > 0 ? LoadBalancer() : nil
 
 let job = try Brazos.join()

@@ -16,19 +16,27 @@
 //   (defaults 4096 and 10)
 import BrazosCore
 import BrazosMPI
+import ExampleOptions
 import Migration
 import SharedMemory
 
-func option(_ name: String, default value: Int) -> Int {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let parsed = Int(arguments[index + 1]), parsed > 0 else { return value }
-    return parsed
-}
-
-let n = max(option("--molecules", default: 4096), 2)
-let steps = option("--steps", default: 10)
-let checkpointEvery = option("--checkpoint-every", default: 0)
-let migrateEvery = option("--migrate-every", default: 0)
+let options = ExampleOptions(
+    usage: """
+        [--molecules N] [--steps S] [--checkpoint-every K] [--migrate-every K]
+          --molecules N         molecules in shared memory, all pairs every step (default 4096)
+          --steps S             time steps (default 10)
+          --checkpoint-every K  a checkpoint every K steps (with brazosrun --checkpoint-dir)
+          --migrate-every K     every K steps a thread moves to the next node (brazosrun --migratable)
+        Prints the interaction count, the energies' bits and a checksum of the final positions.
+        The checksum is the same for any number of threads; the energies' last bits depend on
+        the number of threads (sums in thread order). None depends on nodes, moves or
+        recoveries, and all equal mpi-tests/examples/water.c's under mpirun with as many ranks.
+        """,
+    integers: ["--molecules": 4096, "--steps": 10, "--checkpoint-every": 0, "--migrate-every": 0])
+let n = max(options["--molecules"], 2)
+let steps = options["--steps"]
+let checkpointEvery = options["--checkpoint-every"]
+let migrateEvery = options["--migrate-every"]
 let cutoff2 = 2.5 * 2.5, dt = 0.001
 let box = pow3root(Double(n) / 0.8)
 

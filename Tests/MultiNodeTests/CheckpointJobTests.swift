@@ -40,7 +40,7 @@ final class CheckpointJobTests: XCTestCase {
         // Another program's arguments, or another thread count: refused, saying what differs.
         let refused = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "3", sor] + arguments)
         XCTAssertEqual(refused.waitForExit(timeout: 30), 2)
-        XCTAssertTrue(refused.stderr.contains("3 threads (the checkpoint has 4"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("-n 3 -T 1 makes 3 threads, the checkpoint has 4"), refused.stderr)
     }
 
     func testWaterRestartsFromItsLatestCheckpointOnFewerAndMoreNodes() throws {
