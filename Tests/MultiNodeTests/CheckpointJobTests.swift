@@ -177,7 +177,7 @@ final class CheckpointJobTests: XCTestCase {
         XCTAssertEqual(restoring.waitForExit(timeout: 120), 0, restoring.stderr)
         XCTAssertEqual(restoring.stdout, expected)
         XCTAssertTrue(restoring.stderr.contains("killing this node while restoring a checkpoint"), restoring.stderr)
-        XCTAssertTrue(restoring.stderr.contains("(recovery 2)"), restoring.stderr)
+        XCTAssertTrue(restoring.stderr.contains("(recovery 2; "), restoring.stderr)
     }
 
     func testANodeKilledAfterACheckpointIsRecoveredFromByTheLauncherItself() throws {
