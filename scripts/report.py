@@ -55,6 +55,13 @@ def tables(text):
     return found
 
 
+def markdown(rows):
+    """A table of numbers (header first) as markdown lines, right-aligned."""
+    def line(row):
+        return "| " + " | ".join(row) + " |"
+    return [line(rows[0]), "|" + "---:|" * len(rows[0])] + [line(row) for row in rows[1:]]
+
+
 def number(cell):
     match = re.search(r"-?\d+(\.\d+)?", cell.replace(",", ""))
     return float(match.group()) if match else None
@@ -226,9 +233,7 @@ def main():
     lines += ["## Recovery", "", "sor 4000 x 4000 on 4 nodes, a checkpoint every 200 steps; one node is killed with "
               "kill -9 after the second checkpoint, and brazosrun recovers the job by itself (seconds, "
               "per trial; the recovered run's output is checked against a run without the kill):", "",
-              "![recovery](recovery.png)", "",
-              "| " + " | ".join(recovery[0]) + " |", "|" + "---:|" * len(recovery[0])]
-    lines += ["| " + " | ".join(r) + " |" for r in recovery[1:]]
+              "![recovery](recovery.png)", ""] + markdown(recovery)
     lines += [""]
 
     migration = tables(source("migrate"))[0]
@@ -268,9 +273,7 @@ def main():
     figure.savefig(os.path.join(OUT, "sor-speedup.png"), dpi=110)
     plt.close(figure)
     cores = re.search(r"nproc: (\d+)", source("scaling"))
-    lines += ["## sor speedup", "", "![sor speedup](sor-speedup.png)", "",
-              "| " + " | ".join(scaling[0]) + " |", "|" + "---:|" * len(scaling[0])]
-    lines += ["| " + " | ".join(r) + " |" for r in scaling[1:]]
+    lines += ["## sor speedup", "", "![sor speedup](sor-speedup.png)", ""] + markdown(scaling)
     if cores:
         lines += ["", f"Taken on {cores.group(1)} cores: rows with more nodes than that share cores, so they show "
                   "what oversubscription costs, not scaling."]

@@ -10,7 +10,8 @@ import Glibc
 /// file; visible in its network namespace), taken only from the same user or root; the
 /// answer is one line, `ok: ...` or `refused: ...`.
 enum JobControl {
-    static func name(of job: pid_t) -> String { "brazosrun-job-\(job)" }
+    static let namePrefix = "brazosrun-job-"
+    static func name(of job: pid_t) -> String { namePrefix + "\(job)" }
 
     /// The attempt of the job requests go to (none before the first, or between a failure
     /// and its recovery), and whether there was one.

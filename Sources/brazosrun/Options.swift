@@ -228,9 +228,10 @@ struct Options {
                 guard transport == "auto" || transport == "tcp" else { throw .configuration("--transport takes auto or tcp, not '\(transport)'") }
                 options.transport = transport
             case "-h", "--help": throw .configuration("help")
-            case let flag where Self.unsupportedMpirunFlags[flag] != nil:
-                throw .configuration("mpirun's \(flag) is not supported by brazosrun: \(Self.unsupportedMpirunFlags[flag]!)")
             default:
+                if let advice = Self.unsupportedMpirunFlags[argument] {
+                    throw .configuration("mpirun's \(argument) is not supported by brazosrun: \(advice)")
+                }
                 guard !argument.hasPrefix("-") else { throw .configuration("unknown option '\(argument)' (see brazosrun --help)") }
                 options.program = Array(arguments[index...])
                 index = arguments.count

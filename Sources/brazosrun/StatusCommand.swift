@@ -118,7 +118,7 @@ enum StatusCommand {
     static func runningJobs() -> [pid_t] {
         guard let file = fopen("/proc/net/unix", "r") else { return [] }
         defer { fclose(file) }
-        let prefix = "@" + JobControl.name(of: 0).dropLast()
+        let prefix = "@" + JobControl.namePrefix
         var jobs = Set<pid_t>()
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0

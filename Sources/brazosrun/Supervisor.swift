@@ -65,10 +65,10 @@ final class Supervisor: @unchecked Sendable {
     /// Whether the nodes were told to go: requests before that wait for it.
     private var started = false
     private var checkpointRequested = false
-    /// A signal from the user was forwarded to the nodes: their end is not a failure to
-    /// recover from, and a node it kills is not reported as failed.
-    private(set) var interrupted = false
+    /// The user's signals passed on to the nodes: their end is not a failure to recover
+    /// from, and a node one of them kills is not reported as failed.
     private var forwarded: Set<Int32> = []
+    var interrupted: Bool { lock.withLock { !forwarded.isEmpty } }
     /// The node that got SIGTERM or SIGPWR from outside: the job stops after a checkpoint
     /// and continues from it without that node's host.
     private(set) var evacuated: (node: Int, signal: String)?
@@ -575,7 +575,7 @@ final class Supervisor: @unchecked Sendable {
     /// Sends `signal` to every node process still running. A job ended by the user's
     /// signal is not recovered.
     func forward(_ signal: Int32) {
-        let first = lock.withLock { interrupted = true; return forwarded.insert(signal).inserted }
+        let first = lock.withLock { forwarded.insert(signal).inserted }
         if first { diagnose("brazosrun: \(signalName(signal)): passing it to every node") }
         for pid in lock.withLock({ nodes.filter { !$0.exited }.map(\.pid) }) where pid > 0 { kill(pid, signal) }
     }
