@@ -11,23 +11,23 @@ let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], 
 
 let package = Package(
     name: "Brazos",
+    // What a user links or runs; the examples, benchmarks and test programs below are
+    // built with the package but are not products.
     products: [
         .executable(name: "brazosrun", targets: ["brazosrun"]),
-        .executable(name: "ring", targets: ["ring"]),
-        .executable(name: "sor", targets: ["sor"]),
-        .executable(name: "water", targets: ["water"]),
+        .executable(name: "brazoscc", targets: ["brazoscc"]),
         .library(name: "BrazosMPI", targets: ["BrazosMPI"]),
-        .library(name: "SharedMemory", targets: ["SharedMemory"]),
+        .library(name: "BrazosSharedMemory", targets: ["BrazosSharedMemory"]),
         .library(name: "Migration", targets: ["Migration"]),
         // The C ABI: libbrazosmpi.so, which C programs link through brazoscc.
         .library(name: "brazosmpi", type: .dynamic, targets: ["BrazosMPIC"]),
-        .executable(name: "brazoscc", targets: ["brazoscc"]),
     ],
     dependencies: [
         // Levels and a JSON form for what the launcher and the nodes say (`Log`).
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
+        // Sources/: the libraries and tools.
         .target(
             name: "CBrazos",
             cSettings: [.unsafeFlags(["-I\(pmixInclude)"])],
@@ -36,28 +36,35 @@ let package = Package(
         .target(name: "BrazosCore", dependencies: ["CBrazos", .product(name: "Logging", package: "swift-log")], swiftSettings: hotPath),
         .target(name: "BrazosMPI", dependencies: ["BrazosCore"], swiftSettings: hotPath),
         .target(name: "Checkpoint", dependencies: ["BrazosCore", "CBrazos"]),
-        .target(name: "SharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint"], swiftSettings: hotPath),
+        .target(name: "BrazosSharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint"], swiftSettings: hotPath),
         .target(name: "Migration", dependencies: ["BrazosMPI", "BrazosCore"]),
         // mpi.h, the MPI 5.0 ABI header that C programs include; BrazosMPIC implements it.
         .target(name: "CMPI"),
         .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"]),
         .executableTarget(name: "brazosrun", dependencies: ["BrazosCore", "Checkpoint", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "brazoscc"),
-        .executableTarget(name: "ring", dependencies: ["BrazosMPI"]),
-        .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"]),
-        .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"]),
-        .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"]),
-        .executableTarget(name: "dsm-check", dependencies: ["SharedMemory", "BrazosMPI"]),
-        .executableTarget(name: "checkpoint-check", dependencies: ["SharedMemory", "BrazosMPI"]),
-        .target(name: "ExampleOptions"),
-        .executableTarget(name: "sor", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore", "Migration", "ExampleOptions"]),
-        .executableTarget(name: "water", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore", "Migration", "ExampleOptions"]),
-        .executableTarget(name: "migrate-check", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore", "Migration"]),
-        .executableTarget(name: "migrate-bench", dependencies: ["BrazosMPI", "BrazosCore", "Migration"]),
-        .executableTarget(name: "dsm-bench", dependencies: ["SharedMemory", "BrazosMPI", "BrazosCore"]),
+
+        // Examples/: programs a user reads first; sor and water have C references in mpi-tests/examples.
+        .target(name: "ExampleOptions", path: "Examples/ExampleOptions"),
+        .executableTarget(name: "ring", dependencies: ["BrazosMPI"], path: "Examples/ring"),
+        .executableTarget(name: "sor", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration", "ExampleOptions"], path: "Examples/sor"),
+        .executableTarget(name: "water", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration", "ExampleOptions"], path: "Examples/water"),
+
+        // Benchmarks/: the Swift halves of scripts/bench-*, run in release builds beside OpenMPI.
+        .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"], path: "Benchmarks/p2p-bench"),
+        .executableTarget(name: "migrate-bench", dependencies: ["BrazosMPI", "BrazosCore", "Migration"], path: "Benchmarks/migrate-bench"),
+        .executableTarget(name: "dsm-bench", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore"], path: "Benchmarks/dsm-bench"),
+
+        // Tests/Programs/: the programs the multi-process tests start as nodes.
+        .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"], path: "Tests/Programs/p2p-check"),
+        .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"], path: "Tests/Programs/coll-check"),
+        .executableTarget(name: "dsm-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/dsm-check"),
+        .executableTarget(name: "checkpoint-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/checkpoint-check"),
+        .executableTarget(name: "migrate-check", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration"], path: "Tests/Programs/migrate-check"),
+
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),
-        .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory"]),
+        .testTarget(name: "BrazosSharedMemoryTests", dependencies: ["BrazosSharedMemory"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration"]),
         .testTarget(name: "MultiNodeTests", dependencies: ["BrazosCore"]),

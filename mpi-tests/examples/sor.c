@@ -2,10 +2,10 @@
  * successive over-relaxation on an n x n grid, rows split in blocks among the ranks, the
  * rows next to a block exchanged with the neighbouring ranks before each colour. Prints
  * the same "checksum: " line (FNV-1a 64 of the final grid, row-major little-endian
- * doubles) as Sources/sor for the same --size and --steps, at any process count.
+ * doubles) as Examples/sor for the same --size and --steps, at any process count.
  *
  * With --residual, each step's largest change is combined by an allreduce (MAX) and the
- * last one printed as its bits, as Sources/sor does.
+ * last one printed as its bits, as Examples/sor does.
  *
  *   mpirun -n N ./sor [--size N] [--steps S] [--residual]    (defaults 4000 and 100)
  */

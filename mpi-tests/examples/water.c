@@ -1,5 +1,5 @@
 /* The message-passing reference for the shared-memory `water` example: the same
- * molecules, forces and steps (Sources/water/main.swift), with every rank holding all
+ * molecules, forces and steps (Examples/water/main.swift), with every rank holding all
  * positions, computing the forces on its block of molecules and moving them, then an
  * allgather of the positions. Interactions are summed at the end, energies combined in
  * rank order; with as many ranks as the example has threads, it prints the same lines.

@@ -14,7 +14,7 @@
 //   barrier             a shared barrier with nothing to flush
 import BrazosCore
 import BrazosMPI
-import SharedMemory
+import BrazosSharedMemory
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -18,7 +18,7 @@ import BrazosCore
 import BrazosMPI
 import ExampleOptions
 import Migration
-import SharedMemory
+import BrazosSharedMemory
 
 let options = ExampleOptions(
     usage: """

@@ -1,5 +1,5 @@
 import XCTest
-@testable import SharedMemory
+@testable import BrazosSharedMemory
 
 /// The plan every rank computes alike when a node joins: which ranks move to it.
 final class AdmissionTests: XCTestCase {

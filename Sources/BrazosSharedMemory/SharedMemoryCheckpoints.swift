@@ -10,7 +10,7 @@ import Glibc
 /// The shared memory's side of checkpoints: the epoch counter, what the threads deposit
 /// at a checkpointing barrier, the launcher's requests, the leader's part of saving, and,
 /// after a restart, what was saved (docs/ARCHITECTURE.md, "Checkpoints").
-final class Checkpoints: @unchecked Sendable {
+final class SharedMemoryCheckpoints: @unchecked Sendable {
     /// The checkpoint the job restarted from: its manifest and the sections other than
     /// pages (states, files, messages) of every node.
     let restored: (manifest: Manifest, sections: [CheckpointSection])?

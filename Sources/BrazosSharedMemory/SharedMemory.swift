@@ -35,14 +35,14 @@ public final class SharedMemory: @unchecked Sendable {
     /// How far this node's copies have followed the shared barriers.
     let clock = BarrierClock()
     /// The checkpoint directory's state, when there is one.
-    let checkpoints: Checkpoints?
+    let checkpoints: SharedMemoryCheckpoints?
     /// Once-per-node work: each allocation's pages are claimed (and restored), and the
     /// coherence services connected; the node's other threads wait until it is done.
     private let onceHere = OncePerName()
     /// Per rank hosted here, what shared memory knows of it (it moves with the rank).
     let ranks = Mutex<[Int: RankState]>([:])
 
-    private init(job: Brazos, region: SharedRegion, faults: FaultService, service: CoherenceService, checkpoints: Checkpoints?) {
+    private init(job: Brazos, region: SharedRegion, faults: FaultService, service: CoherenceService, checkpoints: SharedMemoryCheckpoints?) {
         self.job = job
         self.checkpoints = checkpoints
         self.region = region
@@ -68,7 +68,7 @@ public final class SharedMemory: @unchecked Sendable {
             allocatorBox.allocator?.remaining(from: lock % node.nodeCount, nodes: node.nodeCount) ?? lock % node.nodeCount
         })
         let checkpoints = try environment("BRAZOS_CHECKPOINT_DIR").map { directory in
-            try Checkpoints(directory: directory, localDirectory: environment("BRAZOS_LOCAL_CHECKPOINT_DIR"),
+            try SharedMemoryCheckpoints(directory: directory, localDirectory: environment("BRAZOS_LOCAL_CHECKPOINT_DIR"),
                             restartEpoch: environment("BRAZOS_RESTART_EPOCH").flatMap { Int($0) }, node: node)
         }
         // Messages that were sent before the checkpoint and not yet received arrive again,

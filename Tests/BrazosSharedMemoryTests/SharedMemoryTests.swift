@@ -4,7 +4,7 @@ import XCTest
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import SharedMemory
+@testable import BrazosSharedMemory
 
 final class SharedRegionTests: XCTestCase {
     func testBothViewsShowTheSameBytesAndTheAddressIsFixed() throws {

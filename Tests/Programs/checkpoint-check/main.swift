@@ -12,7 +12,7 @@
 // right after that step's checkpoint. At the end each rank checks that nothing is left
 // to receive and prints "rank R: S steps, every message once".
 import BrazosMPI
-import SharedMemory
+import BrazosSharedMemory
 #if canImport(Glibc)
 import Glibc
 #endif

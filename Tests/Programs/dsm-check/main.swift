@@ -18,7 +18,7 @@
 //   dsm-check --previous-handler     the same, under a SIGSEGV handler installed first,
 //                                    which exits with status 42
 import BrazosMPI
-import SharedMemory
+import BrazosSharedMemory
 
 struct CheckFailed: Error, CustomStringConvertible {
     let description: String

@@ -20,7 +20,7 @@
 import BrazosCore
 import BrazosMPI
 import Migration
-import SharedMemory
+import BrazosSharedMemory
 
 func option(_ name: String, default value: Int) -> Int {
     let arguments = CommandLine.arguments

@@ -26,7 +26,7 @@ import BrazosCore
 import BrazosMPI
 import ExampleOptions
 import Migration
-import SharedMemory
+import BrazosSharedMemory
 #if canImport(Glibc)
 import Glibc
 #endif
