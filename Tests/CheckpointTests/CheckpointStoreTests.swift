@@ -114,7 +114,8 @@ final class CheckpointsCommandTests: XCTestCase {
         _ = try store.writePart(epoch: 9, node: 0, sections: [])
 
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let brazosrun = root.appendingPathComponent(".build/debug/brazosrun").path
+        let brazosrun = ProcessInfo.processInfo.environment["BRAZOS_TEST_BIN"].map { "\($0)/brazosrun" }
+            ?? root.appendingPathComponent(".build/debug/brazosrun").path
         func run(_ verb: String, _ where: String) throws -> (Int32, String) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: brazosrun)

@@ -5,7 +5,12 @@ import XCTest
 /// time bounded, and itself killed by PID if a test leaves it running.
 final class JobProcess {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func built(_ name: String) -> String { root.appendingPathComponent(".build/debug/\(name)").path }
+    /// The programs under test: `.build/debug`, or `BRAZOS_TEST_BIN` (another build's
+    /// folder, such as the ThreadSanitizer build of scripts/tsan).
+    static func built(_ name: String) -> String {
+        if let folder = ProcessInfo.processInfo.environment["BRAZOS_TEST_BIN"] { return "\(folder)/\(name)" }
+        return root.appendingPathComponent(".build/debug/\(name)").path
+    }
 
     let process = Process()
     private let condition = NSCondition()
