@@ -10,10 +10,20 @@ import Glibc
 /// node that may be waiting for it. When this host runs more compute threads than it has
 /// CPUs, every spin yields: the thread that will answer may be waiting for this core.
 public struct Backoff {
-    /// Spin budget in seconds; `BRAZOS_SPIN_US` sets it for a job.
-    nonisolated(unsafe) public static var spinSeconds = 100e-6
+    /// Spin budget in seconds; `BRAZOS_SPIN_US` sets it for a job. Set once at start and
+    /// read by every waiting thread, so it lives in an atomic (relaxed: a late reader only
+    /// spins a little longer or shorter).
+    public static var spinSeconds: Double {
+        get { Double(bitPattern: spinSecondsBits.load(ordering: .relaxed)) }
+        set { spinSecondsBits.store(newValue.bitPattern, ordering: .relaxed) }
+    }
+    private static let spinSecondsBits = Atomic<UInt64>((100e-6).bitPattern)
     /// Set by the node once it knows how many threads share its host.
-    nonisolated(unsafe) public static var yieldsAtOnce = false
+    public static var yieldsAtOnce: Bool {
+        get { yieldsAtOnceFlag.load(ordering: .relaxed) }
+        set { yieldsAtOnceFlag.store(newValue, ordering: .relaxed) }
+    }
+    private static let yieldsAtOnceFlag = Atomic<Bool>(false)
     private var start = 0.0
     private var iterations = 0
 

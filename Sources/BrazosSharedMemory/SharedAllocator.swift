@@ -6,7 +6,7 @@ import Synchronization
 /// allocator, so the same sequence of allocations gives the same offsets everywhere; the
 /// threads of a node share one allocator, and a name already allocated on the node gives
 /// its existing place back (so each thread may call `allocate` for every allocation).
-public final class SharedAllocator: @unchecked Sendable {
+public final class SharedAllocator: Sendable {
     /// One allocation: where it is in the region and how big.
     public struct Allocation: Equatable, Sendable, Codable {
         /// The name it was allocated under; the same on every node.

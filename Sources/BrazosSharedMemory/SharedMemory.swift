@@ -42,13 +42,14 @@ public final class SharedMemory: @unchecked Sendable {
     /// Per rank hosted here, what shared memory knows of it (it moves with the rank).
     let ranks = Mutex<[Int: RankState]>([:])
 
-    private init(job: Brazos, region: SharedRegion, faults: FaultService, service: CoherenceService, checkpoints: SharedMemoryCheckpoints?) {
+    private init(job: Brazos, region: SharedRegion, faults: FaultService, service: CoherenceService, allocator: SharedAllocator,
+                 checkpoints: SharedMemoryCheckpoints?) {
         self.job = job
         self.checkpoints = checkpoints
         self.region = region
         self.faults = faults
         self.service = service
-        allocator = SharedAllocator(capacity: region.size)
+        self.allocator = allocator
     }
 
     /// Maps the region (at `BRAZOS_SHARED_BASE`, `BRAZOS_SHARED_BYTES` long), installs the
@@ -60,12 +61,13 @@ public final class SharedMemory: @unchecked Sendable {
         let region = try SharedRegion(base: base, size: size / SharedRegion.pageSize * SharedRegion.pageSize)
         let faults = try FaultService(region: region)
         let node = job.node
-        let allocatorBox = AllocatorBox()
+        // Made before the coherence service, whose service thread asks it for homes.
+        let allocator = SharedAllocator(capacity: region.size)
         let service = try CoherenceService(region: region, faults: faults, me: node.id, nodes: node.nodeCount,
                                            host: node.cards[node.id].address, secret: node.config.secret, homes: { page in
-            allocatorBox.allocator?.home(ofPage: page, nodes: node.nodeCount) ?? 0
+            allocator.home(ofPage: page, nodes: node.nodeCount)
         }, lockManager: { lock in
-            allocatorBox.allocator?.remaining(from: lock % node.nodeCount, nodes: node.nodeCount) ?? lock % node.nodeCount
+            allocator.remaining(from: lock % node.nodeCount, nodes: node.nodeCount)
         })
         let checkpoints = try environment("BRAZOS_CHECKPOINT_DIR").map { directory in
             try SharedMemoryCheckpoints(directory: directory, localDirectory: environment("BRAZOS_LOCAL_CHECKPOINT_DIR"),
@@ -76,8 +78,7 @@ public final class SharedMemory: @unchecked Sendable {
         if let checkpoints {
             for rank in node.localRanks { try job.requeue(try checkpoints.queuedMessages(rank: rank), for: rank) }
         }
-        let memory = SharedMemory(job: job, region: region, faults: faults, service: service, checkpoints: checkpoints)
-        allocatorBox.allocator = memory.allocator
+        let memory = SharedMemory(job: job, region: region, faults: faults, service: service, allocator: allocator, checkpoints: checkpoints)
         job.migrationParticipant = memory
         let clock = memory.clock
         node.reportsStatus { "barriers=\(clock.barriersPassed)" }
@@ -453,9 +454,4 @@ struct RankState {
 /// no longer recorded.
 struct WeakFile {
     weak var file: CheckpointedFile?
-}
-
-/// Lets the coherence service, made before the allocator's owner, reach the allocator.
-private final class AllocatorBox: @unchecked Sendable {
-    var allocator: SharedAllocator?
 }

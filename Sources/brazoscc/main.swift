@@ -10,7 +10,8 @@ import Glibc
 #endif
 
 func fail(_ message: String) -> Never {
-    fputs("brazoscc: \(message)\n", stderr)
+    let line = Array("brazoscc: \(message)\n".utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     exit(2)
 }
 
