@@ -9,6 +9,10 @@ let pmixInclude = "/usr/lib/x86_64-linux-gnu/pmix2/include"
 // the dynamic exclusivity checks there (debug builds, which the tests use, keep them).
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
+// Targets already checked in Swift 6 language mode (strict concurrency); the package's
+// default below moves to 6 once every target is.
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
 let package = Package(
     name: "Brazos",
     // What a user links or runs; the examples, benchmarks and test programs below are
@@ -42,7 +46,7 @@ let package = Package(
         .target(name: "CMPI"),
         .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"]),
         .executableTarget(name: "brazosrun", dependencies: ["BrazosCore", "Checkpoint", .product(name: "Logging", package: "swift-log")]),
-        .executableTarget(name: "brazoscc"),
+        .executableTarget(name: "brazoscc", swiftSettings: swift6),
 
         // Examples/: programs a user reads first; sor and water have C references in mpi-tests/examples.
         .target(name: "ExampleOptions", path: "Examples/ExampleOptions"),
@@ -51,16 +55,16 @@ let package = Package(
         .executableTarget(name: "water", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration", "ExampleOptions"], path: "Examples/water"),
 
         // Benchmarks/: the Swift halves of scripts/bench-*, run in release builds beside OpenMPI.
-        .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"], path: "Benchmarks/p2p-bench"),
-        .executableTarget(name: "migrate-bench", dependencies: ["BrazosMPI", "BrazosCore", "Migration"], path: "Benchmarks/migrate-bench"),
-        .executableTarget(name: "dsm-bench", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore"], path: "Benchmarks/dsm-bench"),
+        .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"], path: "Benchmarks/p2p-bench", swiftSettings: swift6),
+        .executableTarget(name: "migrate-bench", dependencies: ["BrazosMPI", "BrazosCore", "Migration"], path: "Benchmarks/migrate-bench", swiftSettings: swift6),
+        .executableTarget(name: "dsm-bench", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore"], path: "Benchmarks/dsm-bench", swiftSettings: swift6),
 
         // Tests/Programs/: the programs the multi-process tests start as nodes.
-        .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"], path: "Tests/Programs/p2p-check"),
-        .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"], path: "Tests/Programs/coll-check"),
-        .executableTarget(name: "dsm-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/dsm-check"),
-        .executableTarget(name: "checkpoint-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/checkpoint-check"),
-        .executableTarget(name: "migrate-check", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration"], path: "Tests/Programs/migrate-check"),
+        .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"], path: "Tests/Programs/p2p-check", swiftSettings: swift6),
+        .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"], path: "Tests/Programs/coll-check", swiftSettings: swift6),
+        .executableTarget(name: "dsm-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/dsm-check", swiftSettings: swift6),
+        .executableTarget(name: "checkpoint-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/checkpoint-check", swiftSettings: swift6),
+        .executableTarget(name: "migrate-check", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration"], path: "Tests/Programs/migrate-check", swiftSettings: swift6),
 
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),

@@ -46,7 +46,7 @@ if arguments.first == "--until-killed" {
     try job.run { thread in
         let world = thread.world
         print("rank \(thread.rank) node \(job.node.id) pid \(getpid())")
-        fflush(stdout)
+        fflush(nil)  // every stream: Swift 6 forbids touching the global stdout
         var token = 0
         while true {
             try world.send(token, to: (world.rank + 1) % world.size, tag: 1)
@@ -72,7 +72,7 @@ try job.run { thread in
         if rank == 0 {
             let card = job.node.cards[min(1, job.node.nodeCount - 1)]
             print("node address \(card.address):\(card.port)")
-            fflush(stdout)
+            fflush(nil)  // every stream: Swift 6 forbids touching the global stdout
             guard let fifo = fopen(arguments[1], "r") else { throw CheckFailed("cannot open \(arguments[1])") }
             var line = [CChar](repeating: 0, count: 64)
             _ = fgets(&line, 64, fifo)
