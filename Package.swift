@@ -13,6 +13,21 @@ let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], 
 // default below moves to 6 once every target is.
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
+// Fuzz/: one libFuzzer target per decoder of what peers, the launcher and disks hand in,
+// and the driver they share. Declared only for scripts/fuzz (BRAZOS_FUZZ=1), which builds
+// them instrumented and links libFuzzer; a plain build leaves them out.
+let fuzzTargets: [Target] = Context.environment["BRAZOS_FUZZ"] == "1" ? [
+    .target(name: "FuzzDriver", path: "Fuzz/driver", swiftSettings: [.enableExperimentalFeature("Extern")],
+            linkerSettings: [.linkedLibrary("stdc++")]),
+] + [
+    ("frame-header", "BrazosCore"), ("ring-records", "BrazosCore"), ("node-card", "BrazosCore"), ("control-message", "BrazosCore"),
+    ("move-record", "BrazosMPI"), ("rank-locations", "BrazosMPI"),
+    ("page-diff", "BrazosSharedMemory"), ("protocol-message", "BrazosSharedMemory"),
+    ("part-file", "Checkpoint"), ("manifest", "Checkpoint"),
+].map { name, library in
+    .executableTarget(name: "fuzz-\(name)", dependencies: ["FuzzDriver", .target(name: library)], path: "Fuzz/\(name)")
+} : []
+
 let package = Package(
     name: "Brazos",
     // What a user links or runs; the examples, benchmarks and test programs below are
@@ -29,6 +44,10 @@ let package = Package(
     dependencies: [
         // Levels and a JSON form for what the launcher and the nodes say (`Log`).
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // The command lines of brazosrun's subcommands and of the examples.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // SHA-256 and HMAC-SHA-256 for the handshake and the checkpoint manifests.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Sources/: the libraries and tools.
@@ -37,7 +56,7 @@ let package = Package(
             cSettings: [.unsafeFlags(["-I\(pmixInclude)"])],
             linkerSettings: [.linkedLibrary("hwloc"), .linkedLibrary("dl")]
         ),
-        .target(name: "BrazosCore", dependencies: ["CBrazos", .product(name: "Logging", package: "swift-log")], swiftSettings: hotPath),
+        .target(name: "BrazosCore", dependencies: ["CBrazos", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto")], swiftSettings: hotPath),
         .target(name: "BrazosMPI", dependencies: ["BrazosCore"], swiftSettings: hotPath),
         .target(name: "Checkpoint", dependencies: ["BrazosCore", "CBrazos"]),
         .target(name: "BrazosSharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint"], swiftSettings: hotPath),
@@ -45,26 +64,26 @@ let package = Package(
         // mpi.h, the MPI 5.0 ABI header that C programs include; BrazosMPIC implements it.
         .target(name: "CMPI"),
         .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"]),
-        .executableTarget(name: "brazosrun", dependencies: ["BrazosCore", "Checkpoint", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "brazosrun", dependencies: ["BrazosCore", "Checkpoint", .product(name: "Logging", package: "swift-log"), .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "brazoscc", swiftSettings: swift6),
 
         // Examples/: programs a user reads first; sor and water have C references in mpi-tests/examples.
-        .target(name: "ExampleOptions", path: "Examples/ExampleOptions"),
-        .executableTarget(name: "ring", dependencies: ["BrazosMPI"], path: "Examples/ring"),
-        .executableTarget(name: "sor", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration", "ExampleOptions"], path: "Examples/sor"),
-        .executableTarget(name: "water", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration", "ExampleOptions"], path: "Examples/water"),
+        .target(name: "ExampleOptions", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Examples/ExampleOptions"),
+        .executableTarget(name: "ring", dependencies: ["BrazosMPI", "ExampleOptions", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Examples/ring"),
+        .executableTarget(name: "sor", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration", "ExampleOptions", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Examples/sor"),
+        .executableTarget(name: "water", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration", "ExampleOptions", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Examples/water"),
 
         // Benchmarks/: the Swift halves of scripts/bench-*, run in release builds beside OpenMPI.
-        .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"], path: "Benchmarks/p2p-bench", swiftSettings: swift6),
-        .executableTarget(name: "migrate-bench", dependencies: ["BrazosMPI", "BrazosCore", "Migration"], path: "Benchmarks/migrate-bench", swiftSettings: swift6),
-        .executableTarget(name: "dsm-bench", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore"], path: "Benchmarks/dsm-bench", swiftSettings: swift6),
+        .executableTarget(name: "p2p-bench", dependencies: ["BrazosMPI"], path: "Benchmarks/p2p-bench"),
+        .executableTarget(name: "migrate-bench", dependencies: ["BrazosMPI", "BrazosCore", "Migration"], path: "Benchmarks/migrate-bench"),
+        .executableTarget(name: "dsm-bench", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore"], path: "Benchmarks/dsm-bench"),
 
         // Tests/Programs/: the programs the multi-process tests start as nodes.
-        .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"], path: "Tests/Programs/p2p-check", swiftSettings: swift6),
-        .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"], path: "Tests/Programs/coll-check", swiftSettings: swift6),
-        .executableTarget(name: "dsm-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/dsm-check", swiftSettings: swift6),
-        .executableTarget(name: "checkpoint-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/checkpoint-check", swiftSettings: swift6),
-        .executableTarget(name: "migrate-check", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration"], path: "Tests/Programs/migrate-check", swiftSettings: swift6),
+        .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"], path: "Tests/Programs/p2p-check"),
+        .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"], path: "Tests/Programs/coll-check"),
+        .executableTarget(name: "dsm-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/dsm-check"),
+        .executableTarget(name: "checkpoint-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/checkpoint-check"),
+        .executableTarget(name: "migrate-check", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration"], path: "Tests/Programs/migrate-check"),
 
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),
@@ -72,6 +91,6 @@ let package = Package(
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration"]),
         .testTarget(name: "MultiNodeTests", dependencies: ["BrazosCore"]),
-    ],
+    ] + fuzzTargets,
     swiftLanguageModes: [.v5]
 )

@@ -1,19 +1,20 @@
 // Passes a token around every rank of the job, checking it on every hop.
 // Rank 0 prints "ring ok: N ranks, K laps" when the token has come round K times.
+import ArgumentParser
 import BrazosMPI
-#if canImport(Glibc)
-import Glibc
-#endif
+import ExampleOptions
 
-var laps = 100
-var arguments = CommandLine.arguments.dropFirst()
-while let argument = arguments.popFirst() {
-    guard argument == "--laps", let text = arguments.popFirst(), let value = Int(text), value > 0 else {
-        fputs("usage: ring [--laps K]\n", stderr)
-        exit(2)
-    }
-    laps = value
+/// ring's command line.
+struct RingOptions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ring",
+        abstract: "Passes a token around every rank of the job, checking it on every hop.")
+
+    @Option(help: ArgumentHelp("times the token goes round (default 100)", valueName: "K"), transform: positiveInteger)
+    var laps = 100
 }
+
+let laps = RingOptions.parseCommandLine().laps
 
 struct WrongToken: Error, CustomStringConvertible {
     let rank: Int, expected: Int, got: Int

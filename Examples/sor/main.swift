@@ -22,6 +22,7 @@
 //
 //   sor [--size N] [--steps S] [--residual] [--checkpoint-every K] [--migrate-every K]
 //       [--balance-every K]      (defaults 4000, 100)
+import ArgumentParser
 import BrazosCore
 import BrazosMPI
 import ExampleOptions
@@ -31,27 +32,38 @@ import BrazosSharedMemory
 import Glibc
 #endif
 
-let options = ExampleOptions(
-    usage: """
-        [--size N] [--steps S] [--residual] [--checkpoint-every K] [--migrate-every K] [--balance-every K]
-          --size N              the grid is N x N doubles in shared memory (default 4000: 122 MiB)
-          --steps S             red-black steps (default 100)
-          --residual            also an allreduce of each step's largest change, printed at the end
-          --checkpoint-every K  a checkpoint every K steps (with brazosrun --checkpoint-dir)
-          --migrate-every K     every K steps a thread moves to the next node (brazosrun --migratable)
-          --balance-every K     every K steps the load balancer may move a thread (brazosrun --migratable)
-        Prints the grid's checksum, the same on any number of nodes and threads, with moves and
-        recoveries, and the same as mpi-tests/examples/sor.c under mpirun.
-        """,
-    integers: ["--size": 4000, "--steps": 100, "--checkpoint-every": 0, "--migrate-every": 0, "--balance-every": 0],
-    flags: ["--residual"])
-let n = max(options["--size"], 3)
-let steps = options["--steps"]
+/// sor's command line.
+struct SorOptions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sor",
+        abstract: "Red-black successive over-relaxation on a grid in shared memory.",
+        discussion: """
+            Prints the grid's checksum, the same on any number of nodes and threads, with moves and \
+            recoveries, and the same as mpi-tests/examples/sor.c under mpirun.
+            """)
+
+    @Option(help: ArgumentHelp("the grid is N x N doubles in shared memory (default 4000: 122 MiB)", valueName: "N"), transform: positiveInteger)
+    var size = 4000
+    @Option(help: ArgumentHelp("red-black steps (default 100)", valueName: "S"), transform: positiveInteger)
+    var steps = 100
+    @Flag(help: "also an allreduce of each step's largest change, printed at the end")
+    var residual = false
+    @Option(help: ArgumentHelp("a checkpoint every K steps (with brazosrun --checkpoint-dir)", valueName: "K"), transform: positiveInteger)
+    var checkpointEvery: Int?
+    @Option(help: ArgumentHelp("every K steps a thread moves to the next node (brazosrun --migratable)", valueName: "K"), transform: positiveInteger)
+    var migrateEvery: Int?
+    @Option(help: ArgumentHelp("every K steps the load balancer may move a thread (brazosrun --migratable)", valueName: "K"), transform: positiveInteger)
+    var balanceEvery: Int?
+}
+
+let options = SorOptions.parseCommandLine()
+let n = max(options.size, 3)
+let steps = options.steps
 let omega = 1.5
-let withResidual = options.has("--residual")
-let checkpointEvery = options["--checkpoint-every"]
-let migrateEvery = options["--migrate-every"]
-let balanceEvery = options["--balance-every"]
+let withResidual = options.residual
+let checkpointEvery = options.checkpointEvery ?? 0
+let migrateEvery = options.migrateEvery ?? 0
+let balanceEvery = options.balanceEvery ?? 0
 let balancer = balanceEvery > 0 ? LoadBalancer() : nil
 
 let job = try Brazos.join()

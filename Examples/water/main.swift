@@ -14,29 +14,40 @@
 //
 //   water [--molecules N] [--steps S] [--checkpoint-every K] [--migrate-every K]
 //   (defaults 4096 and 10)
+import ArgumentParser
 import BrazosCore
 import BrazosMPI
 import ExampleOptions
 import Migration
 import BrazosSharedMemory
 
-let options = ExampleOptions(
-    usage: """
-        [--molecules N] [--steps S] [--checkpoint-every K] [--migrate-every K]
-          --molecules N         molecules in shared memory, all pairs every step (default 4096)
-          --steps S             time steps (default 10)
-          --checkpoint-every K  a checkpoint every K steps (with brazosrun --checkpoint-dir)
-          --migrate-every K     every K steps a thread moves to the next node (brazosrun --migratable)
-        Prints the interaction count, the energies' bits and a checksum of the final positions.
-        The checksum is the same for any number of threads; the energies' last bits depend on
-        the number of threads (sums in thread order). None depends on nodes, moves or
-        recoveries, and all equal mpi-tests/examples/water.c's under mpirun with as many ranks.
-        """,
-    integers: ["--molecules": 4096, "--steps": 10, "--checkpoint-every": 0, "--migrate-every": 0])
-let n = max(options["--molecules"], 2)
-let steps = options["--steps"]
-let checkpointEvery = options["--checkpoint-every"]
-let migrateEvery = options["--migrate-every"]
+/// water's command line.
+struct WaterOptions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "water",
+        abstract: "All-pairs molecular dynamics in shared memory, in the spirit of SPLASH-2 Water-Nsquared.",
+        discussion: """
+            Prints the interaction count, the energies' bits and a checksum of the final positions. \
+            The checksum is the same for any number of threads; the energies' last bits depend on \
+            the number of threads (sums in thread order). None depends on nodes, moves or \
+            recoveries, and all equal mpi-tests/examples/water.c's under mpirun with as many ranks.
+            """)
+
+    @Option(help: ArgumentHelp("molecules in shared memory, all pairs every step (default 4096)", valueName: "N"), transform: positiveInteger)
+    var molecules = 4096
+    @Option(help: ArgumentHelp("time steps (default 10)", valueName: "S"), transform: positiveInteger)
+    var steps = 10
+    @Option(help: ArgumentHelp("a checkpoint every K steps (with brazosrun --checkpoint-dir)", valueName: "K"), transform: positiveInteger)
+    var checkpointEvery: Int?
+    @Option(help: ArgumentHelp("every K steps a thread moves to the next node (brazosrun --migratable)", valueName: "K"), transform: positiveInteger)
+    var migrateEvery: Int?
+}
+
+let options = WaterOptions.parseCommandLine()
+let n = max(options.molecules, 2)
+let steps = options.steps
+let checkpointEvery = options.checkpointEvery ?? 0
+let migrateEvery = options.migrateEvery ?? 0
 let cutoff2 = 2.5 * 2.5, dt = 0.001
 let box = pow3root(Double(n) / 0.8)
 

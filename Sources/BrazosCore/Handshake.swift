@@ -28,12 +28,12 @@ public enum Handshake {
 
     /// Acceptor side. Returns the connector's node number and purpose, or throws
     /// `authenticationFailed` (the caller closes the socket and carries on).
+    /// The whole handshake must end within `timeout` seconds, however the peer paces its bytes.
     public static func accept(on socket: Socket, secret: [UInt8], myNode: Int, timeout: Double = 5) throws(BrazosError) -> (node: Int, purpose: Purpose) {
-        socket.setReceiveTimeout(seconds: timeout)
-        defer { socket.setReceiveTimeout(seconds: 0) }
+        let deadline = monotonicSeconds() + timeout
         let nonceA = randomBytes(nonceSize)
         try socket.writeAll(greeting + nonceA)
-        let answer = try socket.readExactly(4 + 1 + nonceSize + 32)
+        let answer = try socket.readExactly(4 + 1 + nonceSize + 32, before: deadline)
         let node = Int(decodeU32(answer[0..<4]))
         guard let purpose = Purpose(rawValue: answer[4]) else {
             throw .authenticationFailed("unknown connection purpose \(answer[4]) from \(socket.remoteAddress?.description ?? "?")")
@@ -51,9 +51,8 @@ public enum Handshake {
 
     /// Connector side. Returns the acceptor's node number.
     public static func connect(on socket: Socket, secret: [UInt8], myNode: Int, purpose: Purpose, timeout: Double = 10) throws(BrazosError) -> Int {
-        socket.setReceiveTimeout(seconds: timeout)
-        defer { socket.setReceiveTimeout(seconds: 0) }
-        let opening = try socket.readExactly(greeting.count + nonceSize)
+        let deadline = monotonicSeconds() + timeout
+        let opening = try socket.readExactly(greeting.count + nonceSize, before: deadline)
         guard Array(opening[0..<greeting.count]) == greeting else {
             throw .authenticationFailed("\(socket.remoteAddress?.description ?? "peer") is not a Brazos node")
         }
@@ -61,7 +60,7 @@ public enum Handshake {
         let nonceC = randomBytes(nonceSize)
         let identity = encodeU32(UInt32(myNode)) + [purpose.rawValue]
         try socket.writeAll(identity + nonceC + HMAC.sha256(key: secret, message: Array("connect".utf8) + nonceA + nonceC + identity))
-        let reply = try socket.readExactly(4 + 32)
+        let reply = try socket.readExactly(4 + 32, before: deadline)
         let expected = HMAC.sha256(key: secret, message: Array("accept".utf8) + nonceC + nonceA + Array(reply[0..<4]))
         guard constantTimeEquals(Array(reply[4...]), expected) else {
             throw .authenticationFailed("\(socket.remoteAddress?.description ?? "peer") does not know the job's secret")

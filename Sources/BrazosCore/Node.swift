@@ -1,15 +1,21 @@
 import CBrazos
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// One OS process of a job: its wire-up, its links to every node (itself included), its
-/// progress engine and its watch on the launcher. The layer above supplies the sink that
-/// receives frames and asks for links by node; which transport a link uses is decided
-/// here, once, from the peers' cards: memory for itself, rings for nodes of the same
-/// host, TCP for the rest. Where threads move, nodes may join while the job runs: each
-/// node then has a `LateLink` for every number a joining node may get, filled in when
-/// that node connects.
+/// One OS process of a job: its wire-up, its links to every node (itself included) and
+/// its progress engine. The layer above supplies the sink that receives frames and asks
+/// for links by node; which transport a link uses is chosen once, from the peers' cards
+/// (`LinkChoice`). Where threads move, nodes may join while the job runs: each node then
+/// has a `LateLink` for every number a joining node may get, filled in when that node
+/// connects. Under brazosrun, the control connection after wire-up is the
+/// `LauncherSession`'s.
+///
+/// Locks: `connections` guards the TCP connections (made at wire-up by this thread and by
+/// the listener's, later by joining nodes), the joining nodes announced and the layer
+/// above's handler for theirs; the session and `finishingHooks` have their own. What
+/// wire-up sets (`config`, `cards`, `links`, ...) is written before any other thread reads it.
 public final class Node: @unchecked Sendable {
     /// The job as this node sees it; wire-up fills in what the launcher gave (node, node
     /// count, job id, secret).
@@ -25,30 +31,18 @@ public final class Node: @unchecked Sendable {
     private var lateLinks: [LateLink] = []
     private var segment: SharedSegment?
     private var wireUp: WireUp!
-    private var control: ControlChannel?
+    /// Under brazosrun: the control connection's life after wire-up.
+    private var session: LauncherSession?
     private var listener: Socket?
     private let tcpInbound = TCPInbound()
     private let connections = PthreadMutex()
     private let connectionsChanged = PthreadCondition()
     private var tcpLinks: [Int: TCPLink] = [:]
     private var awaitedPeers: Set<Int> = []
-    private var finishing = false
-    private var exitGranted = false
-    private var requestHandler: (@Sendable (String, Substring) -> Void)?
-    /// Requests that came before a handler was set (the program had not attached yet).
-    private var earlyRequests: [(String, Substring)] = []
-    private var finishingHooks: [() throws -> Void] = []
-    /// What this node says of itself with each heartbeat, from the layers above
-    /// (`key=value` words, for `brazosrun status`).
-    private var statusReporters: [@Sendable () -> String] = []
-    /// The node brazosrun asked to drain (`brazosrun drain`), until the job has done it.
-    private var drainWish: Int?
-    /// The joining node brazosrun asked the job to admit, until it has; the joining nodes
-    /// announced (their connections are accepted); whether this node, joining, has said
-    /// it was admitted.
-    private var joinWish: Int?
+    /// The joining nodes brazosrun announced: their connections are accepted.
     private var joiners: Set<Int> = []
-    private var admissionSaid = false
+    /// Work to finish before the node leaves (a checkpoint part being written).
+    private let finishingHooks = Mutex<[@Sendable () throws -> Void]>([])
     /// Where the shared-memory layer's connections from joining nodes go, and those that
     /// came before it said (its program had not attached shared memory yet).
     private var lateConnectionHandler: (@Sendable (Int, Socket) -> Void)?
@@ -113,15 +107,7 @@ public final class Node: @unchecked Sendable {
         }
         try makeLinks()
         try wireUp.barrier()
-        if case .brazosrun = config.launcher {
-            NativeThread.spawn { [self] in watchLauncher() }
-            NativeThread.spawn { [self] in sendHeartbeats() }
-            PowerSignals.startTaking { [self] signal in
-                let name = signal == SIGPWR ? "SIGPWR" : "SIGTERM"
-                diagnose("brazos: node \(config.node): \(name); asking brazosrun to save the job and continue it without this host")
-                try? control?.send("signalled", name)
-            }
-        }
+        session?.start()
         // The cores are shared out among the job's first nodes; a joining node takes none.
         if config.bindToCore && !config.joining { try bindToCore() }
         let threadsHere = cards.filter { $0.hostKey == cards[config.node].hostKey }.count * config.threadsPerNode
@@ -134,8 +120,8 @@ public final class Node: @unchecked Sendable {
         case let .brazosrun(controlAddress):
             let socket = try Socket.connect(to: controlAddress)
             _ = try Handshake.connect(on: socket, secret: config.secret, myNode: config.node, purpose: .control)
-            let channel = ControlChannel(socket: socket)
-            control = channel
+            let channel = LauncherConnection(socket: socket)
+            session = LauncherSession(channel: channel, node: config.node, joining: config.joining) { [self] joiner in expectJoiner(joiner) }
             wireUp = LauncherWireUp(channel: channel, nodeCount: config.nodeCount, joining: config.joining)
             // The address that reaches the launcher is the one peers can reach us on.
             return socket.localAddress?.host ?? "127.0.0.1"
@@ -172,18 +158,17 @@ public final class Node: @unchecked Sendable {
 
     private func makeLinks() throws {
         let me = cards[config.node]
+        let choice = LinkChoice(me: me, cards: cards, members: Set(initialMembers), hasSegment: segment != nil, nodeLimit: config.nodeLimit)
         let ringer = try Doorbell()
         var sources: [InboundSource] = []
         var made: [PeerLink?] = Array(repeating: nil, count: config.nodeLimit)
         made[config.node] = LoopbackLink(node: config.node, eagerLimit: config.sharedMemoryEagerLimit, progress: progress)
-        let members = Set(initialMembers)
-        let peers = cards.filter { $0.node != me.node && members.contains($0.node) }
-        let local = peers.filter { segment != nil && $0.hostKey == me.hostKey && $0.segment != "-" }
+        let local = choice.nodes(using: .sharedMemory)
         if let segment, !local.isEmpty {
             let bell = try Doorbell(listeningAs: SharedMemoryLayout.doorbellName(job: config.jobID, node: config.node))
-            sources.append(SharedMemoryInbound(segment: segment, senders: local.map(\.node), ringCapacity: config.ringCapacity, doorbell: bell))
+            sources.append(SharedMemoryInbound(segment: segment, senders: local, ringCapacity: config.ringCapacity, doorbell: bell))
         }
-        for peer in local {
+        for peer in local.map({ cards[$0] }) {
             made[peer.node] = SharedMemoryLink(
                 peerNode: peer.node, peerPid: peer.pid, peerSegment: try SharedSegment.open(name: peer.segment),
                 myNode: config.node, ringCapacity: config.ringCapacity,
@@ -192,15 +177,13 @@ public final class Node: @unchecked Sendable {
                 // Where threads move, a node may come to host several: the ring's lock stays.
                 senders: config.migratable ? Int.max : config.threadsPerNode)
         }
-        let remote = peers.filter { made[$0.node] == nil }
         // Where threads move, nodes that join later connect by TCP.
-        if !remote.isEmpty || config.migratable { sources.append(tcpInbound) }
+        if choice.usesTCP || config.migratable { sources.append(tcpInbound) }
         progress.attach(sources: sources)
         if config.migratable { lateLinks = (0..<config.nodeLimit).map { LateLink(peerNode: $0, eagerLimit: config.tcpEagerLimit) } }
-        connections.withLock { awaitedPeers = Set(remote.filter { $0.node > me.node }.map(\.node)) }
+        connections.withLock { awaitedPeers = Set(choice.nodes(using: .tcpAccepting)) }
         if let listener { NativeThread.spawn { [self] in acceptConnections(on: listener) } }
-        // Lower-numbered nodes accept, higher-numbered connect: one connection per pair.
-        for peer in remote where peer.node < me.node {
+        for peer in choice.nodes(using: .tcpConnecting).map({ cards[$0] }) {
             let socket = try Socket.connect(to: try SocketAddress(host: peer.address, port: peer.port))
             let answered = try Handshake.connect(on: socket, secret: config.secret, myNode: me.node, purpose: .data)
             guard answered == peer.node else {
@@ -211,6 +194,15 @@ public final class Node: @unchecked Sendable {
         try waitForAcceptedPeers(deadline: monotonicSeconds() + 60)
         connections.withLock { for (node, link) in tcpLinks { made[node] = link } }
         links = made.enumerated().map { $0.element ?? lateLinks[$0.offset] }
+    }
+
+    /// brazosrun announced joining node `joiner`: its connections are accepted from now
+    /// on, and sends to it wait a moment for its link. False for a number that cannot join.
+    private func expectJoiner(_ joiner: Int) -> Bool {
+        guard joiner >= config.nodeCount, joiner < lateLinks.count else { return false }
+        connections.withLock { _ = joiners.insert(joiner) }
+        lateLinks[joiner].expect()
+        return true
     }
 
     private func register(_ connection: TCPConnection) {
@@ -237,155 +229,64 @@ public final class Node: @unchecked Sendable {
 
     /// Serves the listening socket for the job's life: peers connect here during wire-up,
     /// and a joining node later (its data connection, and its shared-memory service's, which
-    /// goes to the layer above); anything else that connects is authenticated and,
-    /// lacking the secret or not expected, refused.
+    /// goes to the layer above); anything else that connects is authenticated (off this
+    /// thread, see `PeerListener`) and, lacking the secret or not expected, refused.
     private func acceptConnections(on listener: Socket) {
         enum Route { case data, layerAbove(@Sendable (Int, Socket) -> Void), kept, refused }
-        while true {
-            guard let socket = try? listener.accept() else { return }
-            let from = socket.remoteAddress?.description ?? "?"
-            do {
-                let (peer, purpose) = try Handshake.accept(on: socket, secret: config.secret, myNode: config.node)
-                let route = connections.withLock { () -> Route in
-                    if purpose == .data && (awaitedPeers.contains(peer) || joiners.contains(peer) && tcpLinks[peer] == nil) { return .data }
-                    guard purpose == .sharedMemory, joiners.contains(peer) else { return .refused }
-                    if let handler = lateConnectionHandler { return .layerAbove(handler) }
-                    earlyLateConnections.append((peer, socket))
-                    return .kept
-                }
-                switch route {
-                case .data: register(TCPConnection(peerNode: peer, socket: socket))
-                case let .layerAbove(handler): handler(peer, socket)
-                case .kept: break
-                case .refused: diagnose("brazos: node \(config.node): refused a connection from \(from) as node \(peer): not expected")
-                }
-            } catch {
-                diagnose("brazos: node \(config.node): refused a connection from \(from): \(error)")
+        PeerListener(socket: listener, secret: config.secret, node: config.node).serve { [self] peer, purpose, socket, from in
+            let route = connections.withLock { () -> Route in
+                if purpose == .data && (awaitedPeers.contains(peer) || joiners.contains(peer) && tcpLinks[peer] == nil) { return .data }
+                guard purpose == .sharedMemory, joiners.contains(peer) else { return .refused }
+                if let handler = lateConnectionHandler { return .layerAbove(handler) }
+                earlyLateConnections.append((peer, socket))
+                return .kept
+            }
+            switch route {
+            case .data: register(TCPConnection(peerNode: peer, socket: socket))
+            case let .layerAbove(handler): handler(peer, socket)
+            case .kept: break
+            case .refused: diagnose("brazos: node \(config.node): refused a connection from \(from) as node \(peer): not expected")
             }
         }
     }
 
-    /// Waits for word from the launcher: a peer's failure ends this node at once with a
-    /// message naming it, whatever this node's threads are doing.
-    private func watchLauncher() {
-        guard let control else { return }
-        while true {
-            do {
-                let (verb, text) = try control.receive()
-                if verb == "failed" {
-                    // Said before anything else happens: woken threads would race to
-                    // report their own failed waits first.
-                    exitAfterFailure("brazos: node \(config.node): stopping because node \(text)")
-                }
-                if verb == "exit" {
-                    connections.withLock { exitGranted = true; connectionsChanged.broadcast() }
-                    return
-                }
-                if verb == "drain" {
-                    connections.withLock { drainWish = Int(text) }
-                    continue
-                }
-                if verb == "joining", let joiner = Int(text), joiner >= config.nodeCount, joiner < lateLinks.count {
-                    connections.withLock { _ = joiners.insert(joiner) }
-                    lateLinks[joiner].expect()
-                    try control.send("expecting", "\(joiner)")
-                    continue
-                }
-                if verb == "admit" {
-                    connections.withLock { joinWish = Int(text) }
-                    continue
-                }
-                if verb == "unneeded" {
-                    // Joining, not yet admitted, and the job has ended: nothing is here.
-                    diagnose("brazos: node \(config.node): the job ended before this node was admitted; leaving")
-                    fflush(nil)
-                    _exit(0)
-                }
-                if verb == "stop" {
-                    // A planned stop: every node's checkpoint is written; nothing is in flight.
-                    fflush(nil)
-                    _exit(0)
-                }
-                let handler = connections.withLock { () -> (@Sendable (String, Substring) -> Void)? in
-                    if requestHandler == nil { earlyRequests.append((verb, text)) }
-                    return requestHandler
-                }
-                handler?(verb, text)
-            } catch {
-                // A launcher gone while this node finishes has nothing left to say.
-                if connections.withLock({ () -> Bool in
-                    if finishing { exitGranted = true; connectionsChanged.broadcast() }
-                    return finishing
-                }) { return }
-                exitAfterFailure("brazos: node \(config.node): lost the launcher (\(error)); stopping")
-            }
-        }
-    }
-
-    /// Tells the launcher this node is alive, every `BRAZOS_HEARTBEAT` seconds, so that it
-    /// can tell a hung or cut-off node from a slow one.
-    private func sendHeartbeats() {
-        guard let control else { return }
-        let period = JobConfig.environment("BRAZOS_HEARTBEAT").flatMap { Double($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 1
-        while true {
-            usleep(UInt32(min(period, 3600) * 1e6))
-            let (over, reporters) = connections.withLock { (finishing, statusReporters) }
-            if over { return }
-            // The watch thread reports a lost launcher.
-            do { try control.send("heartbeat", reporters.map { $0() }.joined(separator: " ")) } catch { return }
-        }
-    }
+    // MARK: The launcher
 
     /// Whether a launcher (brazosrun) watches this node and can be told things.
-    public var hasLauncher: Bool { control != nil }
+    public var hasLauncher: Bool { session != nil }
 
     /// Tells the launcher something (a checkpoint part written, a planned stop).
-    public func tellLauncher(_ verb: String, _ text: String = "") throws {
-        guard let control else { throw BrazosError.configuration("no launcher to tell '\(verb)' (run under brazosrun)") }
-        try control.send(verb, text)
+    public func tellLauncher(_ message: NodeMessage) throws(BrazosError) {
+        guard let session else { throw .configuration("no launcher to tell '\(message.encode().prefix(32))' (run under brazosrun)") }
+        try session.tell(message)
     }
 
-    /// Where the launcher's requests other than failure and exit go (checkpoint requests,
-    /// interval changes, a planned stop); called on the thread that watches the launcher.
-    /// Requests that came before get to it at once.
-    public func onLauncherRequest(_ handler: @escaping @Sendable (String, Substring) -> Void) {
-        let early = connections.withLock {
-            requestHandler = handler
-            defer { earlyRequests = [] }
-            return earlyRequests
-        }
-        for (verb, text) in early { handler(verb, text) }
+    /// Where the launcher's checkpoint requests go, on the thread that watches the
+    /// launcher; requests that came before get to it at once.
+    public func onLauncherRequest(_ handler: @escaping @Sendable (LauncherRequest) -> Void) {
+        session?.onRequest(handler)
     }
 
     /// The node brazosrun asked to drain, if any (see `SharedMemory`'s drain).
-    public var drainRequested: Int? { connections.withLock { drainWish } }
+    public var drainRequested: Int? { session?.drainRequested }
 
     /// The drain of `node` is done (on every node, once it is).
-    public func drainDone(_ node: Int) {
-        connections.withLock { if drainWish == node { drainWish = nil } }
-    }
+    public func drainDone(_ node: Int) { session?.drainDone(node) }
 
     /// The joining node brazosrun asked the job to admit, if any (see `SharedMemory`'s
     /// admission).
-    public var joinRequested: Int? { connections.withLock { joinWish } }
+    public var joinRequested: Int? { session?.joinRequested }
 
     /// The admission of `node` is done (on every node, once it is).
-    public func joinDone(_ node: Int) {
-        connections.withLock { if joinWish == node { joinWish = nil } }
-    }
+    public func joinDone(_ node: Int) { session?.joinDone(node) }
 
     /// Rank `rank` arrived here from node `node`: a joining node tells brazosrun it is in
     /// (the first time); at level debug (brazosrun `--verbose`) every move is told.
-    public func noteArrival(rank: Int, from node: Int) {
-        guard hasLauncher else { return }
-        if config.joining && connections.withLock({ () -> Bool in
-            defer { admissionSaid = true }
-            return !admissionSaid
-        }) {
-            try? tellLauncher("admitted")
-        }
-        if Log.says(.debug) { try? tellLauncher("moved", "\(rank) \(node) \(config.node)") }
-    }
+    public func noteArrival(rank: Int, from node: Int) { session?.noteArrival(rank: rank, from: node) }
+
+    /// Adds to what each heartbeat tells brazosrun of this node (`threads`, `barriers`,
+    /// ...), shown by `brazosrun status`: keys are words without `=`.
+    public func reportsStatus(_ reporter: @escaping @Sendable () -> [String: Int]) { session?.reportsStatus(reporter) }
 
     /// Where connections from joining nodes' shared-memory services go: each is
     /// authenticated, and from a node brazosrun announced.
@@ -398,21 +299,9 @@ public final class Node: @unchecked Sendable {
         for (peer, socket) in early { handler(peer, socket) }
     }
 
-    /// Adds to what each heartbeat tells brazosrun of this node: `key=value` words, shown
-    /// by `brazosrun status`.
-    public func reportsStatus(_ reporter: @escaping @Sendable () -> String) {
-        connections.withLock { statusReporters.append(reporter) }
-    }
-
     /// Work to finish before this node leaves the job (a checkpoint still being written).
-    public func beforeFinishing(_ hook: @escaping () throws -> Void) {
-        connections.withLock { finishingHooks.append(hook) }
-    }
-
-    private func exitAfterFailure(_ message: String) -> Never {
-        fflush(nil)
-        diagnose(message)
-        _exit(1)
+    public func beforeFinishing(_ hook: @escaping @Sendable () throws -> Void) {
+        finishingHooks.withLock { $0.append(hook) }
     }
 
     private func bindToCore() throws {
@@ -437,26 +326,24 @@ public final class Node: @unchecked Sendable {
     /// (a checkpoint part being written), tells brazosrun, closes its links, and waits for
     /// brazosrun's `exit` (an exit it has not heard `drained` before would be a failure).
     public func leaveDrained() throws {
-        for hook in connections.withLock({ finishingHooks }) { try hook() }
-        connections.withLock { finishing = true }
-        try tellLauncher("drained")
+        for hook in finishingHooks.withLock({ $0 }) { try hook() }
+        session?.beginFinishing()
+        try tellLauncher(.drained)
         for link in links { link.close() }
         progress.detachSink()
-        connections.withLock { while !exitGranted { connectionsChanged.wait(connections, seconds: 1) } }
+        session?.waitForExit()
         fflush(nil)
     }
 
     /// Ends this node's part in the job cleanly: every node reaches this point before any
     /// leaves, so nothing still in flight is lost.
     public func finish() throws {
-        for hook in connections.withLock({ finishingHooks }) { try hook() }
-        connections.withLock { finishing = true }
+        for hook in finishingHooks.withLock({ $0 }) { try hook() }
+        session?.beginFinishing()
         for link in links { link.close() }
         try wireUp.leave()
         progress.detachSink()
-        if case .brazosrun = config.launcher {
-            connections.withLock { while !exitGranted { connectionsChanged.wait(connections, seconds: 1) } }
-        }
+        session?.waitForExit()
         fflush(nil)
     }
 }

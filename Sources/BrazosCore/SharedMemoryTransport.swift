@@ -1,3 +1,4 @@
+import Synchronization
 import CBrazos
 #if canImport(Glibc)
 import Glibc
@@ -97,7 +98,9 @@ public final class SharedMemoryLink: PeerLink {
     /// Messages up to this size travel eagerly; the configured limit, capped by the frame payload.
     public let eagerLimit: Int
     /// Whether `pull` may read the peer's memory; turns false for good once process_vm_readv fails.
-    public private(set) var canPull = true
+    public var canPull: Bool { pullAllowed.load(ordering: .relaxed) }
+    /// Any thread that pulls may turn it off, while others read it.
+    private let pullAllowed = Atomic<Bool>(true)
     private let segment: SharedSegment
     private var ring: ShmRing
     private let peerPid: pid_t
@@ -150,7 +153,7 @@ public final class SharedMemoryLink: PeerLink {
     public func pull(from address: UInt64, count: Int, into destination: UnsafeMutableRawPointer) throws {
         let rc = brazos_read_peer_memory(peerPid, UnsafeRawPointer(bitPattern: UInt(address)), destination, count)
         if rc != 0 {
-            canPull = false  // e.g. EPERM under a strict ptrace policy: push from now on
+            pullAllowed.store(false, ordering: .relaxed)  // e.g. EPERM under a strict ptrace policy: push from now on
             throw BrazosError.system(call: "process_vm_readv(node \(peerNode))", errno: -rc)
         }
     }

@@ -108,40 +108,47 @@ public struct ShmRing {
     /// Whether a record is waiting (consumer side).
     @inline(__always)
     public var hasData: Bool {
-        let tail = Int(brazos_load_acquire_u64(tailWord))
-        return brazos_load_acquire_u64(data + (tail & (capacity - 1))) != 0
+        let tail = Int(truncatingIfNeeded: brazos_load_acquire_u64(tailWord))
+        return brazos_load_acquire_u64(data + (tail & (capacity - 1) & ~7)) != 0
     }
 
-    /// Hands each waiting frame to `body`, in order, then frees it. Returns how many were
-    /// consumed. A frame that does not decode, or that `body` throws on, stays consumed
-    /// (a malformed frame must not be read again) and its error is thrown. A record word
-    /// that is none of the above throws `peerLost`: the record boundaries are gone, so
-    /// nothing after it can be trusted.
+    /// Hands each waiting frame to `body`, in order, then frees it; at most a ring's worth
+    /// of records in one call, so a producer that never stops (or a ring whose zero word
+    /// was overwritten) cannot keep the consumer here. Returns how many were consumed. A
+    /// frame that `body` throws on stays consumed (it must not be read again) and its error
+    /// is thrown. A record that is none of the above, or does not end inside the ring, or
+    /// whose header does not decode or disagrees with its record throws `peerLost`: the
+    /// producer does not follow the format, so nothing after it can be trusted.
     public func drain(_ body: (FrameHeader, UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        var tail = Int(brazos_load_acquire_u64(tailWord))
+        let start = Int(truncatingIfNeeded: brazos_load_acquire_u64(tailWord))
+        var tail = start
         var count = 0
-        defer { brazos_store_release_u64(tailWord, UInt64(tail)) }
-        while true {
+        defer { brazos_store_release_u64(tailWord, UInt64(truncatingIfNeeded: tail)) }
+        guard tail & 7 == 0 else { throw Self.broken("tail \(tail) is not a record boundary") }
+        while tail &- start < capacity {
             let offset = tail & (capacity - 1)
             let record = data + offset
             let word = brazos_load_acquire_u64(record)
+            let room = capacity - offset
             switch word {
             case 0:
                 return count
             case Self.wrapMarker:
-                tail += capacity - offset
+                // A producer wraps only when a record does not fit before the end.
+                guard offset != 0 else { throw corrupt(record, "a wrap marker at the start of the ring") }
+                tail &+= room
                 continue
             case Self.skipMarker:
-                tail += Self.line - (offset & (Self.line - 1))
+                tail &+= Self.line - (offset & (Self.line - 1))
                 continue
             default:
                 break
             }
             let header: FrameHeader
             let payload: UnsafeRawBufferPointer
-            if word & Self.compactFlag != 0, word & ~Self.compactFlag <= UInt64(maximumRecord) {
+            if word & Self.compactFlag != 0, room >= Self.compactHeaderSize, word & ~Self.compactFlag <= UInt64(room - Self.compactHeaderSize) {
                 let length = Int(word & ~Self.compactFlag)
-                tail += Self.padded(Self.compactHeaderSize + length)
+                tail &+= Self.padded(Self.compactHeaderSize + length)
                 count += 1
                 header = FrameHeader(kind: .eager, context: record.load(fromByteOffset: 8, as: UInt32.self),
                                      source: record.load(fromByteOffset: 12, as: Int32.self),
@@ -154,20 +161,34 @@ public struct ShmRing {
                     throw BrazosError.malformed("negative rank in frame (source \(header.source), destination \(header.destination))")
                 }
                 payload = UnsafeRawBufferPointer(start: record + Self.compactHeaderSize, count: length)
-            } else if word >= UInt64(FrameHeader.size), word <= UInt64(maximumRecord) {
+            } else if word >= UInt64(FrameHeader.size), word <= UInt64(room - 8) {
                 let length = Int(word)
-                tail += Self.padded(8 + length)
+                tail &+= Self.padded(8 + length)
                 count += 1
-                header = try FrameHeader.decode(from: record + 8)
+                do {
+                    header = try FrameHeader.decode(from: UnsafeRawBufferPointer(start: record + 8, count: length))
+                } catch {
+                    throw Self.broken("\(error)")
+                }
                 guard header.payloadLength == UInt64(length - FrameHeader.size) else {
-                    throw BrazosError.malformed("frame declares \(header.payloadLength) payload bytes, carries \(length - FrameHeader.size)")
+                    throw Self.broken("frame declares \(header.payloadLength) payload bytes, its record holds \(length - FrameHeader.size)")
                 }
                 payload = UnsafeRawBufferPointer(start: record + 8 + FrameHeader.size, count: length - FrameHeader.size)
             } else {
-                record.storeBytes(of: UInt64(0), as: UInt64.self)
-                throw BrazosError.peerLost(node: -1, reason: "corrupt shared-memory ring record word 0x\(String(word, radix: 16))")
+                throw corrupt(record, "record word 0x\(String(word, radix: 16)) at offset \(offset) (\(room) bytes to the end of the ring)")
             }
             try body(header, payload)
         }
+        return count
+    }
+
+    /// Clears the word at `record`, so the ring reads as empty from now on, and returns the error.
+    private func corrupt(_ record: UnsafeMutableRawPointer, _ what: String) -> BrazosError {
+        record.storeBytes(of: UInt64(0), as: UInt64.self)
+        return Self.broken(what)
+    }
+
+    private static func broken(_ what: String) -> BrazosError {
+        .peerLost(node: -1, reason: "corrupt shared-memory ring: \(what)")
     }
 }

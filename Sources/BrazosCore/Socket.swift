@@ -1,3 +1,4 @@
+import Synchronization
 import CBrazos
 #if canImport(Glibc)
 import Glibc
@@ -5,10 +6,11 @@ import Glibc
 
 /// A thin owner of one socket descriptor with the few operations the runtime needs.
 /// IPv4 only: the runtime speaks to loopback and to its own hosts' addresses.
-public final class Socket {
+public final class Socket: Sendable {
     /// The file descriptor, for poll() and system calls the class does not wrap.
     public let descriptor: Int32
-    private var closed = false
+    /// Atomic: `close` may be called from any thread, and from `deinit`.
+    private let closed = Atomic<Bool>(false)
 
     /// Takes ownership of `descriptor`: it is closed with the object.
     public init(descriptor: Int32) { self.descriptor = descriptor }
@@ -16,7 +18,14 @@ public final class Socket {
 
     /// Closes the descriptor; later calls do nothing.
     public func close() {
-        if !closed { closed = true; _ = Glibc.close(descriptor) }
+        if !closed.exchange(true, ordering: .acquiringAndReleasing) { _ = Glibc.close(descriptor) }
+    }
+
+    /// Ends every wait on the socket (an `accept` in another thread returns EINVAL) and
+    /// every later use, but keeps the descriptor, which that thread may still name: whoever
+    /// owns the socket closes it.
+    public func shutDown() {
+        _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR))
     }
 
     /// A listening TCP socket on `host` (dotted IPv4) and `port` (0: any free port).
@@ -78,12 +87,6 @@ public final class Socket {
         _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
     }
 
-    /// Bounds every blocking read on this socket (used during handshakes).
-    public func setReceiveTimeout(seconds: Double) {
-        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-    }
-
     /// This end's address and port, or nil if the socket has none.
     public var localAddress: SocketAddress? { address(using: getsockname) }
     /// The peer's address and port, or nil if not connected.
@@ -120,11 +123,21 @@ public final class Socket {
         if let failure { throw failure }
     }
 
-    /// Reads exactly `count` bytes (blocking socket); a closed connection is an error.
-    public func readExactly(_ count: Int) throws(BrazosError) -> [UInt8] {
+    /// Reads exactly `count` bytes (blocking socket); a closed connection is an error, and
+    /// so is `deadline` (on the monotonic clock) passing first: a peer that sends a byte
+    /// now and then cannot hold the reader longer.
+    public func readExactly(_ count: Int, before deadline: Double = .infinity) throws(BrazosError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         var offset = 0
         while offset < count {
+            if deadline.isFinite {
+                let left = deadline - monotonicSeconds()
+                var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                let rc = left > 0 ? Glibc.poll(&ready, 1, Int32(min(left, 3600) * 1000) + 1) : 0
+                if rc < 0 && errno == EINTR { continue }
+                if rc < 0 { throw .lastSystemError("poll") }
+                if rc == 0 { throw .timedOut("no answer from \(remoteAddress?.description ?? "peer") in time") }
+            }
             let n = bytes.withUnsafeMutableBytes { Glibc.recv(descriptor, $0.baseAddress! + offset, count - offset, 0) }
             if n == 0 { throw .peerLost(node: -1, reason: "connection closed") }
             if n < 0 {

@@ -79,7 +79,7 @@ final class TCPConnection {
         while filled - offset >= FrameHeader.size {
             let header: FrameHeader
             do {
-                header = try FrameHeader.decode(from: buffer.baseAddress! + offset)
+                header = try FrameHeader.decode(from: UnsafeRawBufferPointer(rebasing: buffer[offset..<filled]))
             } catch {
                 // A byte stream has no record boundaries to resynchronise on.
                 throw BrazosError.peerLost(node: peerNode, reason: "\(error) on the connection from node \(peerNode)")

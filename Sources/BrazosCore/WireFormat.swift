@@ -43,6 +43,9 @@ public struct FrameHeader: Equatable, Sendable {
     static let magic: UInt8 = 0xB7
     /// Largest payload one frame may carry; larger messages use rendezvous.
     public static let maximumPayload: UInt64 = 1 << 30
+    /// Largest message a frame may announce: one that fits this process's memory, so
+    /// that its length and any offset in it convert to `Int`.
+    public static let maximumMessage = UInt64(Int.max)
 
     /// What the frame is.
     public var kind: FrameKind
@@ -107,8 +110,12 @@ public struct FrameHeader: Equatable, Sendable {
         buffer.storeBytes(of: destinationVersion.littleEndian, toByteOffset: 60, as: UInt32.self)
     }
 
-    /// Decodes and validates a header from at least `size` bytes.
-    public static func decode(from buffer: UnsafeRawPointer) throws(BrazosError) -> FrameHeader {
+    /// Decodes and validates a header from the first `size` bytes of `bytes`; throws
+    /// `malformed`, naming the field, for anything a peer could get wrong (too few bytes
+    /// included), so that every length and offset of a header it returns fits an `Int`
+    /// and lies inside its message.
+    public static func decode(from bytes: UnsafeRawBufferPointer) throws(BrazosError) -> FrameHeader {
+        guard bytes.count >= size, let buffer = bytes.baseAddress else { throw .malformed("frame header of \(bytes.count) bytes, \(size) needed") }
         let magic = buffer.load(as: UInt8.self)
         guard magic == Self.magic else { throw .malformed("bad frame magic 0x\(String(magic, radix: 16))") }
         let rawKind = buffer.load(fromByteOffset: 1, as: UInt8.self)
@@ -121,6 +128,9 @@ public struct FrameHeader: Equatable, Sendable {
                                  payloadLength: u64(48), sequence: u32(56), destinationVersion: u32(60))
         guard header.payloadLength <= maximumPayload else {
             throw .malformed("frame payload of \(header.payloadLength) bytes exceeds \(maximumPayload)")
+        }
+        guard header.messageLength <= maximumMessage else {
+            throw .malformed("\(kind) frame announces a message of \(header.messageLength) bytes")
         }
         switch kind {
         case .eager:
@@ -142,5 +152,17 @@ public struct FrameHeader: Equatable, Sendable {
             throw .malformed("negative rank in frame (source \(header.source), destination \(header.destination))")
         }
         return header
+    }
+
+    /// Checks the ranks and the node a decoded header names against the job: a frame
+    /// naming a rank or node it does not have is malformed (its sender has a bug, or is
+    /// no node of this job), and the receiver must not index its tables with it.
+    public func check(ranks: Int, nodes: Int) throws(BrazosError) {
+        guard source >= 0, Int(source) < ranks, destination >= 0, Int(destination) < ranks else {
+            throw .malformed("\(kind) frame from rank \(source) to rank \(destination): the job has \(ranks) ranks")
+        }
+        guard Int(sourceNode) < nodes else {
+            throw .malformed("\(kind) frame from node \(sourceNode): the job has at most \(nodes) nodes")
+        }
     }
 }

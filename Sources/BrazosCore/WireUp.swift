@@ -25,28 +25,27 @@ extension WireUp {
 /// A joining node gets the cards of every node the job has had (those that left too, so
 /// that the table stays indexed by node) and the list of those in it now.
 final class LauncherWireUp: WireUp {
-    let channel: ControlChannel
+    let channel: LauncherConnection
     let nodeCount: Int
     let joining: Bool
     private(set) var members: [Int]?
 
-    init(channel: ControlChannel, nodeCount: Int, joining: Bool) {
+    init(channel: LauncherConnection, nodeCount: Int, joining: Bool) {
         self.channel = channel
         self.nodeCount = nodeCount
         self.joining = joining
     }
 
     func exchange(_ card: NodeCard) throws(BrazosError) -> [NodeCard] {
-        try channel.send("hello", card.encoded)
-        let cards = try NodeCard.decodeTable(try channel.expect("peers"))
+        try channel.send(.hello(card))
+        let cards: [NodeCard] = try expect("peers") { if case let .peers(cards) = $0 { return cards }; return nil }
         let count = joining ? card.node + 1 : nodeCount
         guard cards.count == count, cards.enumerated().allSatisfy({ $0.offset == $0.element.node }) else {
             throw .malformed("the launcher's peer table does not list nodes 0..<\(count)")
         }
         if joining {
-            let listed = try channel.expect("members").split(separator: ",")
-            let members = listed.compactMap { Int($0) }
-            guard members.count == listed.count, members.allSatisfy({ $0 >= 0 && $0 < count }), members.contains(card.node) else {
+            let members: [Int] = try expect("members") { if case let .members(members) = $0 { return members }; return nil }
+            guard members.allSatisfy({ $0 < count }), members.contains(card.node) else {
                 throw .malformed("the launcher's list of the job's nodes is not a list of nodes below \(count) with this one")
             }
             self.members = members
@@ -55,12 +54,23 @@ final class LauncherWireUp: WireUp {
     }
 
     func barrier() throws(BrazosError) {
-        try channel.send("ready")
-        _ = try channel.expect("go")
+        try channel.send(.ready)
+        try expect("go") { $0 == .go ? () : nil }
     }
 
-    /// The launcher's `exit` reaches the node's watch thread, which waits for it.
-    func leave() throws(BrazosError) { try channel.send("done") }
+    /// The launcher's `exit` reaches the node's launcher session, which waits for it.
+    func leave() throws(BrazosError) { try channel.send(.done) }
+
+    /// What `take` finds in the launcher's next message, which must be `verb`; another
+    /// node's failure, said meanwhile, aborts wire-up.
+    private func expect<Value>(_ verb: String, _ take: (LauncherMessage) -> Value?) throws(BrazosError) -> Value {
+        let message = try channel.receive()
+        if case let .failed(failure) = message { throw .peerLost(node: failure.node, reason: failure.description) }
+        guard let value = take(message) else {
+            throw .malformed("expected '\(verb)' from the launcher, got '\(message.encode().prefix(64))'")
+        }
+        return value
+    }
 }
 
 /// Under mpirun or srun: PMIx put, fence and get. Rank 0 makes the job's secret and

@@ -35,7 +35,7 @@ public final class Brazos: @unchecked Sendable {
         let engine = MessageEngine(node: node)
         node.progress.attach(sink: engine)
         node.progress.reportFrameError = { error in diagnose("brazos: node \(node.id): dropped a frame: \(error)") }
-        node.reportsStatus { "threads=\(engine.hostedRanks.count) arrivals=\(engine.arrivals)" }
+        node.reportsStatus { ["threads": engine.hostedRanks.count, "arrivals": engine.arrivals] }
         return Brazos(node: node, engine: engine)
     }
 

@@ -96,6 +96,12 @@ public final class Communicator: @unchecked Sendable {
         guard count >= 0 else { throw MPIError(.count, "negative count \(count)") }
     }
 
+    /// A buffer of `byteCount` bytes: a count that is not negative, an address unless empty.
+    static func checkBytes(_ pointer: UnsafeRawPointer?, _ byteCount: Int) throws(MPIError) {
+        try checkCount(byteCount)
+        guard pointer != nil || byteCount == 0 else { throw MPIError(.buffer, "null buffer for \(byteCount) bytes") }
+    }
+
     // MARK: Starting operations (shared by the immediate, blocking and persistent forms)
 
     func startSend(_ request: Request, bytes: UnsafeRawBufferPointer, to destination: Int, tag: Int, context: UInt32? = nil) throws(MPIError) {
@@ -126,7 +132,7 @@ public final class Communicator: @unchecked Sendable {
     /// Starts a send of `byteCount` bytes at `pointer` (`MPI_Isend`). The bytes must stay
     /// valid and unchanged until the request completes.
     public func isend(_ pointer: UnsafeRawPointer?, byteCount: Int, to destination: Int, tag: Int) throws(MPIError) -> Request {
-        try Self.checkCount(byteCount)
+        try Self.checkBytes(pointer, byteCount)
         try checkDestination(destination)
         try checkSendTag(tag)
         let request = makeRequest()
@@ -136,7 +142,7 @@ public final class Communicator: @unchecked Sendable {
 
     /// Starts a receive of at most `byteCount` bytes into `pointer` (`MPI_Irecv`).
     public func irecv(_ pointer: UnsafeMutableRawPointer?, byteCount: Int, from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> Request {
-        try Self.checkCount(byteCount)
+        try Self.checkBytes(pointer, byteCount)
         try checkSource(source)
         try checkReceiveTag(tag)
         let request = makeRequest()
@@ -147,7 +153,7 @@ public final class Communicator: @unchecked Sendable {
     /// Sends `byteCount` bytes at `pointer` (`MPI_Send`): returns once the buffer may be
     /// reused, at once for a small message. Throws on a bad count, rank or tag.
     public func send(_ pointer: UnsafeRawPointer?, byteCount: Int, to destination: Int, tag: Int) throws(MPIError) {
-        try Self.checkCount(byteCount)
+        try Self.checkBytes(pointer, byteCount)
         try checkDestination(destination)
         try checkSendTag(tag)
         if destination == MPI.procNull { return }
@@ -166,7 +172,7 @@ public final class Communicator: @unchecked Sendable {
             return try irecv(pointer, byteCount: byteCount, from: source, tag: tag).wait()
         }
         defer { scratchTaken.store(false, ordering: .releasing) }
-        try Self.checkCount(byteCount)
+        try Self.checkBytes(pointer, byteCount)
         try checkSource(source)
         try checkReceiveTag(tag)
         try startReceive(scratch, into: UnsafeMutableRawBufferPointer(start: pointer, count: byteCount), from: source, tag: tag)
@@ -282,7 +288,7 @@ public final class Communicator: @unchecked Sendable {
     /// A persistent send (`MPI_Send_init`): `start()` sends the bytes at `pointer` as they
     /// are then.
     public func sendInit(_ pointer: UnsafeRawPointer?, byteCount: Int, to destination: Int, tag: Int) throws(MPIError) -> Request {
-        try Self.checkCount(byteCount)
+        try Self.checkBytes(pointer, byteCount)
         try checkDestination(destination)
         try checkSendTag(tag)
         return makeRequest(persistent: .send(communicator: self, bytes: UnsafeRawBufferPointer(start: pointer, count: byteCount), destination: destination, tag: tag))
@@ -290,7 +296,7 @@ public final class Communicator: @unchecked Sendable {
 
     /// A persistent receive (`MPI_Recv_init`).
     public func recvInit(_ pointer: UnsafeMutableRawPointer?, byteCount: Int, from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> Request {
-        try Self.checkCount(byteCount)
+        try Self.checkBytes(pointer, byteCount)
         try checkSource(source)
         try checkReceiveTag(tag)
         return makeRequest(persistent: .receive(communicator: self, buffer: UnsafeMutableRawBufferPointer(start: pointer, count: byteCount), source: source, tag: tag))

@@ -14,13 +14,3 @@ final class ContextAllocator: @unchecked Sendable {
 
     func advance(past context: UInt32) { next = max(next, context + 2) }
 }
-
-/// What happens when an MPI call in C fails (`MPI_Errhandler`).
-public enum ErrorHandler: Sendable {
-    /// `MPI_ERRORS_ARE_FATAL`: print the error and end the job.
-    case fatal
-    /// `MPI_ERRORS_ABORT`: like fatal (for a communicator, the same processes end).
-    case abort
-    /// `MPI_ERRORS_RETURN`: return the error class to the caller.
-    case returnErrors
-}

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An MPI datatype: a layout of elements of one basic type (`MPI_INT`, a contiguous run
 /// of them, a strided vector ...).
 ///
@@ -29,11 +33,11 @@ public final class Datatype: @unchecked Sendable, CustomStringConvertible {
     /// Packing is the identity: the bytes in memory are the bytes on the wire.
     let isPackedAsIs: Bool
 
-    private init(basic: BasicType, runs: [Run], extent: Int, predefined: Bool, description: String) {
+    private init(basic: BasicType, runs: [Run], size: Int, extent: Int, predefined: Bool, description: String) {
         self.basic = basic
         self.runs = runs
         self.extent = extent
-        self.size = runs.reduce(0) { $0 + $1.count } * basic.size
+        self.size = size
         self.isPredefined = predefined
         self.isCommitted = predefined
         self.description = description
@@ -42,49 +46,78 @@ public final class Datatype: @unchecked Sendable, CustomStringConvertible {
 
     /// The predefined datatype of one `basic` element.
     public convenience init(_ basic: BasicType) {
-        self.init(basic: basic, runs: [Run(offset: 0, count: 1)], extent: basic.extent, predefined: true, description: basic.name)
+        self.init(basic: basic, runs: [Run(offset: 0, count: 1)], size: basic.size, extent: basic.extent, predefined: true, description: basic.name)
     }
+
+    /// Most runs one derived type may have. A type is described run by run, so one of
+    /// millions of separate pieces (a vector of millions of strided blocks) is refused
+    /// rather than described in gigabytes.
+    public static let maximumRuns = 1 << 20
 
     /// `MPI_Type_contiguous`: `count` elements of `old` one after the other.
     public static func contiguous(_ count: Int, of old: Datatype) throws(MPIError) -> Datatype {
+        let name = "contiguous(\(count), \(old))"
         guard count >= 0 else { throw MPIError(.count, "Type_contiguous with negative count \(count)") }
-        return Datatype(basic: old.basic, runs: merged((0..<count).flatMap { old.shifted(by: $0 * old.extent) }, elementExtent: old.basic.extent),
-                        extent: count * old.extent, predefined: false, description: "contiguous(\(count), \(old))")
+        let extent = try product(count, old.extent, name)
+        return Datatype(basic: old.basic, runs: try repeated(old.runs, basic: old.basic, times: count, spacing: old.extent, name),
+                        size: try product(count, old.size, name), extent: extent, predefined: false, description: name)
     }
 
     /// `MPI_Type_vector`: `count` blocks of `blockLength` elements of `old`, the starts of
     /// consecutive blocks `stride` elements apart.
     public static func vector(_ count: Int, blockLength: Int, stride: Int, of old: Datatype) throws(MPIError) -> Datatype {
+        let name = "vector(\(count), \(blockLength), \(stride), \(old))"
         guard count >= 0, blockLength >= 0 else {
             throw MPIError(.count, "Type_vector with negative count \(count) or block length \(blockLength)")
         }
         guard stride >= 0 else { throw MPIError(.arg, "Type_vector with negative stride \(stride) is not supported") }
-        var runs: [Run] = []
-        for block in 0..<count {
-            for element in 0..<blockLength { runs += old.shifted(by: (block * stride + element) * old.extent) }
-        }
-        let extent = count == 0 ? 0 : ((count - 1) * stride + blockLength) * old.extent
-        return Datatype(basic: old.basic, runs: merged(runs, elementExtent: old.basic.extent), extent: extent, predefined: false,
-                        description: "vector(\(count), \(blockLength), \(stride), \(old))")
+        // Every offset below lies inside the extent, so none overflows once it does not.
+        let elements = count == 0 ? 0 : try sum(try product(count - 1, stride, name), blockLength, name)
+        let extent = try product(elements, old.extent, name)
+        let block = try repeated(old.runs, basic: old.basic, times: blockLength, spacing: old.extent, name)
+        let runs = try repeated(block, basic: old.basic, times: count, spacing: count > 1 ? stride * old.extent : 0, name)
+        return Datatype(basic: old.basic, runs: runs, size: try product(try product(count, blockLength, name), old.size, name), extent: extent,
+                        predefined: false, description: name)
     }
 
     /// `MPI_Type_commit`.
     public func commit() { isCommitted = true }
 
-    private func shifted(by offset: Int) -> [Run] {
-        runs.map { Run(offset: $0.offset + offset, count: $0.count) }
-    }
-
-    /// Joins runs that continue one another, so packing copies long stretches at once.
-    private static func merged(_ runs: [Run], elementExtent: Int) -> [Run] {
-        var result: [Run] = []
-        for run in runs where run.count > 0 {
-            if let last = result.last, run.offset == last.offset + last.count * elementExtent {
-                result[result.count - 1].count += run.count
-            } else {
-                result.append(run)
+    /// `times` copies of `unit`, `spacing` bytes apart, with runs that continue one
+    /// another joined (so a contiguous run of a contiguous type stays one run, whatever
+    /// its count).
+    private static func repeated(_ unit: [Run], basic: BasicType, times: Int, spacing: Int, _ name: String) throws(MPIError) -> [Run] {
+        guard times > 0, !unit.isEmpty else { return [] }
+        if unit.count == 1, unit[0].offset == 0, unit[0].count * basic.extent == spacing {
+            return [Run(offset: 0, count: try product(times, unit[0].count, name))]
+        }
+        guard times <= maximumRuns / unit.count else {
+            throw MPIError(.count, "\(name) has up to \(times) x \(unit.count) separate pieces; a datatype may have at most \(maximumRuns)")
+        }
+        var runs: [Run] = []
+        runs.reserveCapacity(times * unit.count)
+        for copy in 0..<times {
+            for run in unit {
+                let offset = run.offset + copy * spacing
+                if let last = runs.last, offset == last.offset + last.count * basic.extent {
+                    runs[runs.count - 1].count += run.count
+                } else if run.count > 0 {
+                    runs.append(Run(offset: offset, count: run.count))
+                }
             }
         }
+        return runs
+    }
+
+    private static func product(_ left: Int, _ right: Int, _ name: String) throws(MPIError) -> Int {
+        let (result, overflow) = left.multipliedReportingOverflow(by: right)
+        guard !overflow else { throw MPIError(.count, "\(name) is larger than any memory (\(left) x \(right) overflows)") }
+        return result
+    }
+
+    private static func sum(_ left: Int, _ right: Int, _ name: String) throws(MPIError) -> Int {
+        let (result, overflow) = left.addingReportingOverflow(right)
+        guard !overflow else { throw MPIError(.count, "\(name) is larger than any memory (\(left) + \(right) overflows)") }
         return result
     }
 
@@ -92,6 +125,22 @@ public final class Datatype: @unchecked Sendable, CustomStringConvertible {
 
     /// Bytes `count` elements take packed.
     public func packedSize(_ count: Int) -> Int { count * size }
+
+    /// Throws `.count` unless `count` elements fit in this host's memory, both packed (a
+    /// message may need a packed copy) and as they lie (a buffer spans that much, and a
+    /// user operation gets a copy of that layout). Every size and offset of `count`
+    /// elements is then an `Int` that does not overflow, and no copy of them exceeds memory.
+    func checkFits(_ count: Int) throws(MPIError) {
+        guard count > 0 else { return }
+        let (packed, packedOverflow) = count.multipliedReportingOverflow(by: size)
+        let (lastStart, startOverflow) = (count - 1).multipliedReportingOverflow(by: extent)
+        guard !packedOverflow, !startOverflow, packed <= Self.hostMemory, extent <= Self.hostMemory, lastStart <= Self.hostMemory - extent else {
+            throw MPIError(.count, "\(count) elements of \(self) do not fit in this host's memory (\(size) bytes each packed, \(extent) apart)")
+        }
+    }
+
+    /// Bytes of memory on this host: no buffer or copy of one can be larger.
+    static let hostMemory = Swift.max(sysconf(Int32(_SC_PHYS_PAGES)), 1) * Swift.max(sysconf(Int32(_SC_PAGESIZE)), 1)
 
     /// Bytes `count` elements span in memory (the last one without trailing gap).
     func span(_ count: Int) -> Int { count == 0 ? 0 : (count - 1) * extent + (runs.last.map { $0.offset + $0.count * basic.extent } ?? 0) }

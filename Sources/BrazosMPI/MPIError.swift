@@ -93,3 +93,33 @@ public struct MPIError: Error, CustomStringConvertible, Equatable, Sendable {
     /// `CLASS: message`.
     public var description: String { "\(errorClass): \(message)" }
 }
+
+/// What happens when an MPI call in C fails (`MPI_Errhandler`); Swift callers always get
+/// the error thrown.
+public enum ErrorHandler: Sendable {
+    /// `MPI_ERRORS_ARE_FATAL`: print the error and end the job.
+    case fatal
+    /// `MPI_ERRORS_ABORT`: like fatal (for a communicator, the same processes end).
+    case abort
+    /// `MPI_ERRORS_RETURN`: return the error class to the caller.
+    case returnErrors
+    /// A program's own handler (`MPI_Comm_create_errhandler`): it is called, then the
+    /// error class is returned to the caller.
+    case custom(CustomErrorHandler)
+}
+
+/// A program's error handler: a function of the communicator the error happened on and
+/// the error. One object, so that every communicator it is set on shares its handle.
+public final class CustomErrorHandler: Sendable {
+    private let function: @Sendable (Communicator, MPIError) -> Void
+
+    /// A handler that calls `function`.
+    public init(_ function: @escaping @Sendable (Communicator, MPIError) -> Void) {
+        self.function = function
+    }
+
+    /// Tells the program's function about `error` on `communicator`.
+    public func handle(_ error: MPIError, on communicator: Communicator) {
+        function(communicator, error)
+    }
+}

@@ -51,9 +51,10 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         if node.config.migratable {
             let mobile = MobileRanks(rankCount: node.config.rankCount, members: node.initialMembers)
             let sendSequences = SequenceTable(rankCount: node.config.rankCount)
+            // The node's own ranks, from its card: inside the job.
             for rank in node.localRanks {
-                mobile.receiveSequences.install(rank)
-                sendSequences.install(rank)
+                _ = mobile.receiveSequences.install(rank)
+                _ = sendSequences.install(rank)
             }
             self.mobile = mobile
             self.sendSequences = sendSequences
@@ -291,7 +292,11 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
 
     // MARK: Frames from the transports
 
+    /// Every frame a transport hands over; the header decoded (its lengths and offsets fit
+    /// an `Int`), and checked here against the job's ranks and nodes before anything is
+    /// looked up with them. What does not fit is thrown as `malformed` (reported, skipped).
     func deliver(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode peer: Int) throws {
+        try header.check(ranks: directory.rankCount, nodes: links.count)
         let envelope = Envelope(context: header.context, source: header.source, tag: header.tag)
         switch header.kind {
         case .eager where mobile != nil, .requestToSend where mobile != nil:

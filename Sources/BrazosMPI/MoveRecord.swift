@@ -74,21 +74,37 @@ struct MoveRecord: Equatable {
         self.state = state
     }
 
-    init(decoding bytes: [UInt8]) throws(BrazosError) {
+    /// Decodes a record for a job of `ranks` ranks and `nodes` nodes: throws `malformed`,
+    /// naming the field, for a truncated record, bytes past its end, or a rank, node or
+    /// length the job cannot have (the receiver indexes its tables with them).
+    init(decoding bytes: [UInt8], ranks: Int, nodes: Int) throws(BrazosError) {
         var reader = ByteReader(bytes, what: "a moving rank's record")
         rank = Int(try reader.take(UInt32.self))
+        guard rank < ranks else { throw .malformed("a moving rank's record names rank \(rank) of \(ranks)") }
         version = try reader.take()
         fromNode = Int(try reader.take(UInt32.self))
+        guard fromNode < nodes else { throw .malformed("rank \(rank)'s record comes from node \(fromNode) of \(nodes)") }
         nextContext = try reader.take()
         receiveSequences = try reader.takeList()
         sendSequences = try reader.takeList()
-        let count = Int(try reader.take(UInt32.self))
+        guard receiveSequences.count == ranks, sendSequences.count == ranks else {
+            throw .malformed("rank \(rank)'s record orders \(receiveSequences.count) and \(sendSequences.count) peers, not \(ranks)")
+        }
+        let count = try reader.take(UInt32.self)
         messages = []
         for _ in 0..<count {
             var message = Message(context: try reader.take(), source: try reader.take(), tag: try reader.take(), bytes: try reader.takeBytes())
+            guard message.source >= 0, Int(message.source) < ranks else {
+                throw .malformed("rank \(rank)'s record holds a message from rank \(message.source) of \(ranks)")
+            }
             switch try reader.take(UInt8.self) {
             case 0: break
-            case 1: message.rendezvous = Rendezvous(length: try reader.take(), node: try reader.take(), cookie: try reader.take(), address: try reader.take())
+            case 1:
+                let rendezvous = Rendezvous(length: try reader.take(), node: try reader.take(), cookie: try reader.take(), address: try reader.take())
+                guard rendezvous.length <= FrameHeader.maximumMessage, Int(rendezvous.node) < nodes else {
+                    throw .malformed("rank \(rank)'s record holds a message of \(rendezvous.length) bytes waiting on node \(rendezvous.node) of \(nodes)")
+                }
+                message.rendezvous = rendezvous
             case let other: throw .malformed("a moving rank's record has message kind \(other)")
             }
             messages.append(message)

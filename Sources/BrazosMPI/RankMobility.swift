@@ -80,14 +80,16 @@ extension MessageEngine {
                 throw .malformed("message from rank \(source) to rank \(rank): the job has \(queues.count) ranks")
             }
             guard queues[rank] != nil else {
-                let known = directory.location(of: rank)!
+                guard let known = directory.location(of: rank) else { throw .malformed("message for rank \(rank), which is nowhere") }
                 if header.destinationVersion > known.version || known.node == nodeID {
                     mobile.early[rank, default: []].append(.init(header: header, payload: Array(payload), peer: peer))
                     return .held
                 }
                 return .forward(node: known.node, version: known.version)
             }
-            let expected = mobile.receiveSequences.value(rank, source)
+            guard let expected = mobile.receiveSequences.value(rank, source) else {
+                throw .malformed("message from rank \(source) to rank \(rank), which has no order here")
+            }
             guard header.sequence == expected else {
                 guard header.sequence &- expected < UInt32.max / 2 else {
                     throw .malformed("message \(header.sequence) from rank \(source) to rank \(rank) came again (expected \(expected))")
@@ -174,15 +176,18 @@ extension MessageEngine {
                 }
                 return pieces
             }
-            if let whole { try arrive(MoveRecord(decoding: whole), from: peer) }
+            guard let whole else { return }
+            let record = try MoveRecord(decoding: whole, ranks: queues.count, nodes: links.count)
+            guard record.rank == rank else { throw BrazosError.malformed("the move of rank \(rank) from node \(peer) carries rank \(record.rank)") }
+            try arrive(record, from: peer)
         case .moved:
             _ = lock.withLock { directory.move(rank: rank, to: Int(header.sourceNode), version: UInt32(truncatingIfNeeded: header.cookie)) }
         case .leaving:
             // Answered from deferred work: only once no send of this node is under way.
-            let locations = try Self.locations(Array(payload), ranks: queues.count, nodes: links.count)
+            let locations = try Self.rankLocations(decoding: Array(payload), ranks: queues.count, nodes: links.count)
             postpone { [self] in try acknowledgeLeaving(of: peer, locations: locations) }
         case .locations:
-            let locations = try Self.locations(Array(payload), ranks: queues.count, nodes: links.count)
+            let locations = try Self.rankLocations(decoding: Array(payload), ranks: queues.count, nodes: links.count)
             lock.withLock { learn(locations) }
         case .left:
             lock.withLock { _ = mobile.answeredLeaving.insert(peer) }
@@ -230,8 +235,9 @@ extension MessageEngine {
                 }
             }
             let record = MoveRecord(rank: rank, version: version, fromNode: nodeID, nextContext: nextContext,
-                                    receiveSequences: (0..<queues.count).map { mobile.receiveSequences.value(rank, $0) },
-                                    sendSequences: (0..<queues.count).map { sendSequences.value(rank, $0) },
+                                    // Both rows exist: the rank is hosted here.
+                                    receiveSequences: (0..<queues.count).map { mobile.receiveSequences.value(rank, $0) ?? 0 },
+                                    sendSequences: (0..<queues.count).map { sendSequences.value(rank, $0) ?? 0 },
                                     messages: messages, carried: carried, state: state).encoded()
             queues[rank] = nil
             _ = mobile.receiveSequences.remove(rank)
@@ -276,11 +282,12 @@ extension MessageEngine {
             }
             queues[rank] = queue
             mobile.arrivals += 1
-            mobile.receiveSequences.install(rank, record.receiveSequences)
+            // The record was decoded for this job: its rank is in range.
+            _ = mobile.receiveSequences.install(rank, record.receiveSequences)
             directory.move(rank: rank, to: nodeID, version: record.version)
             return mobile.early.removeValue(forKey: rank) ?? []
         }
-        sendSequences.install(rank, record.sendSequences)
+        _ = sendSequences.install(rank, record.sendSequences)
         for held in early { try held.payload.withUnsafeBytes { try deliverInOrder(held.header, payload: $0, fromNode: held.peer) } }
         let news = FrameHeader(kind: .moved, destination: Int32(rank), sourceNode: UInt32(nodeID), cookie: UInt64(record.version))
         postpone { [self] in try broadcast(news, except: [nodeID, record.fromNode]) }
@@ -403,7 +410,9 @@ extension MessageEngine {
         for (rank, location) in locations.enumerated() { directory.move(rank: rank, to: location.node, version: location.version) }
     }
 
-    private static func locations(_ bytes: [UInt8], ranks: Int, nodes: Int) throws(BrazosError) -> [(node: Int, version: UInt32)] {
+    /// Decodes what `rankLocations()` wrote, for a job of `ranks` ranks and `nodes` nodes;
+    /// throws `malformed` for a node outside the job or a count that is not `ranks`.
+    static func rankLocations(decoding bytes: [UInt8], ranks: Int, nodes: Int) throws(BrazosError) -> [(node: Int, version: UInt32)] {
         var reader = ByteReader(bytes, what: "a leaving node's rank locations")
         var locations: [(node: Int, version: UInt32)] = []
         for rank in 0..<ranks {

@@ -35,11 +35,9 @@ public final class Request: @unchecked Sendable {
     var unpacksStaging = false
     private(set) var active = false
     private(set) var freed = false
-    /// The communicator the request belongs to, for its error handler.
-    weak var communicator: Communicator?
-
-    /// What the C interface does with this request's errors: its communicator's handler.
-    public var errorHandler: ErrorHandler? { communicator?.errorHandler }
+    /// The communicator the request belongs to, whose error handler the C interface gives
+    /// the request's errors (nil: a collective's own request, or a freed communicator).
+    public internal(set) weak var communicator: Communicator?
 
     init(engine: MessageEngine, translation: RankTranslation?, persistent: Operation? = nil) {
         self.engine = engine

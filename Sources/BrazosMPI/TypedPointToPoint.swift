@@ -4,7 +4,7 @@
 extension Communicator {
     /// Sends `count` elements of `datatype` at `buffer` and waits until the buffer may be reused (`MPI_Send`).
     public func send(_ buffer: UnsafeRawPointer?, count: Int, datatype: Datatype, to destination: Int, tag: Int) throws(MPIError) {
-        try Self.checkBuffer(count: count, datatype: datatype)
+        try Self.checkBuffer(buffer, count: count, datatype: datatype)
         if datatype.isPackedAsIs { return try send(buffer, byteCount: datatype.packedSize(count), to: destination, tag: tag) }
         try isend(buffer, count: count, datatype: datatype, to: destination, tag: tag).wait()
     }
@@ -13,7 +13,7 @@ extension Communicator {
     /// throws `.truncate` if the message is longer.
     @discardableResult
     public func recv(_ buffer: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, from source: Int, tag: Int) throws(MPIError) -> Status {
-        try Self.checkBuffer(count: count, datatype: datatype)
+        try Self.checkBuffer(buffer, count: count, datatype: datatype)
         if datatype.isPackedAsIs { return try recv(buffer, byteCount: datatype.packedSize(count), from: source, tag: tag) }
         return try irecv(buffer, count: count, datatype: datatype, from: source, tag: tag).wait()
     }
@@ -54,7 +54,7 @@ extension Communicator {
     /// a persistent send packs at each start; a receive unpacks when finished).
     private func staged(_ memory: UnsafeMutableRawPointer?, _ count: Int, _ datatype: Datatype, receiving: Bool, packNow: Bool = true,
                         _ make: (UnsafeMutableRawPointer?, Int) throws(MPIError) -> Request) throws(MPIError) -> Request {
-        try Self.checkBuffer(count: count, datatype: datatype)
+        try Self.checkBuffer(memory, count: count, datatype: datatype)
         if datatype.isPackedAsIs { return try make(memory, datatype.packedSize(count)) }
         let staging = PackedStaging(memory: memory, count: count, datatype: datatype)
         if !receiving && packNow { staging.pack() }

@@ -5,7 +5,8 @@ import CMPI
 @_cdecl("MPI_Type_contiguous")
 public func mpiTypeContiguous(_ count: Int32, _ old: MPI_Datatype?, _ new: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
     mpiCall("MPI_Type_contiguous") { () throws(MPIError) in
-        new?.pointee = Handles.retain(try Datatype.contiguous(Int(count), of: try Handles.datatype(old)))
+        let made = try Datatype.contiguous(Int(count), of: try Handles.datatype(old))
+        try output(new, "the new datatype").pointee = Handles.datatypes.add(made)
     }
 }
 
@@ -13,7 +14,8 @@ public func mpiTypeContiguous(_ count: Int32, _ old: MPI_Datatype?, _ new: Unsaf
 @_cdecl("MPI_Type_vector")
 public func mpiTypeVector(_ count: Int32, _ blockLength: Int32, _ stride: Int32, _ old: MPI_Datatype?, _ new: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
     mpiCall("MPI_Type_vector") { () throws(MPIError) in
-        new?.pointee = Handles.retain(try Datatype.vector(Int(count), blockLength: Int(blockLength), stride: Int(stride), of: try Handles.datatype(old)))
+        let made = try Datatype.vector(Int(count), blockLength: Int(blockLength), stride: Int(stride), of: try Handles.datatype(old))
+        try output(new, "the new datatype").pointee = Handles.datatypes.add(made)
     }
 }
 
@@ -21,7 +23,7 @@ public func mpiTypeVector(_ count: Int32, _ blockLength: Int32, _ stride: Int32,
 @_cdecl("MPI_Type_commit")
 public func mpiTypeCommit(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
     mpiCall("MPI_Type_commit") { () throws(MPIError) in
-        guard let datatype else { throw MPIError(.type, "MPI_Type_commit needs a datatype") }
+        guard let datatype else { throw MPIError(.type, "null pointer for the datatype") }
         try Handles.datatype(datatype.pointee).commit()
     }
 }
@@ -30,18 +32,21 @@ public func mpiTypeCommit(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> I
 @_cdecl("MPI_Type_free")
 public func mpiTypeFree(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
     mpiCall("MPI_Type_free") { () throws(MPIError) in
-        guard let datatype else { throw MPIError(.type, "MPI_Type_free needs a datatype") }
+        guard let datatype else { throw MPIError(.type, "null pointer for the datatype") }
         _ = try Handles.datatype(datatype.pointee)
-        guard !Handles.isPredefined(datatype.pointee) else { throw MPIError(.type, "MPI_Type_free of a predefined datatype") }
-        Handles.release(datatype.pointee!, as: Datatype.self)
-        datatype.pointee = Handles.predefined(Handles.Value.datatypeNull)
+        guard Handles.datatypes.remove(datatype.pointee) != nil else { throw MPIError(.type, "MPI_Type_free of a predefined datatype") }
+        datatype.pointee = Handles.opaque(Handles.Value.datatypeNull)
     }
 }
 
-/// `MPI_Type_size`: bytes of data in one element, padding excluded.
+/// `MPI_Type_size`: bytes of data in one element, padding excluded; `MPI_UNDEFINED` when
+/// that does not fit an `int`.
 @_cdecl("MPI_Type_size")
 public func mpiTypeSize(_ datatype: MPI_Datatype?, _ size: UnsafeMutablePointer<Int32>?) -> Int32 {
-    mpiCall("MPI_Type_size") { () throws(MPIError) in size?.pointee = Int32(try Handles.datatype(datatype).size) }
+    mpiCall("MPI_Type_size") { () throws(MPIError) in
+        let bytes = try Handles.datatype(datatype).size
+        try output(size, "the size").pointee = Int32(exactly: bytes) ?? Int32(MPI.undefined)
+    }
 }
 
 // MARK: Operations
@@ -54,13 +59,15 @@ public typealias UserFunction = @convention(c) (UnsafeMutableRawPointer?, Unsafe
 @_cdecl("MPI_Op_create")
 public func mpiOpCreate(_ function: UserFunction?, _ commute: Int32, _ op: UnsafeMutablePointer<MPI_Op?>?) -> Int32 {
     mpiCall("MPI_Op_create") { () throws(MPIError) in
-        guard let function else { throw MPIError(.arg, "MPI_Op_create needs a function") }
+        guard let function else { throw MPIError(.arg, "null pointer for the function") }
+        let result = try output(op, "the new operation")
         let made = Op(commutative: commute != 0) { input, output, count, datatype in
-            var length = Int32(count)
-            var handle: MPI_Datatype? = Handles.handle(of: datatype)
+            // Element counts of one call are those of a checked message: they fit an int.
+            var length = Int32(truncatingIfNeeded: count)
+            var handle = Handles.handle(of: datatype)
             function(UnsafeMutableRawPointer(mutating: input), output, &length, &handle)
         }
-        op?.pointee = Handles.retain(made)
+        result.pointee = Handles.ops.add(made)
     }
 }
 
@@ -68,10 +75,9 @@ public func mpiOpCreate(_ function: UserFunction?, _ commute: Int32, _ op: Unsaf
 @_cdecl("MPI_Op_free")
 public func mpiOpFree(_ op: UnsafeMutablePointer<MPI_Op?>?) -> Int32 {
     mpiCall("MPI_Op_free") { () throws(MPIError) in
-        guard let op else { throw MPIError(.op, "MPI_Op_free needs an operation") }
+        guard let op else { throw MPIError(.op, "null pointer for the operation") }
         _ = try Handles.op(op.pointee)
-        guard !Handles.isPredefined(op.pointee) else { throw MPIError(.op, "MPI_Op_free of a predefined operation") }
-        Handles.release(op.pointee!, as: Op.self)
-        op.pointee = Handles.predefined(Handles.Value.opNull)
+        guard Handles.ops.remove(op.pointee) != nil else { throw MPIError(.op, "MPI_Op_free of a predefined operation") }
+        op.pointee = Handles.opaque(Handles.Value.opNull)
     }
 }

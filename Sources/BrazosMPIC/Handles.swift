@@ -1,36 +1,46 @@
 import BrazosMPI
 import CMPI
+import Synchronization
 
 /// Handles of the MPI 5.0 standard ABI and the Swift objects they stand for.
 ///
 /// Predefined handles are small integers (the header's casts are invisible to Swift, so
-/// the values are repeated here); a handle the program made is the address of its Swift
-/// object, retained until the matching `MPI_*_free` (`Unmanaged`).
+/// the values are repeated here); a handle of an object the program made is a number in
+/// the table of its kind (`HandleTable`), which keeps the object alive until `MPI_*_free`.
+/// A handle that is neither gives the error class of its kind, whatever its value.
 enum Handles {
     enum Value {
         static let opNull = 0x20, commNull = 0x100, commWorld = 0x101, commSelf = 0x102
         static let groupNull = 0x108, groupEmpty = 0x109
         static let errhandlerNull = 0x140, errorsAreFatal = 0x141, errorsAbort = 0x142, errorsReturn = 0x143
         static let requestNull = 0x180, datatypeNull = 0x200
-        /// Every predefined handle lies below this; no object does.
+        /// Every predefined handle lies below this; no handle of a made object does.
         static let predefinedLimit = 0x1000
     }
 
+    /// The next handle of a made object: in steps of 16 from far above the predefined
+    /// handles, so they look like the aligned addresses other implementations hand out.
+    static let nextValue = Atomic<Int>(0x10_0000)
+
     static func value(_ handle: OpaquePointer?) -> Int { Int(bitPattern: handle) }
-    static func predefined(_ value: Int) -> OpaquePointer { OpaquePointer(bitPattern: value)! }
+    static func opaque(_ value: Int) -> OpaquePointer? { OpaquePointer(bitPattern: value) }
 
-    static func isPredefined(_ handle: OpaquePointer?) -> Bool { value(handle) < Value.predefinedLimit }
+    static func isPredefined(_ handle: OpaquePointer?) -> Bool { (0..<Value.predefinedLimit).contains(value(handle)) }
 
-    /// A new handle for `object`, which it keeps alive.
-    static func retain(_ object: AnyObject) -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(object).toOpaque()) }
-
-    static func object<T: AnyObject>(_ handle: OpaquePointer, as type: T.Type) -> T {
-        Unmanaged<T>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
+    /// How an error message names a handle that is not valid.
+    static func describe(_ handle: OpaquePointer?, null: Int, _ nullName: String) -> String {
+        let number = value(handle)
+        if number == null { return nullName }
+        let hex = "0x" + String(UInt(bitPattern: number), radix: 16)
+        return number == 0 ? "a null pointer" : "handle \(hex), not one this library handed out (or one already freed)"
     }
 
-    static func release<T: AnyObject>(_ handle: OpaquePointer, as type: T.Type) {
-        Unmanaged<T>.fromOpaque(UnsafeRawPointer(handle)).release()
-    }
+    static let communicators = HandleTable<Communicator>()
+    static let datatypes = HandleTable<Datatype>()
+    static let ops = HandleTable<Op>()
+    static let groups = HandleTable<Group>()
+    static let requests = HandleTable<Request>()
+    static let errorHandlers = HandleTable<CustomErrorHandler>()
 
     // MARK: Communicators
 
@@ -38,9 +48,21 @@ enum Handles {
         switch value(handle) {
         case Value.commWorld: return try Runtime.rank().world
         case Value.commSelf: return try Runtime.rank().selfCommunicator
-        case let other where other < Value.predefinedLimit: throw MPIError(.comm, "invalid communicator (handle \(other))")
-        default: return object(handle!, as: Communicator.self)
+        default:
+            guard let communicator = communicators.object(handle) else {
+                throw MPIError(.comm, "invalid communicator: \(describe(handle, null: Value.commNull, "MPI_COMM_NULL"))")
+            }
+            return communicator
         }
+    }
+
+    /// The handle the program knows `communicator` by (given to its error handler).
+    static func handle(of communicator: Communicator) -> MPI_Comm? {
+        if let state = try? Runtime.rank() {
+            if communicator === state.world { return opaque(Value.commWorld) }
+            if communicator === state.selfCommunicator { return opaque(Value.commSelf) }
+        }
+        return communicators.handle(of: communicator) ?? opaque(Value.commNull)
     }
 
     // MARK: Datatypes
@@ -57,12 +79,9 @@ enum Handles {
     private static let datatypeTable = table(predefinedDatatypes, base: Value.datatypeNull, count: 0x60)
 
     static func datatype(_ handle: MPI_Datatype?) throws(MPIError) -> Datatype {
-        guard isPredefined(handle) else { return object(handle!, as: Datatype.self) }
-        let index = value(handle) - Value.datatypeNull
-        guard datatypeTable.indices.contains(index), let datatype = datatypeTable[index] else {
-            throw MPIError(.type, "invalid datatype (handle \(value(handle)))")
-        }
-        return datatype
+        let found = isPredefined(handle) ? entry(of: datatypeTable, at: value(handle) - Value.datatypeNull) : datatypes.object(handle)
+        guard let found else { throw MPIError(.type, "invalid datatype: \(describe(handle, null: Value.datatypeNull, "MPI_DATATYPE_NULL"))") }
+        return found
     }
 
     private static func table<T>(_ entries: [Int: T], base: Int, count: Int) -> [T?] {
@@ -71,10 +90,14 @@ enum Handles {
         return table
     }
 
+    private static func entry<T>(of table: [T?], at index: Int) -> T? {
+        table.indices.contains(index) ? table[index] : nil
+    }
+
     /// The handle the program knows `datatype` by (for user operations' arguments).
-    static func handle(of datatype: Datatype) -> MPI_Datatype {
-        if let value = predefinedDatatypeHandles[ObjectIdentifier(datatype)] { return predefined(value) }
-        return OpaquePointer(Unmanaged.passUnretained(datatype).toOpaque())
+    static func handle(of datatype: Datatype) -> MPI_Datatype? {
+        if let value = predefinedDatatypeHandles[ObjectIdentifier(datatype)] { return opaque(value) }
+        return datatypes.handle(of: datatype) ?? opaque(Value.datatypeNull)
     }
 
     // MARK: Operations
@@ -87,28 +110,26 @@ enum Handles {
     private static let opTable = table(predefinedOps, base: Value.opNull, count: 0x20)
 
     static func op(_ handle: MPI_Op?) throws(MPIError) -> Op {
-        guard isPredefined(handle) else { return object(handle!, as: Op.self) }
-        let index = value(handle) - Value.opNull
-        guard opTable.indices.contains(index), let op = opTable[index] else { throw MPIError(.op, "invalid operation (handle \(value(handle)))") }
-        return op
+        let found = isPredefined(handle) ? entry(of: opTable, at: value(handle) - Value.opNull) : ops.object(handle)
+        guard let found else { throw MPIError(.op, "invalid operation: \(describe(handle, null: Value.opNull, "MPI_OP_NULL"))") }
+        return found
     }
 
     // MARK: Groups, requests, error handlers
 
     static func group(_ handle: MPI_Group?) throws(MPIError) -> Group {
-        switch value(handle) {
-        case Value.groupEmpty: return .empty
-        case let other where other < Value.predefinedLimit: throw MPIError(.group, "invalid group (handle \(other))")
-        default: return object(handle!, as: Group.self)
-        }
+        if value(handle) == Value.groupEmpty { return .empty }
+        guard let group = groups.object(handle) else { throw MPIError(.group, "invalid group: \(describe(handle, null: Value.groupNull, "MPI_GROUP_NULL"))") }
+        return group
     }
 
+    /// nil for `MPI_REQUEST_NULL`.
     static func request(_ handle: MPI_Request?) throws(MPIError) -> Request? {
-        switch value(handle) {
-        case Value.requestNull: return nil
-        case let other where other < Value.predefinedLimit: throw MPIError(.request, "invalid request (handle \(other))")
-        default: return object(handle!, as: Request.self)
+        if value(handle) == Value.requestNull { return nil }
+        guard let request = requests.object(handle) else {
+            throw MPIError(.request, "invalid request: \(describe(handle, null: Value.requestNull, "MPI_REQUEST_NULL"))")
         }
+        return request
     }
 
     static func errorHandler(_ handle: MPI_Errhandler?) throws(MPIError) -> ErrorHandler {
@@ -116,15 +137,21 @@ enum Handles {
         case Value.errorsAreFatal: return .fatal
         case Value.errorsAbort: return .abort
         case Value.errorsReturn: return .returnErrors
-        default: throw MPIError(.arg, "invalid error handler (handle \(value(handle)))")
+        default:
+            guard let custom = errorHandlers.object(handle) else {
+                throw MPIError(.arg, "invalid error handler: \(describe(handle, null: Value.errhandlerNull, "MPI_ERRHANDLER_NULL"))")
+            }
+            return .custom(custom)
         }
     }
 
-    static func handle(of handler: ErrorHandler) -> MPI_Errhandler {
+    /// A handle for `handler`; one of the program's own is a new handle, to be freed.
+    static func handle(of handler: ErrorHandler) -> MPI_Errhandler? {
         switch handler {
-        case .fatal: return predefined(Value.errorsAreFatal)
-        case .abort: return predefined(Value.errorsAbort)
-        case .returnErrors: return predefined(Value.errorsReturn)
+        case .fatal: return opaque(Value.errorsAreFatal)
+        case .abort: return opaque(Value.errorsAbort)
+        case .returnErrors: return opaque(Value.errorsReturn)
+        case let .custom(custom): return errorHandlers.add(custom)
         }
     }
 }

@@ -23,8 +23,9 @@ public func mpiRecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ dataty
 public func mpiIsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                      _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     mpiCall("MPI_Isend", on: comm) { () throws(MPIError) in
+        let request = try requestOutput(request)
         let started = try Handles.communicator(comm).isend(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
-        request?.pointee = Handles.retain(started)
+        request.pointee = Handles.requests.add(started)
     }
 }
 
@@ -33,8 +34,9 @@ public func mpiIsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MP
 public func mpiIrecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                      _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     mpiCall("MPI_Irecv", on: comm) { () throws(MPIError) in
+        let request = try requestOutput(request)
         let started = try Handles.communicator(comm).irecv(buffer, count: Int(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
-        request?.pointee = Handles.retain(started)
+        request.pointee = Handles.requests.add(started)
     }
 }
 
@@ -62,8 +64,9 @@ public func mpiProbe(_ source: Int32, _ tag: Int32, _ comm: MPI_Comm?, _ status:
 @_cdecl("MPI_Iprobe")
 public func mpiIprobe(_ source: Int32, _ tag: Int32, _ comm: MPI_Comm?, _ flag: UnsafeMutablePointer<Int32>?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
     mpiCall("MPI_Iprobe", on: comm) { () throws(MPIError) in
+        let flag = try output(flag, "the flag")
         let found = try Handles.communicator(comm).iprobe(from: Int(source), tag: Int(tag))
-        flag?.pointee = found == nil ? 0 : 1
+        flag.pointee = found == nil ? 0 : 1
         if let found { store(found, in: status) }
     }
 }
@@ -72,10 +75,11 @@ public func mpiIprobe(_ source: Int32, _ tag: Int32, _ comm: MPI_Comm?, _ flag: 
 @_cdecl("MPI_Get_count")
 public func mpiGetCount(_ status: UnsafePointer<MPI_Status>?, _ datatype: MPI_Datatype?, _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
     mpiCall("MPI_Get_count") { () throws(MPIError) in
-        guard let status else { throw MPIError(.arg, "MPI_Get_count needs a status") }
+        guard let status else { throw MPIError(.arg, "null pointer for the status") }
+        guard let count else { throw MPIError(.arg, "null pointer for the count") }
         let byteCount = status.pointee.byteCount
         let result = Status(source: 0, tag: 0, byteCount: byteCount).count(of: try Handles.datatype(datatype))
-        count?.pointee = result.map { Int32(clamping: $0) } ?? Int32(MPI.undefined)
+        count.pointee = result.flatMap { Int32(exactly: $0) } ?? Int32(MPI.undefined)
     }
 }
 
@@ -84,8 +88,9 @@ public func mpiGetCount(_ status: UnsafePointer<MPI_Status>?, _ datatype: MPI_Da
 public func mpiSendInit(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                         _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     mpiCall("MPI_Send_init", on: comm) { () throws(MPIError) in
+        let request = try requestOutput(request)
         let made = try Handles.communicator(comm).sendInit(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
-        request?.pointee = Handles.retain(made)
+        request.pointee = Handles.requests.add(made)
     }
 }
 
@@ -94,7 +99,15 @@ public func mpiSendInit(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype:
 public func mpiRecvInit(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                         _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     mpiCall("MPI_Recv_init", on: comm) { () throws(MPIError) in
+        let request = try requestOutput(request)
         let made = try Handles.communicator(comm).recvInit(buffer, count: Int(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
-        request?.pointee = Handles.retain(made)
+        request.pointee = Handles.requests.add(made)
     }
+}
+
+/// Where a non-blocking call puts its request: a null pointer is `MPI_ERR_REQUEST`,
+/// found before the operation starts.
+private func requestOutput(_ pointer: UnsafeMutablePointer<MPI_Request?>?) throws(MPIError) -> UnsafeMutablePointer<MPI_Request?> {
+    guard let pointer else { throw MPIError(.request, "null pointer for the request") }
+    return pointer
 }

@@ -54,29 +54,43 @@ enum Runtime {
         isFinalized = true
     }
 
-    /// The handler for errors not tied to a communicator: the world's.
-    static var defaultErrorHandler: ErrorHandler { state?.world.errorHandler ?? .fatal }
+    /// The world, whose handler takes the errors of calls on no communicator (as Open MPI
+    /// 4.1 does; MPI 4 names `MPI_COMM_SELF`'s), and of calls before `MPI_Init` (none:
+    /// always fatal).
+    static var world: Communicator? { state?.world }
 }
 
 /// Runs an MPI call's body: success is `MPI_SUCCESS`; an error goes to the error handler
-/// of the call's communicator (or the world's), which ends the job or returns its class.
+/// of the call's communicator (the world's when the call has none or its handle is not
+/// valid).
 func mpiCall(_ function: StaticString, on communicator: MPI_Comm? = nil, _ body: () throws(MPIError) -> Void) -> Int32 {
     do {
         try body()
         return 0
     } catch {
-        let handler = communicator.flatMap { try? Handles.communicator($0) }?.errorHandler ?? Runtime.defaultErrorHandler
-        return raise(error, in: function, handler: handler)
+        return raise(error, in: function, on: communicator.flatMap { try? Handles.communicator($0) })
     }
 }
 
-/// Same, for bodies that resolve the communicator themselves.
-func raise(_ error: MPIError, in function: StaticString, handler: ErrorHandler) -> Int32 {
-    switch handler {
+/// Hands `error`, raised by `function`, to the error handler of `communicator` (nil: the
+/// world's): the fatal handlers end the job, as `MPI_Abort` with the error class as code;
+/// the others return the class, after calling the program's own handler if it is one.
+func raise(_ error: MPIError, in function: StaticString, on communicator: Communicator?) -> Int32 {
+    let target = communicator ?? Runtime.world
+    switch target?.errorHandler ?? .fatal {
     case .returnErrors:
         return error.errorClass.rawValue
-    case .fatal, .abort:
-        let rank = (try? Runtime.rank().world.rank).map { "rank \($0): " } ?? ""
-        Brazos.abort(code: 1, reason: "\(rank)\(function): \(error) (MPI_ERRORS_ARE_FATAL)")
+    case let .custom(handler):
+        if let target { handler.handle(error, on: target) }
+        return error.errorClass.rawValue
+    case .fatal:
+        endJob(error, in: function, handler: "MPI_ERRORS_ARE_FATAL")
+    case .abort:
+        endJob(error, in: function, handler: "MPI_ERRORS_ABORT")
     }
+}
+
+private func endJob(_ error: MPIError, in function: StaticString, handler: String) -> Never {
+    let rank = (try? Runtime.rank().world.rank).map { "rank \($0): " } ?? ""
+    Brazos.abort(code: error.errorClass.rawValue, reason: "\(rank)\(function): \(error) (\(handler))")
 }

@@ -23,20 +23,3 @@ func store(_ status: Status, in target: UnsafeMutablePointer<MPI_Status>?) {
     target.pointee = MPI_Status(status)
     target.pointee.MPI_ERROR = error
 }
-
-/// C counts and displacements as Swift integers.
-func integers(_ pointer: UnsafePointer<Int32>?, _ count: Int) -> [Int] {
-    guard let pointer, count > 0 else { return [] }
-    return (0..<count).map { Int(pointer[$0]) }
-}
-
-/// `MPI_IN_PLACE` is the address 1.
-func isInPlace(_ pointer: UnsafeRawPointer?) -> Bool { Int(bitPattern: pointer) == 1 }
-
-func sendBuffer(_ pointer: UnsafeRawPointer?) -> SendBuffer {
-    isInPlace(pointer) ? .inPlace : .memory(pointer)
-}
-
-func receiveBuffer(_ pointer: UnsafeMutableRawPointer?) -> ReceiveBuffer {
-    isInPlace(pointer) ? .inPlace : .memory(pointer)
-}

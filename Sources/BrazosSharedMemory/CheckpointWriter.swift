@@ -86,10 +86,12 @@ final class CheckpointWriter: @unchecked Sendable {
                 try store.copyPart(epoch: part.epoch, node: me, from: local)
                 local.removeEpochs(before: part.epoch)
             }
-            try node.tellLauncher("part", "\(part.epoch) \(me) \(entry.size) \(String(entry.checksum, radix: 16)) \(part.base ?? -1) "
-                                  + "\(part.changedPages) \(part.homePages) \(part.stall) \(part.ranks) \(Int((monotonicSeconds() - start) * 1e6))")
+            try node.tellLauncher(.partWritten(PartReport(
+                epoch: part.epoch, node: me, bytes: entry.size, checksum: entry.checksum, base: part.base, changedPages: part.changedPages,
+                homePages: part.homePages, stallMicroseconds: part.stall, ranks: part.ranks,
+                writeMicroseconds: Int((monotonicSeconds() - start) * 1e6))))
         } catch {
-            try? node.tellLauncher("part-failed", "\(part.epoch) \(me) \(error)")
+            try? node.tellLauncher(.partFailed(epoch: part.epoch, node: me, reason: "\(error)"))
         }
     }
 }

@@ -457,13 +457,13 @@ final class CoherenceService: @unchecked Sendable {
         guard message.page >= 0, manager(of: message.page) == me else {
             throw SharedMemoryError.malformed("\(message.kind) for lock \(message.page), which node \(me) does not manage")
         }
-        let words = try message.words()
         switch message.kind {
         case .lockAcquire:
+            let words = try message.words()
             guard words.count == 1 else { throw SharedMemoryError.malformed("lock request without its token") }
             if let grant = locks.acquire(message.page, by: .init(node: node, token: UInt64(words[0]))) { try deliver(grant) }
         default:
-            if let grant = try locks.release(message.page, by: node, notices: words) { try deliver(grant) }
+            if let grant = try locks.release(message.page, by: node, notices: try message.pages(below: region.pageCount)) { try deliver(grant) }
         }
     }
 
@@ -479,7 +479,11 @@ final class CoherenceService: @unchecked Sendable {
     private func granted(_ message: ProtocolMessage) throws {
         let words = try message.words()
         guard let token = words.first else { throw SharedMemoryError.malformed("lock grant without its token") }
-        grantsToApply.append((UInt64(token), Array(words.dropFirst())))
+        let notices = Array(words.dropFirst())
+        if let stray = notices.first(where: { $0 >= region.pageCount }) {
+            throw SharedMemoryError.malformed("grant of lock \(message.page) names page \(stray) of a region of \(region.pageCount)")
+        }
+        grantsToApply.append((UInt64(token), notices))
     }
 
     /// An acquire of a lock is an acquire of the pages: stale copies go, then the thread

@@ -36,11 +36,44 @@ struct ProtocolMessage {
         return bytes
     }
 
+    /// The payload as words (tokens, page numbers); throws `malformed` for a payload that
+    /// is not whole words or a word that is no `Int` of this machine.
     func words() throws(SharedMemoryError) -> [Int] {
         guard payload.count % 8 == 0 else { throw .malformed("\(kind) payload of \(payload.count) bytes") }
-        return payload.withUnsafeBytes { raw in
-            (0..<(payload.count / 8)).map { Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+        var words: [Int] = []
+        words.reserveCapacity(payload.count / 8)
+        for index in 0..<(payload.count / 8) {
+            let word = payload.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) }
+            guard word <= UInt64(Int.max) else { throw .malformed("\(kind) word \(index) is \(word)") }
+            words.append(Int(word))
         }
+        return words
+    }
+
+    /// The payload as page numbers (write notices) of a region of `pageCount` pages.
+    func pages(below pageCount: Int) throws(SharedMemoryError) -> [Int] {
+        let pages = try words()
+        if let stray = pages.first(where: { $0 >= pageCount }) {
+            throw .malformed("\(kind) names page \(stray) of a region of \(pageCount)")
+        }
+        return pages
+    }
+
+    /// Bytes of a header: kind (u32), payload length (u32), page (u64), little-endian.
+    static let headerSize = 16
+
+    /// Decodes a header; throws `malformed` for an unknown kind, a payload longer than
+    /// `maximumPayload` or a page that is no `Int` of this machine.
+    static func header(decoding bytes: [UInt8], maximumPayload: Int) throws(SharedMemoryError) -> (kind: Kind, page: Int, payloadLength: Int) {
+        guard bytes.count == headerSize else { throw .malformed("message header of \(bytes.count) bytes") }
+        let (rawKind, length, page) = bytes.withUnsafeBytes {
+            (UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self)), UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
+             UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
+        guard let kind = Kind(rawValue: rawKind) else { throw .malformed("unknown message kind \(rawKind)") }
+        guard length <= maximumPayload else { throw .malformed("\(kind) of \(length) bytes") }
+        guard page <= UInt64(Int.max) else { throw .malformed("\(kind) for page \(page)") }
+        return (kind, Int(page), Int(length))
     }
 }
 
@@ -74,18 +107,20 @@ final class PeerChannel {
     }
 
     func receive() throws(SharedMemoryError) -> ProtocolMessage {
+        let bytes: [UInt8]
         do {
-            let header = try socket.readExactly(16)
-            let fields = header.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt32.self), $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self),
-                                                   $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
-            guard let kind = ProtocolMessage.Kind(rawValue: UInt32(littleEndian: fields.0)) else {
-                throw SharedMemoryError.malformed("unknown message kind \(fields.0) from node \(node)")
-            }
-            let length = Int(UInt32(littleEndian: fields.1))
-            guard length <= Self.maximumPayload else { throw SharedMemoryError.malformed("message of \(length) bytes from node \(node)") }
-            return ProtocolMessage(kind: kind, page: Int(UInt64(littleEndian: fields.2)), payload: length > 0 ? try socket.readExactly(length) : [])
-        } catch let error as SharedMemoryError {
-            throw error
+            bytes = try socket.readExactly(ProtocolMessage.headerSize)
+        } catch {
+            throw .peerLost(node: node, reason: "\(error)")
+        }
+        let header: (kind: ProtocolMessage.Kind, page: Int, payloadLength: Int)
+        do {
+            header = try ProtocolMessage.header(decoding: bytes, maximumPayload: Self.maximumPayload)
+        } catch .malformed(let what) {
+            throw .malformed("\(what) from node \(node)")
+        }
+        do {
+            return ProtocolMessage(kind: header.kind, page: header.page, payload: header.payloadLength > 0 ? try socket.readExactly(header.payloadLength) : [])
         } catch {
             throw .peerLost(node: node, reason: "\(error)")
         }

@@ -81,7 +81,7 @@ public final class SharedMemory: @unchecked Sendable {
         let memory = SharedMemory(job: job, region: region, faults: faults, service: service, allocator: allocator, checkpoints: checkpoints)
         job.migrationParticipant = memory
         let clock = memory.clock
-        node.reportsStatus { "barriers=\(clock.barriersPassed)" }
+        node.reportsStatus { ["barriers": clock.barriersPassed] }
         if node.config.migratable {
             // Nodes that join later connect to this node's service through its listener.
             node.onLateConnection { joiner, socket in _ = try? service.perform(.adopt(node: joiner, socket: socket)) }

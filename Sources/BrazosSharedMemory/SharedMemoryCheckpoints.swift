@@ -68,7 +68,7 @@ final class SharedMemoryCheckpoints: @unchecked Sendable {
                     diagnose("brazos: node 0 read checkpoint epoch \(restartEpoch) (\(chain.count) epoch\(chain.count == 1 ? "" : "s"), \(bytes) bytes) in \(Int(milliseconds)) ms")
                 }
                 // A launcher that is gone ends this node through its control connection anyway.
-                try? node.tellLauncher("restored", "\(restartEpoch) \(bytes) \(milliseconds)")
+                try? node.tellLauncher(.restored(epoch: restartEpoch, bytes: bytes, milliseconds: milliseconds))
             } catch {
                 throw SharedMemoryError.checkpoint("node \(node.id): epoch \(restartEpoch) in \(directory) does not verify: \(error)")
             }
@@ -77,17 +77,16 @@ final class SharedMemoryCheckpoints: @unchecked Sendable {
         }
         firstEpoch = max(restartEpoch ?? 0, store.epochs().last ?? 0) + 1
         nextEpoch = firstEpoch
-        node.onLauncherRequest { [unowned self] verb, text in handleRequest(verb, text) }
+        node.onLauncherRequest { [unowned self] request in handle(request) }
         node.beforeFinishing { [writer] in writer.waitUntilIdle() }
     }
 
-    private func handleRequest(_ verb: String, _ text: Substring) {
+    private func handle(_ request: LauncherRequest) {
         requests.withLock { requests in
-            switch verb {
-            case "checkpoint": requests.checkpoint = true
-            case "shutdown": requests.stop = true
-            case "interval": requests.interval = Double(text).flatMap { $0 > 0 ? $0 : nil }
-            default: diagnose("brazos: node \(node.id): unknown request '\(verb)' from brazosrun")
+            switch request {
+            case .checkpoint: requests.checkpoint = true
+            case .plannedStop: requests.stop = true
+            case let .interval(seconds): requests.interval = seconds
             }
         }
     }
@@ -164,7 +163,7 @@ final class SharedMemoryCheckpoints: @unchecked Sendable {
     func stop(_ thread: BrazosThread, memory: SharedMemory) throws -> Never {
         if thread.rank == memory.job.hostedRanks.min() {
             writer.waitUntilIdle()
-            try node.tellLauncher("stopping", "\(lastSavedEpoch)")
+            try node.tellLauncher(.stopping(epoch: lastSavedEpoch))
         }
         while true { pause() }
     }

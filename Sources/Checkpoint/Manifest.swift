@@ -83,7 +83,12 @@ public struct Manifest: Equatable, Sendable {
         if let base { lines.append("base \(base)") }
         lines += parts.map { "part \($0.node) \($0.file) \($0.size) \(String($0.checksum, radix: 16))" }
         let body = Array((lines.joined(separator: "\n") + "\n").utf8)
-        return body + Array("checksum \(SHA256.hash(body).hexString)\n".utf8)
+        return body + Self.checksumLine(of: body)
+    }
+
+    /// The line that ends a manifest whose lines before it are `body`.
+    static func checksumLine(of body: [UInt8]) -> [UInt8] {
+        Array("checksum \(SHA256.hash(body).hexString)\n".utf8)
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws(CheckpointError) -> Manifest {
@@ -93,9 +98,9 @@ public struct Manifest: Equatable, Sendable {
             throw invalid("no checksum line (truncated?)")
         }
         let body = Array(bytes[...lastBreak])
-        let last = String(decoding: bytes[(lastBreak + 1)..<(bytes.count - 1)], as: UTF8.self)
-        guard last.hasPrefix("checksum ") else { throw invalid("no checksum line (truncated?)") }
-        guard last.dropFirst("checksum ".count) == SHA256.hash(body).hexString else { throw invalid("checksum does not match (corrupt)") }
+        let last = bytes[(lastBreak + 1)...]
+        guard last.starts(with: "checksum ".utf8) else { throw invalid("no checksum line (truncated?)") }
+        guard last.elementsEqual(checksumLine(of: body)) else { throw invalid("checksum does not match (corrupt)") }
         var manifest = Manifest(epoch: -1, job: "", program: "", arguments: [], threads: 0, nodes: 0, created: 0, parts: [])
         let lines = String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         guard lines.first == "brazos-checkpoint 1" else { throw invalid("not a Brazos checkpoint manifest") }
@@ -115,15 +120,19 @@ public struct Manifest: Equatable, Sendable {
                 manifest.base = base
             case "part":
                 let fields = value.split(separator: " ")
-                guard fields.count == 4, let node = Int(fields[0]), let size = Int(fields[2]), let checksum = UInt32(fields[3], radix: 16) else {
+                guard fields.count == 4, let node = Int(fields[0]), node >= 0, let size = Int(fields[2]), size >= 0,
+                      let checksum = UInt32(fields[3], radix: 16) else {
                     throw invalid("malformed part line '\(line)'")
                 }
+                // The name is opened inside the epoch's directory: nothing may lead out of it.
+                guard !fields[1].contains("/"), fields[1] != ".", fields[1] != ".." else { throw invalid("part file '\(fields[1])' outside the epoch") }
                 manifest.parts.append(Part(node: node, file: String(fields[1]), size: size, checksum: checksum))
             default:
                 throw invalid("unknown line '\(line)'")
             }
         }
-        guard manifest.epoch >= 0, manifest.threads > 0, manifest.nodes > 0, manifest.parts.count == manifest.nodes else {
+        guard manifest.epoch >= 0, manifest.threads > 0, manifest.nodes > 0, manifest.parts.count == manifest.nodes,
+              Set(manifest.parts.map(\.node)).count == manifest.nodes else {
             throw invalid("incomplete manifest (epoch \(manifest.epoch), \(manifest.parts.count) parts for \(manifest.nodes) nodes)")
         }
         return manifest

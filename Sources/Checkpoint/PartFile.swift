@@ -43,8 +43,8 @@ enum PartFile {
             throw .invalid(path: path, reason: "file checksum does not match (corrupt or truncated)")
         }
         guard try reader.integer(UInt32.self) == version else { throw .invalid(path: path, reason: "unknown format version") }
-        let storedNode = Int(try reader.integer(UInt32.self)), storedEpoch = Int(try reader.integer(UInt64.self))
-        guard storedNode == node, storedEpoch == epoch else {
+        let storedNode = try reader.integer(UInt32.self), storedEpoch = try reader.integer(UInt64.self)
+        guard UInt64(storedNode) == UInt64(truncatingIfNeeded: node), storedEpoch == UInt64(truncatingIfNeeded: epoch), node >= 0, epoch >= 0 else {
             throw .invalid(path: path, reason: "holds node \(storedNode) of epoch \(storedEpoch), not node \(node) of epoch \(epoch)")
         }
         var sections: [CheckpointSection] = []

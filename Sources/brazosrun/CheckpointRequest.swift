@@ -7,11 +7,7 @@ import BrazosCore
 /// checkpoint at its next eligible barrier, by SIGUSR1, which brazosrun forwards to every
 /// node.
 enum CheckpointRequest {
-    static func send(_ arguments: [String]) -> Int32 {
-        guard arguments.count == 1, let pid = pid_t(arguments[0]), pid > 0 else {
-            print("usage: brazosrun checkpoint JOB      (JOB: the process id brazosrun printed)")
-            return 2
-        }
+    static func send(to pid: pid_t) -> Int32 {
         // Only a brazosrun: a stray number must not signal some other process.
         var name = [UInt8](repeating: 0, count: 64)
         let file = open("/proc/\(pid)/comm", O_RDONLY)

@@ -7,8 +7,8 @@ import Glibc
 
 /// Requests to a running brazosrun from its machine (`brazosrun drain JOB --node K`): one
 /// line over a stream socket in the abstract namespace named after brazosrun's pid (no
-/// file; visible in its network namespace), taken only from the same user or root; the
-/// answer is one line, `ok: ...` or `refused: ...`.
+/// file; visible in its network namespace), taken only from the same user or root: a
+/// `JobRequest` one way, a `JobAnswer` the other.
 enum JobControl {
     static let namePrefix = "brazosrun-job-"
     static func name(of job: pid_t) -> String { namePrefix + "\(job)" }
@@ -36,34 +36,34 @@ enum JobControl {
                 let connection = brazos_accept(listener)
                 guard connection >= 0 else { continue }
                 let uid = brazos_peer_uid(connection)
-                writeLine(uid == Int(getuid()) || uid == 0 ? answer(readLine(connection)) : "refused: another user's request", to: connection)
+                let answer = uid == Int(getuid()) || uid == 0 ? answer(readLine(connection)) : .refused("another user's request")
+                writeLine(answer.text, to: connection)
                 close(connection)
             }
         }
     }
 
-    private static func answer(_ request: String) -> String {
-        let words = request.split(separator: " ")
+    private static func answer(_ line: String) -> JobAnswer {
+        guard let request = JobRequest(line: line[...]) else { return .refused("unknown request '\(line)'") }
         let (attempt, started) = current.withLock { ($0.supervisor, $0.started) }
-        if request == "status" {
-            return attempt.map { $0.snapshot().report(job: getpid()) }
-                ?? "job \(getpid()): \(started ? "between attempts (recovering from a failure)" : "starting")"
-        }
         guard let supervisor = attempt else {
-            return started ? "refused: the job is between attempts (recovering); ask again" : "refused: the job is still starting; ask again"
+            if request == .status { return .report("job \(getpid()): \(started ? "between attempts (recovering from a failure)" : "starting")") }
+            return .refused(started ? "the job is between attempts (recovering); ask again" : "the job is still starting; ask again")
         }
-        if words.count == 2, words[0] == "drain", let node = Int(words[1]) { return supervisor.drain(node) }
-        if words.count <= 2, words.first == "join" { return supervisor.join(host: words.count == 2 ? String(words[1]) : nil) }
-        return "refused: unknown request '\(request)'"
+        switch request {
+        case .status: return .report(supervisor.snapshot().report(job: getpid()))
+        case let .drain(node): return JobAnswer(supervisor.drain(node))
+        case let .join(host): return JobAnswer(supervisor.join(host: host))
+        }
     }
 
     /// Sends `request` to job `job` and returns its answer.
-    static func ask(_ job: pid_t, _ request: String) throws(BrazosError) -> String {
+    static func ask(_ job: pid_t, _ request: JobRequest) throws(BrazosError) -> JobAnswer {
         let connection = brazos_control_connect(name(of: job))
         guard connection >= 0 else { throw .configuration("no running brazosrun job \(job) on this machine (errno \(errno))") }
         defer { close(connection) }
-        writeLine(request, to: connection)
-        return readAll(connection)
+        writeLine(request.line, to: connection)
+        return JobAnswer(text: readAll(connection)[...])
     }
 
     private static func writeLine(_ text: String, to descriptor: Int32) {
@@ -97,17 +97,11 @@ enum JobControl {
 /// process id JOB to start a node on host H (this machine by default) that joins it; the
 /// job admits it at its next eligible barrier and moves threads there.
 enum JoinRequest {
-    static func send(_ arguments: [String]) -> Int32 {
-        let hostGiven = arguments.count == 3 && (arguments[1] == "--host" || arguments[1] == "--add-host")
-        guard arguments.count == 1 || hostGiven, let job = pid_t(arguments[0]), job > 0,
-              !hostGiven || !arguments[2].isEmpty && !arguments[2].contains(" ") else {
-            print("usage: brazosrun join JOB [--host H]      (JOB: the process id brazosrun printed; H: this machine by default)")
-            return 2
-        }
+    static func send(job: pid_t, host: String?) -> Int32 {
         do {
-            let answer = try JobControl.ask(job, hostGiven ? "join \(arguments[2])" : "join")
-            print(answer)
-            return answer.hasPrefix("ok") ? 0 : 1
+            let answer = try JobControl.ask(job, .join(host: host))
+            print(answer.text)
+            return answer.isAccepted ? 0 : 1
         } catch {
             diagnose("brazosrun join: \(error)")
             return 1
@@ -119,15 +113,11 @@ enum JoinRequest {
 /// node K's threads to the other nodes at its next eligible barrier, hand its pages over,
 /// and let it exit while the job goes on.
 enum DrainRequest {
-    static func send(_ arguments: [String]) -> Int32 {
-        guard arguments.count == 3, let job = pid_t(arguments[0]), job > 0, arguments[1] == "--node", let node = Int(arguments[2]) else {
-            print("usage: brazosrun drain JOB --node K      (JOB: the process id brazosrun printed)")
-            return 2
-        }
+    static func send(job: pid_t, node: Int) -> Int32 {
         do {
-            let answer = try JobControl.ask(job, "drain \(node)")
-            print(answer)
-            return answer.hasPrefix("ok") ? 0 : 1
+            let answer = try JobControl.ask(job, .drain(node: node))
+            print(answer.text)
+            return answer.isAccepted ? 0 : 1
         } catch {
             diagnose("brazosrun drain: \(error)")
             return 1

@@ -4,7 +4,11 @@ import Logging
 import Glibc
 #endif
 
-/// brazosrun's command line, mpirun-shaped.
+/// brazosrun's command line, mpirun-shaped, read by hand rather than by ArgumentParser
+/// (which reads the subcommands, Subcommands.swift): what `--config` sets depends on where
+/// it stands among the options, and `--host`/`--hostfile` and `-v`/`--log-level` act in the
+/// order given, while ArgumentParser hands over values without their order
+/// (docs/ARCHITECTURE.md, *brazosrun*).
 struct Options {
     var nodes = 1
     var threadsPerNode = 1
@@ -117,7 +121,7 @@ struct Options {
                                 it without that node's host
       -h, --help                this text
 
-    Other commands:
+    Other commands (brazosrun COMMAND --help: its usage):
       brazosrun restart --checkpoint-dir DIR -n N [-T T] PROGRAM ARGS
                                 continue a job from the newest complete checkpoint in DIR
                                 (same program and arguments; N x T threads as many as

@@ -31,30 +31,31 @@ enum Recovery {
                                             recovery: recovery)
             Signals.deliver(to: supervisor)
             JobControl.attach(supervisor)
-            let status = try supervisor.run()
+            let outcome = try supervisor.run()
             JobControl.attach(nil)
             Signals.deliver(to: nil)
             if Timeout.hasExpired { return 124 }
-            stopRequested = supervisor.stopRequested
+            stopRequested = outcome.stopRequested
             // What the configuration file said while the job ran holds for the next attempt.
-            options.checkpointInterval = supervisor.interval
-            options.configVersion = supervisor.configSeen
-            if let epoch = supervisor.plannedStop, let evacuated = supervisor.evacuated {
+            options.checkpointInterval = outcome.interval
+            options.configVersion = outcome.configVersion
+            if let epoch = outcome.plannedStop, let evacuated = outcome.evacuated {
                 let placement = replaceHost(of: evacuated.node, in: &options)
                 options.restartEpoch = epoch
                 stopRequested = false
                 recovery = nil
-                diagnose("brazosrun: continuing from checkpoint epoch \(epoch) after node \(evacuated.node)'s \(evacuated.signal)"
+                diagnose("brazosrun: continuing from checkpoint epoch \(epoch) after node \(evacuated.node)'s \(signalName(evacuated.signal))"
                          + (placement.isEmpty ? " (no other host to move to: on the same hosts)" : placement))
                 continue
             }
-            if let epoch = supervisor.plannedStop {
+            if let epoch = outcome.plannedStop {
                 diagnose("brazosrun: job stopped after checkpoint epoch \(epoch); continue it with: brazosrun restart --checkpoint-dir "
                          + "\(options.checkpointDirectory ?? "?") -n \(options.nodes) -T \(options.threadsPerNode) \(options.program.joined(separator: " "))")
                 return 0
             }
-            guard status != 0, options.autoRecover, !supervisor.interrupted, let directory = options.checkpointDirectory,
-                  let failure = supervisor.failure, !failure.byTheProgram else { return status }
+            let status = outcome.status
+            guard status != 0, options.autoRecover, !outcome.interrupted, let directory = options.checkpointDirectory,
+                  let failure = outcome.failure, !failure.isTheProgramsChoice else { return status }
             guard recoveries < maximumRecoveries else {
                 diagnose("brazosrun: giving up after \(recoveries) recoveries", level: .error)
                 return status
@@ -63,7 +64,7 @@ enum Recovery {
             let placement = replaceHost(of: failure.node, in: &options)
             let newest = try CheckpointStore(directory: directory).newestComplete()
             options.restartEpoch = newest?.manifest.epoch
-            let reached = supervisor.coordinator?.completed.map { "after checkpoint epoch \($0)" } ?? "before its first checkpoint"
+            let reached = outcome.lastCheckpoint.map { "after checkpoint epoch \($0)" } ?? "before its first checkpoint"
             let stopped = "every node stopped \(formatDuration(monotonicSeconds() - failure.at)) after the failure"
             if let epoch = newest?.manifest.epoch {
                 diagnose("brazosrun: node \(failure.node) failed (\(failure.reason)) \(reached); recovering from checkpoint epoch \(epoch) in \(directory)\(placement) (recovery \(recoveries); \(stopped))", level: .warning, metadata: ["event": "recovery", "epoch": "\(epoch)"])

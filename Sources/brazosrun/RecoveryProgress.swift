@@ -35,13 +35,9 @@ final class RecoveryProgress: @unchecked Sendable {
                  level: .info, metadata: ["event": "recovery-connected", "recovery": "\(number)", "epoch": "\(epoch)"])
     }
 
-    /// Node `node` has read the checkpoint (`text`: "EPOCH BYTES MILLISECONDS"); once all
-    /// `of` nodes have, the job runs again.
-    func restored(_ text: Substring, node: Int, of nodes: Int) throws {
-        let words = text.split(separator: " ")
-        guard words.count == 3, let bytes = Int(words[1]), let milliseconds = Double(words[2]) else {
-            throw BrazosError.malformed("node \(node) reported its restore as '\(text)'")
-        }
+    /// Node `node` has read the checkpoint, `bytes` of it in `milliseconds`; once all `of`
+    /// nodes have, the job runs again.
+    func restored(node: Int, bytes: Int, milliseconds: Double, of nodes: Int) {
         let all = lock.withLock { () -> Bool in
             restored.insert(node)
             slowestRead = max(slowestRead, milliseconds)

@@ -67,21 +67,3 @@ func forwardTagged(_ descriptor: Int32, prefix: String) {
     if !pending.isEmpty { emit(pending[...]) }
     close(descriptor)
 }
-
-func signalName(_ signal: Int32) -> String {
-    switch signal {
-    case SIGKILL: return "SIGKILL"
-    case SIGTERM: return "SIGTERM"
-    case SIGINT: return "SIGINT"
-    case SIGSEGV: return "SIGSEGV"
-    case SIGABRT: return "SIGABRT"
-    case SIGBUS: return "SIGBUS"
-    case SIGILL: return "SIGILL"
-    case SIGTRAP: return "SIGTRAP"
-    case SIGHUP: return "SIGHUP"
-    case SIGPIPE: return "SIGPIPE"
-    case SIGPWR: return "SIGPWR"
-    case SIGUSR1: return "SIGUSR1"
-    default: return "signal \(signal)"
-    }
-}

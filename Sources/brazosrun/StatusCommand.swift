@@ -3,7 +3,7 @@ import BrazosCore
 import Glibc
 #endif
 
-/// One attempt of a job as `brazosrun status` shows it, taken under the supervisor's lock.
+/// One attempt of a job as `brazosrun status` shows it, taken at once.
 struct JobSnapshot {
     struct Checkpoint {
         let epoch: Int
@@ -17,7 +17,9 @@ struct JobSnapshot {
     let jobStarted: Double
     /// Every node has wired up and the program runs.
     let running: Bool
-    let nodes: [Supervisor.NodeState]
+    let nodes: [NodeRecord]
+    /// The nodes taken for failed.
+    let failed: Set<Int>
     /// The newest checkpoint this attempt completed.
     let checkpoint: Checkpoint?
     let now: Double
@@ -29,7 +31,7 @@ struct JobSnapshot {
         lines.append("  \(options.nodes) node\(options.nodes == 1 ? "" : "s") x \(options.threadsPerNode) thread\(options.threadsPerNode == 1 ? "" : "s")"
                      + (flags.isEmpty ? "" : ", " + flags.joined(separator: ", "))
                      + "; \(running ? "running" : "starting") for \(seconds(now - jobStarted)); recoveries: \(recoveries)")
-        let barriers = nodes.compactMap { $0.reported["barriers"].flatMap { Int($0) } }.max()
+        let barriers = nodes.compactMap { $0.reported["barriers"] }.max()
         lines.append("  shared barriers passed: \(barriers.map(String.init) ?? "none reported")")
         if options.checkpointDirectory != nil {
             if let checkpoint {
@@ -41,30 +43,30 @@ struct JobSnapshot {
             }
         }
         if options.migratable {
-            let moves = nodes.reduce(0) { $0 + ($1.reported["arrivals"].flatMap { Int($0) } ?? 0) }
-            let joined = nodes.filter { $0.joined && $0.admitted }.count, drained = nodes.filter(\.drained).count
+            let moves = nodes.reduce(0) { $0 + ($1.reported["arrivals"] ?? 0) }
+            let joined = nodes.filter { $0.joined && $0.wasAdmitted }.count, drained = nodes.filter { $0.phase == .drained }.count
             lines.append("  migrations this attempt: \(moves) thread move\(moves == 1 ? "" : "s"); nodes joined: \(joined), drained: \(drained)")
         }
         lines.append("  node  host              pid      state     threads  barriers  heartbeat")
         for (index, node) in nodes.enumerated() {
             // A node that left says nothing more: its last heartbeat's threads have moved away.
-            let gone = node.drained || node.exited
+            let gone = node.phase == .drained || node.hasExited
             let heartbeat = gone ? "-" : node.heard.map { "\(seconds(now - $0)) ago" } ?? "-"
-            let threads = gone ? "0" : node.reported["threads"] ?? "-"
-            lines.append("  " + [pad(index, 4), pad(node.host, 16), pad(node.pid, 7), pad(state(of: node), 8),
-                                 pad(threads, 7), pad(node.reported["barriers"] ?? "-", 8), heartbeat]
+            let threads = gone ? "0" : node.reported["threads"].map(String.init) ?? "-"
+            lines.append("  " + [pad(index, 4), pad(node.host, 16), pad(node.pid, 7), pad(state(of: node, index), 8),
+                                 pad(threads, 7), pad(node.reported["barriers"].map(String.init) ?? "-", 8), heartbeat]
                 .joined(separator: "  "))
         }
         return lines.joined(separator: "\n")
     }
 
-    private func state(of node: Supervisor.NodeState) -> String {
-        if node.failed { return "failed" }
-        if node.drained { return "drained" }
-        if node.exited { return "exited" }
-        if node.joined && !node.admitted { return "joining" }
-        if node.done { return "done" }
-        return node.ready ? "running" : "starting"
+    private func state(of node: NodeRecord, _ index: Int) -> String {
+        if failed.contains(index) { return "failed" }
+        if node.phase == .drained { return "drained" }
+        if node.hasExited { return "exited" }
+        if !node.wasAdmitted { return "joining" }
+        if node.phase.hasFinished { return "done" }
+        return node.phase == .starting || node.phase == .connected ? "starting" : "running"
     }
 
     private func pad(_ value: some CustomStringConvertible, _ width: Int) -> String {
@@ -78,14 +80,8 @@ struct JobSnapshot {
 /// `brazosrun status [JOB]`: the running jobs of this machine (in this network
 /// namespace), or job JOB in full; with one job running, that job in full.
 enum StatusCommand {
-    static func run(_ arguments: [String]) -> Int32 {
-        if let first = arguments.first {
-            guard arguments.count == 1, let job = pid_t(first), job > 0 else {
-                print("usage: brazosrun status [JOB]      (JOB: the process id brazosrun printed)")
-                return 2
-            }
-            return show(job)
-        }
+    static func run(job: pid_t?) -> Int32 {
+        if let job { return show(job) }
         let jobs = runningJobs()
         switch jobs.count {
         case 0:
@@ -95,7 +91,7 @@ enum StatusCommand {
             return show(jobs[0])
         default:
             for job in jobs {
-                let heading = (try? JobControl.ask(job, "status"))?.split(separator: "\n").prefix(2).joined(separator: "\n") ?? "job \(job): not answering"
+                let heading = (try? JobControl.ask(job, .status))?.text.split(separator: "\n").prefix(2).joined(separator: "\n") ?? "job \(job): not answering"
                 print(heading)
             }
             print("(brazosrun status JOB shows one in full)")
@@ -105,7 +101,7 @@ enum StatusCommand {
 
     private static func show(_ job: pid_t) -> Int32 {
         do {
-            print(try JobControl.ask(job, "status"))
+            print(try JobControl.ask(job, .status).text)
             return 0
         } catch {
             diagnose("brazosrun status: \(error)")

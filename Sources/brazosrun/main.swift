@@ -7,25 +7,8 @@ import Glibc
 // moment: a checkpoint request or a planned stop must never end brazosrun itself.
 Signals.block()
 let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.first == "checkpoint" {
-    exit(CheckpointRequest.send(Array(arguments.dropFirst())))
-}
-if arguments.first == "drain" {
-    exit(DrainRequest.send(Array(arguments.dropFirst())))
-}
-if arguments.first == "status" {
-    exit(StatusCommand.run(Array(arguments.dropFirst())))
-}
-if arguments.first == "join" {
-    exit(JoinRequest.send(Array(arguments.dropFirst())))
-}
-if arguments.first == "checkpoints" {
-    do {
-        exit(try CheckpointsCommand.run(Array(arguments.dropFirst())))
-    } catch {
-        diagnose("brazosrun checkpoints: \(error)")
-        exit(2)
-    }
+if Subcommands.handles(arguments) {
+    exit(Subcommands.run(arguments))
 }
 do {
     let restarting = arguments.first == "restart"

@@ -37,6 +37,26 @@ final class HandshakeTests: XCTestCase {
         XCTAssertThrowsError(try connected.get())
     }
 
+    func testAPeerThatDripsItsAnswerIsCutOffAtTheDeadline() throws {
+        let listener = try Socket.listen(host: "127.0.0.1")
+        let client = try Socket.connect(to: try SocketAddress(host: "127.0.0.1", port: listener.localAddress!.port))
+        let server = try listener.accept()
+        let stop = DispatchSemaphore(value: 0)
+        // One byte every 50 ms: each read gets something long before any per-read timeout,
+        // so only a deadline for the whole handshake ends it.
+        Thread.detachNewThread {
+            while stop.wait(timeout: .now() + 0.05) == .timedOut {
+                guard (try? client.writeAll([0x42])) != nil else { return }
+            }
+        }
+        defer { stop.signal() }
+        let started = monotonicSeconds()
+        XCTAssertThrowsError(try Handshake.accept(on: server, secret: Handshake.randomBytes(32), myNode: 0, timeout: 0.5)) { error in
+            guard case BrazosError.timedOut = error else { return XCTFail("unexpected \(error)") }
+        }
+        XCTAssertLessThan(monotonicSeconds() - started, 2, "the handshake outlived its deadline")
+    }
+
     func testHexRoundTrip() {
         let bytes: [UInt8] = [0, 1, 0xab, 0xff]
         XCTAssertEqual(bytes.hexString, "0001abff")

@@ -100,4 +100,89 @@ final class ShmRingTests: XCTestCase {
         }
         XCTAssertFalse(consumer.hasData)
     }
+
+    // MARK: A producer that does not follow the format
+
+    private var records: UnsafeMutableRawPointer { memory + ShmRing.headerSize }
+
+    private func setTail(_ tail: UInt64) { memory.storeBytes(of: tail, as: UInt64.self) }
+
+    private func assertPeerLost(_ ring: ShmRing, naming text: String, file: StaticString = #filePath, line: UInt = #line) {
+        var delivered = 0
+        XCTAssertThrowsError(try ring.drain { _, _ in delivered += 1 }, file: file, line: line) { error in
+            guard case let BrazosError.peerLost(_, reason) = error else { return XCTFail("unexpected \(error)", file: file, line: line) }
+            XCTAssertTrue(reason.contains(text), reason, file: file, line: line)
+        }
+        XCTAssertEqual(delivered, 0, "a frame of a broken record was delivered", file: file, line: line)
+    }
+
+    func testRecordsThatWouldEndOutsideTheRingLoseThePeer() {
+        let ring = ShmRing(base: memory, capacity: capacity)
+        // A compact record of 100 bytes, 64 bytes before the end of the ring.
+        setTail(UInt64(capacity - 64))
+        (records + capacity - 64).storeBytes(of: ShmRing.compactFlag | 100, as: UInt64.self)
+        assertPeerLost(ring, naming: "64 bytes to the end of the ring")
+        // A full record of 200 bytes, 128 bytes before the end.
+        setTail(UInt64(capacity - 128))
+        (records + capacity - 128).storeBytes(of: UInt64(200), as: UInt64.self)
+        assertPeerLost(ring, naming: "128 bytes to the end of the ring")
+        // A compact record announcing more than any ring holds.
+        setTail(0)
+        records.storeBytes(of: ShmRing.compactFlag | (1 << 40), as: UInt64.self)
+        assertPeerLost(ring, naming: "record word")
+    }
+
+    func testAWrapAtTheStartAndAMisalignedTailAreErrorsNotLoops() {
+        let ring = ShmRing(base: memory, capacity: capacity)
+        records.storeBytes(of: ShmRing.wrapMarker, as: UInt64.self)
+        assertPeerLost(ring, naming: "wrap marker at the start")
+        setTail(12)
+        assertPeerLost(ring, naming: "not a record boundary")
+    }
+
+    func testAHeaderThatDisagreesWithItsRecordLosesThePeer() {
+        var ring = ShmRing(base: memory, capacity: capacity)
+        XCTAssertTrue([UInt8](repeating: 7, count: 16).withUnsafeBytes {
+            ring.tryWrite(header: FrameHeader(kind: .rendezvousData, messageLength: 100, payloadLength: 16), payload: $0)
+        })
+        // The header's payload length (offset 48 in the header, after the record word) says 17.
+        (records + 8 + 48).storeBytes(of: UInt64(17), as: UInt64.self)
+        assertPeerLost(ring, naming: "frame declares 17 payload bytes")
+        setTail(0)
+        (records + 8).storeBytes(of: UInt8(0), as: UInt8.self)
+        assertPeerLost(ring, naming: "magic")
+    }
+
+    func testOneDrainTakesAtMostARingsWorth() throws {
+        // Skip markers everywhere and no zero word: a consumer following them would go
+        // round for ever.
+        for line in stride(from: 0, to: capacity, by: 64) {
+            for word in stride(from: 0, to: 64, by: 8) { (records + line + word).storeBytes(of: ShmRing.skipMarker, as: UInt64.self) }
+        }
+        let ring = ShmRing(base: memory, capacity: capacity)
+        XCTAssertEqual(try ring.drain { _, _ in XCTFail("a skip marker delivered a frame") }, 0)
+        XCTAssertTrue(ring.hasData)
+    }
+
+    /// Every ring kept by scripts/fuzz (laid out as its target lays them out: 1 KiB of
+    /// records): drained without a trap or a read outside the ring.
+    func testFuzzRegressionsDrainOrFailCleanly() throws {
+        let capacity = 1024, footprint = ShmRing.footprint(capacity: 1024)
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: footprint, alignment: 64)
+        defer { memory.deallocate() }
+        for (name, bytes) in fuzzRegressionInputs("ring-records") {
+            memory.initializeMemory(as: UInt8.self, repeating: 0, count: footprint)
+            memory.copyMemory(from: bytes, byteCount: min(bytes.count, footprint))
+            let ring = ShmRing(base: memory, capacity: capacity)
+            let end = UnsafeRawPointer(memory + footprint)
+            do {
+                _ = try ring.drain { header, payload in
+                    XCTAssertEqual(payload.count, Int(header.payloadLength), name)
+                    if let start = payload.baseAddress { XCTAssertLessThanOrEqual(start + payload.count, end, name) }
+                }
+            } catch {
+                XCTAssertFalse("\(error)".isEmpty, name)
+            }
+        }
+    }
 }

@@ -21,7 +21,9 @@ final class JobProcess {
     init(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BRAZOS_") }
+        // The tests' own BRAZOS_ settings stay out of the job, except the shared region's
+        // base: a ThreadSanitizer build (scripts/tsan) needs one inside its application memory.
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BRAZOS_") || $0.key == "BRAZOS_SHARED_BASE" }
         environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
         environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
         environment.merge(extra) { $1 }

@@ -134,7 +134,9 @@ final class MigrationJobTests: XCTestCase {
         let arguments = ["--size", "100", "--steps", "3000", "--residual"]
         let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "4", sor] + arguments)
         let job = try JobProcess(brazosrun, ["-n", "2", "-T", "2", "--migratable", sor] + arguments)
-        assertAnswer(try request(job, ["join", "--host"]), "usage: brazosrun join JOB", job: job)
+        let incomplete = try JobProcess(brazosrun, ["join", "\(job.process.processIdentifier)", "--host"])
+        XCTAssertEqual(incomplete.waitForExit(timeout: 30), 2, incomplete.stderr)
+        XCTAssertTrue(incomplete.stderr.contains("Usage: brazosrun join <JOB> [--host <H>]"), incomplete.stderr)
         assertAnswer(try request(job, ["join"]), "ok: node 2 (on localhost) joins", job: job)
         XCTAssertEqual(job.waitForExit(timeout: 300), 0, job.stderr)
         XCTAssertEqual(job.stdout, expected, job.stderr)

@@ -8,9 +8,9 @@ extension Communicator {
     /// block i of `receive` (`MPI_Alltoall`). Every rank must call it.
     public func alltoall(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                          _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype) throws(MPIError) {
-        try Self.checkBuffer(count: receiveCount, datatype: receiveType)
+        try Self.checkBuffer(receive, count: receiveCount, datatype: receiveType)
         if case let .memory(pointer) = send {
-            try Self.checkBuffer(count: sendCount, datatype: sendType)
+            try Self.checkBuffer(pointer, count: sendCount, datatype: sendType)
             let bytes = sendType.packedSize(sendCount)
             if sendType.isPackedAsIs && receiveType.isPackedAsIs && bytes < Self.longAlltoall {
                 // Equal contiguous blocks: no packing, no count arrays.
@@ -34,6 +34,7 @@ extension Communicator {
     public func alltoallv(_ send: SendBuffer, sendCounts: [Int], sendDisplacements: [Int], sendType: Datatype,
                           _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], receiveDisplacements: [Int], receiveType: Datatype) throws(MPIError) {
         try Self.checkCounts(receiveCounts, receiveDisplacements, ranks: size, datatype: receiveType)
+        try Self.checkAddress(receive, counts: receiveCounts.prefix(size), datatype: receiveType)
         func target(_ peer: Int) -> UnsafeMutableRawPointer? { receive.map { $0 + receiveDisplacements[peer] * receiveType.extent } }
         var outgoing: [PackedBuffer] = []
         defer { for packed in outgoing { packed.release() } }
@@ -47,6 +48,7 @@ extension Communicator {
             }
         case let .memory(pointer):
             try Self.checkCounts(sendCounts, sendDisplacements, ranks: size, datatype: sendType)
+            try Self.checkAddress(pointer, counts: sendCounts.prefix(size), datatype: sendType)
             for peer in 0..<size {
                 outgoing.append(PackedBuffer.reading(pointer.map { $0 + sendDisplacements[peer] * sendType.extent }, count: sendCounts[peer], datatype: sendType))
             }

@@ -110,16 +110,44 @@ extension Communicator {
         guard (0..<size).contains(root) else { throw MPIError(.root, "root \(root) is not in a communicator of \(size) ranks") }
     }
 
+    /// Throws unless `count` elements of `datatype` may be sent or received: the count is
+    /// not negative (`.count`), the datatype is committed (`.type`), they fit in memory (`.count`).
     static func checkBuffer(count: Int, datatype: Datatype) throws(MPIError) {
         try checkCount(count)
         guard datatype.isCommitted else { throw MPIError(.type, "datatype \(datatype) is not committed") }
+        try datatype.checkFits(count)
     }
 
+    /// `checkBuffer`, and the elements are not at the null address (`.buffer`).
+    static func checkBuffer(_ pointer: UnsafeRawPointer?, count: Int, datatype: Datatype) throws(MPIError) {
+        try checkBuffer(count: count, datatype: datatype)
+        try checkAddress(pointer, counts: CollectionOfOne(count), datatype: datatype)
+    }
+
+    /// `checkBuffer` of a contribution, unless it is in place (its count and type unused).
+    static func checkBuffer(_ buffer: SendBuffer, count: Int, datatype: Datatype) throws(MPIError) {
+        if case let .memory(pointer) = buffer { try checkBuffer(pointer, count: count, datatype: datatype) }
+    }
+
+    /// Throws `.buffer` when the null address is to hold data: a null buffer is only
+    /// right for no data at all.
+    static func checkAddress(_ pointer: UnsafeRawPointer?, counts: some Sequence<Int>, datatype: Datatype) throws(MPIError) {
+        guard pointer == nil, datatype.size > 0, let count = counts.first(where: { $0 > 0 }) else { return }
+        throw MPIError(.buffer, "null buffer for \(count) elements of \(datatype)")
+    }
+
+    /// Checks a count and, if given, a displacement (in elements) per rank.
     static func checkCounts(_ counts: [Int], _ displacements: [Int]? = nil, ranks: Int, datatype: Datatype) throws(MPIError) {
         guard counts.count >= ranks, displacements.map({ $0.count >= ranks }) ?? true else {
             throw MPIError(.arg, "\(ranks) counts and displacements needed, \(counts.count) given")
         }
         for count in counts.prefix(ranks) { try checkBuffer(count: count, datatype: datatype) }
+        for displacement in displacements?.prefix(ranks) ?? [] {
+            let (offset, overflow) = displacement.multipliedReportingOverflow(by: datatype.extent)
+            guard !overflow, offset.magnitude <= UInt(Datatype.hostMemory) else {
+                throw MPIError(.arg, "displacement \(displacement) of \(datatype) lies beyond this host's memory")
+            }
+        }
     }
 }
 

@@ -12,8 +12,8 @@ extension Communicator {
     public func gather(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                        _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) {
         try checkRoot(root)
-        try Self.checkBuffer(count: sendCount, datatype: sendType)
-        if rank == root { try Self.checkBuffer(count: receiveCount, datatype: receiveType) }
+        try Self.checkBuffer(send, count: sendCount, datatype: sendType)
+        if rank == root { try Self.checkBuffer(receive, count: receiveCount, datatype: receiveType) }
         try gatherv(send, sendCount: sendCount, sendType: sendType, receive, receiveCounts: Array(repeating: receiveCount, count: size),
                     displacements: (0..<size).map { $0 * receiveCount }, receiveType: receiveType, root: root)
     }
@@ -24,13 +24,15 @@ extension Communicator {
         try checkRoot(root)
         guard rank == root else {
             guard case let .memory(pointer) = send else { throw MPIError(.buffer, "MPI_IN_PLACE for gather's send buffer on a rank other than the root") }
-            try Self.checkBuffer(count: sendCount, datatype: sendType)
+            try Self.checkBuffer(pointer, count: sendCount, datatype: sendType)
             let packed = PackedBuffer.reading(pointer, count: sendCount, datatype: sendType)
             defer { packed.release() }
             try collectiveSend(UnsafeRawBufferPointer(packed.bytes), to: root, tag: .gather)
             return
         }
         try Self.checkCounts(receiveCounts, displacements, ranks: size, datatype: receiveType)
+        try Self.checkAddress(receive, counts: receiveCounts.prefix(size), datatype: receiveType)
+        try Self.checkBuffer(send, count: sendCount, datatype: sendType)
         var receives = ElementReceives()
         defer { receives.release() }
         for source in 0..<size where source != root {
@@ -38,7 +40,6 @@ extension Communicator {
                               datatype: receiveType, from: source, tag: .gather)
         }
         if case let .memory(pointer) = send {
-            try Self.checkBuffer(count: sendCount, datatype: sendType)
             try copyElements(pointer, sendCount, sendType, to: receive.map { $0 + displacements[root] * receiveType.extent }, receiveCounts[root], receiveType)
         }
         try receives.waitAll()
@@ -47,7 +48,7 @@ extension Communicator {
     /// Like `gather`, but every rank receives the result (`MPI_Allgather`).
     public func allgather(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                           _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype) throws(MPIError) {
-        try Self.checkBuffer(count: receiveCount, datatype: receiveType)
+        try Self.checkBuffer(receive, count: receiveCount, datatype: receiveType)
         try allgatherv(send, sendCount: sendCount, sendType: sendType, receive, receiveCounts: Array(repeating: receiveCount, count: size),
                        displacements: (0..<size).map { $0 * receiveCount }, receiveType: receiveType)
     }
@@ -57,6 +58,8 @@ extension Communicator {
     public func allgatherv(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                            _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], displacements: [Int], receiveType: Datatype) throws(MPIError) {
         try Self.checkCounts(receiveCounts, displacements, ranks: size, datatype: receiveType)
+        try Self.checkAddress(receive, counts: receiveCounts.prefix(size), datatype: receiveType)
+        try Self.checkBuffer(send, count: sendCount, datatype: sendType)
         // Work on one packed buffer holding every contribution in rank order.
         let slotSizes = receiveCounts.prefix(size).map { receiveType.packedSize($0) }
         let slots = Slots(sizes: slotSizes)
@@ -69,7 +72,6 @@ extension Communicator {
         case .inPlace:
             if !inOrder, mine.count > 0 { receiveType.pack(receiveCounts[rank], from: receive! + displacements[rank] * receiveType.extent, into: mine.baseAddress!) }
         case let .memory(pointer):
-            try Self.checkBuffer(count: sendCount, datatype: sendType)
             guard sendType.packedSize(sendCount) == mine.count else {
                 throw MPIError(.truncate, "allgather: this rank sends \(sendType.packedSize(sendCount)) bytes where \(mine.count) are expected")
             }

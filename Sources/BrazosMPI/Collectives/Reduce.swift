@@ -12,10 +12,11 @@ extension Communicator {
     /// Combines `count` elements from every rank with `op` into the root's `receive`
     /// (`MPI_Reduce`); throws `.op` if `op` is not defined on `datatype`.
     public func reduce(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op, root: Int) throws(MPIError) {
-        try Self.checkBuffer(count: count, datatype: datatype)
+        try Self.checkBuffer(send, count: count, datatype: datatype)
         try checkRoot(root)
         try op.check(datatype)
         if case .inPlace = send, rank != root { throw MPIError(.buffer, "MPI_IN_PLACE for reduce's send buffer on a rank other than the root") }
+        if rank == root { try Self.checkAddress(receive, counts: CollectionOfOne(count), datatype: datatype) }
         let accumulator = try contribution(send, receive, count: count, datatype: datatype, intoReceive: rank == root)
         defer { accumulator.release() }
         try reduceBytes(accumulator.bytes, count: count, datatype: datatype, op: op, root: root, among: Participants(all: self), tag: .reduce)
@@ -24,7 +25,8 @@ extension Communicator {
 
     /// Like `reduce`, but every rank receives the combination (`MPI_Allreduce`).
     public func allreduce(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op) throws(MPIError) {
-        try Self.checkBuffer(count: count, datatype: datatype)
+        try Self.checkBuffer(send, count: count, datatype: datatype)
+        try Self.checkBuffer(receive, count: count, datatype: datatype)
         try op.check(datatype)
         let accumulator = try contribution(send, receive, count: count, datatype: datatype, intoReceive: true)
         defer { accumulator.release() }

@@ -10,6 +10,13 @@ extension Communicator {
         try op.check(datatype)
         let counts = Array(receiveCounts.prefix(size))
         let total = counts.reduce(0, +)
+        // In place, the whole input is in the receive buffer; else only this rank's block.
+        switch send {
+        case .inPlace: try Self.checkBuffer(receive, count: total, datatype: datatype)
+        case let .memory(pointer):
+            try Self.checkBuffer(pointer, count: total, datatype: datatype)
+            try Self.checkAddress(receive, counts: CollectionOfOne(counts[rank]), datatype: datatype)
+        }
         let elementSize = datatype.size
         let blocks = Slots(sizes: counts.map { $0 * elementSize })
         // In place, the whole input lies in the receive buffer.

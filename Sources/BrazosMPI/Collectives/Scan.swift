@@ -13,7 +13,8 @@ extension Communicator {
     }
 
     private func prefixReduction(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op, inclusive: Bool) throws(MPIError) {
-        try Self.checkBuffer(count: count, datatype: datatype)
+        try Self.checkBuffer(send, count: count, datatype: datatype)
+        try Self.checkBuffer(receive, count: count, datatype: datatype)
         try op.check(datatype)
         let tag: CollectiveTag = inclusive ? .scan : .exscan
         // `partial`: the combination of the block of ranks swapped so far, mine included.

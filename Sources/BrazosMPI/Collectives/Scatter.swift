@@ -5,7 +5,7 @@ extension Communicator {
     public func scatter(_ send: UnsafeRawPointer?, sendCount: Int, sendType: Datatype,
                         _ receive: ReceiveBuffer, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) {
         try checkRoot(root)
-        if rank == root { try Self.checkBuffer(count: sendCount, datatype: sendType) }
+        if rank == root { try Self.checkBuffer(send, count: sendCount, datatype: sendType) }
         try scatterv(send, sendCounts: Array(repeating: sendCount, count: size), displacements: (0..<size).map { $0 * sendCount },
                      sendType: sendType, receive, receiveCount: receiveCount, receiveType: receiveType, root: root)
     }
@@ -16,7 +16,7 @@ extension Communicator {
         try checkRoot(root)
         guard rank == root else {
             guard case let .memory(pointer) = receive else { throw MPIError(.buffer, "MPI_IN_PLACE for scatter's receive buffer on a rank other than the root") }
-            try Self.checkBuffer(count: receiveCount, datatype: receiveType)
+            try Self.checkBuffer(pointer, count: receiveCount, datatype: receiveType)
             var receives = ElementReceives()
             defer { receives.release() }
             try receives.post(self, into: pointer, count: receiveCount, datatype: receiveType, from: root, tag: .scatter)
@@ -24,6 +24,8 @@ extension Communicator {
             return
         }
         try Self.checkCounts(sendCounts, displacements, ranks: size, datatype: sendType)
+        try Self.checkAddress(send, counts: sendCounts.prefix(size), datatype: sendType)
+        if case let .memory(pointer) = receive { try Self.checkBuffer(pointer, count: receiveCount, datatype: receiveType) }
         var sends: [(Request, PackedBuffer)] = []
         defer { for (_, packed) in sends { packed.release() } }
         for target in 0..<size where target != root {
@@ -31,7 +33,6 @@ extension Communicator {
             sends.append((try collectiveIsend(UnsafeRawBufferPointer(packed.bytes), to: target, tag: .scatter), packed))
         }
         if case let .memory(pointer) = receive {
-            try Self.checkBuffer(count: receiveCount, datatype: receiveType)
             try copyElements(send.map { $0 + displacements[root] * sendType.extent }, sendCounts[root], sendType, to: pointer, receiveCount, receiveType)
         }
         for (request, _) in sends { try request.wait() }

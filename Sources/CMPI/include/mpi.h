@@ -252,6 +252,7 @@ typedef struct MPI_ABI_Datatype   *MPI_Datatype;
  * ------------------------------------------------------------------------- */
 typedef void (MPI_User_function)(void *invec, void *inoutvec, int *len,
                                  MPI_Datatype *datatype);
+typedef void (MPI_Comm_errhandler_function)(MPI_Comm *comm, int *errorcode, ...);
 
 /* ---------------------------------------------------------------------------
  * Functions.  Prototypes as in MPI 5.0 (const-correct input buffers and
@@ -377,6 +378,9 @@ int MPI_Op_free(MPI_Op *op);
 /* Error handling */
 int MPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler);
 int MPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler *errhandler);
+int MPI_Comm_create_errhandler(MPI_Comm_errhandler_function *comm_errhandler_fn,
+                               MPI_Errhandler *errhandler);
+int MPI_Errhandler_free(MPI_Errhandler *errhandler);
 int MPI_Error_string(int errorcode, char *string, int *resultlen);
 int MPI_Error_class(int errorcode, int *errorclass);
 

@@ -1,0 +1,50 @@
+import Synchronization
+
+/// The handles the program holds for objects of one kind that it made (communicators,
+/// datatypes, ...), and those objects, which the table keeps alive until freed.
+///
+/// A handle is a number, never an address: looking up a handle this table did not hand
+/// out, or one already freed, finds nothing instead of reading memory. Numbers come from
+/// one counter for every kind (`Handles.nextValue`), so a handle of one kind is never a
+/// valid handle of another, and are never reused, so a stale handle stays invalid. An
+/// object may have several handles (each `MPI_Comm_get_errhandler` gives one to free).
+final class HandleTable<Object: AnyObject & Sendable>: Sendable {
+    private struct Entries {
+        var objects: [Int: Object] = [:]
+        var handles: [ObjectIdentifier: Int] = [:]
+    }
+
+    private let entries = Mutex(Entries())
+
+    /// A new handle for `object`.
+    func add(_ object: Object) -> OpaquePointer? {
+        let value = Handles.nextValue.add(16, ordering: .relaxed).oldValue
+        entries.withLock { entries in
+            entries.objects[value] = object
+            entries.handles[ObjectIdentifier(object)] = value
+        }
+        return Handles.opaque(value)
+    }
+
+    /// The object behind `handle`, or nil if it is not a live handle of this table.
+    func object(_ handle: OpaquePointer?) -> Object? {
+        let value = Handles.value(handle)
+        return entries.withLock { $0.objects[value] }
+    }
+
+    /// Forgets `handle`; returns its object, or nil if it was not a live handle.
+    @discardableResult
+    func remove(_ handle: OpaquePointer?) -> Object? {
+        let value = Handles.value(handle)
+        return entries.withLock { entries in
+            guard let object = entries.objects.removeValue(forKey: value) else { return nil }
+            if entries.handles[ObjectIdentifier(object)] == value { entries.handles[ObjectIdentifier(object)] = nil }
+            return object
+        }
+    }
+
+    /// The latest handle of `object`, if the program holds one.
+    func handle(of object: Object) -> OpaquePointer? {
+        entries.withLock { $0.handles[ObjectIdentifier(object)] }.flatMap(Handles.opaque)
+    }
+}
