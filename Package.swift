@@ -9,10 +9,6 @@ let pmixInclude = "/usr/lib/x86_64-linux-gnu/pmix2/include"
 // the dynamic exclusivity checks there (debug builds, which the tests use, keep them).
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
-// Targets already checked in Swift 6 language mode (strict concurrency); the package's
-// default below moves to 6 once every target is.
-let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
-
 // Fuzz/: one libFuzzer target per decoder of what peers, the launcher and disks hand in,
 // and the driver they share. Declared only for scripts/fuzz (BRAZOS_FUZZ=1), which builds
 // them instrumented and links libFuzzer; a plain build leaves them out.
@@ -65,7 +61,7 @@ let package = Package(
         .target(name: "CMPI"),
         .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"]),
         .executableTarget(name: "brazosrun", dependencies: ["BrazosCore", "Checkpoint", .product(name: "Logging", package: "swift-log"), .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "brazoscc", swiftSettings: swift6),
+        .executableTarget(name: "brazoscc"),
 
         // Examples/: programs a user reads first; sor and water have C references in mpi-tests/examples.
         .target(name: "ExampleOptions", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Examples/ExampleOptions"),
@@ -92,5 +88,5 @@ let package = Package(
         .testTarget(name: "MigrationTests", dependencies: ["Migration"]),
         .testTarget(name: "MultiNodeTests", dependencies: ["BrazosCore"]),
     ] + fuzzTargets,
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -88,7 +88,7 @@ public final class Brazos: @unchecked Sendable {
     /// A rank whose body throws ends the node with a message naming the rank and error.
     /// Where threads move, the body also runs for every rank that arrives, and `run`
     /// returns once every rank of the job has finished.
-    public func run(_ body: @escaping (BrazosThread) throws -> Void) throws {
+    public func run(_ body: @escaping @Sendable (BrazosThread) throws -> Void) throws {
         let ranks = node.localRanks
         let threads = ranks.enumerated().map { index, rank in
             BrazosThread(job: self, rank: rank, localIndex: index, nextContext: nil, core: node.core(forThread: index), arrival: nil)

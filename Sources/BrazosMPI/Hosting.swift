@@ -8,7 +8,7 @@ import Synchronization
 /// move costs less), and returns once every rank of the job has finished, wherever it ran.
 final class Hosting: RankHost, @unchecked Sendable {
     private unowned let job: Brazos
-    private let body: (BrazosThread) throws -> Void
+    private let body: @Sendable (BrazosThread) throws -> Void
     private struct State {
         /// Ranks running here, or handed to the calling thread and about to.
         var live = 0
@@ -18,7 +18,7 @@ final class Hosting: RankHost, @unchecked Sendable {
     }
     private let state = Mutex(State())
 
-    init(job: Brazos, body: @escaping (BrazosThread) throws -> Void) {
+    init(job: Brazos, body: @escaping @Sendable (BrazosThread) throws -> Void) {
         self.job = job
         self.body = body
     }

@@ -65,8 +65,9 @@ final class PageSnapshot {
         return runs
     }
 
-    private static let zeroPage = UnsafeMutableRawPointer.allocate(byteCount: SharedRegion.pageSize, alignment: SharedRegion.pageSize)
-        .initializeMemory(as: UInt8.self, repeating: 0, count: SharedRegion.pageSize)
+    private static let zeroPage = [UInt8](repeating: 0, count: SharedRegion.pageSize)
 
-    private static func isZero(_ page: UnsafeRawPointer) -> Bool { memcmp(page, zeroPage, SharedRegion.pageSize) == 0 }
+    private static func isZero(_ page: UnsafeRawPointer) -> Bool {
+        zeroPage.withUnsafeBytes { memcmp(page, $0.baseAddress!, SharedRegion.pageSize) == 0 }
+    }
 }

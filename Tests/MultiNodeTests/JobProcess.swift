@@ -3,7 +3,10 @@ import XCTest
 
 /// A launched job (brazosrun or mpirun) under test: its output gathered as it comes, its
 /// time bounded, and itself killed by PID if a test leaves it running.
-final class JobProcess {
+///
+/// Unchecked: Foundation's pipe and termination handlers run on threads of their own;
+/// everything they touch (output, errors, exitStatus) is guarded by `condition`.
+final class JobProcess: @unchecked Sendable {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     /// The programs under test: `.build/debug`, or `BRAZOS_TEST_BIN` (another build's
     /// folder, such as the ThreadSanitizer build of scripts/tsan).

@@ -20,8 +20,9 @@ final class SlurmTests: XCTestCase {
         guard posix_spawn(&pid, "/bin/bash", nil, nil, argv, environ) == 0 else { throw CocoaError(.executableLoad) }
         let exited = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var status: Int32 = 0
+        let child = pid
         Thread.detachNewThread {
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            while waitpid(child, &status, 0) < 0 && errno == EINTR {}
             exited.signal()
         }
         guard exited.wait(timeout: .now() + 120) == .success else {

@@ -51,7 +51,7 @@ struct Mover: Codable {
 
 /// A message of rank `sender` numbered `number`: the two, then a pattern, so that a
 /// mixed-up or truncated one shows.
-func message(from sender: Int, number: Int) -> [Int64] {
+@Sendable func message(from sender: Int, number: Int) -> [Int64] {
     let count = number % 7 == 6 ? large / 8 : 4
     var values = [Int64](repeating: 0, count: count)
     for index in 0..<count { values[index] = Int64(sender * 31 + number * 7 + index) }
@@ -61,7 +61,7 @@ func message(from sender: Int, number: Int) -> [Int64] {
 }
 
 /// Each refused move throws a clear error, and the thread goes on where it is.
-func checkRefusals(_ thread: BrazosThread, _ state: Mover) throws {
+@Sendable func checkRefusals(_ thread: BrazosThread, _ state: Mover) throws {
     func expectRefusal(_ expected: String, _ move: () throws -> Void) throws {
         do {
             try move()
