@@ -70,7 +70,7 @@ public final class PthreadCondition: @unchecked Sendable {
 /// inlined atomic fast path, a futex when contended) with the closure shape of
 /// `PthreadMutex`. Where only one thread can ever enter (a node hosting a single rank,
 /// like MPI_THREAD_SINGLE) it is made with `needed: false` and costs nothing.
-public final class FastLock: @unchecked Sendable {
+public final class FastLock: Sendable {
     @usableFromInline let mutex = Mutex<Void>(())
     @usableFromInline let needed: Bool
 

@@ -2,15 +2,20 @@
 import Glibc
 #endif
 
-/// Starts an OS thread running a Swift closure. The entry point is a global function, as
-/// Swift 6 requires for code that a C library calls on another thread.
+/// Starts OS threads running Swift closures. The entry point is a global function, as
+/// Swift 6 requires for code that a C library calls on another thread. A thread is either
+/// detached (its resources go back when it ends) or joined by whoever started it: never
+/// neither, which would keep each ended thread's stack until the process exits.
 public enum NativeThread {
-    final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
+    final class Box: Sendable { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
 
-    /// Starts a thread running `body` and returns it for `join`; stops the process if the
-    /// thread cannot be created.
-    @discardableResult
-    public static func spawn(_ body: @escaping () -> Void) -> pthread_t {
+    /// Starts a thread nobody waits for; stops the process if it cannot be created.
+    public static func spawn(_ body: @escaping @Sendable () -> Void) {
+        pthread_detach(spawnJoinable(body))
+    }
+
+    /// Starts a thread that the caller must `join`; stops the process if it cannot be created.
+    public static func spawnJoinable(_ body: @escaping @Sendable () -> Void) -> pthread_t {
         var thread = pthread_t()
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
         let rc = pthread_create(&thread, nil, nativeThreadEntry, box)
@@ -18,13 +23,8 @@ public enum NativeThread {
         return thread
     }
 
-    /// Waits for a thread started by `spawn` to end.
+    /// Waits for a thread started by `spawnJoinable` to end.
     public static func join(_ thread: pthread_t) { pthread_join(thread, nil) }
-
-    /// Starts a thread nobody joins: its resources go back when it ends.
-    public static func spawnDetached(_ body: @escaping () -> Void) {
-        pthread_detach(spawn(body))
-    }
 }
 
 private func nativeThreadEntry(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
@@ -32,4 +32,3 @@ private func nativeThreadEntry(_ argument: UnsafeMutableRawPointer?) -> UnsafeMu
     box.body()
     return nil
 }
-

@@ -61,7 +61,7 @@ public final class PeerListener: Sendable {
             }
             pause = 0
             takeSlot()
-            NativeThread.spawnDetached { [self] in
+            NativeThread.spawn { [self] in
                 defer { freeSlot() }
                 authenticate(connection, admit)
             }

@@ -22,7 +22,7 @@ enum PowerSignals {
 
     /// Takes the signals on a thread of their own: one from the parent (brazosrun) ends
     /// the process by the signal's default action, any other goes to `report`.
-    static func startTaking(report: @escaping (Int32) -> Void) {
+    static func startTaking(report: @escaping @Sendable (Int32) -> Void) {
         NativeThread.spawn {
             while true {
                 var sender: pid_t = 0

@@ -106,7 +106,7 @@ public final class Brazos: @unchecked Sendable {
         } else if threads.count == 1 {
             runReportingFailure(threads[0], body)
         } else {
-            let handles = threads.map { thread in NativeThread.spawn { [self] in runReportingFailure(thread, body) } }
+            let handles = threads.map { thread in NativeThread.spawnJoinable { [self] in runReportingFailure(thread, body) } }
             for handle in handles { NativeThread.join(handle) }
         }
         try node.finish()

@@ -1,6 +1,6 @@
 /// An ordered set of ranks (`MPI_Group`), held as world ranks. A group remembers the
 /// world rank of the thread that made it, so it can answer `rank` (`MPI_Group_rank`).
-public final class Group: @unchecked Sendable {
+public final class Group: Sendable {
     /// The world rank of each member, in group order.
     public let worldRanks: [Int]
     let callerWorldRank: Int?

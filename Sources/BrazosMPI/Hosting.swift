@@ -6,7 +6,7 @@ import Synchronization
 /// calling thread drives progress meanwhile (a node may host no thread for a while),
 /// runs an arriving rank itself when it has nothing else to do (no thread to start: a
 /// move costs less), and returns once every rank of the job has finished, wherever it ran.
-final class Hosting: RankHost, @unchecked Sendable {
+final class Hosting: RankHost, Sendable {
     private unowned let job: Brazos
     private let body: @Sendable (BrazosThread) throws -> Void
     private struct State {
@@ -25,7 +25,7 @@ final class Hosting: RankHost, @unchecked Sendable {
 
     func start(_ thread: BrazosThread) {
         state.withLock { $0.live += 1 }
-        NativeThread.spawnDetached { [self] in
+        NativeThread.spawn { [self] in
             job.runReportingFailure(thread, body)
             ended()
         }

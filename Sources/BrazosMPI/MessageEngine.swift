@@ -39,8 +39,11 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     /// rest of the state that keeps messages in order and finds moved ranks.
     let sendSequences: SequenceTable?
     let mobile: MobileRanks?
+    /// The ranks placed here at start, which stay here for good unless ranks move.
+    let placedRanks: [Int]
 
     init(node: Node) {
+        placedRanks = node.localRanks
         nodeID = node.id
         directory = node.directory
         links = ContiguousArray(node.allLinks)

@@ -430,6 +430,11 @@ extension MessageEngine {
     /// How many ranks of the job have finished, as far as this node has heard.
     var finishedRanks: Int { lock.withLock { mobile?.finished.count ?? 0 } }
 
-    /// The ranks hosted here now.
-    var hostedRanks: [Int] { lock.withLock { queues.indices.filter { queues[$0] != nil } } }
+    /// The ranks hosted here now. Without moves that is the ranks placed here; the queues
+    /// are not looked at then, since with one rank their lock is no lock and the heartbeat
+    /// thread asks while the rank's thread changes them (ThreadSanitizer saw this race).
+    var hostedRanks: [Int] {
+        guard mobile != nil else { return placedRanks }
+        return lock.withLock { queues.indices.filter { queues[$0] != nil } }
+    }
 }

@@ -27,7 +27,6 @@ final class CoherenceService: @unchecked Sendable {
     private let host: String
 
     let commands = CommandQueue()
-    private var thread: pthread_t?
     /// Locks this node manages.
     private var locks = LockManager()
     /// This node's lock requests in flight: token → ticket of the acquiring thread.
@@ -66,7 +65,7 @@ final class CoherenceService: @unchecked Sendable {
         self.homes = homes
         table = PageTable(pages: region.pageCount)
         listener = try Socket.listen(host: host)
-        thread = NativeThread.spawn { [self] in run() }
+        NativeThread.spawn { [self] in run() }
     }
 
     var port: Int { Int(listener.localAddress?.port ?? 0) }

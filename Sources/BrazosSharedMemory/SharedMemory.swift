@@ -20,7 +20,7 @@ import Glibc
 ///     try shared.barrier(by: thread)      // every write before it is visible after it
 /// }
 /// ```
-public final class SharedMemory: @unchecked Sendable {
+public final class SharedMemory: Sendable {
     /// This node's mapping of the shared region.
     public let region: SharedRegion
     /// Places allocations in the region, identically on every node.

@@ -6,7 +6,7 @@ import BrazosCore
 /// A checkpoint directory: one subdirectory per epoch (`epoch-000042`) holding each
 /// node's part (`part-K.bcp`) and, once every part is durable, the `MANIFEST`. Files are
 /// written durably (temporary name, fsync, rename, directory fsync) with mode 0600.
-public final class CheckpointStore: @unchecked Sendable {
+public final class CheckpointStore: Sendable {
     /// The store's directory, holding one subdirectory per epoch.
     public let directory: String
 

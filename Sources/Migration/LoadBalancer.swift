@@ -12,7 +12,7 @@ import Synchronization
 /// Work time is wall time: threads that share too few cores take longer, so a node with
 /// more threads than it can run shows as busier. Barrier waits are not counted: they are
 /// what an overloaded node makes the others do.
-public final class LoadBalancer: @unchecked Sendable {
+public final class LoadBalancer: Sendable {
     /// A thread's measure since the last decision.
     public struct Sample: Equatable, Sendable {
         /// The thread's world rank.

@@ -21,7 +21,7 @@ struct NodeSpawner: Sendable {
         let (pid, output) = try spawn(command(for: host, node: node, interval: interval),
                                       environment: environment(node: node, interval: interval), captureOutput: options.tagOutput)
         let prefix = tag(node: node)
-        return (pid, output.map { output in NativeThread.spawn { forwardTagged(output, prefix: prefix) } })
+        return (pid, output.map { output in NativeThread.spawnJoinable { forwardTagged(output, prefix: prefix) } })
     }
 
     /// The prefix of a node's output lines: its rank when it hosts one, else the node

@@ -52,7 +52,7 @@ final class FaultServiceTests: XCTestCase {
         let faults = try FaultService(region: region)
         let seen = Mutex<[FaultService.Fault]>([])
         let done = Atomic<Bool>(false)
-        let server = NativeThread.spawn {
+        let server = NativeThread.spawnJoinable {
             while !done.load(ordering: .acquiring) {
                 var descriptor = pollfd(fd: faults.bell, events: Int16(POLLIN), revents: 0)
                 guard poll(&descriptor, 1, 50) > 0 else { continue }
@@ -66,7 +66,7 @@ final class FaultServiceTests: XCTestCase {
             }
         }
         let results = Mutex<[UInt64]>([])
-        let worker = NativeThread.spawn {
+        let worker = NativeThread.spawnJoinable {
             faults.registerCurrentThread()
             let page5 = region.applicationPage(5)
             let read = page5.load(as: UInt64.self)       // read fault: filled with 55
