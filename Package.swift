@@ -54,9 +54,9 @@ let package = Package(
         ),
         .target(name: "BrazosCore", dependencies: ["CBrazos", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto")], swiftSettings: hotPath),
         .target(name: "BrazosMPI", dependencies: ["BrazosCore"], swiftSettings: hotPath),
-        .target(name: "Checkpoint", dependencies: ["BrazosCore", "CBrazos"]),
-        .target(name: "BrazosSharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint"], swiftSettings: hotPath),
-        .target(name: "Migration", dependencies: ["BrazosMPI", "BrazosCore"]),
+        .target(name: "Checkpoint", dependencies: ["BrazosCore", "CBrazos"], exclude: ["README.md"]),
+        .target(name: "BrazosSharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint", "Migration"], swiftSettings: hotPath),
+        .target(name: "Migration", dependencies: ["BrazosMPI", "BrazosCore"], exclude: ["README.md"]),
         // mpi.h, the MPI 5.0 ABI header that C programs include; BrazosMPIC implements it.
         .target(name: "CMPI"),
         .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"]),
