@@ -18,7 +18,7 @@ let fuzzTargets: [Target] = Context.environment["BRAZOS_FUZZ"] == "1" ? [
 ] + [
     ("frame-header", "BrazosCore"), ("ring-records", "BrazosCore"), ("node-card", "BrazosCore"), ("control-message", "BrazosCore"),
     ("move-record", "BrazosMPI"), ("rank-locations", "BrazosMPI"),
-    ("page-diff", "BrazosSharedMemory"), ("protocol-message", "BrazosSharedMemory"),
+    ("page-diff", "BrazosSharedMemory"), ("protocol-message", "BrazosSharedMemory"), ("checkpoint-sections", "BrazosSharedMemory"),
     ("part-file", "Checkpoint"), ("manifest", "Checkpoint"),
 ].map { name, library in
     .executableTarget(name: "fuzz-\(name)", dependencies: ["FuzzDriver", .target(name: library)], path: "Fuzz/\(name)")
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "BrazosSharedMemoryTests", dependencies: ["BrazosSharedMemory"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration"]),
-        .testTarget(name: "MultiNodeTests", dependencies: ["BrazosCore"]),
+        .testTarget(name: "MultiNodeTests", dependencies: ["BrazosCore", "Checkpoint"]),
     ] + fuzzTargets,
     swiftLanguageModes: [.v6]
 )

@@ -15,13 +15,13 @@ import Glibc
 ///     try world.send([thread.rank], to: (thread.rank + 1) % world.size, tag: 0)
 /// }
 /// ```
-public final class Brazos: @unchecked Sendable {
+public final class Brazos: Sendable {
     /// This process's node: its configuration, links and progress engine.
     public let node: Node
     let engine: MessageEngine
-    private let participant = Mutex<MigrationParticipant?>(nil)
+    private let participant = Guarded<MigrationParticipant?>(nil)
     /// The rank of a program that adopted its calling thread (`MPI_Init`).
-    private var adopted: Int?
+    private let adopted = Guarded<Int?>(nil)
 
     private init(node: Node, engine: MessageEngine) {
         self.node = node
@@ -121,13 +121,13 @@ public final class Brazos: @unchecked Sendable {
         }
         let thread = BrazosThread(job: self, rank: ranks[0], localIndex: 0, nextContext: nil, core: node.core(forThread: 0), arrival: nil)
         thread.bind()
-        adopted = thread.rank
+        adopted.withLock { $0 = thread.rank }
         return thread
     }
 
     /// Leaves the job together with the other nodes (`MPI_Finalize`).
     public func leave() throws {
-        if threadsMove, let adopted {
+        if threadsMove, let adopted = adopted.withLock({ $0 }) {
             try engine.announceFinished(rank: adopted)
             try engine.wait { engine.finishedRanks == worldSize }
         }
@@ -175,7 +175,7 @@ public final class Brazos: @unchecked Sendable {
 }
 
 /// A compute thread of the job: one rank, hosted on this node.
-public final class BrazosThread: @unchecked Sendable {
+public final class BrazosThread: Sendable {
     /// The thread's world rank; it keeps it when it moves.
     public let rank: Int
     /// Index among the threads this node started with (-1 for one that arrived).
@@ -190,7 +190,11 @@ public final class BrazosThread: @unchecked Sendable {
     /// Set for a thread that moved here: where from, and what it brought.
     public let arrival: Arrival?
     /// Set once the thread is on its way to another node; it ends here.
-    public internal(set) var hasMoved = false
+    public internal(set) var hasMoved: Bool {
+        get { moved.load(ordering: .relaxed) }
+        set { moved.store(newValue, ordering: .relaxed) }
+    }
+    private let moved = Atomic<Bool>(false)
     let core: Int?
 
     /// What a thread that moved here brought with it.

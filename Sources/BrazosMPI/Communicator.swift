@@ -5,6 +5,13 @@ import Synchronization
 /// every other communicator's), its size, the caller's rank in it, and point-to-point
 /// communication. Ranks are translated to world ranks, and world ranks to nodes through
 /// the node's rank directory, at every send: a rank's node is never assumed.
+///
+/// Unchecked: `collectiveScratch`, `incomingScratch` and `hierarchy` (made at the first
+/// collective that asks) are used only inside collectives, which MPI lets run on one
+/// thread at a time per communicator; `scratch` belongs to whichever caller won
+/// `scratchTaken`. `errorHandler` is set by the program (`MPI_Comm_set_errhandler`, or
+/// on a new communicator before it is returned) and read when a call on it fails: the
+/// program orders the two, as MPI requires. The rest is set in init and never changes.
 public final class Communicator: @unchecked Sendable {
     let engine: MessageEngine
     let context: UInt32

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,7 @@ import Glibc
 /// or padding, so a receive's byte count divided by `size` is its element count. A type
 /// whose packed form is its memory (every predefined type but the padded pairs, and
 /// contiguous runs of them) is sent and received in place; others go through a packed copy.
-public final class Datatype: @unchecked Sendable, CustomStringConvertible {
+public final class Datatype: Sendable, CustomStringConvertible {
     /// A run of basic elements inside one element of this type.
     struct Run: Equatable {
         /// Bytes from the element's start.
@@ -27,7 +28,10 @@ public final class Datatype: @unchecked Sendable, CustomStringConvertible {
     /// Whether this is a predefined type: committed from the start, and never freed.
     public let isPredefined: Bool
     /// Derived types must be committed before use in communication (`MPI_Type_commit`).
-    public private(set) var isCommitted: Bool
+    public var isCommitted: Bool { committed.load(ordering: .relaxed) }
+    /// Atomic because a type committed on one thread may be checked on others; relaxed,
+    /// since MPI has the program order the commit before those uses.
+    private let committed: Atomic<Bool>
     /// The MPI name of a predefined type, or how a derived type was built.
     public let description: String
     /// Packing is the identity: the bytes in memory are the bytes on the wire.
@@ -39,7 +43,7 @@ public final class Datatype: @unchecked Sendable, CustomStringConvertible {
         self.extent = extent
         self.size = size
         self.isPredefined = predefined
-        self.isCommitted = predefined
+        committed = Atomic(predefined)
         self.description = description
         isPackedAsIs = basic.packsAsIs && runs.count <= 1 && (runs.first.map { $0.offset == 0 && $0.count * basic.extent == extent } ?? true)
     }
@@ -81,7 +85,7 @@ public final class Datatype: @unchecked Sendable, CustomStringConvertible {
     }
 
     /// `MPI_Type_commit`.
-    public func commit() { isCommitted = true }
+    public func commit() { committed.store(true, ordering: .relaxed) }
 
     /// `times` copies of `unit`, `spacing` bytes apart, with runs that continue one
     /// another joined (so a contiguous run of a contiguous type stays one run, whatever

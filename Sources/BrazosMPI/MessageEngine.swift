@@ -10,6 +10,15 @@ import BrazosCore
 /// link can (memory, process_vm_readv: a single copy) and says done, or else asks the
 /// sender to push them (clear-to-send, then data chunks). One lock guards the queues;
 /// no frame is sent while it is held.
+///
+/// Unchecked: `queues`, `rendezvousSends`, `pushedReceives`, `deferred`,
+/// `deferredNextPass` and `nextCookie` are guarded by `lock` (a no-op only where the
+/// node's one rank thread is the only thread that enters: then `hostedRanks` answers
+/// other threads from `placedRanks` instead); `deferredRunner` lets one thread at a time
+/// run the deferred work. `nodeID`, `directory`, `links`, `progress`, `placedRanks`,
+/// `sendSequences` and `mobile` are set in init and never change; each link locks its
+/// own sends, a row of `sendSequences` is used only by its rank's own thread (or before
+/// that thread starts here), and `mobile`'s state is guarded by `lock` too.
 final class MessageEngine: FrameSink, @unchecked Sendable {
     /// An unexpected message: the bytes of an eager one, or where a rendezvous one waits.
     enum Arrival {

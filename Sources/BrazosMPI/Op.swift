@@ -4,6 +4,10 @@
 /// Operations work on packed data (see `Datatype`): `apply` combines `count` elements of
 /// `input` into `output`, `output[i] = input[i] op output[i]`, so that for an operation that
 /// does not commute the left operand is always the lower ranks' data.
+///
+/// Unchecked: both stored properties are `let`s set in init, but a program's `Function`
+/// is not `@Sendable`: it is called on the thread of whichever rank reduces, several at
+/// once, so (as MPI requires of `MPI_Op_create`'s functions) it must be safe to call so.
 public final class Op: @unchecked Sendable, CustomStringConvertible {
     /// The predefined operations; the raw value is the MPI name.
     public enum Predefined: String, Sendable {

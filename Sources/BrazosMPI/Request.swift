@@ -6,6 +6,16 @@ import Synchronization
 /// A request is complete once its `done` word is set (release after the status is
 /// written), so waiting threads read it without a lock. Persistent requests go back to
 /// inactive after completion and can be started again; a freed request refuses use.
+///
+/// Unchecked: the request passes between its owner (the thread that started it) and the
+/// message engine. The owner sets the operation's fields (`buffer`, `payload`,
+/// `envelope`, `destinationRank`, and `begin`'s resets) before it hands the request over
+/// under the engine's lock (posted, or kept for a rendezvous); from then on only the
+/// thread that takes it from the engine's tables under that lock writes them
+/// (`pushedBytes` under the lock itself), and `complete` ends that with a release store
+/// of `done`, which the owner reads with an acquire load before `status` and `failure`.
+/// `active`, `freed`, `staging`, `unpacksStaging` and `communicator` belong to the owner
+/// alone; `engine`, `translation` and `persistentOperation` never change.
 public final class Request: @unchecked Sendable {
     /// What a persistent request does each time it is started.
     enum Operation {

@@ -1,3 +1,4 @@
+import BrazosCore
 import Synchronization
 
 /// The handles the program holds for objects of one kind that it made (communicators,
@@ -14,7 +15,7 @@ final class HandleTable<Object: AnyObject & Sendable>: Sendable {
         var handles: [ObjectIdentifier: Int] = [:]
     }
 
-    private let entries = Mutex(Entries())
+    private let entries = Guarded(Entries())
 
     /// A new handle for `object`.
     func add(_ object: Object) -> OpaquePointer? {

@@ -3,6 +3,9 @@ import BrazosCore
 /// How many shared barriers this node's copies of pages have followed: after barrier k,
 /// the first of the node's threads out of it invalidates what other nodes wrote, and
 /// the others (and a thread arriving from another node past barrier k) wait for that.
+///
+/// Unchecked: `passed` is guarded by `mutex`, which `condition` waits with (and which is
+/// held while the catching-up work runs, so that the others wait for it).
 final class BarrierClock: @unchecked Sendable {
     private let mutex = PthreadMutex()
     private let condition = PthreadCondition()

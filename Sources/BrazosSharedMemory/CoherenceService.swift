@@ -12,6 +12,12 @@ import Glibc
 /// Home-based lazy release consistency (docs/ARCHITECTURE.md): the home's copy of a page
 /// is the master; other nodes fetch it on a fault, twin it before writing, and send the
 /// diff home at release; the release's write notices invalidate stale copies elsewhere.
+///
+/// Unchecked: every `var` (`table`, `peers`, `locks`, `acquiring`, `nextToken`,
+/// `learned`, `releasedSinceBarrier`, `grantsToApply`) is touched only by the service
+/// thread, which init starts after setting them; the `homes` and `lockManager` closures
+/// are called only there too. Other threads reach the service only through `commands`
+/// (which locks itself) and `listener`'s port; the rest is set in init and never changes.
 final class CoherenceService: @unchecked Sendable {
     private let region: SharedRegion
     private let faults: FaultService
@@ -23,7 +29,7 @@ final class CoherenceService: @unchecked Sendable {
     private let secret: [UInt8]
     private var table: PageTable
     private var peers: [Int: PeerChannel] = [:]
-    let listener: Socket
+    private let listener: ServiceListener
     private let host: String
 
     let commands = CommandQueue()
@@ -64,11 +70,11 @@ final class CoherenceService: @unchecked Sendable {
         self.secret = secret
         self.homes = homes
         table = PageTable(pages: region.pageCount)
-        listener = try Socket.listen(host: host)
+        listener = try ServiceListener(host: host, me: me, secret: secret)
         NativeThread.spawn { [self] in run() }
     }
 
-    var port: Int { Int(listener.localAddress?.port ?? 0) }
+    var port: Int { listener.port }
 
     /// Runs `command` on the service thread and waits for its answer.
     func perform(_ command: CommandQueue.Command) throws(SharedMemoryError) -> [Int] { try commands.perform(command) }
@@ -496,28 +502,19 @@ final class CoherenceService: @unchecked Sendable {
 
     // MARK: Connections
 
-    /// Connects to every higher node and accepts every lower one; connections go upward
-    /// only, so the waits form no cycle.
+    /// Connects to every higher node and takes every lower one's connection (their
+    /// handshakes run on the listener's threads, whatever else connects there); connections
+    /// go upward only, so the waits form no cycle.
     private func connect(ports: [Int]) throws {
         for node in (me + 1)..<nodes {
-            let socket = try Socket.connect(to: SocketAddress(host: hosts[node], port: UInt16(ports[node])))
+            guard let port = UInt16(exactly: ports[node]) else { throw SharedMemoryError.malformed("node \(node)'s service port \(ports[node])") }
+            let socket = try Socket.connect(to: SocketAddress(host: hosts[node], port: port))
             let answered = try Handshake.connect(on: socket, secret: secret, myNode: me, purpose: .sharedMemory)
             guard answered == node else { throw SharedMemoryError.malformed("node \(node)'s port answered as node \(answered)") }
             peers[node] = PeerChannel(node: node, socket: socket)
         }
-        // A node that joined may have connected already: it is not among those awaited.
-        while peers.keys.filter({ $0 < nodes }).count < nodes - 1 {
-            let socket = try listener.accept()
-            do {
-                let (node, purpose) = try Handshake.accept(on: socket, secret: secret, myNode: me)
-                guard purpose == .sharedMemory, node >= 0, node < me, peers[node] == nil else {
-                    socket.close()
-                    continue
-                }
-                peers[node] = PeerChannel(node: node, socket: socket)
-            } catch {
-                socket.close()  // without the secret: refused, and the wait goes on
-            }
+        for (node, socket) in try listener.take(from: (0..<min(me, nodes)).filter { peers[$0] == nil }, within: 60) {
+            peers[node] = PeerChannel(node: node, socket: socket)
         }
     }
 

@@ -1,5 +1,6 @@
 import BrazosCore
 import CBrazos
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +8,7 @@ import Glibc
 /// What compute threads ask of their node's coherence service, and how they wait for the
 /// answer: each command has a ticket the service completes (at once, or later: a lock is
 /// granted when its turn comes).
-final class CommandQueue: @unchecked Sendable {
+final class CommandQueue: Sendable {
     enum Command {
         /// Connect to the other nodes' services at these ports (index = node).
         case connect(ports: [Int])
@@ -37,6 +38,11 @@ final class CommandQueue: @unchecked Sendable {
         case adopt(node: Int, socket: Socket)
     }
 
+    /// The answer to one command: the thread that asked blocks on it until the service
+    /// completes it.
+    ///
+    /// Unchecked: `result` is guarded by `mutex`, which `condition` waits with (a
+    /// Synchronization `Mutex` has no condition variable).
     final class Ticket: @unchecked Sendable {
         private let mutex = PthreadMutex()
         private let condition = PthreadCondition()
@@ -57,8 +63,7 @@ final class CommandQueue: @unchecked Sendable {
         }
     }
 
-    private let mutex = PthreadMutex()
-    private var items: [(Command, Ticket)] = []
+    private let items = Guarded<[(Command, Ticket)]>([])
     /// Readable when commands wait (an eventfd).
     let bell: Int32
 
@@ -67,9 +72,7 @@ final class CommandQueue: @unchecked Sendable {
     /// Hands `command` to the service and waits for its answer.
     func perform(_ command: Command) throws(SharedMemoryError) -> [Int] {
         let ticket = Ticket()
-        mutex.lock()
-        items.append((command, ticket))
-        mutex.unlock()
+        items.withLock { $0.append((command, ticket)) }
         var one: UInt64 = 1
         _ = write(bell, &one, 8)
         return try ticket.wait()
@@ -79,10 +82,9 @@ final class CommandQueue: @unchecked Sendable {
     func take() -> [(Command, Ticket)] {
         var count: UInt64 = 0
         _ = read(bell, &count, 8)
-        mutex.lock()
-        defer { mutex.unlock() }
-        let taken = items
-        items.removeAll()
-        return taken
+        return items.withLock { items in
+            defer { items.removeAll() }
+            return items
+        }
     }
 }

@@ -1,3 +1,4 @@
+import BrazosCore
 import CBrazos
 import Synchronization
 #if canImport(Glibc)
@@ -12,6 +13,12 @@ import Glibc
 /// One per process (the signal handler is process-wide). Threads that touch the region
 /// register first; a fault on any other thread, or outside the region, goes to the
 /// handler installed before ours.
+///
+/// Unchecked: `slots` is a `let` pointer to a fixed block of slots, each held by one
+/// registered thread at a time (handed out through `registered` and `freeSlots`). A
+/// slot's fault is written by its thread's signal handler before a release store of its
+/// state; the serving thread reads it after an acquire load and hands it back with a
+/// release store (C atomics, futex). `region` and `bell` never change.
 public final class FaultService: @unchecked Sendable {
     /// A parked fault: the page, whether the access was a write, and its slot.
     public struct Fault: Equatable, Sendable {
@@ -32,7 +39,7 @@ public final class FaultService: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<brazos_fault_slot>
     private let registered = Atomic<Int>(0)
     /// Slots of threads that ended (threads that move come and go), for reuse.
-    private let freeSlots = Mutex<[Int]>([])
+    private let freeSlots = Guarded<[Int]>([])
     /// Readable when a fault is parked (an eventfd).
     public let bell: Int32
 

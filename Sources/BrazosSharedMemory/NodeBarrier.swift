@@ -5,6 +5,9 @@ import BrazosCore
 /// node's pages once. The leader's error reaches every thread. The number of threads is
 /// given at each wait (threads come and go where they move); all of a generation must
 /// give the same.
+///
+/// Unchecked: `arrived`, `generation` and `failure` are guarded by `mutex`, which
+/// `condition` waits with.
 public final class NodeBarrier: @unchecked Sendable {
     private let mutex = PthreadMutex()
     private let condition = PthreadCondition()

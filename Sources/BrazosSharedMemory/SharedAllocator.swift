@@ -24,10 +24,10 @@ public final class SharedAllocator: Sendable {
     }
 
     private let capacity: Int
-    private let state = Mutex<(next: Int, byName: [String: Allocation])>((0, [:]))
+    private let state = Guarded<(next: Int, byName: [String: Allocation])>((0, [:]))
     /// Page ranges of the allocations, in region order, for home placement, and the nodes
     /// drained out of the job (their pages have new homes).
-    private let placement = Mutex<(ranges: [Range<Int>], retired: Set<Int>)>(([], []))
+    private let placement = Guarded<(ranges: [Range<Int>], retired: Set<Int>)>(([], []))
 
     /// An allocator for a region of `capacity` bytes.
     public init(capacity: Int) { self.capacity = capacity }

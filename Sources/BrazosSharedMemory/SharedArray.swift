@@ -1,6 +1,9 @@
 /// `count` values of `Element` in the shared region, at the same address in every node.
 /// Reads and writes go straight to memory; the coherence protocol makes other nodes'
 /// writes visible at synchronisation points.
+///
+/// Unchecked: a `let` pointer into the shared region and a count; the coherence protocol
+/// and the program's barriers and locks, not Swift, order access to the memory behind it.
 public struct SharedArray<Element: BitwiseCopyable>: @unchecked Sendable {
     /// The first element, in the application view.
     public let base: UnsafeMutablePointer<Element>
@@ -27,6 +30,9 @@ public struct SharedArray<Element: BitwiseCopyable>: @unchecked Sendable {
 }
 
 /// One value of `Value` in the shared region (a shared counter, a flag, a total).
+///
+/// Unchecked: a `let` pointer into the shared region; the coherence protocol and the
+/// program's barriers and locks, not Swift, order access to the value behind it.
 public struct SharedValue<Value: BitwiseCopyable>: @unchecked Sendable {
     /// Where the value lives, in the application view.
     public let address: UnsafeMutablePointer<Value>

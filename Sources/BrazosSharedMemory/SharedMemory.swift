@@ -40,7 +40,7 @@ public final class SharedMemory: Sendable {
     /// coherence services connected; the node's other threads wait until it is done.
     private let onceHere = OncePerName()
     /// Per rank hosted here, what shared memory knows of it (it moves with the rank).
-    let ranks = Mutex<[Int: RankState]>([:])
+    let ranks = Guarded<[Int: RankState]>([:])
 
     private init(job: Brazos, region: SharedRegion, faults: FaultService, service: CoherenceService, allocator: SharedAllocator,
                  checkpoints: SharedMemoryCheckpoints?) {
@@ -71,12 +71,12 @@ public final class SharedMemory: Sendable {
         })
         let checkpoints = try environment("BRAZOS_CHECKPOINT_DIR").map { directory in
             try SharedMemoryCheckpoints(directory: directory, localDirectory: environment("BRAZOS_LOCAL_CHECKPOINT_DIR"),
-                            restartEpoch: environment("BRAZOS_RESTART_EPOCH").flatMap { Int($0) }, node: node)
+                            restartEpoch: environment("BRAZOS_RESTART_EPOCH").flatMap { Int($0) }, node: node, regionPages: region.pageCount)
         }
         // Messages that were sent before the checkpoint and not yet received arrive again,
         // ahead of anything sent after the restart.
         if let checkpoints {
-            for rank in node.localRanks { try job.requeue(try checkpoints.queuedMessages(rank: rank), for: rank) }
+            for rank in node.localRanks { try job.requeue(checkpoints.queuedMessages(rank: rank), for: rank) }
         }
         let memory = SharedMemory(job: job, region: region, faults: faults, service: service, allocator: allocator, checkpoints: checkpoints)
         job.migrationParticipant = memory
@@ -295,7 +295,7 @@ public final class SharedMemory: Sendable {
     public func openFile(_ path: String, mode: CheckpointedFile.Mode, flushesAtCheckpoint: Bool = true,
                          by thread: BrazosThread) throws -> CheckpointedFile {
         let carried = ranks.withLock { $0[thread.rank]?.carriedFiles.first { $0.path == path } }
-        let saved = try carried ?? checkpoints?.fileRecords(rank: thread.rank).first { $0.path == path }
+        let saved = carried ?? checkpoints?.fileRecords(rank: thread.rank).first { $0.path == path }
         let file = try CheckpointedFile(path: path, mode: mode, flushesAtCheckpoint: flushesAtCheckpoint, restoring: saved)
         ranks.withLock { $0[thread.rank, default: RankState()].files.append(WeakFile(file: file)) }
         return file

@@ -8,6 +8,10 @@ import Glibc
 /// page protections drive the coherence protocol. The service view, elsewhere and always
 /// readable and writable, is how the runtime fills, reads and diffs pages without
 /// changing what the application may touch.
+///
+/// Unchecked: every stored property is a `let` set in init (the two views' addresses,
+/// the size, the memory file); the pages behind the pointers are ordered by the
+/// coherence protocol and the program's synchronisation, not by Swift.
 public final class SharedRegion: @unchecked Sendable {
     /// Bytes in a page, the unit of coherence.
     public static let pageSize = 4096

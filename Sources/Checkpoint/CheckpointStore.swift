@@ -108,11 +108,18 @@ public final class CheckpointStore: Sendable {
 
     /// A complete checkpoint, read and checked: every epoch of its chain, oldest first,
     /// with every node's sections. After each part, `progress` gets the bytes read so far
-    /// and the chain's total.
+    /// and the chain's total. A chain with a refused epoch (`refuse`) is refused too.
     public func read(_ epoch: Int, progress: (_ read: Int, _ total: Int) -> Void = { _, _ in })
         throws(CheckpointError) -> [(manifest: Manifest, parts: [[CheckpointSection]])] {
         guard let newest = try manifest(epoch) else { throw .invalid(path: epochDirectory(epoch), reason: "no manifest (not complete)") }
         let manifests = try chain(of: newest)
+        for manifest in manifests {
+            let refusal = refusalPath(manifest.epoch)
+            if access(refusal, F_OK) == 0 {
+                let reason = String(decoding: try DurableFile.read(refusal).prefix(1000), as: UTF8.self)
+                throw .invalid(path: refusal, reason: "refused at a restart: \(reason)")
+            }
+        }
         let total = manifests.reduce(0) { $0 + $1.totalSize }
         var read = 0
         var checkpoint: [(manifest: Manifest, parts: [[CheckpointSection]])] = []
@@ -127,6 +134,15 @@ public final class CheckpointStore: Sendable {
         }
         return checkpoint
     }
+
+    /// Marks `epoch` unusable: its checksums match, but a node restarting from it could
+    /// not decode what it holds (`reason`). `read`, and so `verify` and `newestComplete`,
+    /// refuse it and every epoch that builds on it from then on.
+    public func refuse(_ epoch: Int, reason: String) throws(CheckpointError) {
+        try DurableFile.write(Array(reason.utf8), to: refusalPath(epoch))
+    }
+
+    private func refusalPath(_ epoch: Int) -> String { "\(epochDirectory(epoch))/REFUSED" }
 
     /// The epochs present, oldest first.
     public func epochs() -> [Int] {

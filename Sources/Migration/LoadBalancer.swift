@@ -47,7 +47,7 @@ public final class LoadBalancer: Sendable {
         }
     }
 
-    private let work = Mutex<[Int: Double]>([:])
+    private let work = Guarded<[Int: Double]>([:])
     /// How much more than one thread's share of work the busiest node must have over the
     /// idlest before a thread moves (1: exactly one share).
     public let margin: Double

@@ -13,10 +13,10 @@ final class CheckpointCoordinator: Sendable {
     private let store: CheckpointStore
     private let options: Options
     private let jobID: String
-    private let assembly: Mutex<EpochAssembly>
+    private let assembly: Guarded<EpochAssembly>
     /// The newest checkpoint this coordinator made complete: its epoch, when (monotonic
     /// seconds) and how big (bytes).
-    private let newest = Mutex<JobSnapshot.Checkpoint?>(nil)
+    private let newest = Guarded<JobSnapshot.Checkpoint?>(nil)
 
     var newestComplete: JobSnapshot.Checkpoint? { newest.withLock { $0 } }
     var completed: Int? { newestComplete?.epoch }
@@ -25,7 +25,7 @@ final class CheckpointCoordinator: Sendable {
         self.store = store
         self.options = options
         self.jobID = jobID
-        assembly = Mutex(EpochAssembly(firstNodes: options.nodes, rankCount: options.nodes * options.threadsPerNode))
+        assembly = Guarded(EpochAssembly(firstNodes: options.nodes, rankCount: options.nodes * options.threadsPerNode))
     }
 
     /// A node's part is durable.

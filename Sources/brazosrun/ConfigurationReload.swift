@@ -12,11 +12,11 @@ final class ConfigurationReload: Sendable {
     }
 
     private let options: Options
-    private let state: Mutex<(interval: Double?, seen: String?)>
+    private let state: Guarded<(interval: Double?, seen: String?)>
 
     init(options: Options) {
         self.options = options
-        state = Mutex((options.checkpointInterval, options.configVersion))
+        state = Guarded((options.checkpointInterval, options.configVersion))
     }
 
     var hasFile: Bool { options.configFile != nil }

@@ -28,7 +28,7 @@ struct JobFailure {
 final class FailureDetector: Sendable {
     private let membership: Membership
     private let heartbeat: Double
-    private let state = Mutex(State())
+    private let state = Guarded(State())
 
     private struct State {
         var failedNodes: Set<Int> = []

@@ -15,7 +15,7 @@ enum JobControl {
 
     /// The attempt of the job requests go to (none before the first, or between a failure
     /// and its recovery), and whether there was one.
-    private static let current = Mutex<(supervisor: Supervisor?, started: Bool)>((nil, false))
+    private static let current = Guarded<(supervisor: Supervisor?, started: Bool)>((nil, false))
 
     /// The attempt running now, if any.
     static var attempt: Supervisor? { current.withLock { $0.supervisor } }

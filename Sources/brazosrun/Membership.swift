@@ -25,7 +25,7 @@ final class Membership: Sendable {
     let firstNodes: Int
     private let ranks: Int
     private let migratable: Bool
-    private let state: Mutex<State>
+    private let state: Guarded<State>
 
     private struct State {
         var nodes: [NodeRecord]
@@ -48,7 +48,7 @@ final class Membership: Sendable {
         firstNodes = hosts.count
         ranks = hosts.count * threadsPerNode
         self.migratable = migratable
-        state = Mutex(State(nodes: hosts.map { NodeRecord(host: $0, joined: false) }, stopRequested: stopRequested))
+        state = Guarded(State(nodes: hosts.map { NodeRecord(host: $0, joined: false) }, stopRequested: stopRequested))
     }
 
     // MARK: Processes and connections

@@ -12,7 +12,7 @@ enum Signals {
 
     /// The job signals go to, and those that came while there was none (before a job
     /// started, or between a failure and its recovery): they go to the next one.
-    private static let state = Mutex<(current: Supervisor?, waiting: [Int32])>((nil, []))
+    private static let state = Guarded<(current: Supervisor?, waiting: [Int32])>((nil, []))
 
     /// Blocks the signals here and in every thread started after; call first thing. A
     /// signal ignored by inheritance would be discarded rather than wait for sigwait, so

@@ -34,7 +34,7 @@ final class Supervisor: Sendable {
     private let failures: FailureDetector
     private let configuration: ConfigurationReload
     /// The threads copying the nodes' tagged output, joined once every node has exited.
-    private let forwarders = Mutex<[pthread_t]>([])
+    private let forwarders = Guarded<[pthread_t]>([])
 
     init(options: Options, stopRequested: Bool = false, recoveries: Int = 0, jobStarted: Double = monotonicSeconds(),
          recovery: RecoveryProgress? = nil) throws {

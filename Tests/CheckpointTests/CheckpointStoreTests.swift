@@ -72,6 +72,26 @@ final class CheckpointStoreTests: XCTestCase {
         XCTAssertEqual(newest.skipped.map(\.epoch), [4, 3, 2])
     }
 
+    func testARefusedEpochAndThoseBuiltOnItArePassedOver() throws {
+        let store = try CheckpointStore(directory: directory)
+        let good = try writeEpoch(store, 1)
+        try writeEpoch(store, 2)
+        var incremental = try writeEpoch(store, 3, manifest: false)
+        incremental.base = 2
+        try store.writeManifest(incremental)
+        XCTAssertEqual(store.verify(3), .complete(incremental), "checksums alone find nothing wrong")
+
+        try store.refuse(2, reason: "epoch 2, section \"messages 0\": truncated")
+        for epoch in [2, 3] {
+            guard case let .corrupt(reason) = store.verify(epoch) else { return XCTFail("\(store.verify(epoch))") }
+            XCTAssertTrue(reason.contains("epoch-000002/REFUSED: refused at a restart: epoch 2, section \"messages 0\": truncated"), reason)
+        }
+        XCTAssertThrowsError(try store.read(3), "a node reading the chain is refused too")
+        let newest = try XCTUnwrap(store.newestComplete())
+        XCTAssertEqual(newest.manifest, good)
+        XCTAssertEqual(newest.skipped.map(\.epoch), [3, 2])
+    }
+
     func testAManifestThatIsCutOrEditedIsNotTrusted() throws {
         let store = try CheckpointStore(directory: directory)
         try writeEpoch(store, 5)

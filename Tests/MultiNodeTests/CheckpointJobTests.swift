@@ -1,3 +1,4 @@
+import Checkpoint
 import Foundation
 import XCTest
 
@@ -202,6 +203,40 @@ final class CheckpointJobTests: XCTestCase {
         XCTAssertNotNil(reading, job.stderr)
         XCTAssertNotNil(done, job.stderr)
         if let connected, let reading, let done { XCTAssertTrue(connected < reading && reading < done, job.stderr) }
+    }
+
+    func testAnEpochWhoseSectionsDoNotDecodeIsRefusedAndTheJobRecoversFromTheOneBefore() throws {
+        let arguments = ["--size", "200", "--steps", "2000", "--checkpoint-every", "500"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", sor] + arguments.prefix(4))
+        XCTAssertEqual(try JobProcess.runToSuccess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, sor] + arguments), expected)
+        // The newest epoch's saved messages of rank 0 announce 2^32-1 messages and hold
+        // none; the part's and the manifest's checksums are made right, so that only
+        // decoding the section finds it.
+        let store = try CheckpointStore(existing: directory)
+        let newest = try XCTUnwrap(store.newestComplete()).manifest
+        var found = false
+        let sections = try store.readPart(newest, node: 0).map { section in
+            guard section.name == "messages 0" else { return section }
+            found = true
+            return CheckpointSection(name: section.name, payload: [0xFF, 0xFF, 0xFF, 0xFF])
+        }
+        XCTAssertTrue(found, "node 0's part has no section 'messages 0'")
+        let part = try store.writePart(epoch: newest.epoch, node: 0, sections: sections)
+        var edited = newest
+        edited.parts = newest.parts.map { $0.node == 0 ? part : $0 }
+        try store.writeManifest(edited)
+        XCTAssertEqual(store.verify(newest.epoch), .complete(edited))
+
+        // The restart's nodes refuse it and mark it so, and the recovery that follows
+        // passes over it for the epoch before.
+        let restarted = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "2", sor] + arguments)
+        XCTAssertEqual(restarted.waitForExit(timeout: 180), 0, restarted.stderr)
+        XCTAssertEqual(restarted.stdout, expected, restarted.stderr)
+        XCTAssertTrue(restarted.stderr.contains("refusing epoch \(newest.epoch) in \(directory): epoch \(newest.epoch), section"), restarted.stderr)
+        XCTAssertTrue(restarted.stderr.contains("recovering from checkpoint epoch \(newest.epoch - 1) "), restarted.stderr)
+        XCTAssertTrue(restarted.stderr.contains("sor: resumed at step"), restarted.stderr)
+        guard case let .corrupt(reason) = store.verify(newest.epoch) else { return XCTFail("\(store.verify(newest.epoch))") }
+        XCTAssertTrue(reason.contains("REFUSED: refused at a restart: "), reason)
     }
 
     func testIntervalAndOnDemandCheckpointsAtEligibleBarriers() throws {

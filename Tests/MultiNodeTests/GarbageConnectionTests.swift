@@ -2,10 +2,11 @@ import BrazosCore
 import Foundation
 import XCTest
 
-/// Connections that are not the job's reach the nodes' listening sockets while the job
-/// starts and while a node joins: silent ones, bytes that are no handshake, handshakes
-/// without the secret claiming a real node's number. None stops the job or takes a real
-/// peer's place; the job ends with its right result.
+/// Connections that are not the job's reach the nodes' listening sockets, and their
+/// shared-memory services', while the job starts and while a node joins: silent ones,
+/// bytes that are no handshake, handshakes without the secret claiming a real node's
+/// number. None stops the job or takes a real peer's place; the job ends with its right
+/// result.
 final class GarbageConnectionTests: XCTestCase {
     let brazosrun = JobProcess.built("brazosrun")
     private var directory = ""
@@ -45,6 +46,45 @@ final class GarbageConnectionTests: XCTestCase {
         withExtendedLifetime(garbage) {}
     }
 
+    func testGarbageAtTheSharedMemoryServicesDuringStartUpTakesNoPeersPlace() throws {
+        // dsm-check holds node 0 before its first allocation (DSM_CHECK_HOLD): by then
+        // every node's shared-memory service listens, and none has connected to another
+        // (that waits for every rank). Every socket each node listens on, its own and its
+        // service's, gets garbage and a handshake without the secret claiming a real peer.
+        let fifo = "\(directory)/hold"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let job = try JobProcess(brazosrun, ["-n", "3", JobProcess.built("dsm-check"), "--threads-sum", "2000"],
+                                 environment: ["DSM_CHECK_HOLD": fifo])
+        defer { job.stop() }
+        var garbage: [Socket] = []
+        var intruders: [DispatchSemaphore] = []
+        for node in 0..<3 {
+            let pid = try XCTUnwrap(waitFor { job.child(node: node) }, "node \(node) never started: \(job.stderr)")
+            let ports = try XCTUnwrap(waitFor { () -> [UInt16]? in
+                let ports = Self.listeningPorts(of: pid)
+                return ports.count >= 2 ? ports : nil
+            }, "node \(node)'s shared-memory service never listened: \(job.stderr)")
+            for port in ports {
+                let address = try SocketAddress(host: "127.0.0.1", port: port)
+                garbage += try flood(address)
+                intruders.append(intrude(address, claiming: node == 0 ? 1 : 0, purpose: .sharedMemory))
+            }
+        }
+        // A reader is there once node 0 holds; until then the open fails (no blocking).
+        let release = try XCTUnwrap(waitFor { () -> Int32? in
+            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
+            return descriptor >= 0 ? descriptor : nil
+        }, "node 0 never held: \(job.stderr)")
+        XCTAssertEqual(write(release, "go\n", 3), 3)
+        close(release)
+
+        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
+        XCTAssertTrue(job.stdout.contains("threads-sum ok: 3 ranks"), job.stdout + job.stderr)
+        for intruder in intruders { XCTAssertEqual(intruder.wait(timeout: .now() + 30), .success, "a wrong-secret handshake was answered as a peer's") }
+        XCTAssertTrue(job.stderr.contains("shared-memory service: refused a connection from"), "no service reported the garbage: \(job.stderr)")
+        withExtendedLifetime(garbage) {}
+    }
+
     func testGarbageDuringAJoinTakesNoPeersPlace() throws {
         let sor = JobProcess.built("sor")
         let arguments = ["--size", "100", "--steps", "6000"]
@@ -54,8 +94,9 @@ final class GarbageConnectionTests: XCTestCase {
                                              "--checkpoint-every", "200ms", sor] + arguments)
         defer { job.stop() }
         // Once a checkpoint is complete every node is past its start-up; then every socket
-        // a node listens on (its own, which the joining node connects to, and its shared
-        // memory service's) gets garbage and a handshake claiming the joining node's number.
+        // a node listens on (its own, which the joining node connects to: its shared-memory
+        // service's closed once the other nodes' services were in) gets garbage and a
+        // handshake claiming the joining node's number.
         var garbage: [Socket] = []
         var intruders: [DispatchSemaphore] = []
         for node in job.nodes(once: 1, in: checkpoints) {
@@ -92,17 +133,17 @@ final class GarbageConnectionTests: XCTestCase {
         return silent + [noise]
     }
 
-    /// A handshake without the job's secret claiming node `claimed`, on a thread of its
-    /// own; the semaphore is signalled once it was refused (never if it was answered as a
-    /// peer's).
-    private func intrude(_ address: SocketAddress, claiming claimed: Int) -> DispatchSemaphore {
+    /// A handshake without the job's secret claiming node `claimed` (for `purpose`), on a
+    /// thread of its own; the semaphore is signalled once it was refused (never if it was
+    /// answered as a peer's).
+    private func intrude(_ address: SocketAddress, claiming claimed: Int, purpose: Handshake.Purpose = .data) -> DispatchSemaphore {
         let refused = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             guard let socket = try? Socket.connect(to: address) else {
                 refused.signal()
                 return
             }
-            if (try? Handshake.connect(on: socket, secret: Handshake.randomBytes(32), myNode: claimed, purpose: .data)) == nil {
+            if (try? Handshake.connect(on: socket, secret: Handshake.randomBytes(32), myNode: claimed, purpose: purpose)) == nil {
                 refused.signal()
             }
         }

@@ -10,10 +10,10 @@ public final class ControlChannel<Incoming: ControlMessage, Outgoing: ControlMes
     /// The authenticated connection.
     public let socket: Socket
     /// Bytes received past the last line taken, held by the receiving thread while it reads.
-    private let pending = Mutex<[UInt8]>([])
+    private let pending = Guarded<[UInt8]>([])
     /// Sends come from several threads (a node's main, heartbeat and writer threads): one
     /// line at a time.
-    private let sending = Mutex<Void>(())
+    private let sending = PthreadMutex()
 
     /// Wraps a socket that has already passed the `Handshake` as a control connection.
     public init(socket: Socket) { self.socket = socket }
@@ -21,7 +21,7 @@ public final class ControlChannel<Incoming: ControlMessage, Outgoing: ControlMes
     /// Sends one message. Safe to call from several threads at once.
     public func send(_ message: Outgoing) throws(BrazosError) {
         let line = Array(message.encode().utf8) + [10]
-        try sending.withLock { _ throws(BrazosError) in try socket.writeAll(line) }
+        try sending.withLock { () throws(BrazosError) in try socket.writeAll(line) }
     }
 
     /// The next message, from one thread at a time. Throws `peerLost` when the connection

@@ -16,7 +16,7 @@ final class LauncherSession: Sendable {
     /// Takes in a joining node's number (its connections are accepted from then on);
     /// false for a number that cannot join this job.
     private let expectJoiner: @Sendable (Int) -> Bool
-    private let state = Mutex(State())
+    private let state = Guarded(State())
     /// Wakes `waitForExit`: taken around the check of `exitGranted` and the broadcast
     /// after it is set, so that no wake-up is lost.
     private let exitSignal = PthreadMutex()

@@ -12,10 +12,15 @@ import Glibc
 /// connects. Under brazosrun, the control connection after wire-up is the
 /// `LauncherSession`'s.
 ///
-/// Locks: `connections` guards the TCP connections (made at wire-up by this thread and by
-/// the listener's, later by joining nodes), the joining nodes announced and the layer
-/// above's handler for theirs; the session and `finishingHooks` have their own. What
-/// wire-up sets (`config`, `cards`, `links`, ...) is written before any other thread reads it.
+/// Unchecked: `tcpLinks`, `awaitedPeers`, `joiners`, `lateConnectionHandler` and
+/// `earlyLateConnections` are guarded by `connections` (they change at wire-up on this
+/// thread and the listener's, later as nodes join); `finishingHooks` is a mutex, and the
+/// session and each late link lock themselves. Everything else (`config`, `cards`,
+/// `directory`, `links`, `lateLinks`, `segment`, `wireUp`, `session`, `listener`,
+/// `initialMembers`) is written only by wire-up, on the thread that calls `start`, before
+/// it returns the node: the listener's thread, started during wire-up, reads only
+/// `config`, `lateLinks` and `progress`, all set before it starts, and the session's
+/// thread starts after them too.
 public final class Node: @unchecked Sendable {
     /// The job as this node sees it; wire-up fills in what the launcher gave (node, node
     /// count, job id, secret).
@@ -33,7 +38,8 @@ public final class Node: @unchecked Sendable {
     private var wireUp: WireUp!
     /// Under brazosrun: the control connection's life after wire-up.
     private var session: LauncherSession?
-    private var listener: Socket?
+    /// The listening socket, served from wire-up until the node finishes.
+    private var listener: PeerListener?
     private let tcpInbound = TCPInbound()
     private let connections = PthreadMutex()
     private let connectionsChanged = PthreadCondition()
@@ -42,7 +48,7 @@ public final class Node: @unchecked Sendable {
     /// The joining nodes brazosrun announced: their connections are accepted.
     private var joiners: Set<Int> = []
     /// Work to finish before the node leaves (a checkpoint part being written).
-    private let finishingHooks = Mutex<[@Sendable () throws -> Void]>([])
+    private let finishingHooks = Guarded<[@Sendable () throws -> Void]>([])
     /// Where the shared-memory layer's connections from joining nodes go, and those that
     /// came before it said (its program had not attached shared memory yet).
     private var lateConnectionHandler: (@Sendable (Int, Socket) -> Void)?
@@ -86,8 +92,7 @@ public final class Node: @unchecked Sendable {
     private func wire() throws {
         _ = brazos_allow_peer_reads()
         let listenHost = try connectToLauncher()
-        let listener = try Socket.listen(host: listenHost)
-        self.listener = listener
+        let listening = try Socket.listen(host: listenHost)
         let segmentName = SharedMemoryLayout.segmentName(job: config.jobID, node: config.node)
         let hasSegment = !config.forceTCP && !config.joining
         if hasSegment {
@@ -96,11 +101,12 @@ public final class Node: @unchecked Sendable {
         }
         defer { segment?.unlink() }  // peers have mapped it by the time wire-up returns
         let card = NodeCard(node: config.node, pid: getpid(), hostKey: HostIdentity.key, hostName: HostIdentity.name,
-                            address: listenHost, port: listener.localAddress?.port ?? 0,
+                            address: listenHost, port: listening.localAddress?.port ?? 0,
                             segment: hasSegment ? segmentName : "-", ranks: config.initialRanks(of: config.node))
         cards = try wireUp.exchange(card)
         initialMembers = wireUp.members ?? Array(0..<config.nodeCount)
         if let secret = wireUp.learnedSecret { config.secret = secret }
+        listener = PeerListener(socket: listening, secret: config.secret, node: config.node)
         directory = RankDirectory(cards: cards)
         guard directory.rankCount == config.rankCount else {
             throw BrazosError.configuration("nodes disagree on the number of ranks (\(directory.rankCount) vs \(config.rankCount)): different --threads-per-node?")
@@ -182,7 +188,7 @@ public final class Node: @unchecked Sendable {
         progress.attach(sources: sources)
         if config.migratable { lateLinks = (0..<config.nodeLimit).map { LateLink(peerNode: $0, eagerLimit: config.tcpEagerLimit) } }
         connections.withLock { awaitedPeers = Set(choice.nodes(using: .tcpAccepting)) }
-        if let listener { NativeThread.spawn { [self] in acceptConnections(on: listener) } }
+        if let listener { NativeThread.spawn { [self] in acceptConnections(through: listener) } }
         for peer in choice.nodes(using: .tcpConnecting).map({ cards[$0] }) {
             let socket = try Socket.connect(to: try SocketAddress(host: peer.address, port: peer.port))
             let answered = try Handshake.connect(on: socket, secret: config.secret, myNode: me.node, purpose: .data)
@@ -227,13 +233,13 @@ public final class Node: @unchecked Sendable {
         }
     }
 
-    /// Serves the listening socket for the job's life: peers connect here during wire-up,
+    /// Serves the listening socket until the node leaves: peers connect here during wire-up,
     /// and a joining node later (its data connection, and its shared-memory service's, which
     /// goes to the layer above); anything else that connects is authenticated (off this
     /// thread, see `PeerListener`) and, lacking the secret or not expected, refused.
-    private func acceptConnections(on listener: Socket) {
+    private func acceptConnections(through listener: PeerListener) {
         enum Route { case data, layerAbove(@Sendable (Int, Socket) -> Void), kept, refused }
-        PeerListener(socket: listener, secret: config.secret, node: config.node).serve { [self] peer, purpose, socket, from in
+        listener.serve { [self] peer, purpose, socket, from in
             let route = connections.withLock { () -> Route in
                 if purpose == .data && (awaitedPeers.contains(peer) || joiners.contains(peer) && tcpLinks[peer] == nil) { return .data }
                 guard purpose == .sharedMemory, joiners.contains(peer) else { return .refused }
@@ -323,25 +329,29 @@ public final class Node: @unchecked Sendable {
 
     /// Leaves a job that goes on without this node (it was drained: no rank and no page
     /// is here any more, and every node has stopped sending here): finishes what it owes
-    /// (a checkpoint part being written), tells brazosrun, closes its links, and waits for
+    /// (a checkpoint part being written), tells brazosrun, closes its links and its
+    /// listening socket (no node joins through a node that left), and waits for
     /// brazosrun's `exit` (an exit it has not heard `drained` before would be a failure).
     public func leaveDrained() throws {
         for hook in finishingHooks.withLock({ $0 }) { try hook() }
         session?.beginFinishing()
         try tellLauncher(.drained)
         for link in links { link.close() }
+        listener?.close()
         progress.detachSink()
         session?.waitForExit()
         fflush(nil)
     }
 
     /// Ends this node's part in the job cleanly: every node reaches this point before any
-    /// leaves, so nothing still in flight is lost.
+    /// leaves, so nothing still in flight is lost. Past it no peer connects any more: the
+    /// listening socket closes, and its thread ends.
     public func finish() throws {
         for hook in finishingHooks.withLock({ $0 }) { try hook() }
         session?.beginFinishing()
         for link in links { link.close() }
         try wireUp.leave()
+        listener?.close()
         progress.detachSink()
         session?.waitForExit()
         fflush(nil)

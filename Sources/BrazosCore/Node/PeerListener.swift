@@ -17,6 +17,8 @@ public final class PeerListener: Sendable {
     private let socket: Socket
     private let secret: [UInt8]
     private let node: Int
+    /// Who listens, as the report's lines name it.
+    private let name: String
     private let handshakeTimeout: Double
     private let report: @Sendable (String) -> Void
     /// Set by `close`, before it wakes `serve`.
@@ -28,12 +30,14 @@ public final class PeerListener: Sendable {
 
     /// Serves `socket` for node `node` of the job whose secret is `secret`; a connection that
     /// has not proved it within `handshakeTimeout` seconds is refused. `report` gets one
-    /// line for each refused connection and each run of failed `accept`s.
-    public init(socket: Socket, secret: [UInt8], node: Int, handshakeTimeout: Double = 5,
+    /// line for each refused connection and each run of failed `accept`s, naming the
+    /// listener `name` (the node, unless another of its sockets is served).
+    public init(socket: Socket, secret: [UInt8], node: Int, name: String? = nil, handshakeTimeout: Double = 5,
                 report: @escaping @Sendable (String) -> Void = { diagnose($0) }) {
         self.socket = socket
         self.secret = secret
         self.node = node
+        self.name = name ?? "node \(node)"
         self.handshakeTimeout = handshakeTimeout
         self.report = report
     }
@@ -50,11 +54,11 @@ public final class PeerListener: Sendable {
             } catch {
                 guard !closing.load(ordering: .acquiring) else { return socket.close() }
                 guard case let .system(_, code) = error, code != EBADF, code != EINVAL, code != ENOTSOCK else {
-                    report("brazos: node \(node): stopped listening for peers: \(error)")
+                    report("brazos: \(name): stopped listening for peers: \(error)")
                     return socket.close()
                 }
                 // One line for a run of failures, not one for each retry.
-                if pause == 0 { report("brazos: node \(node): \(error); accepting again after a pause") }
+                if pause == 0 { report("brazos: \(name): \(error); accepting again after a pause") }
                 pause = min(max(pause * 2, 0.01), 1)
                 usleep(UInt32(pause * 1e6))
                 continue
@@ -81,7 +85,7 @@ public final class PeerListener: Sendable {
             let (peer, purpose) = try Handshake.accept(on: connection, secret: secret, myNode: node, timeout: handshakeTimeout)
             admit(peer, purpose, connection, from)
         } catch {
-            report("brazos: node \(node): refused a connection from \(from): \(error)")
+            report("brazos: \(name): refused a connection from \(from): \(error)")
             connection.close()
         }
     }

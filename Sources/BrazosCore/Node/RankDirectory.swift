@@ -8,6 +8,11 @@ import CBrazos
 /// no lock. Each word holds a rank's node (low half) and its location version (high
 /// half): the number of times it moved, so that news of an older move never undoes a
 /// newer one.
+///
+/// Unchecked: `locations` is a `let` pointer to `rankCount` words, filled in init and
+/// freed in deinit; each word is read with an acquire load and replaced whole with a
+/// release store. `move` compares and then stores, so its callers serialise it: the
+/// message engine calls it only under its lock.
 public final class RankDirectory: @unchecked Sendable {
     private let locations: UnsafeMutablePointer<UInt64>
     /// Ranks in the job, fixed for its life.

@@ -59,6 +59,16 @@ public struct Backoff {
 /// the poller (or a thread completing something in memory) signals. After a short spin
 /// the poller sleeps in poll() on every source's descriptors and an eventfd that
 /// `notify()` writes when the poller must look again.
+///
+/// Unchecked: `sources`, `pollSetReference` and `reportFrameError` are set at wire-up
+/// (`attach(sources:)`, `attach(sink:)`, then the frame-error reporter) before any thread
+/// of the node waits or sends, and `detachSink` clears the poll set when the node
+/// finishes, after its threads have stopped; in between they are only read, and the poll
+/// set they lead to never changes. Its sources are polled only by the thread holding
+/// `pollerRole`; its sink (the message engine) locks itself, since `deliverInMemory`
+/// calls it from any thread. `failure` is guarded by `waitMutex`; `words` are only
+/// touched through C atomics, `pollerRole` and `deferredWorkPending` are atomics, and
+/// `interrupt` and `threads` are set in init and never change.
 public final class ProgressEngine: @unchecked Sendable {
     /// Set once at wire-up; immutable so that polling reads it without retains or checks.
     private final class PollSet {

@@ -5,6 +5,9 @@ import Glibc
 
 /// A pthread mutex with a stable address (a class, so it is never copied), for the few
 /// places that need try-lock or a condition variable beside it.
+///
+/// Unchecked: its one stored property is a `let` pointer to the pthread mutex, allocated
+/// in init and freed in deinit; the pthread calls synchronise every use of it.
 public final class PthreadMutex: @unchecked Sendable {
     let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
@@ -35,6 +38,10 @@ public final class PthreadMutex: @unchecked Sendable {
 }
 
 /// A condition variable used with a `PthreadMutex`.
+///
+/// Unchecked: its one stored property is a `let` pointer to the pthread condition,
+/// allocated in init and freed in deinit; the pthread calls synchronise every use of it
+/// (waits hold the mutex they are given).
 public final class PthreadCondition: @unchecked Sendable {
     let condition: UnsafeMutablePointer<pthread_cond_t>
 
@@ -71,7 +78,13 @@ public final class PthreadCondition: @unchecked Sendable {
 /// `PthreadMutex`. Where only one thread can ever enter (a node hosting a single rank,
 /// like MPI_THREAD_SINGLE) it is made with `needed: false` and costs nothing.
 public final class FastLock: Sendable {
+    #if BRAZOS_TSAN
+    // ThreadSanitizer does not see `Mutex`'s futex; scripts/tsan builds with a pthread
+    // mutex here, which it does see.
+    @usableFromInline let mutex = PthreadMutex()
+    #else
     @usableFromInline let mutex = Mutex<Void>(())
+    #endif
     @usableFromInline let needed: Bool
 
     /// A lock; with `needed: false`, one that does nothing, for code only one thread can enter.
@@ -81,12 +94,19 @@ public final class FastLock: Sendable {
     @inlinable @inline(__always)
     public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         guard needed else { return try body() }
+        #if BRAZOS_TSAN
+        return try mutex.withLock(body)
+        #else
         return try mutex.withLock { (_: inout Void) throws(E) -> T in try body() }
+        #endif
     }
 }
 
 /// A pthread read-write lock with a stable address: many readers at once, or one writer.
 /// Readers may take it again while they hold it (glibc prefers readers by default).
+///
+/// Unchecked: its one stored property is a `let` pointer to the pthread lock, allocated
+/// in init and freed in deinit; the pthread calls synchronise every use of it.
 public final class ReadWriteLock: @unchecked Sendable {
     let lock: UnsafeMutablePointer<pthread_rwlock_t>
 

@@ -42,7 +42,7 @@ extension Communicator {
         case .inPlace:
             // What is sent is what the receive buffer holds now: copy it before it changes.
             for peer in 0..<size {
-                let copy = PackedBuffer.scratch(receiveType.packedSize(receiveCounts[peer]))
+                let copy = try PackedBuffer.scratch(receiveType.packedSize(receiveCounts[peer]))
                 if copy.bytes.count > 0 { receiveType.pack(receiveCounts[peer], from: target(peer)!, into: copy.bytes.baseAddress!) }
                 outgoing.append(copy)
             }
@@ -50,7 +50,7 @@ extension Communicator {
             try Self.checkCounts(sendCounts, sendDisplacements, ranks: size, datatype: sendType)
             try Self.checkAddress(pointer, counts: sendCounts.prefix(size), datatype: sendType)
             for peer in 0..<size {
-                outgoing.append(PackedBuffer.reading(pointer.map { $0 + sendDisplacements[peer] * sendType.extent }, count: sendCounts[peer], datatype: sendType))
+                outgoing.append(try PackedBuffer.reading(pointer.map { $0 + sendDisplacements[peer] * sendType.extent }, count: sendCounts[peer], datatype: sendType))
             }
         }
         try copyElements(outgoing[rank].bytes.baseAddress, outgoing[rank].bytes.count, .byte, to: target(rank), receiveCounts[rank], receiveType)

@@ -10,7 +10,7 @@ extension Communicator {
     public func bcast(_ buffer: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, root: Int) throws(MPIError) {
         try Self.checkBuffer(buffer, count: count, datatype: datatype)
         try checkRoot(root)
-        let packed = rank == root ? PackedBuffer.updating(buffer, count: count, datatype: datatype)
+        let packed = try rank == root ? PackedBuffer.updating(buffer, count: count, datatype: datatype)
                                   : PackedBuffer.writing(buffer, count: count, datatype: datatype)
         defer { packed.release() }
         try broadcastBytes(packed.bytes, root: root, among: Participants(all: self), tag: .broadcast)

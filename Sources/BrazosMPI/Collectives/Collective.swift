@@ -95,8 +95,8 @@ extension Communicator {
 
     /// A buffer for data arriving during a reduction: the communicator's scratch when it
     /// is big enough to keep, else a fresh one. Reductions do not nest their use of it.
-    func incomingBuffer(_ count: Int) -> PackedBuffer {
-        guard count <= 1 << 20 else { return .scratch(count) }
+    func incomingBuffer(_ count: Int) throws(MPIError) -> PackedBuffer {
+        guard count <= 1 << 20 else { return try .scratch(count) }
         if incomingScratch.count < count {
             incomingScratch.deallocate()
             incomingScratch = .allocate(byteCount: Swift.max(count, 4096), alignment: 16)
@@ -163,7 +163,7 @@ func copyElements(_ source: UnsafeRawPointer?, _ sourceCount: Int, _ sourceType:
         if UnsafeRawPointer(target) != source { target.copyMemory(from: source, byteCount: bytes) }
         return
     }
-    let packed = PackedBuffer.reading(source, count: sourceCount, datatype: sourceType)
+    let packed = try PackedBuffer.reading(source, count: sourceCount, datatype: sourceType)
     defer { packed.release() }
     targetType.unpack(bytes / Swift.max(targetType.size, 1), from: packed.bytes.baseAddress!, into: target)
 }

@@ -25,7 +25,7 @@ extension Communicator {
         guard rank == root else {
             guard case let .memory(pointer) = send else { throw MPIError(.buffer, "MPI_IN_PLACE for gather's send buffer on a rank other than the root") }
             try Self.checkBuffer(pointer, count: sendCount, datatype: sendType)
-            let packed = PackedBuffer.reading(pointer, count: sendCount, datatype: sendType)
+            let packed = try PackedBuffer.reading(pointer, count: sendCount, datatype: sendType)
             defer { packed.release() }
             try collectiveSend(UnsafeRawBufferPointer(packed.bytes), to: root, tag: .gather)
             return
@@ -64,7 +64,7 @@ extension Communicator {
         let slotSizes = receiveCounts.prefix(size).map { receiveType.packedSize($0) }
         let slots = Slots(sizes: slotSizes)
         let inOrder = receiveType.isPackedAsIs && displacements.prefix(size).elementsEqual(slots.elementOffsets(receiveCounts))
-        let packed = inOrder ? PackedBuffer.writing(receive, count: slots.total / Swift.max(receiveType.size, 1), datatype: receiveType)
+        let packed = try inOrder ? PackedBuffer.writing(receive, count: slots.total / Swift.max(receiveType.size, 1), datatype: receiveType)
                              : PackedBuffer.scratch(slots.total)
         defer { packed.release() }
         let mine = slots.slice(packed.bytes, rank)
@@ -152,7 +152,7 @@ struct ElementReceives {
 
     mutating func post(_ communicator: Communicator, into memory: UnsafeMutableRawPointer?, count: Int, datatype: Datatype,
                        from source: Int, tag: CollectiveTag) throws(MPIError) {
-        let packed = PackedBuffer.writing(memory, count: count, datatype: datatype)
+        let packed = try PackedBuffer.writing(memory, count: count, datatype: datatype)
         do {
             pending.append((try communicator.collectiveIrecv(packed.bytes, from: source, tag: tag), packed, memory, count, datatype))
         } catch {

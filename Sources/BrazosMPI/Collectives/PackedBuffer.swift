@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The packed bytes of `count` elements of a datatype at some memory: that memory itself
 /// when the datatype packs as is (no copy), else a copy, which `release` frees.
 struct PackedBuffer {
@@ -10,35 +14,40 @@ struct PackedBuffer {
     }
 
     /// For data to send: packs it unless it packs as is.
-    static func reading(_ memory: UnsafeRawPointer?, count: Int, datatype: Datatype) -> PackedBuffer {
+    static func reading(_ memory: UnsafeRawPointer?, count: Int, datatype: Datatype) throws(MPIError) -> PackedBuffer {
         let size = datatype.packedSize(count)
         if datatype.isPackedAsIs || size == 0 {
             return PackedBuffer(bytes: UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(mutating: memory), count: size), isCopy: false)
         }
-        let copy = PackedBuffer.scratch(size)
+        let copy = try PackedBuffer.scratch(size)
         datatype.pack(count, from: memory!, into: copy.bytes.baseAddress!)
         return copy
     }
 
     /// For data to receive: the memory itself, or a copy that `finish` unpacks into it.
-    static func writing(_ memory: UnsafeMutableRawPointer?, count: Int, datatype: Datatype) -> PackedBuffer {
+    static func writing(_ memory: UnsafeMutableRawPointer?, count: Int, datatype: Datatype) throws(MPIError) -> PackedBuffer {
         let size = datatype.packedSize(count)
         if datatype.isPackedAsIs || size == 0 {
             return PackedBuffer(bytes: UnsafeMutableRawBufferPointer(start: memory, count: size), isCopy: false)
         }
-        return scratch(size)
+        return try scratch(size)
     }
 
     /// For data to receive, keeping what is there: the memory itself, or a packed copy.
-    static func updating(_ memory: UnsafeMutableRawPointer?, count: Int, datatype: Datatype) -> PackedBuffer {
-        let buffer = writing(memory, count: count, datatype: datatype)
+    static func updating(_ memory: UnsafeMutableRawPointer?, count: Int, datatype: Datatype) throws(MPIError) -> PackedBuffer {
+        let buffer = try writing(memory, count: count, datatype: datatype)
         if buffer.isCopy { datatype.pack(count, from: memory!, into: buffer.bytes.baseAddress!) }
         return buffer
     }
 
-    /// A fresh buffer of `size` bytes, owned.
-    static func scratch(_ size: Int) -> PackedBuffer {
-        PackedBuffer(bytes: .allocate(byteCount: size, alignment: 16), isCopy: true)
+    /// A fresh buffer of `size` bytes, owned (malloc's alignment, 16 bytes, suits every
+    /// datatype). Counts the program got wrong can ask for more than the machine has: that
+    /// is an `intern` error for the call, where Swift's own allocation would end the process.
+    static func scratch(_ size: Int) throws(MPIError) -> PackedBuffer {
+        guard let memory = malloc(Swift.max(size, 1)) else {
+            throw MPIError(.intern, "out of memory for a packed copy of \(size) bytes")
+        }
+        return PackedBuffer(bytes: UnsafeMutableRawBufferPointer(start: memory, count: size), isCopy: true)
     }
 
     /// Memory someone else owns, used as is.
@@ -52,7 +61,7 @@ struct PackedBuffer {
     }
 
     func release() {
-        if isCopy { bytes.deallocate() }
+        if isCopy { free(bytes.baseAddress) }
     }
 
     /// Bytes `offset..<offset+count`.

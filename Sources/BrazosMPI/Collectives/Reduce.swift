@@ -38,7 +38,7 @@ extension Communicator {
     /// when in place): the receive buffer itself when it may hold the result
     /// (`intoReceive`) and the datatype packs as is.
     func contribution(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, intoReceive: Bool) throws(MPIError) -> PackedBuffer {
-        let accumulator = intoReceive ? PackedBuffer.writing(receive, count: count, datatype: datatype) : PackedBuffer.scratch(datatype.packedSize(count))
+        let accumulator = try intoReceive ? PackedBuffer.writing(receive, count: count, datatype: datatype) : PackedBuffer.scratch(datatype.packedSize(count))
         switch send {
         case .inPlace:
             if accumulator.bytes.count > 0, accumulator.bytes.baseAddress != receive {
@@ -83,7 +83,7 @@ extension Communicator {
         // combination keeps rank order, then handed to the root.
         let base = op.isCommutative ? rootIndex : 0
         let relative = (participants.me - base + n) % n
-        let incoming = incomingBuffer(accumulator.count)
+        let incoming = try incomingBuffer(accumulator.count)
         defer { incoming.release() }
         var mask = 1
         while mask < n {
@@ -134,7 +134,7 @@ extension Communicator {
             return
         }
         let fold = PowerOfTwoFold(participants.count, me: participants.me)
-        let incoming = incomingBuffer(accumulator.count)
+        let incoming = try incomingBuffer(accumulator.count)
         defer { incoming.release() }
         // Fold: even ranks of the first pairs hand their data to their odd neighbour.
         if fold.isFoldedAway {

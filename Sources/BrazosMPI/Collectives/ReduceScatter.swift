@@ -30,7 +30,7 @@ extension Communicator {
             return
         }
         let mine = blocks.slice(input.bytes, rank)
-        let incoming = incomingBuffer(mine.count)
+        let incoming = try incomingBuffer(mine.count)
         defer { incoming.release() }
         for step in 1..<Swift.max(size, 1) {
             let to = (rank + step) % size, from = (rank - step + size) % size

@@ -21,9 +21,9 @@ extension Communicator {
         let partial = try contribution(send, receive, count: count, datatype: datatype, intoReceive: false)
         defer { partial.release() }
         let result = inclusive ? try contribution(send, receive, count: count, datatype: datatype, intoReceive: true)
-                               : PackedBuffer.writing(receive, count: count, datatype: datatype)
+                               : try PackedBuffer.writing(receive, count: count, datatype: datatype)
         defer { result.release() }
-        let incoming = incomingBuffer(partial.bytes.count)
+        let incoming = try incomingBuffer(partial.bytes.count)
         defer { incoming.release() }
         var resultHoldsData = inclusive
         var mask = 1

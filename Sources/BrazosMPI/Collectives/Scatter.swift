@@ -29,7 +29,7 @@ extension Communicator {
         var sends: [(Request, PackedBuffer)] = []
         defer { for (_, packed) in sends { packed.release() } }
         for target in 0..<size where target != root {
-            let packed = PackedBuffer.reading(send.map { $0 + displacements[target] * sendType.extent }, count: sendCounts[target], datatype: sendType)
+            let packed = try PackedBuffer.reading(send.map { $0 + displacements[target] * sendType.extent }, count: sendCounts[target], datatype: sendType)
             sends.append((try collectiveIsend(UnsafeRawBufferPointer(packed.bytes), to: target, tag: .scatter), packed))
         }
         if case let .memory(pointer) = receive {

@@ -16,7 +16,7 @@ final class Hosting: RankHost, Sendable {
         var callerIdle = false
         var handedToCaller: BrazosThread?
     }
-    private let state = Mutex(State())
+    private let state = Guarded(State())
 
     init(job: Brazos, body: @escaping @Sendable (BrazosThread) throws -> Void) {
         self.job = job

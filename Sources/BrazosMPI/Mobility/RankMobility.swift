@@ -16,6 +16,10 @@ protocol RankHost: AnyObject, Sendable {
 /// messages in number order, holding any that come early; a message for a rank that is
 /// not here is forwarded to where this node knows it went, or held if the sender knew
 /// of a move this node has not seen yet (the rank is on its way here).
+///
+/// Unchecked: every `var` here and the rows of `receiveSequences` are read and written
+/// only under the message engine's `lock` (never a no-op where ranks move) or in the
+/// engine's init, before it is shared; `sendGate` and `admission` are locks themselves.
 final class MobileRanks: @unchecked Sendable {
     /// A frame kept for later, with a copy of its payload.
     struct HeldFrame {
@@ -161,7 +165,9 @@ extension MessageEngine {
     func deliverMobility(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode peer: Int) throws {
         guard let mobile else { throw BrazosError.malformed("\(header.kind) frame from node \(peer) in a job whose threads do not move") }
         let rank = Int(header.destination)
-        guard rank < queues.count, Int(header.source) < queues.count else { throw BrazosError.malformed("\(header.kind) frame for rank \(rank) of \(queues.count)") }
+        // The job's ranks from the directory, not `queues.count`: `queues` is read only under the lock.
+        let ranks = directory.rankCount
+        guard rank < ranks, Int(header.source) < ranks else { throw BrazosError.malformed("\(header.kind) frame for rank \(rank) of \(ranks)") }
         switch header.kind {
         case .move:
             let whole = try lock.withLock { () throws(BrazosError) -> [UInt8]? in
@@ -177,17 +183,17 @@ extension MessageEngine {
                 return pieces
             }
             guard let whole else { return }
-            let record = try MoveRecord(decoding: whole, ranks: queues.count, nodes: links.count)
+            let record = try MoveRecord(decoding: whole, ranks: ranks, nodes: links.count)
             guard record.rank == rank else { throw BrazosError.malformed("the move of rank \(rank) from node \(peer) carries rank \(record.rank)") }
             try arrive(record, from: peer)
         case .moved:
             _ = lock.withLock { directory.move(rank: rank, to: Int(header.sourceNode), version: UInt32(truncatingIfNeeded: header.cookie)) }
         case .leaving:
             // Answered from deferred work: only once no send of this node is under way.
-            let locations = try Self.rankLocations(decoding: Array(payload), ranks: queues.count, nodes: links.count)
+            let locations = try Self.rankLocations(decoding: Array(payload), ranks: ranks, nodes: links.count)
             postpone { [self] in try acknowledgeLeaving(of: peer, locations: locations) }
         case .locations:
-            let locations = try Self.rankLocations(decoding: Array(payload), ranks: queues.count, nodes: links.count)
+            let locations = try Self.rankLocations(decoding: Array(payload), ranks: ranks, nodes: links.count)
             lock.withLock { learn(locations) }
         case .left:
             lock.withLock { _ = mobile.answeredLeaving.insert(peer) }
@@ -364,7 +370,7 @@ extension MessageEngine {
     /// Where this node knows every rank to be: per rank, its node and location version.
     private func rankLocations() -> [UInt8] {
         var writer = ByteWriter()
-        for rank in queues.indices {
+        for rank in 0..<directory.rankCount {
             let location = directory.location(of: rank)!
             writer.put(UInt32(location.node))
             writer.put(location.version)

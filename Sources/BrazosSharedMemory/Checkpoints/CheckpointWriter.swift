@@ -8,6 +8,10 @@ import Glibc
 /// go on, one part at a time: to the node's local directory first when it has one (then
 /// copied into the shared directory), durably, and then tells the launcher, which writes
 /// the epoch's manifest once every node's part is in.
+///
+/// Unchecked: `pending` and `busy` are guarded by `mutex`, which `condition` waits with.
+/// A part's runs point into the page snapshot's copies, which the node's saver leaves
+/// alone until `waitUntilIdle` returns. `store`, `local` and `node` never change.
 final class CheckpointWriter: @unchecked Sendable {
     /// One node's part of one epoch: small sections, and runs of page copies that stay
     /// untouched until the writer is idle again.

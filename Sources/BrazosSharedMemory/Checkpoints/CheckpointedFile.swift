@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +8,7 @@ import Glibc
 /// restarted rank that opens the same path again gets it back as it was then: cut to
 /// that size and positioned at that offset, so what it writes after the checkpoint
 /// replaces what the lost run wrote, and nothing appears twice.
-public final class CheckpointedFile: @unchecked Sendable {
+public final class CheckpointedFile: Sendable {
     /// How the file is opened; a restart must open it the same way.
     public enum Mode: String, Codable, Sendable {
         /// Read only, from the start.
@@ -34,7 +35,10 @@ public final class CheckpointedFile: @unchecked Sendable {
     public let mode: Mode
     /// Whether each checkpoint makes the file's contents durable first (fsync).
     public let flushesAtCheckpoint: Bool
-    private var descriptor: Int32
+    /// -1 once closed. Atomic because a program may hand the file to another thread, and
+    /// a close must take the descriptor only once.
+    private let openDescriptor: Atomic<Int32>
+    private var descriptor: Int32 { openDescriptor.load(ordering: .relaxed) }
 
     /// Opens `path` afresh, or, given the record a checkpoint kept, as it was then.
     init(path: String, mode: Mode, flushesAtCheckpoint: Bool, restoring record: Record?) throws(SharedMemoryError) {
@@ -47,32 +51,31 @@ public final class CheckpointedFile: @unchecked Sendable {
         case .append: O_WRONLY | O_CREAT | O_APPEND
         case .readWrite: O_RDWR | O_CREAT
         }
-        descriptor = open(path, access | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .system(call: "open \(path)", errno: errno) }
+        let opened = open(path, access | O_CLOEXEC, 0o644)
+        guard opened >= 0 else { throw .system(call: "open \(path)", errno: errno) }
+        // Held from here, so that deinit closes it whatever the restoring below throws.
+        openDescriptor = Atomic(opened)
         guard let record else { return }
         guard record.mode == mode else {
-            Glibc.close(descriptor)
             throw .checkpoint("\(path) was open for \(record.mode) at the checkpoint, not \(mode)")
         }
         var info = stat()
-        fstat(descriptor, &info)
+        fstat(opened, &info)
         guard Int(info.st_size) >= record.size else {
-            Glibc.close(descriptor)
             throw .checkpoint("\(path) is \(info.st_size) bytes, shorter than the \(record.size) it had at the checkpoint: cannot continue it")
         }
-        if mode != .read && ftruncate(descriptor, off_t(record.size)) != 0 {
-            Glibc.close(descriptor)
+        if mode != .read && ftruncate(opened, off_t(record.size)) != 0 {
             throw .system(call: "ftruncate \(path)", errno: errno)
         }
-        lseek(descriptor, off_t(record.offset), SEEK_SET)
+        lseek(opened, off_t(record.offset), SEEK_SET)
     }
 
     deinit { close() }
 
     /// Closes the file; later checkpoints no longer record it.
     public func close() {
-        if descriptor >= 0 { Glibc.close(descriptor) }
-        descriptor = -1
+        let closing = openDescriptor.exchange(-1, ordering: .relaxed)
+        if closing >= 0 { Glibc.close(closing) }
     }
 
     var isOpen: Bool { descriptor >= 0 }

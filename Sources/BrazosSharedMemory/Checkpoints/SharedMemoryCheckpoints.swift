@@ -10,13 +10,21 @@ import Glibc
 /// The shared memory's side of checkpoints: the epoch counter, what the threads deposit
 /// at a checkpointing barrier, the launcher's requests, the leader's part of saving, and,
 /// after a restart, what was saved (docs/ARCHITECTURE.md, "Checkpoints").
+///
+/// Unchecked: `savedPages`, `deposits` and `requests` are mutexes. `snapshot` is used by
+/// one thread at a time, in an order the collectives around it give: `prepare` (under
+/// `onceHere`, inside a collective allocation) and the node's saver inside a
+/// checkpointing barrier. `nextEpoch` and `lastCheckpoint` are atomics. The rest is set in
+/// init and never changes. (A thread that moves at the barrier that saved may still read
+/// the epoch before the saver's increment, and take it to a joining node: see
+/// docs/ARCHITECTURE.md, "Not yet built".)
 final class SharedMemoryCheckpoints: @unchecked Sendable {
-    /// The checkpoint the job restarted from: its manifest and the sections other than
-    /// pages (states, files, messages) of every node.
-    let restored: (manifest: Manifest, sections: [CheckpointSection])?
+    /// The checkpoint the job restarted from, decoded: its manifest and every rank's
+    /// state, files and messages (its pages are in `savedPages`).
+    let restored: RestoredCheckpoint?
     /// Per allocation, its saved runs of pages from every epoch of the chain, oldest
-    /// first: (first page within the allocation, bytes). Each is dropped once restored.
-    private let savedPages = Mutex<[String: [(first: Int, bytes: ArraySlice<UInt8>)]]>([:])
+    /// first. Each is dropped once restored.
+    private let savedPages = Guarded<[String: [RestoredCheckpoint.PageRun]]>([:])
     /// Every `fullEvery`-th checkpoint of a run saves every page, so a restart reads at
     /// most that many epochs; the others save only pages changed since the one before
     /// (unless half of them changed: then it is full too).
@@ -25,14 +33,23 @@ final class SharedMemoryCheckpoints: @unchecked Sendable {
     private let snapshot = PageSnapshot()
     private let writer: CheckpointWriter
     private let firstEpoch: Int
-    private(set) var nextEpoch: Int
-    private var lastCheckpoint = monotonicSeconds()
-    private let deposits = Mutex<[Int: (state: [UInt8], files: [CheckpointedFile.Record], messages: [QueuedMessage])]>([:])
+    /// The epoch the next checkpoint gets, and when the last was taken: written by the
+    /// saver, read by the node's other threads (and by a thread leaving at the barrier
+    /// that saved), so both are atomics.
+    private let nextEpochValue = Atomic<Int>(0)
+    private let lastCheckpointBits = Atomic<UInt64>(monotonicSeconds().bitPattern)
+    var nextEpoch: Int { nextEpochValue.load(ordering: .acquiring) }
+    private var lastCheckpoint: Double { Double(bitPattern: lastCheckpointBits.load(ordering: .relaxed)) }
+    private let deposits = Guarded<[Int: (state: [UInt8], files: [CheckpointedFile.Record], messages: [QueuedMessage])]>([:])
     /// What the launcher asked for: a checkpoint at the next eligible barrier, a planned
     /// stop after one, and the interval (seconds) between checkpoints.
-    private let requests: Mutex<(checkpoint: Bool, stop: Bool, interval: Double?)>
+    private let requests: Guarded<(checkpoint: Bool, stop: Bool, interval: Double?)>
 
-    init(directory: String, localDirectory: String?, restartEpoch: Int?, node: Node) throws {
+    /// Checkpoints in `directory` for `node`, whose shared region has `regionPages` pages;
+    /// with `restartEpoch`, that epoch is read and decoded first. An epoch whose bytes
+    /// verify but do not decode is refused and marked so in the store: a recovery or a
+    /// restart then passes over it, as over a corrupt part.
+    init(directory: String, localDirectory: String?, restartEpoch: Int?, node: Node, regionPages: Int) throws {
         guard node.hasLauncher else {
             throw SharedMemoryError.checkpoint("checkpoints need brazosrun, which coordinates them (BRAZOS_CHECKPOINT_DIR is set without it)")
         }
@@ -40,43 +57,47 @@ final class SharedMemoryCheckpoints: @unchecked Sendable {
         let store = try CheckpointStore(directory: directory)
         writer = CheckpointWriter(store: store, local: try localDirectory.map { try CheckpointStore(directory: "\($0)/node-\(node.id)") }, node: node)
         let interval = JobConfig.environment("BRAZOS_CHECKPOINT_INTERVAL").flatMap { Double($0) }.flatMap { $0 > 0 ? $0 : nil }
-        requests = Mutex((false, false, interval))
+        requests = Guarded((false, false, interval))
         if let restartEpoch {
             InjectedFault.restoring(node: node.id)
+            let start = monotonicSeconds()
+            var reported = start
+            let chain: [(manifest: Manifest, parts: [[CheckpointSection]])]
             do {
-                let start = monotonicSeconds()
-                var reported = start
-                let chain = try store.read(restartEpoch) { read, total in
+                chain = try store.read(restartEpoch) { read, total in
                     // Node 0 speaks for every node: they all read the same chain.
                     let now = monotonicSeconds()
                     guard node.id == 0, read < total, now - reported >= JobConfig.progressInterval else { return }
                     reported = now
                     diagnose("brazos: node 0: reading checkpoint epoch \(restartEpoch): \(read) of \(total) bytes (\(read * 100 / max(total, 1))%) in \(Int((now - start) * 1000)) ms")
                 }
-                var pages: [String: [(first: Int, bytes: ArraySlice<UInt8>)]] = [:]
-                for (_, parts) in chain {
-                    for section in parts.joined() where section.name.hasPrefix("pages ") && section.payload.count >= 8 {
-                        let first = section.payload.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-                        pages[String(section.name.dropFirst("pages ".count)), default: []].append((first, section.payload.dropFirst(8)))
-                    }
-                }
-                savedPages.withLock { $0 = pages }
-                restored = (chain.last!.manifest, chain.last!.parts.joined().filter { !$0.name.hasPrefix("pages ") })
-                let bytes = chain.reduce(0) { $0 + $1.manifest.totalSize }
-                let milliseconds = (monotonicSeconds() - start) * 1000
-                if node.id == 0 {
-                    diagnose("brazos: node 0 read checkpoint epoch \(restartEpoch) (\(chain.count) epoch\(chain.count == 1 ? "" : "s"), \(bytes) bytes) in \(Int(milliseconds)) ms")
-                }
-                // A launcher that is gone ends this node through its control connection anyway.
-                try? node.tellLauncher(.restored(epoch: restartEpoch, bytes: bytes, milliseconds: milliseconds))
             } catch {
                 throw SharedMemoryError.checkpoint("node \(node.id): epoch \(restartEpoch) in \(directory) does not verify: \(error)")
             }
+            var checkpoint: RestoredCheckpoint
+            do {
+                checkpoint = try RestoredCheckpoint(chain, ranks: node.config.rankCount, regionPages: regionPages)
+            } catch {
+                // Every node decodes the same chain and refuses it alike, and marks it so
+                // (the same words): the first to fail ends the attempt, and its mark is
+                // there before the launcher picks the epoch to recover from.
+                try? store.refuse(error.epoch ?? restartEpoch, reason: "\(error)")
+                throw SharedMemoryError.checkpoint("node \(node.id): refusing epoch \(restartEpoch) in \(directory): \(error)")
+            }
+            savedPages.withLock { $0 = checkpoint.takePages() }
+            restored = checkpoint
+            let bytes = chain.reduce(0) { $0 + $1.manifest.totalSize }
+            let milliseconds = (monotonicSeconds() - start) * 1000
+            if node.id == 0 {
+                diagnose("brazos: node 0 read checkpoint epoch \(restartEpoch) (\(chain.count) epoch\(chain.count == 1 ? "" : "s"), \(bytes) bytes) in \(Int(milliseconds)) ms")
+            }
+            // A launcher that is gone ends this node through its control connection anyway.
+            try? node.tellLauncher(.restored(epoch: restartEpoch, bytes: bytes, milliseconds: milliseconds))
         } else {
             restored = nil
         }
         firstEpoch = max(restartEpoch ?? 0, store.epochs().last ?? 0) + 1
-        nextEpoch = firstEpoch
+        nextEpochValue.store(firstEpoch, ordering: .releasing)
         node.onLauncherRequest { [unowned self] request in handle(request) }
         node.beforeFinishing { [writer] in writer.waitUntilIdle() }
     }
@@ -146,7 +167,7 @@ final class SharedMemoryCheckpoints: @unchecked Sendable {
         for (rank, deposit) in deposits.withLock({ $0.sorted { $0.key < $1.key } }) {
             sections.append(CheckpointSection(name: "thread \(rank)", payload: deposit.state))
             sections.append(CheckpointSection(name: "files \(rank)", payload: Array(try JSONEncoder().encode(deposit.files))))
-            sections.append(CheckpointSection(name: "messages \(rank)", payload: Self.encode(deposit.messages)))
+            sections.append(CheckpointSection(name: "messages \(rank)", payload: SavedSection.encode(deposit.messages)))
         }
         let runs = allocations.flatMap { snapshot.runs(of: $0.0, full: full) }
         writer.submit(CheckpointWriter.Part(epoch: epoch, base: full ? nil : epoch - 1, sections: sections, runs: runs,
@@ -154,8 +175,8 @@ final class SharedMemoryCheckpoints: @unchecked Sendable {
                                             ranks: hosted.count))
         deposits.withLock { $0.removeAll() }
         requests.withLock { $0.checkpoint = false }
-        nextEpoch += 1
-        lastCheckpoint = monotonicSeconds()
+        nextEpochValue.add(1, ordering: .releasing)
+        lastCheckpointBits.store(monotonicSeconds().bitPattern, ordering: .relaxed)
     }
 
     /// After a planned-stop checkpoint: once its part is written, the node's saver tells
@@ -173,7 +194,7 @@ final class SharedMemoryCheckpoints: @unchecked Sendable {
     /// On a node that joined the job: a thread arrived from nodes whose next checkpoint
     /// is `epoch`, and so is this node's.
     func catchUp(toEpoch epoch: Int) {
-        if epoch > nextEpoch { nextEpoch = epoch }
+        _ = nextEpochValue.max(epoch, ordering: .acquiringAndReleasing)
     }
 
     private static let flushTag = 7_700
@@ -182,21 +203,11 @@ final class SharedMemoryCheckpoints: @unchecked Sendable {
 
     var restartedEpoch: Int? { restored?.manifest.epoch }
 
-    /// A section of the newest epoch, from whichever node saved it.
-    private func newestSection(_ name: String) -> [UInt8]? {
-        restored?.sections.first { $0.name == name }?.payload
-    }
+    func resumeState(rank: Int) -> [UInt8]? { restored?.states[rank] }
 
-    func resumeState(rank: Int) -> [UInt8]? { newestSection("thread \(rank)") }
+    func fileRecords(rank: Int) -> [CheckpointedFile.Record] { restored?.files[rank] ?? [] }
 
-    func fileRecords(rank: Int) throws -> [CheckpointedFile.Record] {
-        guard let payload = newestSection("files \(rank)") else { return [] }
-        return try JSONDecoder().decode([CheckpointedFile.Record].self, from: Data(payload))
-    }
-
-    func queuedMessages(rank: Int) throws -> [QueuedMessage] {
-        try newestSection("messages \(rank)").map(Self.decode) ?? []
-    }
+    func queuedMessages(rank: Int) -> [QueuedMessage] { restored?.messages[rank] ?? [] }
 
     /// Every saved run of pages of allocation `name`, oldest epoch first, so later copies
     /// of a page replace earlier ones: (first page within it, bytes). Once per allocation:
@@ -204,35 +215,12 @@ final class SharedMemoryCheckpoints: @unchecked Sendable {
     func forEachSavedRun(of name: String, _ body: (Int, ArraySlice<UInt8>) -> Void) {
         for run in savedPages.withLock({ $0.removeValue(forKey: name) ?? [] }) { body(run.first, run.bytes) }
     }
-
-    // MARK: Messages as bytes
-
-    /// `u32 count`, then per message `u32 context, i32 source, i32 tag, u32 length, bytes`.
-    static func encode(_ messages: [QueuedMessage]) -> [UInt8] {
-        var writer = ByteWriter()
-        writer.put(UInt32(messages.count))
-        for message in messages {
-            writer.put(message.context)
-            writer.put(message.source)
-            writer.put(message.tag)
-            writer.put(bytes: message.bytes)
-        }
-        return writer.bytes
-    }
-
-    static func decode(_ bytes: [UInt8]) throws -> [QueuedMessage] {
-        var reader = ByteReader(bytes, what: "saved messages")
-        do {
-            return try (0..<Int(reader.take(UInt32.self))).map { _ in
-                QueuedMessage(context: try reader.take(), source: try reader.take(), tag: try reader.take(), bytes: try reader.takeBytes())
-            }
-        } catch {
-            throw SharedMemoryError.checkpoint("\(error)")
-        }
-    }
 }
 
 /// Runs a body once per name; callers for a name being run wait for it.
+///
+/// Unchecked: `done` is guarded by `mutex`, which is held while the body runs so that
+/// the other callers wait for it.
 final class OncePerName: @unchecked Sendable {
     private let mutex = PthreadMutex()
     private var done: Set<String> = []

@@ -17,6 +17,11 @@
 //   dsm-check --crash-outside        a null dereference with the fault handler installed
 //   dsm-check --previous-handler     the same, under a SIGSEGV handler installed first,
 //                                    which exits with status 42
+//
+// With DSM_CHECK_HOLD=FIFO, node 0 waits until a line comes through FIFO before any of
+// its ranks allocates: every node's shared-memory service listens by then, and none has
+// connected to another (that waits for every rank), so a test can reach those listeners
+// during the job's start-up.
 import BrazosMPI
 import BrazosSharedMemory
 
@@ -37,6 +42,14 @@ if mode == "--previous-handler" {
 
 let job = try Brazos.join()
 let shared = try SharedMemory.attach(to: job)
+
+if job.node.id == 0, let hold = getenv("DSM_CHECK_HOLD") {
+    let gate = open(hold, O_RDONLY)
+    guard gate >= 0 else { throw CheckFailed("cannot open DSM_CHECK_HOLD \(String(cString: hold)): errno \(errno)") }
+    var line = [UInt8](repeating: 0, count: 64)
+    _ = read(gate, &line, line.count)
+    close(gate)
+}
 
 switch mode {
 case "--threads-sum":
