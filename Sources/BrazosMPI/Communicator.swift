@@ -19,6 +19,9 @@ public final class Communicator: @unchecked Sendable {
     let translation: RankTranslation?
     /// The caller's rank in this communicator (`MPI_Comm_rank`).
     public let rank: Int
+    /// The caller's world rank: the source of what it sends. Not `worldRank(of: rank)` on
+    /// an intercommunicator, whose translation is that of the remote group.
+    let callerWorldRank: Int
     /// Ranks in this communicator (`MPI_Comm_size`).
     public let size: Int
     /// Where the contexts of communicators made from this one come from (one per rank).
@@ -40,11 +43,16 @@ public final class Communicator: @unchecked Sendable {
     lazy var hierarchy: NodeHierarchy? = engine.mobile != nil ? nil : NodeHierarchy(
         nodeOfRank: (0..<size).map { engine.directory.node(of: worldRank(of: $0)) ?? -1 }, me: rank)
 
-    init(engine: MessageEngine, context: UInt32, translation: RankTranslation?, rank: Int, size: Int, contexts: ContextAllocator) {
+    /// What MPI attaches to a communicator besides its ranks (topology, name, attributes, info).
+    let extras = CommunicatorExtras()
+
+    init(engine: MessageEngine, context: UInt32, translation: RankTranslation?, rank: Int, size: Int, contexts: ContextAllocator,
+         callerWorldRank: Int? = nil) {
         self.engine = engine
         self.context = context
         self.translation = translation
         self.rank = rank
+        self.callerWorldRank = callerWorldRank ?? translation?.worldRank(of: rank) ?? rank
         self.size = size
         self.contexts = contexts
         scratch = Request(engine: engine, translation: translation)
@@ -61,7 +69,7 @@ public final class Communicator: @unchecked Sendable {
 
     /// This rank's non-blocking operations still in progress on any communicator: posted
     /// receives not yet matched and large sends not yet taken by their receivers.
-    public var pendingOperations: Int { engine.pendingOperations(rank: worldRank(of: rank)) }
+    public var pendingOperations: Int { engine.pendingOperations(rank: callerWorldRank) }
 
     /// The world ranks of the members, in rank order.
     var worldRanks: [Int] { translation?.worldRanks ?? Array(0..<size) }
@@ -117,7 +125,7 @@ public final class Communicator: @unchecked Sendable {
             request.complete(.empty)
             return
         }
-        let envelope = Envelope(context: context ?? self.context, source: Int32(worldRank(of: rank)), tag: Int32(truncatingIfNeeded: tag))
+        let envelope = Envelope(context: context ?? self.context, source: Int32(callerWorldRank), tag: Int32(truncatingIfNeeded: tag))
         try engine.send(request, bytes: bytes, envelope: envelope, to: worldRank(of: destination))
     }
 
@@ -131,7 +139,7 @@ public final class Communicator: @unchecked Sendable {
         let pattern = MatchPattern(context: context ?? self.context,
                                    source: Int32(source == MPI.anySource ? MPI.anySource : worldRank(of: source)),
                                    tag: Int32(truncatingIfNeeded: tag))
-        try engine.receive(request, pattern: pattern, rank: worldRank(of: rank))
+        try engine.receive(request, pattern: pattern, rank: callerWorldRank)
     }
 
     // MARK: Raw bytes
@@ -164,7 +172,7 @@ public final class Communicator: @unchecked Sendable {
         try checkDestination(destination)
         try checkSendTag(tag)
         if destination == MPI.procNull { return }
-        let envelope = Envelope(context: context, source: Int32(worldRank(of: rank)), tag: Int32(tag))
+        let envelope = Envelope(context: context, source: Int32(callerWorldRank), tag: Int32(tag))
         if try engine.sendEagerly(UnsafeRawBufferPointer(start: pointer, count: byteCount), envelope: envelope, to: worldRank(of: destination)) {
             return
         }
@@ -261,7 +269,7 @@ public final class Communicator: @unchecked Sendable {
 
     private func probeNow(source: Int, tag: Int) -> Status? {
         let pattern = MatchPattern(context: context, source: Int32(source == MPI.anySource ? MPI.anySource : worldRank(of: source)), tag: Int32(tag))
-        guard var status = engine.probe(pattern: pattern, rank: worldRank(of: rank)) else { return nil }
+        guard var status = engine.probe(pattern: pattern, rank: callerWorldRank) else { return nil }
         status.source = rank(ofWorld: status.source)
         return status
     }

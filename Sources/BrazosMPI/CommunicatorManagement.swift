@@ -2,7 +2,7 @@
 /// `_group`). Every constructor is collective over the parent communicator.
 extension Communicator {
     /// The members as a group (`MPI_Comm_group`).
-    public var group: Group { Group(worldRanks: worldRanks, callerWorldRank: worldRank(of: rank)) }
+    public var group: Group { Group(worldRanks: worldRanks, callerWorldRank: callerWorldRank) }
 
     /// `MPI_Comm_dup`: the same ranks in a new context; the error handler is copied.
     public func dup() throws(MPIError) -> Communicator {
@@ -31,7 +31,7 @@ extension Communicator {
         guard let color else { return nil }
         let members = (0..<size).filter { everyone[2 * $0] == Int64(color) }
             .sorted { (everyone[2 * $0 + 1], $0) < (everyone[2 * $1 + 1], $1) }
-        return Communicator(members: members.map { worldRank(of: $0) }, me: worldRank(of: rank), context: context, parent: self)
+        return Communicator(members: members.map { worldRank(of: $0) }, me: callerWorldRank, context: context, parent: self)
     }
 
     /// `MPI_Comm_create`: a communicator of `group`'s members (a subset of this one's);
@@ -42,7 +42,7 @@ extension Communicator {
             throw MPIError(.group, "Comm_create: the group has ranks outside the communicator")
         }
         let context = try agreeOnContext()
-        let me = worldRank(of: rank)
+        let me = callerWorldRank
         guard group.rank(ofWorld: me) != nil else { return nil }
         return Communicator(members: group.worldRanks, me: me, context: context, parent: self)
     }

@@ -21,12 +21,18 @@ public final class Request: @unchecked Sendable {
     enum Operation {
         case send(communicator: Communicator, bytes: UnsafeRawBufferPointer, destination: Int, tag: Int)
         case receive(communicator: Communicator, buffer: UnsafeMutableRawBufferPointer, source: Int, tag: Int)
+        /// Anything else started afresh each time (a persistent collective): `start` runs
+        /// it on the request, which its driver then completes.
+        case driven(start: (Request) throws(MPIError) -> Void)
     }
 
     let engine: MessageEngine
     /// Turns the sender's world rank into the communicator's (nil: the world).
     let translation: RankTranslation?
     let persistentOperation: Operation?
+    /// Moves an operation on that the engine's matching alone does not complete (a
+    /// non-blocking collective's schedule, a generalized request); nil for sends and receives.
+    let driver: RequestDriver?
     private let done: Atomic<Bool>
     var status = Status.empty
     var failure: MPIError?
@@ -49,17 +55,22 @@ public final class Request: @unchecked Sendable {
     /// the request's errors (nil: a collective's own request, or a freed communicator).
     public internal(set) weak var communicator: Communicator?
 
-    init(engine: MessageEngine, translation: RankTranslation?, persistent: Operation? = nil) {
+    init(engine: MessageEngine, translation: RankTranslation?, persistent: Operation? = nil, driver: RequestDriver? = nil) {
         self.engine = engine
         self.translation = translation
         self.persistentOperation = persistent
+        self.driver = driver
         done = Atomic(persistent != nil)
     }
 
     /// Whether this is a persistent request (`sendInit`, `recvInit`), which `start()` reuses.
     public var isPersistent: Bool { persistentOperation != nil }
     /// Whether the operation has completed; an inactive persistent request counts as complete.
-    public var isComplete: Bool { done.load(ordering: .acquiring) }
+    /// A driven request is moved on first, so every wait and test drives it.
+    public var isComplete: Bool {
+        if let driver, !done.load(ordering: .acquiring) { driver.advance(self) }
+        return done.load(ordering: .acquiring)
+    }
 
     func begin() {
         status = .empty
@@ -121,6 +132,9 @@ public final class Request: @unchecked Sendable {
             try communicator.startSend(self, bytes: bytes, to: destination, tag: tag)
         case let .receive(communicator, buffer, source, tag):
             try communicator.startReceive(self, into: buffer, from: source, tag: tag)
+        case let .driven(startOperation):
+            begin()
+            try startOperation(self)
         }
     }
 
@@ -234,4 +248,13 @@ public final class Request: @unchecked Sendable {
         return live
     }
 
+}
+
+/// What moves a request on when the engine's matching alone does not complete it: the
+/// schedule of a non-blocking collective, the program's poll of a generalized request.
+/// `advance` runs on the thread that waits for or tests the request, never blocks, and
+/// ends by calling `complete` on the request once the operation is done (with the
+/// failure, if it failed).
+public protocol RequestDriver: AnyObject {
+    func advance(_ request: Request)
 }

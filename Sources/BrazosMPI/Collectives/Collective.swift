@@ -61,7 +61,7 @@ struct Participants {
 
 extension Communicator {
     func collectiveSend(_ bytes: UnsafeRawBufferPointer, to destination: Int, tag: CollectiveTag) throws(MPIError) {
-        let envelope = Envelope(context: collectiveContext, source: Int32(worldRank(of: rank)), tag: tag.rawValue)
+        let envelope = Envelope(context: collectiveContext, source: Int32(callerWorldRank), tag: tag.rawValue)
         if try engine.sendEagerly(bytes, envelope: envelope, to: worldRank(of: destination)) { return }
         try collectiveIsend(bytes, to: destination, tag: tag).wait()
     }

@@ -70,6 +70,11 @@ typedef struct MPI_ABI_Group      *MPI_Group;
 typedef struct MPI_ABI_Errhandler *MPI_Errhandler;
 typedef struct MPI_ABI_Request    *MPI_Request;
 typedef struct MPI_ABI_Datatype   *MPI_Datatype;
+typedef struct MPI_ABI_Info       *MPI_Info;
+typedef struct MPI_ABI_Message    *MPI_Message;
+typedef struct MPI_ABI_Session    *MPI_Session;
+typedef struct MPI_ABI_Win        *MPI_Win;
+typedef struct MPI_ABI_File       *MPI_File;
 
 /* Reduction operations (ABI range 0x20-0x3f). */
 #define MPI_OP_NULL            ((MPI_Op)0x00000020)
@@ -104,6 +109,15 @@ typedef struct MPI_ABI_Datatype   *MPI_Datatype;
 
 /* Requests. */
 #define MPI_REQUEST_NULL       ((MPI_Request)0x00000180)
+
+/* Windows, files, sessions, messages and info objects. */
+#define MPI_WIN_NULL           ((MPI_Win)0x00000110)
+#define MPI_FILE_NULL          ((MPI_File)0x00000118)
+#define MPI_SESSION_NULL       ((MPI_Session)0x00000120)
+#define MPI_MESSAGE_NULL       ((MPI_Message)0x00000128)
+#define MPI_MESSAGE_NO_PROC    ((MPI_Message)0x00000129)
+#define MPI_INFO_NULL          ((MPI_Info)0x00000130)
+#define MPI_INFO_ENV           ((MPI_Info)0x00000131)
 
 /* Datatypes (ABI range 0x200-0x3ff).  The gaps belong to types Brazos does
  * not offer (Fortran, complex, MPI_AINT, ...); the values are the ABI's, not a
@@ -395,5 +409,12 @@ int MPI_Type_size(MPI_Datatype datatype, int *size);
 #if defined(__cplusplus)
 }
 #endif
+
+/* The rest, one part a concept; each part has its own extern "C". */
+#include "brazos-mpi/pt2pt.h"
+#include "brazos-mpi/collectives.h"
+#include "brazos-mpi/datatypes.h"
+#include "brazos-mpi/communicators.h"
+#include "brazos-mpi/environment.h"
 
 #endif /* MPI_H */
