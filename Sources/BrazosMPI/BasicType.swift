@@ -1,18 +1,26 @@
-/// The predefined element types of MPI: what a value is (for reductions) and how it lies
-/// in memory (for packing). Every datatype, derived or not, is made of one basic type.
+/// The predefined element types of MPI: what a value is (for reductions), how it lies in
+/// memory (for packing) and in the portable `external32` form. Every datatype is made of
+/// basic types; one made of a single basic type (or the predefined pairs) can be reduced.
 public struct BasicType: Equatable, Sendable, CustomStringConvertible {
     /// What arithmetic sees.
-    public enum Value: Equatable, Sendable {
+    public indirect enum Value: Equatable, Sendable {
         case signed(bits: Int)
         case unsigned(bits: Int)
         case float, double, longDouble
+        /// C `_Bool`, C++ `bool`: one byte, only the logical reductions apply.
         case bool
-        /// `MPI_CHAR`: characters, not numbers; no reduction applies.
-        case character
+        /// Fortran `LOGICAL*n`: zero is false; only the logical reductions apply.
+        case logical(bits: Int)
+        /// A complex number: real then imaginary part, each of the floating-point `Value`.
+        case complex(Value)
+        /// `MPI_CHAR`, `MPI_WCHAR`: characters, not numbers; no reduction applies.
+        case character(bits: Int)
         /// `MPI_BYTE`: uninterpreted; only the bitwise reductions apply.
         case byte
+        /// `MPI_PACKED`: bytes made by `MPI_Pack`; no reduction applies.
+        case packed
         /// A value-index pair for `MINLOC`/`MAXLOC`: the value, then a C `int` at `indexOffset`.
-        indirect case pair(Value, indexOffset: Int)
+        case pair(Value, indexOffset: Int)
     }
 
     /// The MPI name (`MPI_INT`); two basic types are equal when their names are.
@@ -23,56 +31,65 @@ public struct BasicType: Equatable, Sendable, CustomStringConvertible {
     public let size: Int
     /// Bytes it occupies in memory (the C type's size, padding included).
     public let extent: Int
+    /// Bytes one element takes in `external32` (MPI 4.1 §19.3.12): `long` is 4 bytes
+    /// there, `wchar_t` 2, `long double` a 16-byte IEEE quad.
+    public let external32Size: Int
+    /// For a pair, its two parts (value, then index) and where they lie; else empty.
+    let parts: [Part]
+
+    struct Part: Sendable {
+        let offset: Int
+        let type: BasicType
+    }
 
     /// The MPI name.
     public var description: String { name }
 
-    /// The byte runs of one element in memory, as (offset, length).
-    var pieces: [(offset: Int, length: Int)] {
-        if case let .pair(value, indexOffset) = value {
-            return [(0, Self.valueSize(value)), (indexOffset, 4)]
-        }
-        return [(0, size)]
-    }
+    /// Whether this is a value-index pair, packed part by part.
+    var isPair: Bool { !parts.isEmpty }
 
-    /// Packing copies an element's bytes unchanged.
-    var packsAsIs: Bool { size == extent }
-
-    private static func valueSize(_ value: Value) -> Int {
+    static func valueSize(_ value: Value) -> Int {
         switch value {
-        case let .signed(bits), let .unsigned(bits): return bits / 8
+        case let .signed(bits), let .unsigned(bits), let .logical(bits), let .character(bits): return bits / 8
         case .float: return 4
         case .double: return 8
         case .longDouble: return MemoryLayout<Float80>.stride
-        case .bool, .character, .byte: return 1
-        case .pair: return 0
+        case let .complex(part): return 2 * valueSize(part)
+        case .bool, .byte, .packed: return 1
+        case let .pair(inner, _): return valueSize(inner) + 4
         }
     }
 
-    init(_ name: String, _ value: Value, extent: Int? = nil) {
+    init(_ name: String, _ value: Value, external32Size: Int? = nil) {
         self.name = name
         self.value = value
-        if case let .pair(inner, indexOffset) = value {
-            size = Self.valueSize(inner) + 4
-            self.extent = extent ?? (indexOffset + 4)
-        } else {
-            size = Self.valueSize(value)
-            self.extent = size
-        }
+        size = Self.valueSize(value)
+        extent = size
+        self.external32Size = external32Size ?? (value == .longDouble ? 16 : size)
+        parts = []
     }
 
-    private static func pair(_ name: String, _ value: Value, indexOffset: Int, extent: Int) -> BasicType {
-        BasicType(name, .pair(value, indexOffset: indexOffset), extent: extent)
+    private init(pair name: String, _ valueType: BasicType, indexOffset: Int, extent: Int) {
+        self.name = name
+        value = .pair(valueType.value, indexOffset: indexOffset)
+        size = valueType.size + 4
+        self.extent = extent
+        external32Size = valueType.external32Size + 4
+        parts = [Part(offset: 0, type: valueType), Part(offset: indexOffset, type: .int)]
     }
 
     /// `MPI_CHAR`: C `char` as characters: no reduction applies.
-    public static let char = BasicType("MPI_CHAR", .character)
+    public static let char = BasicType("MPI_CHAR", .character(bits: 8))
+    /// `MPI_WCHAR`: C `wchar_t` (32 bits on Linux; 16 in external32).
+    public static let wchar = BasicType("MPI_WCHAR", .character(bits: 32), external32Size: 2)
     /// `MPI_SIGNED_CHAR`: C `signed char`, as an 8-bit integer.
     public static let signedChar = BasicType("MPI_SIGNED_CHAR", .signed(bits: 8))
     /// `MPI_UNSIGNED_CHAR`: C `unsigned char`, as an 8-bit unsigned integer.
     public static let unsignedChar = BasicType("MPI_UNSIGNED_CHAR", .unsigned(bits: 8))
     /// `MPI_BYTE`: Uninterpreted bytes: only the bitwise reductions apply.
     public static let byte = BasicType("MPI_BYTE", .byte)
+    /// `MPI_PACKED`: the output of `MPI_Pack`.
+    public static let packed = BasicType("MPI_PACKED", .packed)
     /// `MPI_SHORT`: C `short` (16 bits).
     public static let short = BasicType("MPI_SHORT", .signed(bits: 16))
     /// `MPI_UNSIGNED_SHORT`: C `unsigned short` (16 bits).
@@ -81,10 +98,10 @@ public struct BasicType: Equatable, Sendable, CustomStringConvertible {
     public static let int = BasicType("MPI_INT", .signed(bits: 32))
     /// `MPI_UNSIGNED`: C `unsigned` (32 bits).
     public static let unsigned = BasicType("MPI_UNSIGNED", .unsigned(bits: 32))
-    /// `MPI_LONG`: C `long` (64 bits on LP64 Linux).
-    public static let long = BasicType("MPI_LONG", .signed(bits: 64))
-    /// `MPI_UNSIGNED_LONG`: C `unsigned long` (64 bits on LP64 Linux).
-    public static let unsignedLong = BasicType("MPI_UNSIGNED_LONG", .unsigned(bits: 64))
+    /// `MPI_LONG`: C `long` (64 bits on LP64 Linux; 32 in external32).
+    public static let long = BasicType("MPI_LONG", .signed(bits: 64), external32Size: 4)
+    /// `MPI_UNSIGNED_LONG`: C `unsigned long` (64 bits on LP64 Linux; 32 in external32).
+    public static let unsignedLong = BasicType("MPI_UNSIGNED_LONG", .unsigned(bits: 64), external32Size: 4)
     /// `MPI_LONG_LONG`: C `long long` (64 bits).
     public static let longLong = BasicType("MPI_LONG_LONG", .signed(bits: 64))
     /// `MPI_UNSIGNED_LONG_LONG`: C `unsigned long long` (64 bits).
@@ -111,21 +128,67 @@ public struct BasicType: Equatable, Sendable, CustomStringConvertible {
     public static let uint32 = BasicType("MPI_UINT32_T", .unsigned(bits: 32))
     /// `MPI_UINT64_T`: `uint64_t`.
     public static let uint64 = BasicType("MPI_UINT64_T", .unsigned(bits: 64))
+    /// `MPI_AINT`: `MPI_Aint` (64 bits).
+    public static let aint = BasicType("MPI_AINT", .signed(bits: 64))
+    /// `MPI_COUNT`: `MPI_Count` (64 bits).
+    public static let count = BasicType("MPI_COUNT", .signed(bits: 64))
+    /// `MPI_OFFSET`: `MPI_Offset` (64 bits).
+    public static let offset = BasicType("MPI_OFFSET", .signed(bits: 64))
     /// `MPI_C_BOOL`: C `_Bool` (one byte): only the logical reductions apply.
     public static let bool = BasicType("MPI_C_BOOL", .bool)
+    /// `MPI_CXX_BOOL`: C++ `bool` (one byte).
+    public static let cxxBool = BasicType("MPI_CXX_BOOL", .bool)
+    /// `MPI_C_FLOAT_COMPLEX` (also `MPI_C_COMPLEX`): C `float _Complex`.
+    public static let floatComplex = BasicType("MPI_C_FLOAT_COMPLEX", .complex(.float))
+    /// `MPI_C_DOUBLE_COMPLEX`: C `double _Complex`.
+    public static let doubleComplex = BasicType("MPI_C_DOUBLE_COMPLEX", .complex(.double))
+    /// `MPI_C_LONG_DOUBLE_COMPLEX`: C `long double _Complex`.
+    public static let longDoubleComplex = BasicType("MPI_C_LONG_DOUBLE_COMPLEX", .complex(.longDouble))
+    /// `MPI_CXX_FLOAT_COMPLEX`: C++ `std::complex<float>`.
+    public static let cxxFloatComplex = BasicType("MPI_CXX_FLOAT_COMPLEX", .complex(.float))
+    /// `MPI_CXX_DOUBLE_COMPLEX`: C++ `std::complex<double>`.
+    public static let cxxDoubleComplex = BasicType("MPI_CXX_DOUBLE_COMPLEX", .complex(.double))
+    /// `MPI_CXX_LONG_DOUBLE_COMPLEX`: C++ `std::complex<long double>`.
+    public static let cxxLongDoubleComplex = BasicType("MPI_CXX_LONG_DOUBLE_COMPLEX", .complex(.longDouble))
+    // The Fortran types whose size the name fixes (the default-kind ones depend on the
+    // Fortran compiler and are not offered).
+    /// `MPI_INTEGER1`.
+    public static let integer1 = BasicType("MPI_INTEGER1", .signed(bits: 8))
+    /// `MPI_INTEGER2`.
+    public static let integer2 = BasicType("MPI_INTEGER2", .signed(bits: 16))
+    /// `MPI_INTEGER4`.
+    public static let integer4 = BasicType("MPI_INTEGER4", .signed(bits: 32))
+    /// `MPI_INTEGER8`.
+    public static let integer8 = BasicType("MPI_INTEGER8", .signed(bits: 64))
+    /// `MPI_REAL4`.
+    public static let real4 = BasicType("MPI_REAL4", .float)
+    /// `MPI_REAL8`.
+    public static let real8 = BasicType("MPI_REAL8", .double)
+    /// `MPI_COMPLEX8`: two `REAL*4`.
+    public static let complex8 = BasicType("MPI_COMPLEX8", .complex(.float))
+    /// `MPI_COMPLEX16`: two `REAL*8`.
+    public static let complex16 = BasicType("MPI_COMPLEX16", .complex(.double))
+    /// `MPI_LOGICAL1`.
+    public static let logical1 = BasicType("MPI_LOGICAL1", .logical(bits: 8))
+    /// `MPI_LOGICAL2`.
+    public static let logical2 = BasicType("MPI_LOGICAL2", .logical(bits: 16))
+    /// `MPI_LOGICAL4`.
+    public static let logical4 = BasicType("MPI_LOGICAL4", .logical(bits: 32))
+    /// `MPI_LOGICAL8`.
+    public static let logical8 = BasicType("MPI_LOGICAL8", .logical(bits: 64))
     // The pairs lie as the C structs `{ T value; int index; }` do on LP64 Linux.
     /// `MPI_FLOAT_INT`: `{ float; int; }` for `MINLOC`/`MAXLOC`.
-    public static let floatInt = pair("MPI_FLOAT_INT", .float, indexOffset: 4, extent: 8)
+    public static let floatInt = BasicType(pair: "MPI_FLOAT_INT", .float, indexOffset: 4, extent: 8)
     /// `MPI_DOUBLE_INT`: `{ double; int; }` for `MINLOC`/`MAXLOC`.
-    public static let doubleInt = pair("MPI_DOUBLE_INT", .double, indexOffset: 8, extent: 16)
+    public static let doubleInt = BasicType(pair: "MPI_DOUBLE_INT", .double, indexOffset: 8, extent: 16)
     /// `MPI_LONG_INT`: `{ long; int; }` for `MINLOC`/`MAXLOC`.
-    public static let longInt = pair("MPI_LONG_INT", .signed(bits: 64), indexOffset: 8, extent: 16)
+    public static let longInt = BasicType(pair: "MPI_LONG_INT", .long, indexOffset: 8, extent: 16)
     /// `MPI_2INT`: `{ int; int; }` for `MINLOC`/`MAXLOC`.
-    public static let twoInt = pair("MPI_2INT", .signed(bits: 32), indexOffset: 4, extent: 8)
+    public static let twoInt = BasicType(pair: "MPI_2INT", .int, indexOffset: 4, extent: 8)
     /// `MPI_SHORT_INT`: `{ short; int; }` for `MINLOC`/`MAXLOC`.
-    public static let shortInt = pair("MPI_SHORT_INT", .signed(bits: 16), indexOffset: 4, extent: 8)
+    public static let shortInt = BasicType(pair: "MPI_SHORT_INT", .short, indexOffset: 4, extent: 8)
     /// `MPI_LONG_DOUBLE_INT`: `{ long double; int; }` for `MINLOC`/`MAXLOC`.
-    public static let longDoubleInt = pair("MPI_LONG_DOUBLE_INT", .longDouble, indexOffset: 16, extent: 32)
+    public static let longDoubleInt = BasicType(pair: "MPI_LONG_DOUBLE_INT", .longDouble, indexOffset: 16, extent: 32)
 
     /// Equal when the MPI names are.
     public static func == (a: BasicType, b: BasicType) -> Bool { a.name == b.name }

@@ -3,249 +3,260 @@ import Synchronization
 import Glibc
 #endif
 
-/// An MPI datatype: a layout of elements of one basic type (`MPI_INT`, a contiguous run
-/// of them, a strided vector ...).
+/// An MPI datatype: a layout of basic elements in memory, kept as the tree of constructor
+/// calls that made it (`Layout`), never expanded element by element.
 ///
-/// Messages carry datatypes packed: the data bytes of each element in order, without gaps
-/// or padding, so a receive's byte count divided by `size` is its element count. A type
-/// whose packed form is its memory (every predefined type but the padded pairs, and
-/// contiguous runs of them) is sent and received in place; others go through a packed copy.
+/// Messages carry datatypes packed: the data bytes of each basic element in the type's
+/// order, without gaps or padding, so a receive's byte count divided by `size` is its
+/// element count. A type whose packed form is its memory (`isPackedAsIs`: every predefined
+/// type but the padded pairs, contiguous runs of them) is sent and received in place;
+/// others go through a packed copy made by walking the tree (`Datatype+Walk.swift`).
+///
+/// Bounds follow MPI 4.1 §5.1: `lowerBound` and `extent` (which `MPI_Type_create_resized`
+/// sets) space elements in an array; `trueLowerBound` and `trueExtent` are where data
+/// really lies. Offsets may be negative (negative strides and displacements, or absolute
+/// addresses with `MPI_BOTTOM`); every bound is checked for overflow when a type is made.
 public final class Datatype: Sendable, CustomStringConvertible {
-    /// A run of basic elements inside one element of this type.
-    struct Run: Equatable {
-        /// Bytes from the element's start.
-        var offset: Int
-        var count: Int
-    }
-
-    /// The one basic type every element is made of.
-    public let basic: BasicType
-    let runs: [Run]
+    /// How to find the data of one element.
+    let layout: Layout
+    /// How the program made this type (`MPI_Type_get_envelope`, `MPI_Type_get_contents`).
+    public let envelope: Envelope
     /// Bytes of data in one element (`MPI_Type_size`).
     public let size: Int
+    /// `MPI_Type_get_extent`'s lower bound.
+    public let lowerBound: Int
     /// Bytes from one element to the next in an array of them.
     public let extent: Int
+    /// Offset of the first data byte (`MPI_Type_get_true_extent`).
+    public let trueLowerBound: Int
+    /// Bytes from the first data byte to just past the last.
+    public let trueExtent: Int
+    /// Basic elements in one element (`MPI_Get_elements`); a pair counts as two.
+    public let basicCount: Int
+    /// Bytes one element packs to in `external32`.
+    public let external32Size: Int
+    /// The one basic type all data is made of, which reductions need; nil for a mixture.
+    public let basic: BasicType?
     /// Whether this is a predefined type: committed from the start, and never freed.
     public let isPredefined: Bool
+    /// The data of one element is the bytes `trueLowerBound ..< trueLowerBound + size`, in
+    /// order: it packs with one copy.
+    let isDense: Bool
+    /// Packing is the identity: the bytes in memory are the bytes on the wire.
+    let isPackedAsIs: Bool
     /// Derived types must be committed before use in communication (`MPI_Type_commit`).
     public var isCommitted: Bool { committed.load(ordering: .relaxed) }
     /// Atomic because a type committed on one thread may be checked on others; relaxed,
     /// since MPI has the program order the commit before those uses.
     private let committed: Atomic<Bool>
-    /// The MPI name of a predefined type, or how a derived type was built.
+    private let nameStorage: Mutex<String>
+    /// How the type was built (its MPI name for a predefined one), for error messages.
     public let description: String
-    /// Packing is the identity: the bytes in memory are the bytes on the wire.
-    let isPackedAsIs: Bool
 
-    private init(basic: BasicType, runs: [Run], size: Int, extent: Int, predefined: Bool, description: String) {
-        self.basic = basic
-        self.runs = runs
-        self.extent = extent
-        self.size = size
-        self.isPredefined = predefined
-        committed = Atomic(predefined)
+    /// What a constructor computed: the layout and its bounds.
+    struct Shape {
+        var layout: Layout
+        var size: Int
+        var lowerBound: Int
+        var upperBound: Int
+        var trueLowerBound: Int
+        var trueUpperBound: Int
+        var basicCount: Int
+        var external32Size: Int
+        var basic: BasicType?
+        var isDense: Bool
+    }
+
+    init(_ shape: Shape, envelope: Envelope, predefined: Bool, committed: Bool, name: String, description: String) {
+        layout = shape.layout
+        self.envelope = envelope
+        size = shape.size
+        lowerBound = shape.lowerBound
+        extent = shape.upperBound - shape.lowerBound
+        trueLowerBound = shape.trueLowerBound
+        trueExtent = shape.trueUpperBound - shape.trueLowerBound
+        basicCount = shape.basicCount
+        external32Size = shape.external32Size
+        basic = shape.basic
+        isDense = shape.isDense
+        isPackedAsIs = shape.size == 0 || (shape.isDense && shape.trueLowerBound == 0 && extent == shape.size)
+        isPredefined = predefined
+        self.committed = Atomic(committed)
+        nameStorage = Mutex(name)
         self.description = description
-        isPackedAsIs = basic.packsAsIs && runs.count <= 1 && (runs.first.map { $0.offset == 0 && $0.count * basic.extent == extent } ?? true)
     }
 
     /// The predefined datatype of one `basic` element.
     public convenience init(_ basic: BasicType) {
-        self.init(basic: basic, runs: [Run(offset: 0, count: 1)], size: basic.size, extent: basic.extent, predefined: true, description: basic.name)
-    }
-
-    /// Most runs one derived type may have. A type is described run by run, so one of
-    /// millions of separate pieces (a vector of millions of strided blocks) is refused
-    /// rather than described in gigabytes.
-    public static let maximumRuns = 1 << 20
-
-    /// `MPI_Type_contiguous`: `count` elements of `old` one after the other.
-    public static func contiguous(_ count: Int, of old: Datatype) throws(MPIError) -> Datatype {
-        let name = "contiguous(\(count), \(old))"
-        guard count >= 0 else { throw MPIError(.count, "Type_contiguous with negative count \(count)") }
-        let extent = try product(count, old.extent, name)
-        return Datatype(basic: old.basic, runs: try repeated(old.runs, basic: old.basic, times: count, spacing: old.extent, name),
-                        size: try product(count, old.size, name), extent: extent, predefined: false, description: name)
-    }
-
-    /// `MPI_Type_vector`: `count` blocks of `blockLength` elements of `old`, the starts of
-    /// consecutive blocks `stride` elements apart.
-    public static func vector(_ count: Int, blockLength: Int, stride: Int, of old: Datatype) throws(MPIError) -> Datatype {
-        let name = "vector(\(count), \(blockLength), \(stride), \(old))"
-        guard count >= 0, blockLength >= 0 else {
-            throw MPIError(.count, "Type_vector with negative count \(count) or block length \(blockLength)")
-        }
-        guard stride >= 0 else { throw MPIError(.arg, "Type_vector with negative stride \(stride) is not supported") }
-        // Every offset below lies inside the extent, so none overflows once it does not.
-        let elements = count == 0 ? 0 : try sum(try product(count - 1, stride, name), blockLength, name)
-        let extent = try product(elements, old.extent, name)
-        let block = try repeated(old.runs, basic: old.basic, times: blockLength, spacing: old.extent, name)
-        let runs = try repeated(block, basic: old.basic, times: count, spacing: count > 1 ? stride * old.extent : 0, name)
-        return Datatype(basic: old.basic, runs: runs, size: try product(try product(count, blockLength, name), old.size, name), extent: extent,
-                        predefined: false, description: name)
+        let trueUpper = basic.parts.last.map { $0.offset + $0.type.size } ?? basic.size
+        let shape = Shape(layout: .basic(basic), size: basic.size, lowerBound: 0, upperBound: basic.extent, trueLowerBound: 0,
+                          trueUpperBound: trueUpper, basicCount: basic.isPair ? 2 : 1, external32Size: basic.external32Size,
+                          basic: basic, isDense: trueUpper == basic.size)
+        self.init(shape, envelope: .named, predefined: true, committed: true, name: basic.name, description: basic.name)
     }
 
     /// `MPI_Type_commit`.
     public func commit() { committed.store(true, ordering: .relaxed) }
 
-    /// `times` copies of `unit`, `spacing` bytes apart, with runs that continue one
-    /// another joined (so a contiguous run of a contiguous type stays one run, whatever
-    /// its count).
-    private static func repeated(_ unit: [Run], basic: BasicType, times: Int, spacing: Int, _ name: String) throws(MPIError) -> [Run] {
-        guard times > 0, !unit.isEmpty else { return [] }
-        if unit.count == 1, unit[0].offset == 0, unit[0].count * basic.extent == spacing {
-            return [Run(offset: 0, count: try product(times, unit[0].count, name))]
-        }
-        guard times <= maximumRuns / unit.count else {
-            throw MPIError(.count, "\(name) has up to \(times) x \(unit.count) separate pieces; a datatype may have at most \(maximumRuns)")
-        }
-        var runs: [Run] = []
-        runs.reserveCapacity(times * unit.count)
-        for copy in 0..<times {
-            for run in unit {
-                let offset = run.offset + copy * spacing
-                if let last = runs.last, offset == last.offset + last.count * basic.extent {
-                    runs[runs.count - 1].count += run.count
-                } else if run.count > 0 {
-                    runs.append(Run(offset: offset, count: run.count))
-                }
-            }
-        }
-        return runs
+    /// `MPI_Type_get_name`, `MPI_Type_set_name`: a predefined type's MPI name, else empty
+    /// until the program names it.
+    public var name: String {
+        get { nameStorage.withLock { $0 } }
+        set { nameStorage.withLock { $0 = newValue } }
     }
 
-    private static func product(_ left: Int, _ right: Int, _ name: String) throws(MPIError) -> Int {
-        let (result, overflow) = left.multipliedReportingOverflow(by: right)
-        guard !overflow else { throw MPIError(.count, "\(name) is larger than any memory (\(left) x \(right) overflows)") }
-        return result
-    }
+    /// The upper bound (`lowerBound + extent`).
+    public var upperBound: Int { lowerBound + extent }
 
-    private static func sum(_ left: Int, _ right: Int, _ name: String) throws(MPIError) -> Int {
-        let (result, overflow) = left.addingReportingOverflow(right)
-        guard !overflow else { throw MPIError(.count, "\(name) is larger than any memory (\(left) + \(right) overflows)") }
-        return result
-    }
+    // MARK: Sizes of counts
 
-    // MARK: Packing
-
-    /// Bytes `count` elements take packed.
+    /// Bytes `count` elements take packed (the count has passed `checkFits`).
     public func packedSize(_ count: Int) -> Int { count * size }
 
     /// Throws `.count` unless `count` elements fit in this host's memory, both packed (a
     /// message may need a packed copy) and as they lie (a buffer spans that much, and a
     /// user operation gets a copy of that layout). Every size and offset of `count`
     /// elements is then an `Int` that does not overflow, and no copy of them exceeds memory.
-    func checkFits(_ count: Int) throws(MPIError) {
+    public func checkFits(_ count: Int) throws(MPIError) {
         guard count > 0 else { return }
         let (packed, packedOverflow) = count.multipliedReportingOverflow(by: size)
         let (lastStart, startOverflow) = (count - 1).multipliedReportingOverflow(by: extent)
-        guard !packedOverflow, !startOverflow, packed <= Self.hostMemory, extent <= Self.hostMemory, lastStart <= Self.hostMemory - extent else {
+        let memory = Self.hostMemory
+        guard !packedOverflow, !startOverflow, packed <= memory, extent.magnitude <= UInt(memory), trueExtent <= memory,
+              lastStart.magnitude <= UInt(memory) else {
             throw MPIError(.count, "\(count) elements of \(self) do not fit in this host's memory (\(size) bytes each packed, \(extent) apart)")
         }
     }
 
     /// Bytes of memory on this host: no buffer or copy of one can be larger.
-    static let hostMemory = Swift.max(sysconf(Int32(_SC_PHYS_PAGES)), 1) * Swift.max(sysconf(Int32(_SC_PAGESIZE)), 1)
+    public static let hostMemory = Swift.max(sysconf(Int32(_SC_PHYS_PAGES)), 1) * Swift.max(sysconf(Int32(_SC_PAGESIZE)), 1)
 
-    /// Bytes `count` elements span in memory (the last one without trailing gap).
-    func span(_ count: Int) -> Int { count == 0 ? 0 : (count - 1) * extent + (runs.last.map { $0.offset + $0.count * basic.extent } ?? 0) }
-
-    /// Copies the data of `count` elements at `memory` into `packed`, in order.
-    func pack(_ count: Int, from memory: UnsafeRawPointer, into packed: UnsafeMutableRawPointer) {
-        var out = packed
-        forEachPiece(count) { offset, length in
-            out.copyMemory(from: memory + offset, byteCount: length)
-            out += length
-        }
-    }
-
-    /// Copies packed data of `count` elements into their places at `memory`.
-    func unpack(_ count: Int, from packed: UnsafeRawPointer, into memory: UnsafeMutableRawPointer) {
-        var input = packed
-        forEachPiece(count) { offset, length in
-            (memory + offset).copyMemory(from: input, byteCount: length)
-            input += length
-        }
-    }
-
-    /// Calls `body` with the memory offset and length of every contiguous piece of data,
-    /// in packing order.
-    private func forEachPiece(_ count: Int, _ body: (Int, Int) -> Void) {
-        let pieces = basic.pieces
-        for element in 0..<count {
-            for run in runs {
-                let start = element * extent + run.offset
-                if basic.packsAsIs {
-                    body(start, run.count * basic.size)
-                } else {
-                    for index in 0..<run.count {
-                        for piece in pieces { body(start + index * basic.extent + piece.offset, piece.length) }
-                    }
-                }
-            }
-        }
+    /// The offsets, from the buffer's address, of the first data byte and just past the
+    /// last of `count` elements (the count has passed `checkFits`).
+    func footprint(_ count: Int) -> Range<Int> {
+        guard count > 0, size > 0 else { return 0..<0 }
+        let last = (count - 1) * extent
+        return (trueLowerBound + Swift.min(0, last))..<(trueLowerBound + trueExtent + Swift.max(0, last))
     }
 }
 
 /// The predefined datatypes.
 extension Datatype {
-    /// The predefined datatype of `BasicType.char`.
+    /// `MPI_CHAR`.
     public static let char = Datatype(.char)
-    /// The predefined datatype of `BasicType.signedChar`.
+    /// `MPI_WCHAR`.
+    public static let wchar = Datatype(.wchar)
+    /// `MPI_SIGNED_CHAR`.
     public static let signedChar = Datatype(.signedChar)
-    /// The predefined datatype of `BasicType.unsignedChar`.
+    /// `MPI_UNSIGNED_CHAR`.
     public static let unsignedChar = Datatype(.unsignedChar)
-    /// The predefined datatype of `BasicType.byte`.
+    /// `MPI_BYTE`.
     public static let byte = Datatype(.byte)
-    /// The predefined datatype of `BasicType.short`.
+    /// `MPI_PACKED`.
+    public static let packed = Datatype(.packed)
+    /// `MPI_SHORT`.
     public static let short = Datatype(.short)
-    /// The predefined datatype of `BasicType.unsignedShort`.
+    /// `MPI_UNSIGNED_SHORT`.
     public static let unsignedShort = Datatype(.unsignedShort)
-    /// The predefined datatype of `BasicType.int`.
+    /// `MPI_INT`.
     public static let int = Datatype(.int)
-    /// The predefined datatype of `BasicType.unsigned`.
+    /// `MPI_UNSIGNED`.
     public static let unsigned = Datatype(.unsigned)
-    /// The predefined datatype of `BasicType.long`.
+    /// `MPI_LONG`.
     public static let long = Datatype(.long)
-    /// The predefined datatype of `BasicType.unsignedLong`.
+    /// `MPI_UNSIGNED_LONG`.
     public static let unsignedLong = Datatype(.unsignedLong)
-    /// The predefined datatype of `BasicType.longLong`.
+    /// `MPI_LONG_LONG`.
     public static let longLong = Datatype(.longLong)
-    /// The predefined datatype of `BasicType.unsignedLongLong`.
+    /// `MPI_UNSIGNED_LONG_LONG`.
     public static let unsignedLongLong = Datatype(.unsignedLongLong)
-    /// The predefined datatype of `BasicType.float`.
+    /// `MPI_FLOAT`.
     public static let float = Datatype(.float)
-    /// The predefined datatype of `BasicType.double`.
+    /// `MPI_DOUBLE`.
     public static let double = Datatype(.double)
-    /// The predefined datatype of `BasicType.longDouble`.
+    /// `MPI_LONG_DOUBLE`.
     public static let longDouble = Datatype(.longDouble)
-    /// The predefined datatype of `BasicType.int8`.
+    /// `MPI_INT8_T`.
     public static let int8 = Datatype(.int8)
-    /// The predefined datatype of `BasicType.int16`.
+    /// `MPI_INT16_T`.
     public static let int16 = Datatype(.int16)
-    /// The predefined datatype of `BasicType.int32`.
+    /// `MPI_INT32_T`.
     public static let int32 = Datatype(.int32)
-    /// The predefined datatype of `BasicType.int64`.
+    /// `MPI_INT64_T`.
     public static let int64 = Datatype(.int64)
-    /// The predefined datatype of `BasicType.uint8`.
+    /// `MPI_UINT8_T`.
     public static let uint8 = Datatype(.uint8)
-    /// The predefined datatype of `BasicType.uint16`.
+    /// `MPI_UINT16_T`.
     public static let uint16 = Datatype(.uint16)
-    /// The predefined datatype of `BasicType.uint32`.
+    /// `MPI_UINT32_T`.
     public static let uint32 = Datatype(.uint32)
-    /// The predefined datatype of `BasicType.uint64`.
+    /// `MPI_UINT64_T`.
     public static let uint64 = Datatype(.uint64)
-    /// The predefined datatype of `BasicType.bool`.
+    /// `MPI_AINT`.
+    public static let aint = Datatype(.aint)
+    /// `MPI_COUNT`.
+    public static let count = Datatype(.count)
+    /// `MPI_OFFSET`.
+    public static let offset = Datatype(.offset)
+    /// `MPI_C_BOOL`.
     public static let bool = Datatype(.bool)
-    /// The predefined datatype of `BasicType.floatInt`.
+    /// `MPI_CXX_BOOL`.
+    public static let cxxBool = Datatype(.cxxBool)
+    /// `MPI_C_FLOAT_COMPLEX` (and `MPI_C_COMPLEX`, the same handle).
+    public static let floatComplex = Datatype(.floatComplex)
+    /// `MPI_C_DOUBLE_COMPLEX`.
+    public static let doubleComplex = Datatype(.doubleComplex)
+    /// `MPI_C_LONG_DOUBLE_COMPLEX`.
+    public static let longDoubleComplex = Datatype(.longDoubleComplex)
+    /// `MPI_CXX_FLOAT_COMPLEX`.
+    public static let cxxFloatComplex = Datatype(.cxxFloatComplex)
+    /// `MPI_CXX_DOUBLE_COMPLEX`.
+    public static let cxxDoubleComplex = Datatype(.cxxDoubleComplex)
+    /// `MPI_CXX_LONG_DOUBLE_COMPLEX`.
+    public static let cxxLongDoubleComplex = Datatype(.cxxLongDoubleComplex)
+    /// `MPI_INTEGER1`.
+    public static let integer1 = Datatype(.integer1)
+    /// `MPI_INTEGER2`.
+    public static let integer2 = Datatype(.integer2)
+    /// `MPI_INTEGER4`.
+    public static let integer4 = Datatype(.integer4)
+    /// `MPI_INTEGER8`.
+    public static let integer8 = Datatype(.integer8)
+    /// `MPI_REAL4`.
+    public static let real4 = Datatype(.real4)
+    /// `MPI_REAL8`.
+    public static let real8 = Datatype(.real8)
+    /// `MPI_COMPLEX8`.
+    public static let complex8 = Datatype(.complex8)
+    /// `MPI_COMPLEX16`.
+    public static let complex16 = Datatype(.complex16)
+    /// `MPI_LOGICAL1`.
+    public static let logical1 = Datatype(.logical1)
+    /// `MPI_LOGICAL2`.
+    public static let logical2 = Datatype(.logical2)
+    /// `MPI_LOGICAL4`.
+    public static let logical4 = Datatype(.logical4)
+    /// `MPI_LOGICAL8`.
+    public static let logical8 = Datatype(.logical8)
+    /// `MPI_FLOAT_INT`.
     public static let floatInt = Datatype(.floatInt)
-    /// The predefined datatype of `BasicType.doubleInt`.
+    /// `MPI_DOUBLE_INT`.
     public static let doubleInt = Datatype(.doubleInt)
-    /// The predefined datatype of `BasicType.longInt`.
+    /// `MPI_LONG_INT`.
     public static let longInt = Datatype(.longInt)
-    /// The predefined datatype of `BasicType.twoInt`.
+    /// `MPI_2INT`.
     public static let twoInt = Datatype(.twoInt)
-    /// The predefined datatype of `BasicType.shortInt`.
+    /// `MPI_SHORT_INT`.
     public static let shortInt = Datatype(.shortInt)
-    /// The predefined datatype of `BasicType.longDoubleInt`.
+    /// `MPI_LONG_DOUBLE_INT`.
     public static let longDoubleInt = Datatype(.longDoubleInt)
+
+    /// `MPI_Type_get_value_index`: the predefined pair of a value of `value` and an index
+    /// of `index`, or nil when MPI has none.
+    public static func valueIndex(value: Datatype, index: Datatype) -> Datatype? {
+        guard index === Datatype.int else { return nil }
+        let pairs: [(Datatype, Datatype)] = [(.float, .floatInt), (.double, .doubleInt), (.long, .longInt), (.int, .twoInt),
+                                             (.short, .shortInt), (.longDouble, .longDoubleInt)]
+        return pairs.first { $0.0 === value }?.1
+    }
 }

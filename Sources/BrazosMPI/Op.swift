@@ -59,11 +59,15 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
     /// `MPI_MINLOC`, `MPI_MAXLOC`: on the value-index pair types only.
     public static let minloc = Op(.minloc), maxloc = Op(.maxloc)
 
-    /// Throws `MPI_ERR_OP` when a predefined operation is not defined on the datatype.
+    /// Throws `MPI_ERR_OP` when a predefined operation is not defined on the datatype: on
+    /// one of several basic types, or of a basic type the operation does not apply to.
     func check(_ datatype: Datatype) throws(MPIError) {
-        guard case let .predefined(op) = kind else { return }
-        guard Reduction.isDefined(op, on: datatype.basic.value) else {
-            throw MPIError(.op, "\(op.rawValue) is not defined on \(datatype.basic.name)")
+        guard case let .predefined(op) = kind, datatype.size > 0 else { return }
+        guard let basic = datatype.basic else {
+            throw MPIError(.op, "\(op.rawValue) is not defined on \(datatype), which mixes basic types")
+        }
+        guard Reduction.isDefined(op, on: basic.value) else {
+            throw MPIError(.op, "\(op.rawValue) is not defined on \(basic.name)")
         }
     }
 
@@ -71,21 +75,24 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
     func apply(_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, count: Int, datatype: Datatype) {
         switch kind {
         case let .predefined(op):
-            Reduction.apply(op, datatype.basic.value, basicCount: count * datatype.size / Swift.max(datatype.basic.size, 1), input, output)
+            guard let basic = datatype.basic else { return }  // `check` refused it, or it has no data
+            Reduction.apply(op, basic.value, basicCount: count * datatype.size / basic.size, input, output)
         case let .user(function):
             if datatype.isPackedAsIs {
                 function(input, output, count, datatype)
                 return
             }
-            // The program's function expects its datatype's memory layout.
-            let span = datatype.span(count)
-            let left = UnsafeMutableRawPointer.allocate(byteCount: span, alignment: 16)
-            let right = UnsafeMutableRawPointer.allocate(byteCount: span, alignment: 16)
+            // The program's function expects its datatype's memory layout: copies that
+            // cover the data's footprint, which may start before the elements' address.
+            let footprint = datatype.footprint(count)
+            let left = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(footprint.count, 1), alignment: 16)
+            let right = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(footprint.count, 1), alignment: 16)
             defer { left.deallocate(); right.deallocate() }
-            datatype.unpack(count, from: input, into: left)
-            datatype.unpack(count, from: output, into: right)
-            function(left, right, count, datatype)
-            datatype.pack(count, from: right, into: output)
+            let leftStart = left - footprint.lowerBound, rightStart = right - footprint.lowerBound
+            datatype.unpack(count, from: input, into: leftStart)
+            datatype.unpack(count, from: output, into: rightStart)
+            function(leftStart, rightStart, count, datatype)
+            datatype.pack(count, from: rightStart, into: output)
         }
     }
 }

@@ -17,12 +17,13 @@ final class PackedStaging {
     deinit { packed.deallocate() }
 
     func pack() {
-        if let memory, count > 0 { datatype.pack(count, from: memory, into: packed.baseAddress!) }
+        // A nil memory with data is `MPI_BOTTOM`: the datatype's offsets are addresses.
+        if count > 0, datatype.size > 0 { datatype.pack(count, from: memory, into: packed.baseAddress!) }
     }
 
-    /// Unpacks the whole elements among `byteCount` received bytes.
+    /// Unpacks `byteCount` received bytes: the whole elements among them, and the basic
+    /// elements of a last partial one (a message of another type with a shorter signature).
     func unpack(receivedBytes byteCount: Int) {
-        let elements = min(count, byteCount / max(datatype.size, 1))
-        if let memory, elements > 0 { datatype.unpack(elements, from: packed.baseAddress!, into: memory) }
+        if byteCount > 0, count > 0 { datatype.unpack(count, from: packed.baseAddress!, into: memory, byteCount: byteCount) }
     }
 }

@@ -4,7 +4,11 @@ enum Reduction {
     static func isDefined(_ op: Op.Predefined, on value: BasicType.Value) -> Bool {
         switch (op, value) {
         case (.minloc, .pair), (.maxloc, .pair): return true
-        case (_, .pair), (.minloc, _), (.maxloc, _), (_, .character): return false
+        case (_, .pair), (.minloc, _), (.maxloc, _), (_, .character), (_, .packed): return false
+        case (.sum, .complex), (.prod, .complex): return true
+        case (_, .complex): return false
+        case (.land, .logical), (.lor, .logical), (.lxor, .logical): return true
+        case (_, .logical): return false
         case (.sum, let value), (.prod, let value), (.min, let value), (.max, let value):
             return value != .bool && value != .byte
         case (.land, let value), (.lor, let value), (.lxor, let value):
@@ -26,14 +30,20 @@ enum Reduction {
         case .signed(16): integers(Int16.self, op, basicCount, input, output)
         case .signed(32): integers(Int32.self, op, basicCount, input, output)
         case .signed: integers(Int64.self, op, basicCount, input, output)
-        case .unsigned(8), .byte, .bool: integers(UInt8.self, op, basicCount, input, output)
+        case .unsigned(8), .byte, .bool, .logical(8): integers(UInt8.self, op, basicCount, input, output)
+        case .logical(16): integers(UInt16.self, op, basicCount, input, output)
+        case .logical(32): integers(UInt32.self, op, basicCount, input, output)
+        case .logical: integers(UInt64.self, op, basicCount, input, output)
+        case .complex(.float): complexes(Float.self, op, basicCount, input, output)
+        case .complex(.double): complexes(Double.self, op, basicCount, input, output)
+        case .complex: complexes(Float80.self, op, basicCount, input, output)
         case .unsigned(16): integers(UInt16.self, op, basicCount, input, output)
         case .unsigned(32): integers(UInt32.self, op, basicCount, input, output)
         case .unsigned: integers(UInt64.self, op, basicCount, input, output)
         case .float: floats(Float.self, op, basicCount, input, output)
         case .double: floats(Double.self, op, basicCount, input, output)
         case .longDouble: floats(Float80.self, op, basicCount, input, output)
-        case .character: break
+        case .character, .packed: break
         case let .pair(inner, _):
             switch inner {
             case .signed(16): pairs(Int16.self, op, basicCount, input, output)
@@ -69,6 +79,19 @@ enum Reduction {
         case .min: elementwise(count, input, output) { (a: T, b: T) in b < a ? b : a }
         case .max: elementwise(count, input, output) { (a: T, b: T) in b > a ? b : a }
         default: break
+        }
+    }
+
+    /// SUM and PROD on packed complex numbers (real part, then imaginary).
+    private static func complexes<T: BinaryFloatingPoint & BitwiseCopyable>(_: T.Type, _ op: Op.Predefined, _ count: Int, _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer) {
+        let part = MemoryLayout<T>.stride
+        for element in 0..<count {
+            let offset = 2 * part * element
+            let a = (input.loadUnaligned(fromByteOffset: offset, as: T.self), input.loadUnaligned(fromByteOffset: offset + part, as: T.self))
+            let b = (output.loadUnaligned(fromByteOffset: offset, as: T.self), output.loadUnaligned(fromByteOffset: offset + part, as: T.self))
+            let result = op == .sum ? (a.0 + b.0, a.1 + b.1) : (a.0 * b.0 - a.1 * b.1, a.0 * b.1 + a.1 * b.0)
+            output.storeBytes(of: result.0, toByteOffset: offset, as: T.self)
+            output.storeBytes(of: result.1, toByteOffset: offset + part, as: T.self)
         }
     }
 

@@ -1,24 +1,6 @@
 import BrazosMPI
 import CMPI
 
-/// `MPI_Type_contiguous`; commit the result before use.
-@_cdecl("MPI_Type_contiguous")
-public func mpiTypeContiguous(_ count: Int32, _ old: MPI_Datatype?, _ new: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
-    mpiCall("MPI_Type_contiguous") { () throws(MPIError) in
-        let made = try Datatype.contiguous(Int(count), of: try Handles.datatype(old))
-        try output(new, "the new datatype").pointee = Handles.datatypes.add(made)
-    }
-}
-
-/// `MPI_Type_vector`; commit the result before use.
-@_cdecl("MPI_Type_vector")
-public func mpiTypeVector(_ count: Int32, _ blockLength: Int32, _ stride: Int32, _ old: MPI_Datatype?, _ new: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
-    mpiCall("MPI_Type_vector") { () throws(MPIError) in
-        let made = try Datatype.vector(Int(count), blockLength: Int(blockLength), stride: Int(stride), of: try Handles.datatype(old))
-        try output(new, "the new datatype").pointee = Handles.datatypes.add(made)
-    }
-}
-
 /// `MPI_Type_commit`.
 @_cdecl("MPI_Type_commit")
 public func mpiTypeCommit(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
@@ -33,19 +15,9 @@ public func mpiTypeCommit(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> I
 public func mpiTypeFree(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
     mpiCall("MPI_Type_free") { () throws(MPIError) in
         guard let datatype else { throw MPIError(.type, "null pointer for the datatype") }
-        _ = try Handles.datatype(datatype.pointee)
-        guard Handles.datatypes.remove(datatype.pointee) != nil else { throw MPIError(.type, "MPI_Type_free of a predefined datatype") }
+        guard !(try Handles.datatype(datatype.pointee)).isPredefined,
+              Handles.datatypes.remove(datatype.pointee) != nil else { throw MPIError(.type, "MPI_Type_free of a predefined datatype") }
         datatype.pointee = Handles.opaque(Handles.Value.datatypeNull)
-    }
-}
-
-/// `MPI_Type_size`: bytes of data in one element, padding excluded; `MPI_UNDEFINED` when
-/// that does not fit an `int`.
-@_cdecl("MPI_Type_size")
-public func mpiTypeSize(_ datatype: MPI_Datatype?, _ size: UnsafeMutablePointer<Int32>?) -> Int32 {
-    mpiCall("MPI_Type_size") { () throws(MPIError) in
-        let bytes = try Handles.datatype(datatype).size
-        try output(size, "the size").pointee = Int32(exactly: bytes) ?? Int32(MPI.undefined)
     }
 }
 

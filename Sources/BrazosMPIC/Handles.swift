@@ -67,16 +67,26 @@ enum Handles {
 
     // MARK: Datatypes
 
-    private static let predefinedDatatypes: [Int: Datatype] = [
+    /// The predefined datatypes by ABI handle. Left out: `MPI_LB`/`MPI_UB` (gone in MPI 4),
+    /// the Fortran types whose size the Fortran compiler decides (`MPI_INTEGER`, `MPI_REAL`,
+    /// ...), and those of 2-byte and 16-byte floating point (`MPI_REAL2`, `MPI_REAL16`, ...).
+    static let predefinedDatatypes: [Int: Datatype] = [
+        0x201: .aint, 0x202: .count, 0x203: .offset, 0x207: .packed,
         0x208: .short, 0x209: .int, 0x20a: .long, 0x20b: .longLong, 0x20c: .unsignedShort, 0x20d: .unsigned,
-        0x20e: .unsignedLong, 0x20f: .unsignedLongLong, 0x210: .float, 0x214: .double, 0x220: .longDouble,
+        0x20e: .unsignedLong, 0x20f: .unsignedLongLong, 0x210: .float, 0x212: .floatComplex, 0x213: .cxxFloatComplex,
+        0x214: .double, 0x216: .doubleComplex, 0x217: .cxxDoubleComplex, 0x220: .longDouble,
+        0x224: .longDoubleComplex, 0x225: .cxxLongDoubleComplex,
         0x228: .floatInt, 0x229: .doubleInt, 0x22a: .longInt, 0x22b: .twoInt, 0x22c: .shortInt, 0x22d: .longDoubleInt,
-        0x238: .bool, 0x240: .int8, 0x241: .uint8, 0x243: .char, 0x244: .signedChar, 0x245: .unsignedChar, 0x247: .byte,
+        0x238: .bool, 0x239: .cxxBool, 0x23c: .wchar,
+        0x240: .int8, 0x241: .uint8, 0x243: .char, 0x244: .signedChar, 0x245: .unsignedChar, 0x247: .byte,
         0x248: .int16, 0x249: .uint16, 0x250: .int32, 0x251: .uint32, 0x258: .int64, 0x259: .uint64,
+        0x2c0: .logical1, 0x2c1: .integer1, 0x2c8: .logical2, 0x2c9: .integer2,
+        0x2d0: .logical4, 0x2d1: .integer4, 0x2d2: .real4, 0x2d8: .logical8, 0x2d9: .integer8, 0x2da: .real8, 0x2db: .complex8,
+        0x2e3: .complex16,
     ]
     private static let predefinedDatatypeHandles = Dictionary(uniqueKeysWithValues: predefinedDatatypes.map { (ObjectIdentifier($1), $0) })
     /// The table above as an array indexed by handle − 0x200, for lookups on every call.
-    private static let datatypeTable = table(predefinedDatatypes, base: Value.datatypeNull, count: 0x60)
+    private static let datatypeTable = table(predefinedDatatypes, base: Value.datatypeNull, count: 0x100)
 
     static func datatype(_ handle: MPI_Datatype?) throws(MPIError) -> Datatype {
         let found = isPredefined(handle) ? entry(of: datatypeTable, at: value(handle) - Value.datatypeNull) : datatypes.object(handle)
@@ -98,6 +108,11 @@ enum Handles {
     static func handle(of datatype: Datatype) -> MPI_Datatype? {
         if let value = predefinedDatatypeHandles[ObjectIdentifier(datatype)] { return opaque(value) }
         return datatypes.handle(of: datatype) ?? opaque(Value.datatypeNull)
+    }
+
+    /// The predefined handle of `datatype`, if it is one of the table's.
+    static func predefinedHandle(of datatype: Datatype) -> MPI_Datatype? {
+        predefinedDatatypeHandles[ObjectIdentifier(datatype)].flatMap(opaque)
     }
 
     // MARK: Operations

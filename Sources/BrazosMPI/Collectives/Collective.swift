@@ -130,9 +130,11 @@ extension Communicator {
     }
 
     /// Throws `.buffer` when the null address is to hold data: a null buffer is only
-    /// right for no data at all.
+    /// right for no data at all, or as `MPI_BOTTOM` with a derived type whose data does
+    /// not start at offset 0 (absolute addresses from `MPI_Get_address`), as Open MPI has it.
     static func checkAddress(_ pointer: UnsafeRawPointer?, counts: some Sequence<Int>, datatype: Datatype) throws(MPIError) {
         guard pointer == nil, datatype.size > 0, let count = counts.first(where: { $0 > 0 }) else { return }
+        guard datatype.isPredefined || datatype.trueLowerBound == 0 else { return }
         throw MPIError(.buffer, "null buffer for \(count) elements of \(datatype)")
     }
 
@@ -158,12 +160,14 @@ func copyElements(_ source: UnsafeRawPointer?, _ sourceCount: Int, _ sourceType:
     guard bytes <= targetType.packedSize(targetCount) else {
         throw MPIError(.truncate, "\(bytes) bytes do not fit \(targetCount) elements of \(targetType)")
     }
-    guard bytes > 0, let source, let target else { return }
+    guard bytes > 0 else { return }
     if sourceType.isPackedAsIs && targetType.isPackedAsIs {
+        // Types that pack as is start their data at offset 0: never at MPI_BOTTOM.
+        guard let source, let target else { return }
         if UnsafeRawPointer(target) != source { target.copyMemory(from: source, byteCount: bytes) }
         return
     }
     let packed = try PackedBuffer.reading(source, count: sourceCount, datatype: sourceType)
     defer { packed.release() }
-    targetType.unpack(bytes / Swift.max(targetType.size, 1), from: packed.bytes.baseAddress!, into: target)
+    targetType.unpack(targetCount, from: packed.bytes.baseAddress!, into: target, byteCount: bytes)
 }

@@ -13,14 +13,15 @@ struct PackedBuffer {
         self.isCopy = isCopy
     }
 
-    /// For data to send: packs it unless it packs as is.
+    /// For data to send: packs it unless it packs as is. A nil `memory` with data is
+    /// `MPI_BOTTOM` (the datatype's offsets are addresses; `checkAddress` let it through).
     static func reading(_ memory: UnsafeRawPointer?, count: Int, datatype: Datatype) throws(MPIError) -> PackedBuffer {
         let size = datatype.packedSize(count)
         if datatype.isPackedAsIs || size == 0 {
             return PackedBuffer(bytes: UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(mutating: memory), count: size), isCopy: false)
         }
         let copy = try PackedBuffer.scratch(size)
-        datatype.pack(count, from: memory!, into: copy.bytes.baseAddress!)
+        datatype.pack(count, from: memory, into: copy.bytes.baseAddress!)
         return copy
     }
 
@@ -36,7 +37,7 @@ struct PackedBuffer {
     /// For data to receive, keeping what is there: the memory itself, or a packed copy.
     static func updating(_ memory: UnsafeMutableRawPointer?, count: Int, datatype: Datatype) throws(MPIError) -> PackedBuffer {
         let buffer = try writing(memory, count: count, datatype: datatype)
-        if buffer.isCopy { datatype.pack(count, from: memory!, into: buffer.bytes.baseAddress!) }
+        if buffer.isCopy { datatype.pack(count, from: memory, into: buffer.bytes.baseAddress!) }
         return buffer
     }
 
@@ -57,7 +58,7 @@ struct PackedBuffer {
 
     /// Unpacks a copy into `memory` (nothing to do for the memory itself).
     func finish(into memory: UnsafeMutableRawPointer?, count: Int, datatype: Datatype) {
-        if isCopy, let memory, count > 0 { datatype.unpack(count, from: bytes.baseAddress!, into: memory) }
+        if isCopy, count > 0 { datatype.unpack(count, from: bytes.baseAddress!, into: memory) }
     }
 
     func release() {
