@@ -33,10 +33,10 @@ final class DatatypeTests: XCTestCase {
         XCTAssertEqual(target, [0, 0, 1, 0, 0, 4, 0, 0, 7, 0, 0, 10])
     }
 
-    func testContiguousRunsMergeAndKeepTheBasicType() throws {
+    func testContiguousPacksAsIsAndKeepsTheBasicType() throws {
         let triple = try Datatype.contiguous(3, of: .double)
         XCTAssertTrue(triple.isPackedAsIs)
-        XCTAssertEqual(triple.runs, [Datatype.Run(offset: 0, count: 3)])
+        XCTAssertEqual(triple.extent, 24)
         XCTAssertEqual(triple.basic, .double)
         XCTAssertThrowsError(try Datatype.contiguous(-1, of: .int))
     }
