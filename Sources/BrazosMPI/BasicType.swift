@@ -34,6 +34,15 @@ public struct BasicType: Equatable, Sendable, CustomStringConvertible {
     /// Bytes one element takes in `external32` (MPI 4.1 §19.3.12): `long` is 4 bytes
     /// there, `wchar_t` 2, `long double` a 16-byte IEEE quad.
     public let external32Size: Int
+    /// The C type's alignment, which pads the extent of a struct made of it (MPI 4.1 §5.1.6).
+    public var alignment: Int {
+        if let value = parts.first?.type { return Swift.max(value.alignment, 4) }
+        switch value {
+        case .longDouble, .complex(.longDouble): return 16
+        case let .complex(part): return BasicType.valueSize(part)
+        default: return size
+        }
+    }
     /// For a pair, its two parts (value, then index) and where they lie; else empty.
     let parts: [Part]
 
@@ -150,8 +159,23 @@ public struct BasicType: Equatable, Sendable, CustomStringConvertible {
     public static let cxxDoubleComplex = BasicType("MPI_CXX_DOUBLE_COMPLEX", .complex(.double))
     /// `MPI_CXX_LONG_DOUBLE_COMPLEX`: C++ `std::complex<long double>`.
     public static let cxxLongDoubleComplex = BasicType("MPI_CXX_LONG_DOUBLE_COMPLEX", .complex(.longDouble))
-    // The Fortran types whose size the name fixes (the default-kind ones depend on the
-    // Fortran compiler and are not offered).
+    // The default-kind Fortran types at gfortran's default sizes (no -fdefault-*-8),
+    // what Open MPI and MPICH configure on Linux.
+    /// `MPI_INTEGER`: default `INTEGER` (4 bytes).
+    public static let integer = BasicType("MPI_INTEGER", .signed(bits: 32))
+    /// `MPI_REAL`: default `REAL` (4 bytes).
+    public static let real = BasicType("MPI_REAL", .float)
+    /// `MPI_DOUBLE_PRECISION`: `DOUBLE PRECISION` (8 bytes).
+    public static let doublePrecision = BasicType("MPI_DOUBLE_PRECISION", .double)
+    /// `MPI_COMPLEX`: default `COMPLEX` (two `REAL`s).
+    public static let complex = BasicType("MPI_COMPLEX", .complex(.float))
+    /// `MPI_DOUBLE_COMPLEX`: `DOUBLE COMPLEX` (two `DOUBLE PRECISION`s).
+    public static let doubleComplexFortran = BasicType("MPI_DOUBLE_COMPLEX", .complex(.double))
+    /// `MPI_LOGICAL`: default `LOGICAL` (4 bytes).
+    public static let logical = BasicType("MPI_LOGICAL", .logical(bits: 32))
+    /// `MPI_CHARACTER`: `CHARACTER(1)`.
+    public static let character = BasicType("MPI_CHARACTER", .character(bits: 8))
+    // The Fortran types whose size the name fixes.
     /// `MPI_INTEGER1`.
     public static let integer1 = BasicType("MPI_INTEGER1", .signed(bits: 8))
     /// `MPI_INTEGER2`.
@@ -185,6 +209,8 @@ public struct BasicType: Equatable, Sendable, CustomStringConvertible {
     public static let longInt = BasicType(pair: "MPI_LONG_INT", .long, indexOffset: 8, extent: 16)
     /// `MPI_2INT`: `{ int; int; }` for `MINLOC`/`MAXLOC`.
     public static let twoInt = BasicType(pair: "MPI_2INT", .int, indexOffset: 4, extent: 8)
+    /// `MPI_2INTEGER`: two default `INTEGER`s for `MINLOC`/`MAXLOC`.
+    public static let twoInteger = BasicType(pair: "MPI_2INTEGER", .integer, indexOffset: 4, extent: 8)
     /// `MPI_SHORT_INT`: `{ short; int; }` for `MINLOC`/`MAXLOC`.
     public static let shortInt = BasicType(pair: "MPI_SHORT_INT", .short, indexOffset: 4, extent: 8)
     /// `MPI_LONG_DOUBLE_INT`: `{ long double; int; }` for `MINLOC`/`MAXLOC`.

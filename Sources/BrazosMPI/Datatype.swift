@@ -37,6 +37,11 @@ public final class Datatype: Sendable, CustomStringConvertible {
     public let external32Size: Int
     /// The one basic type all data is made of, which reductions need; nil for a mixture.
     public let basic: BasicType?
+    /// The largest alignment of its basic types.
+    let alignment: Int
+    /// Its bounds, or a part's, were set by `MPI_Type_create_resized`: a struct of it is
+    /// not padded to its alignment.
+    let hasExplicitBounds: Bool
     /// Whether this is a predefined type: committed from the start, and never freed.
     public let isPredefined: Bool
     /// The data of one element is the bytes `trueLowerBound ..< trueLowerBound + size`, in
@@ -65,6 +70,8 @@ public final class Datatype: Sendable, CustomStringConvertible {
         var external32Size: Int
         var basic: BasicType?
         var isDense: Bool
+        var alignment: Int
+        var hasExplicitBounds: Bool
     }
 
     init(_ shape: Shape, envelope: Envelope, predefined: Bool, committed: Bool, name: String, description: String) {
@@ -79,6 +86,8 @@ public final class Datatype: Sendable, CustomStringConvertible {
         external32Size = shape.external32Size
         basic = shape.basic
         isDense = shape.isDense
+        alignment = shape.alignment
+        hasExplicitBounds = shape.hasExplicitBounds
         isPackedAsIs = shape.size == 0 || (shape.isDense && shape.trueLowerBound == 0 && extent == shape.size)
         isPredefined = predefined
         self.committed = Atomic(committed)
@@ -91,7 +100,7 @@ public final class Datatype: Sendable, CustomStringConvertible {
         let trueUpper = basic.parts.last.map { $0.offset + $0.type.size } ?? basic.size
         let shape = Shape(layout: .basic(basic), size: basic.size, lowerBound: 0, upperBound: basic.extent, trueLowerBound: 0,
                           trueUpperBound: trueUpper, basicCount: basic.isPair ? 2 : 1, external32Size: basic.external32Size,
-                          basic: basic, isDense: trueUpper == basic.size)
+                          basic: basic, isDense: trueUpper == basic.size, alignment: basic.alignment, hasExplicitBounds: false)
         self.init(shape, envelope: .named, predefined: true, committed: true, name: basic.name, description: basic.name)
     }
 
@@ -214,6 +223,22 @@ extension Datatype {
     public static let cxxDoubleComplex = Datatype(.cxxDoubleComplex)
     /// `MPI_CXX_LONG_DOUBLE_COMPLEX`.
     public static let cxxLongDoubleComplex = Datatype(.cxxLongDoubleComplex)
+    /// `MPI_INTEGER`.
+    public static let integer = Datatype(.integer)
+    /// `MPI_REAL`.
+    public static let real = Datatype(.real)
+    /// `MPI_DOUBLE_PRECISION`.
+    public static let doublePrecision = Datatype(.doublePrecision)
+    /// `MPI_COMPLEX`.
+    public static let complex = Datatype(.complex)
+    /// `MPI_DOUBLE_COMPLEX`.
+    public static let doubleComplexFortran = Datatype(.doubleComplexFortran)
+    /// `MPI_LOGICAL`.
+    public static let logical = Datatype(.logical)
+    /// `MPI_CHARACTER`.
+    public static let character = Datatype(.character)
+    /// `MPI_2INTEGER`.
+    public static let twoInteger = Datatype(.twoInteger)
     /// `MPI_INTEGER1`.
     public static let integer1 = Datatype(.integer1)
     /// `MPI_INTEGER2`.

@@ -68,15 +68,16 @@ enum Handles {
     // MARK: Datatypes
 
     /// The predefined datatypes by ABI handle. Left out: `MPI_LB`/`MPI_UB` (gone in MPI 4),
-    /// the Fortran types whose size the Fortran compiler decides (`MPI_INTEGER`, `MPI_REAL`,
-    /// ...), and those of 2-byte and 16-byte floating point (`MPI_REAL2`, `MPI_REAL16`, ...).
+    /// `MPI_2REAL` and `MPI_2DOUBLE_PRECISION` (pairs with a floating-point index), 2-byte
+    /// and 16-byte floating point (`MPI_REAL2`, `MPI_REAL16`, ...), `MPI_INTEGER16`.
     static let predefinedDatatypes: [Int: Datatype] = [
         0x201: .aint, 0x202: .count, 0x203: .offset, 0x207: .packed,
         0x208: .short, 0x209: .int, 0x20a: .long, 0x20b: .longLong, 0x20c: .unsignedShort, 0x20d: .unsigned,
         0x20e: .unsignedLong, 0x20f: .unsignedLongLong, 0x210: .float, 0x212: .floatComplex, 0x213: .cxxFloatComplex,
-        0x214: .double, 0x216: .doubleComplex, 0x217: .cxxDoubleComplex, 0x220: .longDouble,
+        0x214: .double, 0x216: .doubleComplex, 0x217: .cxxDoubleComplex, 0x218: .logical, 0x219: .integer, 0x21a: .real,
+        0x21b: .complex, 0x21c: .doublePrecision, 0x21d: .doubleComplexFortran, 0x21e: .character, 0x220: .longDouble,
         0x224: .longDoubleComplex, 0x225: .cxxLongDoubleComplex,
-        0x228: .floatInt, 0x229: .doubleInt, 0x22a: .longInt, 0x22b: .twoInt, 0x22c: .shortInt, 0x22d: .longDoubleInt,
+        0x228: .floatInt, 0x229: .doubleInt, 0x22a: .longInt, 0x22b: .twoInt, 0x22c: .shortInt, 0x22d: .longDoubleInt, 0x232: .twoInteger,
         0x238: .bool, 0x239: .cxxBool, 0x23c: .wchar,
         0x240: .int8, 0x241: .uint8, 0x243: .char, 0x244: .signedChar, 0x245: .unsignedChar, 0x247: .byte,
         0x248: .int16, 0x249: .uint16, 0x250: .int32, 0x251: .uint32, 0x258: .int64, 0x259: .uint64,

@@ -51,7 +51,10 @@ final class DatatypeLayoutTests: XCTestCase {
         struct Record { var tag: Int8; var value: Double; var count: Int32 }
         let type = try Datatype.structure(blockLengths: [1, 1, 1], byteDisplacements: [0, 8, 16], types: [.int8, .double, .int32])
         XCTAssertEqual(type.size, 13)
-        XCTAssertEqual(type.extent, 20)
+        XCTAssertEqual(type.extent, 24)  // padded to the double's alignment, as the C struct
+        XCTAssertEqual(try Datatype.structure(blockLengths: [1, 1], byteDisplacements: [0, 8], types: [.double, .char]).extent, 16)
+        XCTAssertEqual(try Datatype.structure(blockLengths: [1], byteDisplacements: [0],
+                                              types: [try Datatype.resized(.double, lowerBound: 0, extent: 9)]).extent, 9)
         XCTAssertEqual(type.basicCount, 3)
         XCTAssertNil(type.basic)
         XCTAssertFalse(type.isPackedAsIs)
@@ -59,7 +62,6 @@ final class DatatypeLayoutTests: XCTestCase {
         let records = [Record(tag: 3, value: 2.5, count: 7), Record(tag: -1, value: -8, count: 9)]
         var packed = [UInt8](repeating: 0, count: 26)
         var back = [Record](repeating: Record(tag: 0, value: 0, count: 0), count: 2)
-        // The records are 24 bytes apart, not 20: an array of them needs a resized type.
         let spaced = try Datatype.resized(type, lowerBound: 0, extent: MemoryLayout<Record>.stride)
         records.withUnsafeBytes { source in packed.withUnsafeMutableBytes { spaced.pack(2, from: source.baseAddress!, into: $0.baseAddress!) } }
         packed.withUnsafeBytes { bytes in

@@ -11,8 +11,8 @@ extension Datatype {
         case fortran = 15
     }
 
-    private static func derived(_ builder: ShapeBuilder, _ layout: Layout, _ envelope: Envelope, _ description: String) -> Datatype {
-        Datatype(builder.shape(layout), envelope: envelope, predefined: false, committed: false, name: "", description: description)
+    private static func derived(_ builder: ShapeBuilder, _ layout: Layout, _ envelope: Envelope, _ description: String, padded: Bool = false) -> Datatype {
+        Datatype(builder.shape(layout, padded: padded), envelope: envelope, predefined: false, committed: false, name: "", description: description)
     }
 
     private static func checkCount(_ count: Int, _ name: String) throws(MPIError) {
@@ -122,7 +122,7 @@ extension Datatype {
             members.append(Layout.Member(length: blockLengths[index], offset: byteDisplacements[index], type: types[index]))
         }
         let arguments = [.count(types.count)] + blockLengths.map(Envelope.Argument.count) + byteDisplacements.map(Envelope.Argument.address)
-        return derived(builder, .structure(members), Envelope(.structure, arguments, types, isLargeCount: largeCount), name)
+        return derived(builder, .structure(members), Envelope(.structure, arguments, types, isLargeCount: largeCount), name, padded: true)
     }
 
     /// `MPI_Type_create_resized`: `old`'s data with the lower bound and extent given.
@@ -131,7 +131,8 @@ extension Datatype {
         let builder = ShapeBuilder(name)
         let shape = Shape(layout: .resized(old), size: old.size, lowerBound: lowerBound, upperBound: try builder.sum(lowerBound, extent),
                           trueLowerBound: old.trueLowerBound, trueUpperBound: old.trueLowerBound + old.trueExtent,
-                          basicCount: old.basicCount, external32Size: old.external32Size, basic: old.basic, isDense: old.isDense)
+                          basicCount: old.basicCount, external32Size: old.external32Size, basic: old.basic, isDense: old.isDense,
+                          alignment: old.alignment, hasExplicitBounds: true)
         return Datatype(shape, envelope: Envelope(.resized, [.address(lowerBound), .address(extent)], [old], isLargeCount: largeCount),
                         predefined: false, committed: false, name: "", description: name)
     }
@@ -145,7 +146,8 @@ extension Datatype {
     /// What this type is made of, for a copy of it.
     var shape: Shape {
         Shape(layout: layout, size: size, lowerBound: lowerBound, upperBound: upperBound, trueLowerBound: trueLowerBound,
-              trueUpperBound: trueLowerBound + trueExtent, basicCount: basicCount, external32Size: external32Size, basic: basic, isDense: isDense)
+              trueUpperBound: trueLowerBound + trueExtent, basicCount: basicCount, external32Size: external32Size, basic: basic, isDense: isDense,
+              alignment: alignment, hasExplicitBounds: hasExplicitBounds)
     }
 
     /// A predefined type under the envelope of an `MPI_Type_create_f90_*` call: what those

@@ -11,12 +11,16 @@ struct ShapeBuilder {
     /// Just past the data so far while it is one run in order; nil once it is not.
     private var denseEnd: Int? = nil
     private var isDense = true
+    private var alignment = 1
+    private var hasExplicitBounds = false
 
     init(_ name: String) { self.name = name }
 
     /// Adds `count` elements of `type`, the first at `offset`, one extent apart.
     mutating func add(_ count: Int, of type: Datatype, at offset: Int) throws(MPIError) {
         guard count > 0 else { return }
+        alignment = Swift.max(alignment, type.alignment)
+        hasExplicitBounds = hasExplicitBounds || type.hasExplicitBounds
         let last = try product(count - 1, type.extent)
         let lower = try sum(try sum(offset, type.lowerBound), Swift.min(0, last))
         let upper = try sum(try sum(offset, type.upperBound), Swift.max(0, last))
@@ -59,14 +63,20 @@ struct ShapeBuilder {
         if type.size > 0 { isDense = false }
     }
 
-    /// The shape of `layout` with the blocks added; an empty type has all bounds 0.
-    func shape(_ layout: Layout) -> Datatype.Shape {
-        let bounds = bounds ?? (0, 0), trueBounds = trueBounds ?? (0, 0)
+    /// The shape of `layout` with the blocks added; an empty type has all bounds 0. With
+    /// `padded` (a struct), the extent is rounded up to the alignment of the basic types,
+    /// as a C struct's size is, unless a part's bounds were set explicitly.
+    func shape(_ layout: Layout, padded: Bool = false) -> Datatype.Shape {
+        var bounds = bounds ?? (0, 0)
+        let trueBounds = trueBounds ?? (0, 0)
+        let excess = (bounds.upper - bounds.lower) % alignment
+        if padded, !hasExplicitBounds, excess != 0 { bounds.upper += alignment - excess }
         var one: BasicType? = nil
         if case let .one(type) = basic { one = type }
         return Datatype.Shape(layout: layout, size: size, lowerBound: bounds.lower, upperBound: bounds.upper,
                               trueLowerBound: trueBounds.lower, trueUpperBound: trueBounds.upper, basicCount: basicCount,
-                              external32Size: external32Size, basic: one, isDense: isDense)
+                              external32Size: external32Size, basic: one, isDense: isDense,
+                              alignment: alignment, hasExplicitBounds: hasExplicitBounds)
     }
 
     func product(_ left: Int, _ right: Int) throws(MPIError) -> Int {

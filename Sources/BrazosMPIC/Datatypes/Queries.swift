@@ -194,16 +194,17 @@ public func mpiTypeGetName(_ datatype: MPI_Datatype?, _ name: UnsafeMutablePoint
 
 // MARK: Predefined types by property
 
-/// `MPI_Type_match_size`: the Fortran type of `typeclass` (`MPI_TYPECLASS_INTEGER`,
-/// `_REAL`, `_COMPLEX`) and `size` bytes; `MPI_ERR_ARG` if there is none.
+/// `MPI_Type_match_size`: the type of `typeclass` (`MPI_TYPECLASS_INTEGER`, `_REAL`,
+/// `_COMPLEX`) and `size` bytes (a sized Fortran type, or the C `long double` types for
+/// 16 and 32 bytes); `MPI_ERR_ARG` if there is none.
 @_cdecl("MPI_Type_match_size")
 public func mpiTypeMatchSize(_ typeclass: Int32, _ size: Int32, _ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
     mpiCall("MPI_Type_match_size") { () throws(MPIError) in
         let candidates: [Datatype]
         switch typeclass {
         case 192: candidates = [.integer1, .integer2, .integer4, .integer8]
-        case 193: candidates = [.real4, .real8]
-        case 194: candidates = [.complex8, .complex16]
+        case 193: candidates = [.real4, .real8, .longDouble]
+        case 194: candidates = [.complex8, .complex16, .longDoubleComplex]
         default: throw MPIError(.arg, "invalid type class \(typeclass)")
         }
         guard let found = candidates.first(where: { $0.size == Int(size) }) else {

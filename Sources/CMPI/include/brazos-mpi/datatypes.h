@@ -11,10 +11,10 @@
 extern "C" {
 #endif
 
-/* More predefined datatypes (ABI values).  Not offered: MPI_LB and MPI_UB (removed in
- * MPI 4), the Fortran types whose size the Fortran compiler decides (MPI_INTEGER,
- * MPI_REAL, MPI_LOGICAL, ...), and 2- and 16-byte floating point (MPI_REAL2, MPI_REAL16,
- * MPI_COMPLEX4, MPI_COMPLEX32, MPI_INTEGER16). */
+/* More predefined datatypes (ABI values).  The default-kind Fortran types have
+ * gfortran's default sizes (INTEGER, REAL, LOGICAL 4 bytes).  Not offered: MPI_LB and
+ * MPI_UB (removed in MPI 4), MPI_2REAL and MPI_2DOUBLE_PRECISION, 2- and 16-byte
+ * floating point (MPI_REAL2, MPI_REAL16, MPI_COMPLEX4, MPI_COMPLEX32), MPI_INTEGER16. */
 #define MPI_AINT                       ((MPI_Datatype)0x00000201)
 #define MPI_COUNT                      ((MPI_Datatype)0x00000202)
 #define MPI_OFFSET                     ((MPI_Datatype)0x00000203)
@@ -26,6 +26,14 @@ extern "C" {
 #define MPI_CXX_DOUBLE_COMPLEX         ((MPI_Datatype)0x00000217)
 #define MPI_C_LONG_DOUBLE_COMPLEX      ((MPI_Datatype)0x00000224)
 #define MPI_CXX_LONG_DOUBLE_COMPLEX    ((MPI_Datatype)0x00000225)
+#define MPI_LOGICAL                    ((MPI_Datatype)0x00000218)
+#define MPI_INTEGER                    ((MPI_Datatype)0x00000219)
+#define MPI_REAL                       ((MPI_Datatype)0x0000021a)
+#define MPI_COMPLEX                    ((MPI_Datatype)0x0000021b)
+#define MPI_DOUBLE_PRECISION           ((MPI_Datatype)0x0000021c)
+#define MPI_DOUBLE_COMPLEX             ((MPI_Datatype)0x0000021d)
+#define MPI_CHARACTER                  ((MPI_Datatype)0x0000021e)
+#define MPI_2INTEGER                   ((MPI_Datatype)0x00000232)
 #define MPI_CXX_BOOL                   ((MPI_Datatype)0x00000239)
 #define MPI_WCHAR                      ((MPI_Datatype)0x0000023c)
 #define MPI_LOGICAL1                   ((MPI_Datatype)0x000002c0)
