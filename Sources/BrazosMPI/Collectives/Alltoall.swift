@@ -35,7 +35,7 @@ extension Communicator {
                           _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], receiveDisplacements: [Int], receiveType: Datatype) throws(MPIError) {
         try Self.checkCounts(receiveCounts, receiveDisplacements, ranks: size, datatype: receiveType)
         try Self.checkAddress(receive, counts: receiveCounts.prefix(size), datatype: receiveType)
-        func target(_ peer: Int) -> UnsafeMutableRawPointer? { receive.map { $0 + receiveDisplacements[peer] * receiveType.extent } }
+        func target(_ peer: Int) -> UnsafeMutableRawPointer? { address(receive, plus: receiveDisplacements[peer] * receiveType.extent) }
         var outgoing: [PackedBuffer] = []
         defer { for packed in outgoing { packed.release() } }
         switch send {
@@ -43,14 +43,14 @@ extension Communicator {
             // What is sent is what the receive buffer holds now: copy it before it changes.
             for peer in 0..<size {
                 let copy = try PackedBuffer.scratch(receiveType.packedSize(receiveCounts[peer]))
-                if copy.bytes.count > 0 { receiveType.pack(receiveCounts[peer], from: target(peer)!, into: copy.bytes.baseAddress!) }
+                if copy.bytes.count > 0 { receiveType.pack(receiveCounts[peer], from: target(peer), into: copy.bytes.baseAddress!) }
                 outgoing.append(copy)
             }
         case let .memory(pointer):
             try Self.checkCounts(sendCounts, sendDisplacements, ranks: size, datatype: sendType)
             try Self.checkAddress(pointer, counts: sendCounts.prefix(size), datatype: sendType)
             for peer in 0..<size {
-                outgoing.append(try PackedBuffer.reading(pointer.map { $0 + sendDisplacements[peer] * sendType.extent }, count: sendCounts[peer], datatype: sendType))
+                outgoing.append(try PackedBuffer.reading(address(pointer, plus: sendDisplacements[peer] * sendType.extent), count: sendCounts[peer], datatype: sendType))
             }
         }
         try copyElements(outgoing[rank].bytes.baseAddress, outgoing[rank].bytes.count, .byte, to: target(rank), receiveCounts[rank], receiveType)

@@ -36,11 +36,11 @@ extension Communicator {
         var receives = ElementReceives()
         defer { receives.release() }
         for source in 0..<size where source != root {
-            try receives.post(self, into: receive.map { $0 + displacements[source] * receiveType.extent }, count: receiveCounts[source],
+            try receives.post(self, into: address(receive, plus: displacements[source] * receiveType.extent), count: receiveCounts[source],
                               datatype: receiveType, from: source, tag: .gather)
         }
         if case let .memory(pointer) = send {
-            try copyElements(pointer, sendCount, sendType, to: receive.map { $0 + displacements[root] * receiveType.extent }, receiveCounts[root], receiveType)
+            try copyElements(pointer, sendCount, sendType, to: address(receive, plus: displacements[root] * receiveType.extent), receiveCounts[root], receiveType)
         }
         try receives.waitAll()
     }
@@ -70,7 +70,7 @@ extension Communicator {
         let mine = slots.slice(packed.bytes, rank)
         switch send {
         case .inPlace:
-            if !inOrder, mine.count > 0 { receiveType.pack(receiveCounts[rank], from: receive! + displacements[rank] * receiveType.extent, into: mine.baseAddress!) }
+            if !inOrder, mine.count > 0 { receiveType.pack(receiveCounts[rank], from: address(receive, plus: displacements[rank] * receiveType.extent), into: mine.baseAddress!) }
         case let .memory(pointer):
             guard sendType.packedSize(sendCount) == mine.count else {
                 throw MPIError(.truncate, "allgather: this rank sends \(sendType.packedSize(sendCount)) bytes where \(mine.count) are expected")
@@ -83,9 +83,10 @@ extension Communicator {
         } else {
             try allgatherByRing(packed.bytes, slots)
         }
-        if !inOrder, let receive {
+        if !inOrder {
             for source in 0..<size where receiveCounts[source] > 0 {
-                receiveType.unpack(receiveCounts[source], from: slots.slice(packed.bytes, source).baseAddress!, into: receive + displacements[source] * receiveType.extent)
+                receiveType.unpack(receiveCounts[source], from: slots.slice(packed.bytes, source).baseAddress!,
+                                   into: address(receive, plus: displacements[source] * receiveType.extent))
             }
         }
     }

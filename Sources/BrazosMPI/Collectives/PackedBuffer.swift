@@ -2,6 +2,17 @@
 import Glibc
 #endif
 
+/// `pointer + bytes`, where a nil pointer is `MPI_BOTTOM`, address 0: the elements of a
+/// type of absolute addresses lie at the displacement itself.
+func address(_ pointer: UnsafeMutableRawPointer?, plus bytes: Int) -> UnsafeMutableRawPointer? {
+    UnsafeMutableRawPointer(bitPattern: Int(bitPattern: pointer) &+ bytes)
+}
+
+/// `pointer + bytes`, where a nil pointer is `MPI_BOTTOM`.
+func address(_ pointer: UnsafeRawPointer?, plus bytes: Int) -> UnsafeRawPointer? {
+    UnsafeRawPointer(bitPattern: Int(bitPattern: pointer) &+ bytes)
+}
+
 /// The packed bytes of `count` elements of a datatype at some memory: that memory itself
 /// when the datatype packs as is (no copy), else a copy, which `release` frees.
 struct PackedBuffer {

@@ -42,12 +42,12 @@ extension Communicator {
         switch send {
         case .inPlace:
             if accumulator.bytes.count > 0, accumulator.bytes.baseAddress != receive {
-                datatype.pack(count, from: receive!, into: accumulator.bytes.baseAddress!)
+                datatype.pack(count, from: receive, into: accumulator.bytes.baseAddress!)
             }
         case let .memory(pointer):
             if accumulator.bytes.count > 0 {
-                guard let pointer else { throw MPIError(.buffer, "null send buffer for \(count) elements") }
                 if datatype.isPackedAsIs {
+                    guard let pointer else { throw MPIError(.buffer, "null send buffer for \(count) elements") }
                     if UnsafeRawPointer(accumulator.bytes.baseAddress!) != pointer {
                         accumulator.bytes.baseAddress!.copyMemory(from: pointer, byteCount: accumulator.bytes.count)
                     }

@@ -29,11 +29,11 @@ extension Communicator {
         var sends: [(Request, PackedBuffer)] = []
         defer { for (_, packed) in sends { packed.release() } }
         for target in 0..<size where target != root {
-            let packed = try PackedBuffer.reading(send.map { $0 + displacements[target] * sendType.extent }, count: sendCounts[target], datatype: sendType)
+            let packed = try PackedBuffer.reading(address(send, plus: displacements[target] * sendType.extent), count: sendCounts[target], datatype: sendType)
             sends.append((try collectiveIsend(UnsafeRawBufferPointer(packed.bytes), to: target, tag: .scatter), packed))
         }
         if case let .memory(pointer) = receive {
-            try copyElements(send.map { $0 + displacements[root] * sendType.extent }, sendCounts[root], sendType, to: pointer, receiveCount, receiveType)
+            try copyElements(address(send, plus: displacements[root] * sendType.extent), sendCounts[root], sendType, to: pointer, receiveCount, receiveType)
         }
         for (request, _) in sends { try request.wait() }
     }
