@@ -196,6 +196,27 @@ int main(int argc, char **argv)
         MPI_Type_size(t, &sz);
         CHECK_INT(sz, 16, "MPI_Type_match_size complex 16");
     }
+    { /* MPI_Type_create_f90_*: predefined types, the same for the same arguments */
+        MPI_Datatype a, b;
+        int sz, ni, na, nd, combiner, ints[2];
+        MPI_Type_create_f90_integer(9, &a);
+        MPI_Type_create_f90_integer(9, &b);
+        CHECK(a == b, "MPI_Type_create_f90_integer gives one type per range");
+        MPI_Type_size(a, &sz);
+        CHECK_INT(sz, 4, "size of the f90 integer of range 9");
+        MPI_Type_get_envelope(a, &ni, &na, &nd, &combiner);
+        CHECK(ni == 1 && na == 0 && nd == 0 && combiner == MPI_COMBINER_F90_INTEGER, "envelope of an f90 integer");
+        MPI_Type_create_f90_real(10, MPI_UNDEFINED, &a);
+        MPI_Type_size(a, &sz);
+        CHECK_INT(sz, 8, "size of the f90 real of precision 10");
+        MPI_Type_get_envelope(a, &ni, &na, &nd, &combiner);
+        CHECK(ni == 2 && combiner == MPI_COMBINER_F90_REAL, "envelope of an f90 real");
+        MPI_Type_get_contents(a, 2, 0, 0, ints, NULL, NULL);
+        CHECK(ints[0] == 10 && ints[1] == MPI_UNDEFINED, "contents of an f90 real");
+        MPI_Type_create_f90_complex(3, 20, &a);
+        MPI_Type_size(a, &sz);
+        CHECK_INT(sz, 8, "size of the f90 complex of precision 3");
+    }
 #if MPI_VERSION >= 4
     { /* the large-count forms and MPI_Type_get_value_index */
         MPI_Count count = 3, sz, lb, extent, ni, na, nc, nd, lens[] = { 2, 1 }, disps[] = { 40, 0 }, large[8];
@@ -220,6 +241,17 @@ int main(int argc, char **argv)
         MPI_Type_get_true_extent_c(t, &lb, &extent);
         CHECK(lb == -12 && extent == 16, "MPI_Type_get_true_extent_c of a backwards vector_c");
         MPI_Type_free(&t);
+        {
+            MPI_Count sizes[] = { 4, 5 }, subs[] = { 2, 2 }, starts[] = { 1, 1 };
+            MPI_Type_create_subarray_c(2, sizes, subs, starts, MPI_ORDER_C, MPI_INT, &t);
+            MPI_Type_get_envelope_c(t, &ni, &na, &nc, &nd, &combiner);
+            CHECK(ni == 2 && na == 0 && nc == 6 && nd == 1 && combiner == MPI_COMBINER_SUBARRAY, "envelope_c of subarray_c");
+            MPI_Type_get_contents_c(t, 2, 0, 6, 1, ints, addrs, large, types);
+            CHECK(ints[0] == 2 && ints[1] == MPI_ORDER_C && large[0] == 4 && large[5] == 1, "contents_c of subarray_c");
+            MPI_Type_get_extent_c(t, &lb, &extent);
+            CHECK(lb == 0 && extent == 80, "extent of subarray_c");
+            MPI_Type_free(&t);
+        }
         MPI_Type_get_value_index(MPI_DOUBLE, MPI_INT, &pair);
         CHECK(pair == MPI_DOUBLE_INT, "MPI_Type_get_value_index(double, int)");
         MPI_Type_get_value_index(MPI_CHAR, MPI_INT, &pair);
