@@ -122,17 +122,17 @@ public final class Datatype: Sendable, CustomStringConvertible {
     /// Bytes `count` elements take packed (the count has passed `checkFits`).
     public func packedSize(_ count: Int) -> Int { count * size }
 
-    /// Throws `.count` unless `count` elements fit in this host's memory, both packed (a
-    /// message may need a packed copy) and as they lie (a buffer spans that much, and a
-    /// user operation gets a copy of that layout). Every size and offset of `count`
-    /// elements is then an `Int` that does not overflow, and no copy of them exceeds memory.
+    /// Throws `.count` unless `count` elements fit in this host's memory: packed (a message
+    /// may need a packed copy), and as an array (its elements' starts span at most the
+    /// memory). One element may span more (a type of absolute addresses for `MPI_BOTTOM`
+    /// covers stack and heap). Every size and offset of `count` elements is then an `Int`
+    /// that does not overflow, and no packed copy of them exceeds memory.
     public func checkFits(_ count: Int) throws(MPIError) {
         guard count > 0 else { return }
         let (packed, packedOverflow) = count.multipliedReportingOverflow(by: size)
         let (lastStart, startOverflow) = (count - 1).multipliedReportingOverflow(by: extent)
         let memory = Self.hostMemory
-        guard !packedOverflow, !startOverflow, packed <= memory, extent.magnitude <= UInt(memory), trueExtent <= memory,
-              lastStart.magnitude <= UInt(memory) else {
+        guard !packedOverflow, !startOverflow, packed <= memory, lastStart.magnitude <= UInt(memory) else {
             throw MPIError(.count, "\(count) elements of \(self) do not fit in this host's memory (\(size) bytes each packed, \(extent) apart)")
         }
     }
@@ -145,7 +145,7 @@ public final class Datatype: Sendable, CustomStringConvertible {
     func footprint(_ count: Int) -> Range<Int> {
         guard count > 0, size > 0 else { return 0..<0 }
         let last = (count - 1) * extent
-        return (trueLowerBound + Swift.min(0, last))..<(trueLowerBound + trueExtent + Swift.max(0, last))
+        return (trueLowerBound &+ Swift.min(0, last))..<(trueLowerBound &+ trueExtent &+ Swift.max(0, last))
     }
 }
 

@@ -47,7 +47,9 @@ extension PieceVisitor {
 
 extension Datatype {
     /// Visits the data of `count` elements whose array starts at `address`, in order.
-    /// Addresses are integers so that `MPI_BOTTOM` (address 0) with absolute offsets works.
+    /// Addresses are integers so that `MPI_BOTTOM` (address 0) with absolute offsets works;
+    /// their arithmetic wraps, so that a type whose offsets lie outside memory gives a bad
+    /// address (as in C) rather than a trap in this library.
     func walk<Visitor: PieceVisitor>(_ count: Int, at address: Int, _ visitor: inout Visitor) {
         guard count > 0, size > 0 else { return }
         if case let .basic(basic) = layout, !basic.isPair {
@@ -56,31 +58,31 @@ extension Datatype {
         }
         if !Visitor.needsBasicTypes && isDense {
             if count == 1 || extent == size {
-                visitor.visit(address: address + trueLowerBound, length: count * size, basic: .byte)
+                visitor.visit(address: address &+ trueLowerBound, length: count * size, basic: .byte)
                 return
             }
             for element in 0..<count where !visitor.isDone {
-                visitor.visit(address: address + element * extent + trueLowerBound, length: size, basic: .byte)
+                visitor.visit(address: address &+ element &* extent &+ trueLowerBound, length: size, basic: .byte)
             }
             return
         }
         for element in 0..<count where !visitor.isDone {
-            walkElement(at: address + element * extent, &visitor)
+            walkElement(at: address &+ element &* extent, &visitor)
         }
     }
 
     private func walkElement<Visitor: PieceVisitor>(at address: Int, _ visitor: inout Visitor) {
         switch layout {
         case let .basic(basic):
-            for part in basic.parts { visitor.visit(address: address + part.offset, length: part.type.size, basic: part.type) }
+            for part in basic.parts { visitor.visit(address: address &+ part.offset, length: part.type.size, basic: part.type) }
         case let .contiguous(count, type):
             type.walk(count, at: address, &visitor)
         case let .vector(count, blockLength, stride, type):
-            for block in 0..<count where !visitor.isDone { type.walk(blockLength, at: address + block * stride, &visitor) }
+            for block in 0..<count where !visitor.isDone { type.walk(blockLength, at: address &+ block &* stride, &visitor) }
         case let .blocks(blocks, type):
-            for block in blocks where !visitor.isDone { type.walk(block.length, at: address + block.offset, &visitor) }
+            for block in blocks where !visitor.isDone { type.walk(block.length, at: address &+ block.offset, &visitor) }
         case let .structure(members):
-            for member in members where !visitor.isDone { member.type.walk(member.length, at: address + member.offset, &visitor) }
+            for member in members where !visitor.isDone { member.type.walk(member.length, at: address &+ member.offset, &visitor) }
         case let .resized(type):
             type.walk(1, at: address, &visitor)
         }

@@ -16,7 +16,7 @@ extension Datatype {
         var unpacker = Unpacker(input: packed, remaining: bytes)
         // Whole elements first, then what is left of the next one.
         walk(bytes / size, at: Int(bitPattern: memory), &unpacker)
-        if bytes % size > 0 { walk(1, at: Int(bitPattern: memory) + bytes / size * extent, &unpacker) }
+        if bytes % size > 0 { walk(1, at: Int(bitPattern: memory) &+ bytes / size &* extent, &unpacker) }
     }
 
     // MARK: MPI_Pack, MPI_Unpack
