@@ -1,7 +1,8 @@
 /*
  * Reductions on the predefined types beyond the classic C ones: MPI_AINT,
  * MPI_COUNT, MPI_OFFSET (SUM, MAX, BAND), the C complex types (SUM, PROD), the
- * fixed-size Fortran types (SUM), MPI_C_BOOL (LOR). Under Brazos only: MPI_CXX_BOOL,
+ * fixed-size Fortran types (SUM), MPI_C_BOOL (LOR), a user operation on a vector with
+ * a negative stride. Under Brazos only: MPI_CXX_BOOL,
  * a contiguous derived type of MPI_AINT, and MPI_ERR_OP for a type that mixes basic
  * types and for operations outside a type's group.
  */
@@ -9,6 +10,16 @@
 #include <complex.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+/* A user operation on a backwards vector of 3 ints (stride -2): the function gets
+   memory laid out as the type says, elements below the pointer. */
+static void backwards_sum(void *in, void *inout, int *len, MPI_Datatype *type)
+{
+    int *a = in, *b = inout, e, k;
+    (void) type;
+    for (e = 0; e < *len; e++)
+        for (k = 0; k < 3; k++) b[-2 * k] += a[-2 * k];
+}
 
 int main(int argc, char **argv)
 {
@@ -42,6 +53,20 @@ int main(int argc, char **argv)
         MPI_Type_free(&triple);
     }
 #endif
+    { /* a user operation on a type whose data lies before its address */
+        int buf[5], out[5], k;
+        MPI_Datatype back;
+        MPI_Op op;
+        MPI_Type_vector(3, 1, -2, MPI_INT, &back);
+        MPI_Type_commit(&back);
+        MPI_Op_create(backwards_sum, 1, &op);
+        for (k = 0; k < 5; k++) { buf[k] = rank + k; out[k] = -1; }
+        MPI_Allreduce(&buf[4], &out[4], 1, back, op, MPI_COMM_WORLD);
+        for (k = 0; k < 5; k += 2) CHECK_INT(out[k], size * (size - 1) / 2 + size * k, "user sum over a backwards vector");
+        CHECK(out[1] == -1 && out[3] == -1, "the gaps of the backwards vector are left alone");
+        MPI_Op_free(&op);
+        MPI_Type_free(&back);
+    }
     { /* complex SUM and PROD: (1+i) per rank */
         float _Complex f = 1.0f + 1.0f * I, fs = 0, fp = 0;
         double _Complex d = 1.0 + 1.0 * I, ds = 0, dp = 0, expect = 1;

@@ -279,6 +279,7 @@ extension Datatype {
     /// `MPI_Type_get_value_index`: the predefined pair of a value of `value` and an index
     /// of `index`, or nil when MPI has none.
     public static func valueIndex(value: Datatype, index: Datatype) -> Datatype? {
+        if value === Datatype.integer && index === Datatype.integer { return .twoInteger }
         guard index === Datatype.int else { return nil }
         let pairs: [(Datatype, Datatype)] = [(.float, .floatInt), (.double, .doubleInt), (.long, .longInt), (.int, .twoInt),
                                              (.short, .shortInt), (.longDouble, .longDoubleInt)]

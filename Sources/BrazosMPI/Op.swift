@@ -62,6 +62,10 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
     /// Throws `MPI_ERR_OP` when a predefined operation is not defined on the datatype: on
     /// one of several basic types, or of a basic type the operation does not apply to.
     func check(_ datatype: Datatype) throws(MPIError) {
+        if case .user = kind, !datatype.isPackedAsIs, datatype.trueExtent > Datatype.hostMemory {
+            // The program's function gets copies laid out as the type says: impossible here.
+            throw MPIError(.count, "\(datatype) spans \(datatype.trueExtent) bytes, more than this host's memory, for a user operation")
+        }
         guard case let .predefined(op) = kind, datatype.size > 0 else { return }
         guard let basic = datatype.basic else {
             throw MPIError(.op, "\(op.rawValue) is not defined on \(datatype), which mixes basic types")

@@ -188,6 +188,22 @@ final class DatatypeLayoutTests: XCTestCase {
         XCTAssertEqual(round, extended)
     }
 
+    func testPredefinedPairsByValueAndIndex() {
+        XCTAssertTrue(Datatype.valueIndex(value: .double, index: .int) === Datatype.doubleInt)
+        XCTAssertTrue(Datatype.valueIndex(value: .integer, index: .integer) === Datatype.twoInteger)
+        XCTAssertNil(Datatype.valueIndex(value: .char, index: .int))
+        // A pair is two basic elements: MPI_Get_elements counts its value and index.
+        XCTAssertEqual(Datatype.doubleInt.elements(inBytes: 24), 4)
+        XCTAssertEqual(Datatype.doubleInt.elements(inBytes: 20), 3)
+        XCTAssertEqual(Datatype.doubleInt.byteCount(ofElements: 3), 20)
+    }
+
+    func testUserOperationsRefuseTypesSpanningMoreThanMemory() throws {
+        let spread = try Datatype.hindexed(blockLengths: [1, 1], byteDisplacements: [0, Datatype.hostMemory + 8], of: .int)
+        XCTAssertThrowsError(try Op(commutative: true) { _, _, _, _ in }.check(spread)) { XCTAssertEqual(($0 as? MPIError)?.errorClass, .count) }
+        XCTAssertNoThrow(try Op.sum.check(spread))
+    }
+
     func testComplexReductions() {
         var output: [Double] = [1, 2]
         let input: [Double] = [3, 4]
