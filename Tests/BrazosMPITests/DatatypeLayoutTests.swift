@@ -112,6 +112,12 @@ final class DatatypeLayoutTests: XCTestCase {
                                          processGrid: [2, 2], order: .c, of: .int, envelopeArguments: [])
         XCTAssertEqual(pack(blocks, 1, Array(0..<24)), [3, 4, 5, 9, 10, 11])
         XCTAssertEqual(blocks.extent, 96)
+        // Fortran order, rows in blocks over 2 processes, columns not distributed.
+        let fortran = try Datatype.darray(size: 2, rank: 1, globalSizes: [4, 6], distributions: [.block(size: nil), .none],
+                                          processGrid: [2, 1], order: .fortran, of: .int, envelopeArguments: [])
+        XCTAssertEqual(pack(fortran, 1, Array(0..<24)), [2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23])
+        XCTAssertThrowsError(try Datatype.darray(size: 3, rank: 0, globalSizes: [4], distributions: [.block(size: nil)], processGrid: [2],
+                                                 order: .c, of: .int, envelopeArguments: []))
     }
 
     func testHugeCountsAreDescribedNotExpanded() throws {
