@@ -1,7 +1,7 @@
 /*
  * Packing and what a datatype says about itself: MPI_Pack/MPI_Unpack of several
  * types into one buffer sent as MPI_PACKED and unpacked on another rank;
- * MPI_Pack_size; MPI_Pack_external/MPI_Unpack_external (big-endian bytes, the
+ * MPI_Pack_size; MPI_ERR_TRUNCATE when the buffer is too small; MPI_Pack_external/MPI_Unpack_external (big-endian bytes, the
  * standard's sizes) and MPI_Pack_external_size; MPI_Type_get_envelope and
  * MPI_Type_get_contents of every combiner; MPI_Type_set_name/get_name (the MPI
  * names of predefined types); MPI_Type_dup; MPI_Type_match_size; MPI_Type_size_x,
@@ -81,6 +81,17 @@ int main(int argc, char **argv)
             CHECK_INT(position, count, "MPI_Unpack used every packed byte");
         }
         MPI_Type_free(&column);
+    }
+    { /* too small a buffer: MPI_ERR_TRUNCATE, the position unchanged */
+        int v[4] = { 1, 2, 3, 4 }, position = 0, rc;
+        char small[8];
+        MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+        rc = MPI_Pack(v, 4, MPI_INT, small, sizeof small, &position, MPI_COMM_WORLD);
+        CHECK_CLASS(rc, MPI_ERR_TRUNCATE, "MPI_Pack of 16 bytes into 8");
+        CHECK_INT(position, 0, "position after a failed MPI_Pack");
+        rc = MPI_Unpack(small, sizeof small, &position, v, 4, MPI_INT, MPI_COMM_WORLD);
+        CHECK_CLASS(rc, MPI_ERR_TRUNCATE, "MPI_Unpack of 16 bytes from 8");
+        MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
     }
     { /* external32: big-endian, 4-byte int, 8-byte double */
         int values[2] = { 0x01020304, -2 }, back[2];
