@@ -7,10 +7,16 @@ private func check(_ code: Int32, _ what: String) throws(MPIError) {
     throw MPIError(ErrorClass(rawValue: code) ?? .other, "the generalized request's \(what) function returned \(code)")
 }
 
+/// The callbacks' C types, spelled out: the header's typedefs are function types, which
+/// Swift would take for closures here.
+public typealias GrequestQueryFunction = @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<MPI_Status>?) -> Int32
+public typealias GrequestFreeFunction = @convention(c) (UnsafeMutableRawPointer?) -> Int32
+public typealias GrequestCancelFunction = @convention(c) (UnsafeMutableRawPointer?, Int32) -> Int32
+
 /// `MPI_Grequest_start`: the program's query, free and cancel functions are called with
 /// `extra_state` as MPI orders them (query then free when a wait or test completes it).
 @_cdecl("MPI_Grequest_start")
-public func mpiGrequestStart(_ query: MPI_Grequest_query_function?, _ free: MPI_Grequest_free_function?, _ cancel: MPI_Grequest_cancel_function?,
+public func mpiGrequestStart(_ query: GrequestQueryFunction?, _ free: GrequestFreeFunction?, _ cancel: GrequestCancelFunction?,
                              _ extraState: UnsafeMutableRawPointer?, _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     mpiCall("MPI_Grequest_start") { () throws(MPIError) in
         let output = try requestOutput(request)
