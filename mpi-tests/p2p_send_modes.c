@@ -157,6 +157,37 @@ int main(int argc, char **argv)
     MPI_Issend(out, N, MPI_INT, MPI_PROC_NULL, 0, MPI_COMM_WORLD, &request);
     MPI_Wait(&request, MPI_STATUS_IGNORE);
 
+#if MPI_VERSION >= 5
+    /* MPI 5.0: flushing the buffer keeps it attached; a communicator's own buffer. */
+    MPI_Buffer_attach(buffer, bufferSize);
+    fill(out, longCount, rank + 60);
+    MPI_Bsend(out, longCount, MPI_INT, next, 60, MPI_COMM_WORLD);
+    MPI_Irecv(in, longCount, MPI_INT, prev, 60, MPI_COMM_WORLD, &receive);
+    MPI_Buffer_flush();
+    MPI_Wait(&receive, MPI_STATUS_IGNORE);
+    expect(in, longCount, prev + 60, "Bsend before Buffer_flush");
+    MPI_Bsend(out, longCount, MPI_INT, next, 61, MPI_COMM_WORLD);
+    MPI_Irecv(in, longCount, MPI_INT, prev, 61, MPI_COMM_WORLD, &receive);
+    MPI_Buffer_iflush(&request);
+    MPI_Wait(&request, MPI_STATUS_IGNORE);
+    MPI_Wait(&receive, MPI_STATUS_IGNORE);
+    expect(in, longCount, prev + 60, "Bsend before Buffer_iflush");
+    MPI_Buffer_detach(&detached, &detachedSize);
+    CHECK(detached == buffer, "Buffer_detach after a flush gave another address");
+    MPI_Comm dup;
+    MPI_Comm_dup(MPI_COMM_WORLD, &dup);
+    char *own = malloc(N * sizeof(int) + MPI_BSEND_OVERHEAD);
+    MPI_Comm_attach_buffer(dup, own, N * (int) sizeof(int) + MPI_BSEND_OVERHEAD);
+    fill(out, N, rank + 62);
+    CHECK_INT(MPI_Bsend(out, N, MPI_INT, next, 62, dup), MPI_SUCCESS, "Bsend into a communicator's buffer");
+    MPI_Comm_flush_buffer(dup);
+    MPI_Recv(in, N, MPI_INT, prev, 62, dup, MPI_STATUS_IGNORE);
+    expect(in, N, prev + 62, "Bsend into a communicator's buffer");
+    MPI_Comm_detach_buffer(dup, &detached, &detachedSize);
+    CHECK(detached == own, "Comm_detach_buffer gave another address");
+    MPI_Comm_free(&dup);
+    free(own);
+#endif
 #if MPI_VERSION >= 4
     /* Large-count forms. */
     MPI_Buffer_attach_c(buffer, (MPI_Count) bufferSize);

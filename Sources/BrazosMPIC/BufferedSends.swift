@@ -110,3 +110,17 @@ public func mpiCommDetachBufferC(_ comm: MPI_Comm?, _ address: UnsafeMutableRawP
 public func mpiCommFlushBuffer(_ comm: MPI_Comm?) -> Int32 {
     mpiCall("MPI_Comm_flush_buffer", on: comm) { () throws(MPIError) in try BufferedSends.space(for: try Handles.communicator(comm)).flush() }
 }
+
+/// `MPI_Buffer_iflush`: a request that completes once the messages buffered so far have left.
+@_cdecl("MPI_Buffer_iflush")
+public func mpiBufferIflush(_ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
+    startRequest("MPI_Buffer_iflush", Handles.opaque(Handles.Value.commWorld), request) { world throws(MPIError) in BufferedSends.process.iflush(on: world) }
+}
+
+/// `MPI_Comm_iflush_buffer`.
+@_cdecl("MPI_Comm_iflush_buffer")
+public func mpiCommIflushBuffer(_ comm: MPI_Comm?, _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
+    startRequest("MPI_Comm_iflush_buffer", comm, request) { communicator throws(MPIError) in
+        BufferedSends.space(for: communicator).iflush(on: communicator)
+    }
+}

@@ -44,6 +44,15 @@ public final class BufferedSendSpace: @unchecked Sendable {
         try engine.wait { lock.withLock { pruneLocked(); return pending.isEmpty } }
     }
 
+    /// A request that completes once every message buffered so far has left
+    /// (`MPI_Buffer_iflush`); its errors go to `communicator`'s handler.
+    public func iflush(on communicator: Communicator) -> Request {
+        let waitingFor = lock.withLock { pending.map(\.request) }
+        let request = communicator.makeRequest(driver: FlushDriver(waitingFor: waitingFor))
+        request.begin()
+        return request
+    }
+
     private func pruneLocked() { pending.removeAll { $0.request.isComplete } }
 
     /// Buffers `count` elements of `datatype` and starts sending them; returns at once.
@@ -72,6 +81,18 @@ public final class BufferedSendSpace: @unchecked Sendable {
             lock.withLock { pending.removeAll { $0.request === request } }
             throw error
         }
+    }
+}
+
+/// Completes an `iflush` once the messages buffered before it have left.
+private final class FlushDriver: RequestDriver {
+    private var waitingFor: [Request]
+
+    init(waitingFor: [Request]) { self.waitingFor = waitingFor }
+
+    func advance(_ request: Request) {
+        waitingFor.removeAll { $0.isComplete }
+        if waitingFor.isEmpty { request.complete(.empty) }
     }
 }
 
