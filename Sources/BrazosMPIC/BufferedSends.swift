@@ -7,20 +7,29 @@ import CMPI
 /// (`MPI_Comm_attach_buffer`), which a buffered send on that communicator uses instead.
 enum BufferedSends {
     static let process = BufferedSendSpace()
-    private static let ofCommunicators = Guarded([ObjectIdentifier: BufferedSendSpace]())
+    /// Each entry keeps its communicator alive until its buffer is detached, so no other
+    /// communicator can take its identifier meanwhile.
+    private static let ofCommunicators = Guarded([ObjectIdentifier: (communicator: Communicator, space: BufferedSendSpace)]())
 
     static func space(for communicator: Communicator) -> BufferedSendSpace {
-        ofCommunicators.withLock { $0[ObjectIdentifier(communicator)] } ?? process
+        ofCommunicators.withLock { $0[ObjectIdentifier(communicator)]?.space } ?? process
     }
 
     /// The communicator's own space, made at its first attach.
     static func ownSpace(of communicator: Communicator) -> BufferedSendSpace {
         ofCommunicators.withLock { spaces in
-            if let space = spaces[ObjectIdentifier(communicator)] { return space }
+            if let entry = spaces[ObjectIdentifier(communicator)] { return entry.space }
             let space = BufferedSendSpace()
-            spaces[ObjectIdentifier(communicator)] = space
+            spaces[ObjectIdentifier(communicator)] = (communicator, space)
             return space
         }
+    }
+
+    /// Detaches the communicator's own buffer (none attached: a null buffer of 0 bytes).
+    static func detachOwn(of communicator: Communicator, _ address: UnsafeMutableRawPointer?, _ store: (Int) throws(MPIError) -> Void) throws(MPIError) {
+        let space = ofCommunicators.withLock { $0[ObjectIdentifier(communicator)]?.space } ?? BufferedSendSpace()
+        try detach(space, address, store)
+        ofCommunicators.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(communicator)) }
     }
 
     /// Detaches `space`'s buffer, writing its address and size where the program asked.
@@ -93,7 +102,7 @@ public func mpiCommAttachBufferC(_ comm: MPI_Comm?, _ buffer: UnsafeMutableRawPo
 @_cdecl("MPI_Comm_detach_buffer")
 public func mpiCommDetachBuffer(_ comm: MPI_Comm?, _ address: UnsafeMutableRawPointer?, _ size: UnsafeMutablePointer<Int32>?) -> Int32 {
     mpiCall("MPI_Comm_detach_buffer", on: comm) { () throws(MPIError) in
-        try BufferedSends.detach(BufferedSends.ownSpace(of: try Handles.communicator(comm)), address, intSize(size))
+        try BufferedSends.detachOwn(of: try Handles.communicator(comm), address, intSize(size))
     }
 }
 
@@ -101,7 +110,7 @@ public func mpiCommDetachBuffer(_ comm: MPI_Comm?, _ address: UnsafeMutableRawPo
 @_cdecl("MPI_Comm_detach_buffer_c")
 public func mpiCommDetachBufferC(_ comm: MPI_Comm?, _ address: UnsafeMutableRawPointer?, _ size: UnsafeMutablePointer<MPI_Count>?) -> Int32 {
     mpiCall("MPI_Comm_detach_buffer_c", on: comm) { () throws(MPIError) in
-        try BufferedSends.detach(BufferedSends.ownSpace(of: try Handles.communicator(comm)), address, countSize(size))
+        try BufferedSends.detachOwn(of: try Handles.communicator(comm), address, countSize(size))
     }
 }
 

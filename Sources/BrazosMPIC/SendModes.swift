@@ -9,7 +9,7 @@ import CMPI
 public func mpiBsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?) -> Int32 {
     mpiCall("MPI_Bsend", on: comm) { () throws(MPIError) in
         let communicator = try Handles.communicator(comm)
-        try communicator.bsend(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: try BufferedSends.space(for: communicator))
+        try communicator.bsend(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: BufferedSends.space(for: communicator))
     }
 }
 
@@ -18,7 +18,7 @@ public func mpiBsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MP
 public func mpiBsendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?) -> Int32 {
     mpiCall("MPI_Bsend_c", on: comm) { () throws(MPIError) in
         let communicator = try Handles.communicator(comm)
-        try communicator.bsend(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: try BufferedSends.space(for: communicator))
+        try communicator.bsend(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: BufferedSends.space(for: communicator))
     }
 }
 
@@ -27,7 +27,7 @@ public func mpiBsendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatyp
 public func mpiIbsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                  _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Ibsend", comm, request) { communicator throws(MPIError) in
-        try communicator.ibsend(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: try BufferedSends.space(for: communicator))
+        try communicator.ibsend(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: BufferedSends.space(for: communicator))
     }
 }
 
@@ -36,7 +36,7 @@ public func mpiIbsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: M
 public func mpiIbsendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                  _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Ibsend_c", comm, request) { communicator throws(MPIError) in
-        try communicator.ibsend(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: try BufferedSends.space(for: communicator))
+        try communicator.ibsend(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: BufferedSends.space(for: communicator))
     }
 }
 
@@ -45,7 +45,7 @@ public func mpiIbsendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ dataty
 public func mpiBsendinit(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                  _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Bsend_init", comm, request) { communicator throws(MPIError) in
-        try communicator.bsendInit(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: try BufferedSends.space(for: communicator))
+        try communicator.bsendInit(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: BufferedSends.space(for: communicator))
     }
 }
 
@@ -54,7 +54,7 @@ public func mpiBsendinit(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype
 public func mpiBsendinitC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                  _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Bsend_init_c", comm, request) { communicator throws(MPIError) in
-        try communicator.bsendInit(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: try BufferedSends.space(for: communicator))
+        try communicator.bsendInit(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: BufferedSends.space(for: communicator))
     }
 }
 
