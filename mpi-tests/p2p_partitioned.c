@@ -1,7 +1,8 @@
 /*
  * p2p_partitioned.c - partitioned communication (MPI 4.0): Psend_init/Precv_init around
  * a ring with different partitionings on the two sides, Pready, Pready_range,
- * Pready_list in any order, Parrived, several rounds of Startall/Waitall, and the
+ * Pready_list in any order, Parrived, several rounds of Startall/Waitall, matching in
+ * the order of the init calls (not of the starts), the receive's status, and the
  * large-count forms. Open MPI 4.1 has none of it: there the test only says No Errors.
  */
 #include "testutil.h"
@@ -54,6 +55,39 @@ int main(int argc, char **argv)
     }
     MPI_Request_free(&requests[0]);
     MPI_Request_free(&requests[1]);
+
+    /* Matching follows the order of the init calls, whatever the order of the starts:
+       two sends with the same tag, the second started and made ready first. */
+    int first[4], second[4], got[2][4];
+    MPI_Request sends[2], receives[2];
+    MPI_Status statuses[2];
+    MPI_Psend_init(first, 2, 2, MPI_INT, next, 7, MPI_COMM_WORLD, MPI_INFO_NULL, &sends[0]);
+    MPI_Psend_init(second, 2, 2, MPI_INT, next, 7, MPI_COMM_WORLD, MPI_INFO_NULL, &sends[1]);
+    MPI_Precv_init(got[0], 1, 4, MPI_INT, prev, 7, MPI_COMM_WORLD, MPI_INFO_NULL, &receives[0]);
+    MPI_Precv_init(got[1], 1, 4, MPI_INT, prev, 7, MPI_COMM_WORLD, MPI_INFO_NULL, &receives[1]);
+    MPI_Startall(2, receives);
+    for (int i = 0; i < 4; i++) {
+        first[i] = rank * 100 + i;
+        second[i] = rank * 100 + 50 + i;
+    }
+    MPI_Start(&sends[1]);
+    MPI_Pready_range(0, 1, sends[1]);
+    MPI_Start(&sends[0]);
+    MPI_Pready_list(2, (int[]){1, 0}, sends[0]);
+    MPI_Waitall(2, receives, statuses);
+    MPI_Waitall(2, sends, MPI_STATUSES_IGNORE);
+    for (int i = 0; i < 4; i++) {
+        CHECK_INT(got[0][i], prev * 100 + i, "the first initialized receive");
+        CHECK_INT(got[1][i], prev * 100 + 50 + i, "the second initialized receive");
+    }
+    for (int k = 0; k < 2; k++) {
+        CHECK_INT(statuses[k].MPI_TAG, 7, "a partitioned receive's tag");
+        CHECK_INT(statuses[k].MPI_SOURCE, prev, "a partitioned receive's source");
+    }
+    for (int k = 0; k < 2; k++) {
+        MPI_Request_free(&sends[k]);
+        MPI_Request_free(&receives[k]);
+    }
 
     /* The large-count forms, one round; then nothing is left for ordinary receives. */
     MPI_Psend_init_c(out, 2, (MPI_Count) 10, MPI_INT, next, 6, MPI_COMM_WORLD, MPI_INFO_NULL, &requests[0]);

@@ -1,8 +1,16 @@
+import Synchronization
+
 /// One side of a partitioned transfer (`MPI_Psend_init`, `MPI_Precv_init`): a persistent
 /// request whose message is the whole buffer, sent as one message once every partition
-/// is ready and received as one, so every partition arrives at the same moment. The
-/// message travels on the communicator's context under a negative tag of its own, which
-/// no ordinary receive matches (their tags, `anyTag` too, match only tags from 0 up).
+/// is ready and received as one, so every partition arrives at the same moment.
+///
+/// MPI matches partitioned sends and receives once, in the order of their init calls
+/// (per communicator, peer and tag), not at each start. So `psendInit` sends a small
+/// binding message (a channel number unique to this process) under the control tag,
+/// and `precvInit` posts the receive for it: non-overtaking pairs the k-th send with the
+/// k-th receive. Each round's data then travels under the channel's own tag. Both tags
+/// are negative, which no ordinary receive matches (their tags, `anyTag` too, match
+/// only tags from 0 up).
 ///
 /// Unchecked use by `Request`: a transfer belongs to its request's owner thread, the
 /// only one that starts it, marks partitions ready and waits on it.
@@ -13,10 +21,16 @@ final class PartitionedTransfer: RequestDriver {
         case inactive
         /// A started send, waiting for the program to mark every partition ready.
         case collecting(ready: Set<Int>)
+        /// A started receive whose sender's binding message has not arrived yet.
+        case awaitingBinding
         /// The whole message is on its way (the send or the receive of it).
         case transferring(Request)
         case complete
     }
+
+    /// Channels of this process; their tags lie below every control tag.
+    private static let nextChannel = Atomic<Int>(0)
+    private static let channelCount = MPI.tagUpperBound - 4
 
     private let communicator: Communicator
     private let side: Side
@@ -25,6 +39,12 @@ final class PartitionedTransfer: RequestDriver {
     private let staging: PackedStaging?
     private let peer: Int
     private let tag: Int
+    /// Send side: the binding message's bytes (the channel) and its request. Receive
+    /// side: where the binding arrives, and its receive until the channel is known.
+    /// Memory of its own (a staging with nothing to pack), as the engine keeps its address.
+    private let binding = PackedStaging(memory: nil, count: 1, datatype: .int64)
+    private var bindingRequest: Request?
+    private var channel: Int?
     private(set) var phase = Phase.inactive
 
     init(communicator: Communicator, side: Side, buffer: UnsafeMutableRawPointer?, partitions: Int, count: Int, datatype: Datatype,
@@ -46,20 +66,57 @@ final class PartitionedTransfer: RequestDriver {
             self.staging = staging
             bytes = staging.packed
         }
+        try bind()
     }
 
-    /// The tag the whole message travels under: below every tag a program may use.
-    private var messageTag: Int { -(MPI.tagUpperBound + 2) - tag }
+    /// The tag of the binding messages of program tag `tag`.
+    private var controlTag: Int { -3 - tag }
+
+    /// The tag a channel's data travels under: below every control tag.
+    private static func dataTag(_ channel: Int) -> Int { -3 - (MPI.tagUpperBound + 1) - channel }
+
+    private func bind() throws(MPIError) {
+        guard peer != MPI.procNull else { return }
+        let request = communicator.makeRequest()
+        // The request keeps the binding's memory: a transfer freed before its binding
+        // arrives leaves the receive posted.
+        request.staging = binding
+        switch side {
+        case .send:
+            let channel = Self.nextChannel.add(1, ordering: .relaxed).oldValue % Self.channelCount
+            self.channel = channel
+            binding.packed.storeBytes(of: Int64(channel), as: Int64.self)
+            try communicator.startSend(request, bytes: UnsafeRawBufferPointer(binding.packed), to: peer, tag: controlTag)
+        case .receive:
+            try communicator.startReceive(request, into: binding.packed, from: peer, tag: controlTag)
+        }
+        bindingRequest = request
+    }
 
     func start() throws(MPIError) {
         switch side {
         case .send:
             phase = .collecting(ready: [])
         case .receive:
-            let receive = communicator.makeRequest()
-            try communicator.startReceive(receive, into: bytes, from: peer, tag: messageTag)
-            phase = .transferring(receive)
+            phase = .awaitingBinding
+            try receiveIfBound()
         }
+    }
+
+    /// Posts the round's data receive once the sender's channel is known.
+    private func receiveIfBound() throws(MPIError) {
+        guard case .awaitingBinding = phase else { return }
+        if channel == nil, peer != MPI.procNull {
+            guard let bindingRequest, bindingRequest.isComplete else { return }
+            _ = try bindingRequest.wait()
+            let bound = Int(binding.packed.load(as: Int64.self))
+            guard (0..<Self.channelCount).contains(bound) else { throw MPIError(.intern, "partitioned binding names channel \(bound)") }
+            channel = bound
+            self.bindingRequest = nil
+        }
+        let receive = communicator.makeRequest()
+        phase = .transferring(receive)
+        try communicator.startReceive(receive, into: bytes, from: peer, tag: Self.dataTag(channel ?? 0))
     }
 
     /// Marks `partition` of a started send ready; the message leaves with the last one.
@@ -77,15 +134,21 @@ final class PartitionedTransfer: RequestDriver {
         staging?.pack()
         let send = communicator.makeRequest()
         phase = .transferring(send)
-        try communicator.startSend(send, bytes: UnsafeRawBufferPointer(bytes), to: peer, tag: messageTag)
+        try communicator.startSend(send, bytes: UnsafeRawBufferPointer(bytes), to: peer, tag: Self.dataTag(channel ?? 0))
     }
 
     func advance(_ request: Request) {
+        do throws(MPIError) { try receiveIfBound() } catch {
+            phase = .complete
+            request.complete(.empty, failure: error)
+            return
+        }
         guard case let .transferring(inner) = phase, inner.isComplete else { return }
         phase = .complete
         do throws(MPIError) {
-            let status = try inner.wait()
+            var status = try inner.wait()
             if side == .receive { staging?.unpack(receivedBytes: status.byteCount) }
+            if peer != MPI.procNull { status.tag = tag }
             request.complete(status)
         } catch {
             request.complete(inner.completedStatus, failure: error)
