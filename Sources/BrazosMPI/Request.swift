@@ -15,7 +15,9 @@ import Synchronization
 /// (`pushedBytes` under the lock itself), and `complete` ends that with a release store
 /// of `done`, which the owner reads with an acquire load before `status` and `failure`.
 /// `active`, `freed`, `staging`, `unpacksStaging` and `communicator` belong to the owner
-/// alone; `engine`, `translation` and `persistentOperation` never change.
+/// alone; `engine`, `translation` and `persistentOperation` never change, nor does
+/// `generalized` once the request is handed out (a generalized request is completed by
+/// the program, through `complete`'s release store like any other).
 public final class Request: @unchecked Sendable {
     /// What a persistent request does each time it is started.
     enum Operation {
