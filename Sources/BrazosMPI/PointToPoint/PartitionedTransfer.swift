@@ -119,15 +119,16 @@ final class PartitionedTransfer: RequestDriver {
         try communicator.startReceive(receive, into: bytes, from: peer, tag: Self.dataTag(channel ?? 0))
     }
 
-    /// Marks `partition` of a started send ready; the message leaves with the last one.
-    func markReady(_ partition: Int) throws(MPIError) {
+    /// Marks `partitions` of a started send ready; the message leaves with the last one.
+    /// Nothing is marked if any of them is not a partition of this transfer.
+    func markReady(_ partitions: some Collection<Int>) throws(MPIError) {
         guard side == .send else { throw MPIError(.request, "Pready on a partitioned receive") }
-        guard (0..<partitions).contains(partition) else {
-            throw MPIError(.arg, "partition \(partition) of a transfer of \(partitions) partitions")
-        }
         guard case var .collecting(ready) = phase else { throw MPIError(.request, "Pready on a partitioned send that is not started or has all its partitions ready") }
-        ready.insert(partition)
-        guard ready.count == partitions else {
+        for partition in partitions where !(0..<self.partitions).contains(partition) {
+            throw MPIError(.arg, "partition \(partition) of a transfer of \(self.partitions) partitions")
+        }
+        ready.formUnion(partitions)
+        guard ready.count == self.partitions else {
             phase = .collecting(ready: ready)
             return
         }
@@ -189,9 +190,8 @@ extension Request {
     }
 
     /// Marks partitions of a started partitioned send ready (`MPI_Pready`, `_range`, `_list`).
-    public func markReady(_ partitions: some Sequence<Int>) throws(MPIError) {
-        let transfer = try partitionedTransfer("Pready")
-        for partition in partitions { try transfer.markReady(partition) }
+    public func markReady(_ partitions: some Collection<Int>) throws(MPIError) {
+        try partitionedTransfer("Pready").markReady(partitions)
     }
 
     /// Whether `partition` of a started partitioned receive has arrived (`MPI_Parrived`).
