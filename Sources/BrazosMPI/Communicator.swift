@@ -61,8 +61,8 @@ public final class Communicator: @unchecked Sendable {
 
     deinit { incomingScratch.deallocate() }
 
-    private func makeRequest(persistent: Request.Operation? = nil) -> Request {
-        let request = Request(engine: engine, translation: translation, persistent: persistent)
+    func makeRequest(persistent: Request.Operation? = nil, driver: RequestDriver? = nil) -> Request {
+        let request = Request(engine: engine, translation: translation, persistent: persistent, driver: driver)
         request.communicator = self
         return request
     }
@@ -83,25 +83,25 @@ public final class Communicator: @unchecked Sendable {
 
     // MARK: Checks
 
-    private func checkDestination(_ rank: Int) throws(MPIError) {
+    func checkDestination(_ rank: Int) throws(MPIError) {
         guard rank == MPI.procNull || (0..<size).contains(rank) else {
             throw MPIError(.rank, "rank \(rank) is not in a communicator of \(size) ranks")
         }
     }
 
-    private func checkSource(_ rank: Int) throws(MPIError) {
+    func checkSource(_ rank: Int) throws(MPIError) {
         guard rank == MPI.anySource || rank == MPI.procNull || (0..<size).contains(rank) else {
             throw MPIError(.rank, "source rank \(rank) is not in a communicator of \(size) ranks")
         }
     }
 
-    private func checkSendTag(_ tag: Int) throws(MPIError) {
+    func checkSendTag(_ tag: Int) throws(MPIError) {
         guard (0...MPI.tagUpperBound).contains(tag) else {
             throw MPIError(.tag, "tag \(tag) is outside 0...\(MPI.tagUpperBound)")
         }
     }
 
-    private func checkReceiveTag(_ tag: Int) throws(MPIError) {
+    func checkReceiveTag(_ tag: Int) throws(MPIError) {
         guard tag == MPI.anyTag || (0...MPI.tagUpperBound).contains(tag) else {
             throw MPIError(.tag, "tag \(tag) is outside 0...\(MPI.tagUpperBound) and is not anyTag")
         }
@@ -119,14 +119,15 @@ public final class Communicator: @unchecked Sendable {
 
     // MARK: Starting operations (shared by the immediate, blocking and persistent forms)
 
-    func startSend(_ request: Request, bytes: UnsafeRawBufferPointer, to destination: Int, tag: Int, context: UInt32? = nil) throws(MPIError) {
+    func startSend(_ request: Request, bytes: UnsafeRawBufferPointer, to destination: Int, tag: Int, context: UInt32? = nil,
+                   synchronous: Bool = false) throws(MPIError) {
         if destination == MPI.procNull {
             request.begin()
             request.complete(.empty)
             return
         }
         let envelope = Envelope(context: context ?? self.context, source: Int32(callerWorldRank), tag: Int32(truncatingIfNeeded: tag))
-        try engine.send(request, bytes: bytes, envelope: envelope, to: worldRank(of: destination))
+        try engine.send(request, bytes: bytes, envelope: envelope, to: worldRank(of: destination), synchronous: synchronous)
     }
 
     func startReceive(_ request: Request, into buffer: UnsafeMutableRawBufferPointer, from source: Int, tag: Int, context: UInt32? = nil) throws(MPIError) {

@@ -46,6 +46,21 @@ struct MatchQueues<Posted, Arrived> {
         return nil
     }
 
+    /// The first unexpected message `pattern` matches, taken out so that no receive can
+    /// match it any more (a matched probe).
+    mutating func take(_ pattern: MatchPattern) -> (envelope: Envelope, item: Arrived)? {
+        guard let index = unexpected.firstIndex(where: { pattern.matches($0.envelope) }) else { return nil }
+        return unexpected.remove(at: index)
+    }
+
+    /// Takes back the first posted receive `isIt` picks (a cancel); false if none is
+    /// posted any more (it matched already).
+    mutating func withdraw(where isIt: (Posted) -> Bool) -> Bool {
+        guard let index = posted.firstIndex(where: { isIt($0.item) }) else { return false }
+        posted.remove(at: index)
+        return true
+    }
+
     /// The first unexpected message `pattern` would match, left in place (probe).
     func peek(_ pattern: MatchPattern) -> (envelope: Envelope, item: Arrived)? {
         unexpected.first { pattern.matches($0.envelope) }

@@ -141,14 +141,18 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     }
 
     /// Starts sending `bytes` to world rank `destination`. Eager sends complete at once.
-    func send(_ request: Request, bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int) throws(MPIError) {
+    /// A `synchronous` send always takes the rendezvous path, whose completion waits for
+    /// the receiver to have matched it (`MPI_Ssend`).
+    func send(_ request: Request, bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int, synchronous: Bool = false) throws(MPIError) {
         guard sendSequences == nil else {
-            return try mobile!.sendGate.reading { () throws(MPIError) in try sendNow(request, bytes: bytes, envelope: envelope, to: destination) }
+            return try mobile!.sendGate.reading { () throws(MPIError) in
+                try sendNow(request, bytes: bytes, envelope: envelope, to: destination, synchronous: synchronous)
+            }
         }
-        try sendNow(request, bytes: bytes, envelope: envelope, to: destination)
+        try sendNow(request, bytes: bytes, envelope: envelope, to: destination, synchronous: synchronous)
     }
 
-    private func sendNow(_ request: Request, bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int) throws(MPIError) {
+    private func sendNow(_ request: Request, bytes: UnsafeRawBufferPointer, envelope: Envelope, to destination: Int, synchronous: Bool) throws(MPIError) {
         guard let location = directory.location(of: destination) else {
             throw MPIError(.rank, "world rank \(destination) is not in the job")
         }
@@ -158,7 +162,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
                                  messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count))
         if sendSequences != nil { try number(&header, version: location.version) }
         request.begin()
-        if bytes.count <= link.eagerLimit {
+        if bytes.count <= link.eagerLimit && !synchronous {
             try transmit(header, bytes, on: link)
             request.complete(Status(source: Int(envelope.source), tag: Int(envelope.tag), byteCount: bytes.count))
             return
@@ -201,16 +205,43 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         try accept(arrival, envelope: envelope, into: request)
     }
 
+    /// Takes back a posted receive of world rank `rank` that has not matched yet and
+    /// completes it as cancelled; false if it matched already (it then completes as usual).
+    func cancelReceive(_ request: Request, rank: Int) -> Bool {
+        let withdrawn = lock.withLock { () -> Bool in
+            guard queues.indices.contains(rank), queues[rank] != nil else { return false }
+            return queues[rank]!.withdraw { $0 === request }
+        }
+        if withdrawn {
+            var status = Status.empty
+            status.isCancelled = true
+            request.complete(status)
+        }
+        return withdrawn
+    }
+
+    /// Takes the first message that `pattern` matches for `rank` out of the unexpected
+    /// queue (a matched probe): no receive can match it any more; `accept` receives it.
+    func take(pattern: MatchPattern, rank: Int) -> (envelope: Envelope, arrival: Arrival)? {
+        lock.withLock {
+            guard queues.indices.contains(rank), let (envelope, arrival) = queues[rank]?.take(pattern) else { return nil }
+            return (envelope, arrival)
+        }
+    }
+
+    /// The bytes a message waiting as `arrival` carries.
+    static func length(of arrival: Arrival) -> Int {
+        switch arrival {
+        case let .eager(bytes): return bytes.count
+        case let .rendezvous(total, _, _, _): return total
+        }
+    }
+
     /// The first message that `pattern` matches for `rank`, without receiving it.
     func probe(pattern: MatchPattern, rank: Int) -> Status? {
         lock.withLock {
             guard let (envelope, arrival) = queues[rank]?.peek(pattern) else { return nil }
-            let length: Int
-            switch arrival {
-            case let .eager(bytes): length = bytes.count
-            case let .rendezvous(total, _, _, _): length = total
-            }
-            return Status(source: Int(envelope.source), tag: Int(envelope.tag), byteCount: length)
+            return Status(source: Int(envelope.source), tag: Int(envelope.tag), byteCount: Self.length(of: arrival))
         }
     }
 

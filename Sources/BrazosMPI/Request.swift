@@ -15,7 +15,9 @@ import Synchronization
 /// (`pushedBytes` under the lock itself), and `complete` ends that with a release store
 /// of `done`, which the owner reads with an acquire load before `status` and `failure`.
 /// `active`, `freed`, `staging`, `unpacksStaging` and `communicator` belong to the owner
-/// alone; `engine`, `translation` and `persistentOperation` never change.
+/// alone; `engine`, `translation` and `persistentOperation` never change, nor does
+/// `generalized` once the request is handed out (a generalized request is completed by
+/// the program, through `complete`'s release store like any other).
 public final class Request: @unchecked Sendable {
     /// What a persistent request does each time it is started.
     enum Operation {
@@ -49,6 +51,8 @@ public final class Request: @unchecked Sendable {
     var staging: PackedStaging?
     /// The staging unpacks into the receive buffer when the request finishes.
     var unpacksStaging = false
+    /// The program's callbacks, for a generalized request (set once, before it is returned).
+    var generalized: GeneralizedCallbacks?
     private(set) var active = false
     private(set) var freed = false
     /// The communicator the request belongs to, whose error handler the C interface gives
@@ -91,9 +95,12 @@ public final class Request: @unchecked Sendable {
         if freed { throw MPIError(.request, "\(operation) on a request that was freed") }
     }
 
-    /// Collects a completed request's result; a persistent one becomes inactive.
+    /// Collects a completed request's result; a persistent one becomes inactive. A
+    /// generalized request asks the program for its status, then frees it (the order
+    /// MPI gives its callbacks).
     func finish() throws(MPIError) -> Status {
         active = false
+        if let generalized { return try finishGeneralized(generalized) }
         if unpacksStaging { staging?.unpack(receivedBytes: status.byteCount) }
         if !isPersistent { staging = nil }
         if let failure { throw failure }
@@ -139,10 +146,55 @@ public final class Request: @unchecked Sendable {
     }
 
     /// Releases the request (`MPI_Request_free`). A pending operation still completes;
-    /// later use of the request is an error.
+    /// later use of the request is an error. A generalized request's free callback runs
+    /// now if it is complete, else when the program completes it.
     public func free() throws(MPIError) {
         try checkUsable("free")
         freed = true
+        if let generalized, done.load(ordering: .acquiring) { try generalized.free() }
+    }
+
+    /// Cancels the operation if it has not matched (`MPI_Cancel`): a posted receive is
+    /// taken back and completes with `isCancelled` set. A send, once started, always
+    /// completes (MPI lets a cancel fail; its status then says not cancelled). A
+    /// generalized request's cancel callback is told whether it completed already.
+    public func cancel() throws(MPIError) {
+        try checkUsable("cancel")
+        let isDone = done.load(ordering: .acquiring)
+        if let generalized { return try generalized.cancel(isDone) }
+        guard isLive, !isDone, driver == nil, let communicator else { return }
+        _ = engine.cancelReceive(self, rank: communicator.callerWorldRank)
+    }
+
+    /// The status if the request is complete, without finishing or freeing it
+    /// (`MPI_Request_get_status`); nil if not yet. An inactive persistent request has an
+    /// empty status.
+    public func statusIfComplete() throws(MPIError) -> Status? {
+        try checkUsable("get status")
+        if isPersistent && !active { return .empty }
+        if !isComplete { try engine.pollOnce() }
+        guard isComplete else { return nil }
+        if let generalized { return try generalized.query() }
+        if let failure { throw failure }
+        return status
+    }
+
+    private func finishGeneralized(_ callbacks: GeneralizedCallbacks) throws(MPIError) -> Status {
+        let queried: Result<Status, MPIError>
+        do throws(MPIError) { queried = .success(try callbacks.query()) } catch { queried = .failure(error) }
+        freed = true
+        try callbacks.free()
+        if case let .success(status) = queried { self.status = status }
+        return try queried.get()
+    }
+
+    /// Marks a generalized request complete (`MPI_Grequest_complete`).
+    public func completeGeneralized() throws(MPIError) {
+        guard let generalized else { throw MPIError(.request, "Grequest_complete on a request that is not generalized") }
+        guard !done.load(ordering: .acquiring) else { throw MPIError(.request, "Grequest_complete on a request completed already") }
+        complete(.empty)
+        engine.progress.notify()
+        if freed { try generalized.free() }
     }
 
     // MARK: Many requests. `nil` entries are null requests (`MPI_REQUEST_NULL`).
@@ -230,6 +282,12 @@ public final class Request: @unchecked Sendable {
         if let engine = live.first.map({ requests[$0]!.engine }) { try engine.pollOnce() }
         return live.allSatisfy { requests[$0]!.isComplete }
     }
+
+    /// Whether this is a generalized request (`MPI_Grequest_start`).
+    public var isGeneralized: Bool { generalized != nil }
+
+    /// Whether the program released the request (`free`), or a completion did.
+    public var isFreed: Bool { freed }
 
     /// Whether the request takes part in completion calls: not an inactive persistent one.
     public var isLive: Bool { !isPersistent || active }

@@ -9,6 +9,8 @@ public struct Status: Equatable, Sendable {
     public var byteCount: Int
     /// `.truncate` when the message was longer than the buffer; the C layer's `MPI_ERROR`.
     public var error: ErrorClass
+    /// Whether the operation was cancelled (`MPI_Test_cancelled`) instead of completing.
+    public var isCancelled = false
 
     /// A status with every field given; `error` is `.success` unless said.
     public init(source: Int, tag: Int, byteCount: Int, error: ErrorClass = .success) {

@@ -52,7 +52,7 @@ extension Communicator {
     /// Makes a request with `make` on the memory itself when the datatype packs as is,
     /// else on a packed copy that the request keeps (packed now for an immediate send;
     /// a persistent send packs at each start; a receive unpacks when finished).
-    private func staged(_ memory: UnsafeMutableRawPointer?, _ count: Int, _ datatype: Datatype, receiving: Bool, packNow: Bool = true,
+    func staged(_ memory: UnsafeMutableRawPointer?, _ count: Int, _ datatype: Datatype, receiving: Bool, packNow: Bool = true,
                         _ make: (UnsafeMutableRawPointer?, Int) throws(MPIError) -> Request) throws(MPIError) -> Request {
         try Self.checkBuffer(memory, count: count, datatype: datatype)
         if datatype.isPackedAsIs { return try make(memory, datatype.packedSize(count)) }

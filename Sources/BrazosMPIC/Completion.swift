@@ -226,7 +226,8 @@ public func mpiRequestFree(_ handle: UnsafeMutablePointer<MPI_Request?>?) -> Int
         guard let handle else { throw MPIError(.request, "null pointer for the request") }
         guard let request = try Handles.request(handle.pointee) else { throw MPIError(.request, "MPI_Request_free of MPI_REQUEST_NULL") }
         try request.free()
-        Handles.requests.remove(handle.pointee)
+        // A generalized request not yet complete keeps its handle for MPI_Grequest_complete.
+        if !(request.isGeneralized && !request.isComplete) { Handles.requests.remove(handle.pointee) }
         handle.pointee = Handles.opaque(Handles.Value.requestNull)
     }
 }

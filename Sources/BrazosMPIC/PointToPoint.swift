@@ -9,6 +9,14 @@ public func mpiSend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI
     }
 }
 
+/// `MPI_Send_c`.
+@_cdecl("MPI_Send_c")
+public func mpiSendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?) -> Int32 {
+    mpiCall("MPI_Send_c", on: comm) { () throws(MPIError) in
+        try Handles.communicator(comm).send(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+    }
+}
+
 /// `MPI_Recv`; the status's `MPI_ERROR` is left as it was.
 @_cdecl("MPI_Recv")
 public func mpiRecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
@@ -18,14 +26,30 @@ public func mpiRecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ dataty
     }
 }
 
+/// `MPI_Recv_c`.
+@_cdecl("MPI_Recv_c")
+public func mpiRecvC(_ buffer: UnsafeMutableRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
+                     _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    mpiCall("MPI_Recv_c", on: comm) { () throws(MPIError) in
+        store(try Handles.communicator(comm).recv(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag)), in: status)
+    }
+}
+
 /// `MPI_Isend`.
 @_cdecl("MPI_Isend")
 public func mpiIsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                      _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
-    mpiCall("MPI_Isend", on: comm) { () throws(MPIError) in
-        let request = try requestOutput(request)
-        let started = try Handles.communicator(comm).isend(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
-        request.pointee = Handles.requests.add(started)
+    startRequest("MPI_Isend", comm, request) { communicator throws(MPIError) in
+        try communicator.isend(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+    }
+}
+
+/// `MPI_Isend_c`.
+@_cdecl("MPI_Isend_c")
+public func mpiIsendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
+                      _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
+    startRequest("MPI_Isend_c", comm, request) { communicator throws(MPIError) in
+        try communicator.isend(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
     }
 }
 
@@ -33,10 +57,17 @@ public func mpiIsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MP
 @_cdecl("MPI_Irecv")
 public func mpiIrecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                      _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
-    mpiCall("MPI_Irecv", on: comm) { () throws(MPIError) in
-        let request = try requestOutput(request)
-        let started = try Handles.communicator(comm).irecv(buffer, count: Int(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
-        request.pointee = Handles.requests.add(started)
+    startRequest("MPI_Irecv", comm, request) { communicator throws(MPIError) in
+        try communicator.irecv(buffer, count: Int(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
+    }
+}
+
+/// `MPI_Irecv_c`.
+@_cdecl("MPI_Irecv_c")
+public func mpiIrecvC(_ buffer: UnsafeMutableRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
+                      _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
+    startRequest("MPI_Irecv_c", comm, request) { communicator throws(MPIError) in
+        try communicator.irecv(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
     }
 }
 
@@ -49,6 +80,18 @@ public func mpiSendrecv(_ sendBuffer: UnsafeRawPointer?, _ sendCount: Int32, _ s
         store(try Handles.communicator(comm).sendrecv(sendBuffer, sendCount: Int(sendCount), sendType: try Handles.datatype(sendType), to: Int(destination), sendTag: Int(sendTag),
                                                       receiveBuffer, receiveCount: Int(receiveCount), receiveType: try Handles.datatype(receiveType),
                                                       from: Int(source), receiveTag: Int(receiveTag)), in: status)
+    }
+}
+
+/// `MPI_Sendrecv_c`.
+@_cdecl("MPI_Sendrecv_c")
+public func mpiSendrecvC(_ sendBuffer: UnsafeRawPointer?, _ sendCount: MPI_Count, _ sendType: MPI_Datatype?, _ destination: Int32, _ sendTag: Int32,
+                         _ receiveBuffer: UnsafeMutableRawPointer?, _ receiveCount: MPI_Count, _ receiveType: MPI_Datatype?, _ source: Int32, _ receiveTag: Int32,
+                         _ comm: MPI_Comm?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
+    mpiCall("MPI_Sendrecv_c", on: comm) { () throws(MPIError) in
+        store(try Handles.communicator(comm).sendrecv(sendBuffer, sendCount: try largeCount(sendCount), sendType: try Handles.datatype(sendType), to: Int(destination),
+                                                      sendTag: Int(sendTag), receiveBuffer, receiveCount: try largeCount(receiveCount),
+                                                      receiveType: try Handles.datatype(receiveType), from: Int(source), receiveTag: Int(receiveTag)), in: status)
     }
 }
 
@@ -87,10 +130,17 @@ public func mpiGetCount(_ status: UnsafePointer<MPI_Status>?, _ datatype: MPI_Da
 @_cdecl("MPI_Send_init")
 public func mpiSendInit(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                         _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
-    mpiCall("MPI_Send_init", on: comm) { () throws(MPIError) in
-        let request = try requestOutput(request)
-        let made = try Handles.communicator(comm).sendInit(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
-        request.pointee = Handles.requests.add(made)
+    startRequest("MPI_Send_init", comm, request) { communicator throws(MPIError) in
+        try communicator.sendInit(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+    }
+}
+
+/// `MPI_Send_init_c`.
+@_cdecl("MPI_Send_init_c")
+public func mpiSendInitC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
+                         _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
+    startRequest("MPI_Send_init_c", comm, request) { communicator throws(MPIError) in
+        try communicator.sendInit(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
     }
 }
 
@@ -98,16 +148,40 @@ public func mpiSendInit(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype:
 @_cdecl("MPI_Recv_init")
 public func mpiRecvInit(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                         _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
-    mpiCall("MPI_Recv_init", on: comm) { () throws(MPIError) in
-        let request = try requestOutput(request)
-        let made = try Handles.communicator(comm).recvInit(buffer, count: Int(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
-        request.pointee = Handles.requests.add(made)
+    startRequest("MPI_Recv_init", comm, request) { communicator throws(MPIError) in
+        try communicator.recvInit(buffer, count: Int(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
     }
+}
+
+/// `MPI_Recv_init_c`.
+@_cdecl("MPI_Recv_init_c")
+public func mpiRecvInitC(_ buffer: UnsafeMutableRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
+                         _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
+    startRequest("MPI_Recv_init_c", comm, request) { communicator throws(MPIError) in
+        try communicator.recvInit(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
+    }
+}
+
+/// A call that makes a request on `comm` with `make` and hands the program its handle;
+/// a null pointer for the request is found before anything starts.
+func startRequest(_ function: StaticString, _ comm: MPI_Comm?, _ pointer: UnsafeMutablePointer<MPI_Request?>?,
+                  _ make: (Communicator) throws(MPIError) -> Request) -> Int32 {
+    mpiCall(function, on: comm) { () throws(MPIError) in
+        let output = try requestOutput(pointer)
+        output.pointee = Handles.requests.add(try make(try Handles.communicator(comm)))
+    }
+}
+
+/// An `MPI_Count` of a `_c` function as a Swift count (`Int` is 64 bits wide here, so
+/// every value fits; a negative one is refused where counts are checked).
+func largeCount(_ count: MPI_Count) throws(MPIError) -> Int {
+    guard let count = Int(exactly: count) else { throw MPIError(.count, "count \(count) does not fit") }
+    return count
 }
 
 /// Where a non-blocking call puts its request: a null pointer is `MPI_ERR_REQUEST`,
 /// found before the operation starts.
-private func requestOutput(_ pointer: UnsafeMutablePointer<MPI_Request?>?) throws(MPIError) -> UnsafeMutablePointer<MPI_Request?> {
+func requestOutput(_ pointer: UnsafeMutablePointer<MPI_Request?>?) throws(MPIError) -> UnsafeMutablePointer<MPI_Request?> {
     guard let pointer else { throw MPIError(.request, "null pointer for the request") }
     return pointer
 }

@@ -47,4 +47,24 @@ final class MatchQueuesTests: XCTestCase {
         XCTAssertEqual(queues.peek(pattern(MPI.anySource, MPI.anyTag, context: 3))?.item, 1)
         XCTAssertEqual(queues.unexpected.count, 1, "peek removed the message")
     }
+
+    func testTakeRemovesTheMatchedMessageFromMatching() {
+        var queues = Queues()
+        XCTAssertNil(queues.arrive(envelope(1, 3), 10))
+        XCTAssertNil(queues.arrive(envelope(1, 4), 20))
+        XCTAssertEqual(queues.take(pattern(1, 3))?.item, 10)
+        XCTAssertNil(queues.take(pattern(1, 3)), "a taken message was taken twice")
+        XCTAssertNil(queues.peek(pattern(1, 3)), "a probe saw a taken message")
+        XCTAssertEqual(queues.post(pattern(1, MPI.anyTag), "r")?.item, 20, "a receive did not get the message after the taken one")
+    }
+
+    func testWithdrawTakesBackOnlyAPostedReceive() {
+        var queues = Queues()
+        XCTAssertNil(queues.post(pattern(1, 3), "cancelled"))
+        XCTAssertNil(queues.post(pattern(1, 3), "kept"))
+        XCTAssertTrue(queues.withdraw { $0 == "cancelled" })
+        XCTAssertFalse(queues.withdraw { $0 == "cancelled" }, "a receive was withdrawn twice")
+        XCTAssertEqual(queues.arrive(envelope(1, 3), 1), "kept", "a message matched a withdrawn receive")
+        XCTAssertFalse(queues.withdraw { $0 == "kept" }, "a matched receive was withdrawn")
+    }
 }
