@@ -145,13 +145,15 @@ extension Communicator {
         try op.check(datatype)
         var builder = ScheduleBuilder(self)
         let contribution = try self.contribution(send, receive, count: count, datatype: datatype, &builder)
+        // Rank i combines ranks 0...i (0..<i exclusive), so its contribution goes to
+        // itself (inclusive) and every higher rank.
         let last = inclusive ? rank : rank - 1
-        let higher = Array((last + 1)..<size)
+        let targets = Array((inclusive ? rank : rank + 1)..<size)
         if last < 0 {
             // Exscan's rank 0: its receive buffer is left as it was.
-            builder.transfers(higher.map { .send(contribution, to: $0) })
+            builder.transfers(targets.map { .send(contribution, to: $0) })
         } else {
-            try combining(from: Array(0...last), contribution, count: count, datatype: datatype, op: op, into: receive, &builder, sendingTo: higher)
+            try combining(from: Array(0...last), contribution, count: count, datatype: datatype, op: op, into: receive, &builder, sendingTo: targets)
         }
         return builder.build()
     }
