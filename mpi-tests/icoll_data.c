@@ -8,7 +8,8 @@
  *  - every root; short, long (rendezvous-sized) and empty messages;
  *  - several outstanding at once on one communicator, with point-to-point messages
  *    and a blocking collective among them, completed in any order (MPI_Waitany);
- *  - MPI_Ibarrier completed by polling while point-to-point messages flow.
+ *  - MPI_Ibarrier completed by polling while point-to-point messages flow, and
+ *    completed on one rank while the others block in a receive (MPI's progress rule).
  * Several communicators (see tu_next_comm).
  */
 #include "testutil.h"
@@ -41,6 +42,32 @@ static void barrier_polled(MPI_Comm comm, const char *cname)
     CHECK(barrier == MPI_REQUEST_NULL, "MPI_Test did not free the finished MPI_Ibarrier request on %s", cname);
     MPI_Waitall(2, p2p, MPI_STATUSES_IGNORE);
     CHECK_INT(got, (rank + size - 1) % size, "message sent around an MPI_Ibarrier");
+}
+
+/* MPI's progress rule: rank 0 waits for the barrier while the others sit in a
+   blocking receive that only rank 0's message, sent after its barrier, satisfies. */
+static void barrier_progress(MPI_Comm comm, const char *cname)
+{
+    int rank, size, token = -1;
+    MPI_Request barrier;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    MPI_Ibarrier(comm, &barrier);
+    if (rank == 0) {
+        MPI_Wait(&barrier, MPI_STATUS_IGNORE);
+        token = 1;
+        if (size > 1) {
+            MPI_Send(&token, 1, MPI_INT, 1, 5, comm);
+            MPI_Recv(&token, 1, MPI_INT, size - 1, 5, comm, MPI_STATUS_IGNORE);
+        }
+    } else {
+        MPI_Recv(&token, 1, MPI_INT, rank - 1, 5, comm, MPI_STATUS_IGNORE);
+        token++;
+        MPI_Send(&token, 1, MPI_INT, (rank + 1) % size, 5, comm);
+        MPI_Wait(&barrier, MPI_STATUS_IGNORE);
+    }
+    if (rank == 0)
+        CHECK(token == size, "token passed around after an MPI_Ibarrier on %s is %d", cname, token);
 }
 
 static void bcast(MPI_Comm comm, int count, const char *cname)
@@ -305,6 +332,7 @@ int main(int argc, char **argv)
     while (tu_next_comm(&idx, &comm, &cname)) {
         if (comm != MPI_COMM_NULL) {
             barrier_polled(comm, cname);
+            barrier_progress(comm, cname);
             bcast(comm, 0, cname);
             bcast(comm, 3, cname);
             bcast(comm, LONG / 5, cname);

@@ -1,7 +1,14 @@
 /// `MPI_Ibarrier`, `MPI_Ibcast` and their persistent forms (`MPI_Barrier_init`,
-/// `MPI_Bcast_init`) as schedules: a dissemination barrier (ceil(log2 p) steps of empty
-/// messages) and a binomial tree broadcast (each rank receives once, then sends to its
-/// children all at once).
+/// `MPI_Bcast_init`), each one step: every rank sends an empty message to every other
+/// (the barrier), the root sends its data to every other rank (the broadcast).
+///
+/// One step, not log p: a schedule moves on only when its own request is tested or
+/// waited for, and a rank may block in another call (a receive that waits for a rank
+/// still inside the barrier) while its peers need its next step. With every send
+/// posted when the operation starts, the engine's progress alone completes the
+/// operation for the others, as MPI's progress rule requires. The cost is p - 1
+/// messages per rank (barrier) or at the root (broadcast), fine for the jobs of tens
+/// of ranks this runs.
 extension Communicator {
     /// Starts a barrier (`MPI_Ibarrier`): the request completes once every rank has entered it.
     public func ibarrier() throws(MPIError) -> Request {
@@ -16,12 +23,12 @@ extension Communicator {
     func barrierSchedule() -> CollectiveSchedule {
         var builder = ScheduleBuilder(self)
         let empty = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-        var distance = 1
-        while distance < size {
-            builder.transfers([.receive(empty, from: (rank - distance + size) % size),
-                               .send(UnsafeRawBufferPointer(empty), to: (rank + distance) % size)])
-            distance *= 2
+        var transfers: [CollectiveSchedule.Transfer] = []
+        for peer in 0..<size where peer != rank {
+            transfers.append(.receive(empty, from: peer))
+            transfers.append(.send(UnsafeRawBufferPointer(empty), to: peer))
         }
+        builder.transfers(transfers)
         return builder.build()
     }
 
@@ -39,24 +46,12 @@ extension Communicator {
         try Self.checkBuffer(buffer, count: count, datatype: datatype)
         try checkRoot(root)
         var builder = ScheduleBuilder(self)
-        let relative = (rank - root + size) % size
-        let bytes = rank == root ? UnsafeMutableRawBufferPointer(mutating: try builder.outgoing(buffer, count: count, datatype: datatype))
-                                 : try builder.incoming(buffer, count: count, datatype: datatype)
-        var mask = 1
-        while mask < size {
-            if relative & mask != 0 {
-                builder.transfers([.receive(bytes, from: (relative - mask + root) % size)])
-                break
-            }
-            mask <<= 1
+        guard rank == root else {
+            builder.transfers([.receive(try builder.incoming(buffer, count: count, datatype: datatype), from: root)])
+            return builder.build()
         }
-        var children: [CollectiveSchedule.Transfer] = []
-        mask >>= 1
-        while mask > 0 {
-            if relative + mask < size { children.append(.send(UnsafeRawBufferPointer(bytes), to: (relative + mask + root) % size)) }
-            mask >>= 1
-        }
-        builder.transfers(children)
+        let bytes = try builder.outgoing(buffer, count: count, datatype: datatype)
+        builder.transfers((0..<size).filter { $0 != root }.map { .send(bytes, to: $0) })
         return builder.build()
     }
 }

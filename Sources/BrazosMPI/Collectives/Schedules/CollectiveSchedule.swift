@@ -10,6 +10,12 @@
 /// (whose tags lie below), never match each other's messages; within a schedule,
 /// messages between two ranks match in the order they were posted.
 ///
+/// Every collective here is one step of transfers, then local steps: a schedule moves
+/// on only when its own request is tested or waited for, and with every send posted at
+/// the start, other ranks never wait on this rank's next step while it blocks in some
+/// other call (MPI's progress rule). The steps model allows more (trees, rings) where
+/// that rule is met some other way.
+///
 /// A persistent collective keeps its schedule and runs it again at each start; the
 /// buffers it owns (packed copies, incoming contributions) live as long as it does.
 final class CollectiveSchedule: RequestDriver {
