@@ -5,7 +5,7 @@
  * MPI_Reduce_scatter(_block)_init, MPI_Scan_init, MPI_Exscan_init): each made once
  * and started several times (MPI_Start, and all together with MPI_Startall), with
  * new data before each start, which every start must send; in place where allowed;
- * then freed. Also the large-count (_c) blocking and immediate forms.
+ * started in different orders on different ranks (MPI allows it); then freed. Also the large-count (_c) blocking and immediate forms.
  * Open MPI 4.1 (MPI 3.1) has none of them: there the program only prints its verdict.
  */
 #include "testutil.h"
@@ -157,6 +157,38 @@ static void persistent_v(MPI_Comm comm, const char *cname)
         MPI_Request_free(&req[i]);
 }
 
+/* Without the info key mpi_assert_strict_persistent_collective_ordering, ranks may
+   start persistent collectives in different orders: even ranks start A then B, odd
+   ranks B then A. Both have the same size and type, so only their own tags keep A's
+   messages from matching B's. */
+static void start_order(MPI_Comm comm, const char *cname)
+{
+    int rank, size, i, a[N], b[N], ra[N], rb[N];
+    MPI_Request req[2];
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    MPI_Allreduce_init(a, ra, N, MPI_INT, MPI_SUM, comm, MPI_INFO_NULL, &req[0]);
+    MPI_Allreduce_init(b, rb, N, MPI_INT, MPI_MAX, comm, MPI_INFO_NULL, &req[1]);
+    for (i = 0; i < N; i++) {
+        a[i] = rank + i;
+        b[i] = 1000 * rank - i;
+    }
+    if (rank % 2 == 0) {
+        MPI_Start(&req[0]);
+        MPI_Start(&req[1]);
+    } else {
+        MPI_Start(&req[1]);
+        MPI_Start(&req[0]);
+    }
+    MPI_Waitall(2, req, MPI_STATUSES_IGNORE);
+    for (i = 0; i < N; i++) {
+        CHECK(ra[i] == size * (size - 1) / 2 + size * i, "MPI_Allreduce_init started in different orders on %s: SUM %d is %d", cname, i, ra[i]);
+        CHECK(rb[i] == 1000 * (size - 1) - i, "MPI_Allreduce_init started in different orders on %s: MAX %d is %d", cname, i, rb[i]);
+    }
+    MPI_Request_free(&req[0]);
+    MPI_Request_free(&req[1]);
+}
+
 /* The large-count forms, on a few of each kind. */
 static void large_count(MPI_Comm comm, const char *cname)
 {
@@ -211,6 +243,7 @@ int main(int argc, char **argv)
         if (comm != MPI_COMM_NULL) {
             persistent(comm, cname);
             persistent_v(comm, cname);
+            start_order(comm, cname);
             large_count(comm, cname);
         }
         tu_free_comm(&comm);

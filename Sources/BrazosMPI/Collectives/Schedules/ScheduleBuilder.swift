@@ -87,12 +87,12 @@ func combineInRankOrder(_ slots: [UnsafeRawBufferPointer], into result: UnsafeMu
 }
 
 extension Communicator {
-    /// Element `index` of `count`-element blocks of `datatype` from `memory`: the address
-    /// of block `index` (displacements in elements).
+    /// The address `displacement` elements of `datatype` (its extent each) from `memory`.
     func block(_ memory: UnsafeRawPointer?, at displacement: Int, of datatype: Datatype) -> UnsafeRawPointer? {
         memory.map { $0 + displacement * datatype.extent }
     }
 
+    /// The address `displacement` elements of `datatype` from `memory`, to write.
     func block(_ memory: UnsafeMutableRawPointer?, at displacement: Int, of datatype: Datatype) -> UnsafeMutableRawPointer? {
         memory.map { $0 + displacement * datatype.extent }
     }
