@@ -78,6 +78,15 @@ final class CollectiveScheduleTests: XCTestCase {
         // Tags: one per operation made on a communicator, in order, on every rank alike.
         let first = world.barrierSchedule().tag, second = world.barrierSchedule().tag
         expect(second == first + 1 && first >= CollectiveSequence.firstTag, "tags \(first), \(second) are not consecutive collective tags")
+        // A new communicator counts from the start, apart from the one it came from;
+        // so does one made after it is gone, wherever it lands in memory.
+        let copy = try world.dup()
+        expect(copy.barrierSchedule().tag == CollectiveSequence.firstTag, "a duplicate's first collective does not take the first tag")
+        expect(world.barrierSchedule().tag == second + 1, "a duplicate's collectives moved the original's sequence")
+        for _ in 0..<3 {
+            let another = try world.dup()
+            expect(another.barrierSchedule().tag == CollectiveSequence.firstTag, "a new communicator did not start from the first tag")
+        }
 
         // Several outstanding, a blocking one among them, waited for in reverse order.
         // Their buffers must outlive the calls that start them: memory of our own.
