@@ -122,9 +122,8 @@ static void gather_scatter(MPI_Comm comm, const char *cname)
                               inplace ? " (in place)" : "", root, cname, i, k, strided_at(gathered, i, k));
 
             /* Igatherv: rank i sends i % 3 + 1 ints, placed in reverse rank order. */
-            for (i = 0, k = 0; i < size; i++) {
-                counts[size - 1 - i] = (size - 1 - i) % 3 + 1;
-            }
+            for (i = 0; i < size; i++)
+                counts[i] = i % 3 + 1;
             for (i = size - 1, k = 0; i >= 0; i--) {
                 displs[i] = k;
                 k += counts[i];
