@@ -54,6 +54,13 @@ final class CollectiveScheduleTests: XCTestCase {
         XCTAssertNotEqual(Self.product(0..<2), Self.product2(reversed))
     }
 
+    /// A Cartesian rank posts each dimension's + send first, so that a peer that is both
+    /// neighbours (a periodic dimension of 1 or 2 ranks) receives it on its - side.
+    func testCartesianSendsGoPlusSideFirst() {
+        XCTAssertEqual(Communicator.plusSideFirst(["0-", "0+", "1-", "1+"]), ["0+", "0-", "1+", "1-"])
+        XCTAssertEqual(Communicator.plusSideFirst([Int]()), [])
+    }
+
     func testSchedulesOnThreeRanks() throws {
         setenv("BRAZOS_THREADS_PER_NODE", "3", 1)
         defer { unsetenv("BRAZOS_THREADS_PER_NODE") }

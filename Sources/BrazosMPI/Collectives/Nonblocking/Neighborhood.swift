@@ -117,7 +117,7 @@ extension Communicator {
         try Self.checkAddress(receive, counts: receiveCounts.prefix(sources.count), datatype: receiveType)
         let sending = destinations.map { OutgoingBlock(peer: $0, memory: send, count: sendCount, datatype: sendType) }
         let receiving = incomingBlocks(receive, peers: sources, counts: receiveCounts, displacements: displacements, datatype: receiveType)
-        return try exchangeSchedule(sending: sending, receiving: receiving, copySends: false)
+        return try neighborExchange(sending: sending, receiving: receiving)
     }
 
     func neighborAlltoallSchedule(_ send: UnsafeRawPointer?, sendCount: Int, sendType: Datatype,
@@ -138,9 +138,8 @@ extension Communicator {
         try Self.checkAddress(send, counts: sendCounts.prefix(destinations.count), datatype: sendType)
         try Self.checkCounts(receiveCounts, receiveDisplacements, ranks: sources.count, datatype: receiveType)
         try Self.checkAddress(receive, counts: receiveCounts.prefix(sources.count), datatype: receiveType)
-        return try exchangeSchedule(sending: outgoingBlocks(send, peers: destinations, counts: sendCounts, displacements: sendDisplacements, datatype: sendType),
-                                    receiving: incomingBlocks(receive, peers: sources, counts: receiveCounts, displacements: receiveDisplacements, datatype: receiveType),
-                                    copySends: false)
+        return try neighborExchange(sending: outgoingBlocks(send, peers: destinations, counts: sendCounts, displacements: sendDisplacements, datatype: sendType),
+                                    receiving: incomingBlocks(receive, peers: sources, counts: receiveCounts, displacements: receiveDisplacements, datatype: receiveType))
     }
 
     func neighborAlltoallwSchedule(_ send: UnsafeRawPointer?, sendCounts: [Int], sendDisplacements: [Int], sendTypes: [Datatype],
@@ -148,9 +147,33 @@ extension Communicator {
         let (sources, destinations) = try neighbors()
         try Self.checkBlocks(sendCounts, byteDisplacements: sendDisplacements, sendTypes, peers: destinations.count)
         try Self.checkBlocks(receiveCounts, byteDisplacements: receiveDisplacements, receiveTypes, peers: sources.count)
-        return try exchangeSchedule(sending: outgoingBlocks(send, peers: destinations, counts: sendCounts, byteDisplacements: sendDisplacements, datatypes: sendTypes),
+        return try neighborExchange(sending: outgoingBlocks(send, peers: destinations, counts: sendCounts, byteDisplacements: sendDisplacements, datatypes: sendTypes),
                                     receiving: incomingBlocks(receive, peers: sources, counts: receiveCounts, byteDisplacements: receiveDisplacements,
-                                                              datatypes: receiveTypes),
-                                    copySends: false)
+                                                              datatypes: receiveTypes))
     }
+
+    /// Messages between two ranks match in the order they are posted. In a Cartesian
+    /// topology MPI pairs the block a rank sends to its + neighbour of a dimension with
+    /// the block its peer receives from its - side; where one rank is both neighbours (a
+    /// periodic dimension of 1 or 2 ranks), that pairing holds only if each dimension's
+    /// + send is posted before its - send, while receives stay in source order. Other
+    /// topologies match duplicate neighbours in list order.
+    private func neighborExchange(sending: [OutgoingBlock], receiving: [IncomingBlock]) throws(MPIError) -> CollectiveSchedule {
+        try exchangeSchedule(sending: hasCartesianTopology ? Self.plusSideFirst(sending) : sending, receiving: receiving, copySends: false)
+    }
+
+    /// Each dimension's pair of destinations (-, +) in the order (+, -).
+    static func plusSideFirst<Element>(_ destinations: [Element]) -> [Element] {
+        var ordered = destinations
+        for index in stride(from: 0, to: destinations.count - 1, by: 2) {
+            ordered.swapAt(index, index + 1)
+        }
+        return ordered
+    }
+}
+
+extension Communicator {
+    /// Whether the communicator has a Cartesian topology. Seam for the communicators
+    /// part, which keeps topologies: until it answers, none has one.
+    var hasCartesianTopology: Bool { false }
 }
