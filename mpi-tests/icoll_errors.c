@@ -46,6 +46,30 @@ int main(int argc, char **argv)
     show("MPI_Ialltoall, negative count", MPI_Ialltoall(buf, -3, MPI_INT, out, 1, MPI_INT, MPI_COMM_WORLD, &req));
     show("MPI_Ibarrier, MPI_COMM_NULL", MPI_Ibarrier(MPI_COMM_NULL, &req));
 
+#if MPI_VERSION >= 4
+    /* Large counts: one no host holds is MPI_ERR_COUNT, not the end of the process; counts
+       MPI ignores (the send count in place, the receive count off the root) may be
+       anything. */
+    {
+        int in[8], all[8], j;
+        CHECK_CLASS(MPI_Bcast_c(buf, (MPI_Count) 1 << 62, MPI_INT, 0, MPI_COMM_WORLD), MPI_ERR_COUNT, "MPI_Bcast_c of 2^62 ints");
+        CHECK_CLASS(MPI_Iallreduce_c(buf, out, (MPI_Count) 1 << 62, MPI_INT, MPI_SUM, MPI_COMM_WORLD, &req), MPI_ERR_COUNT,
+                    "MPI_Iallreduce_c of 2^62 ints");
+        for (j = 0; j < size; j++)
+            all[j] = rank * 10 + j;
+        rc = MPI_Alltoall_c(MPI_IN_PLACE, (MPI_Count) 1 << 62, MPI_INT, all, 1, MPI_INT, MPI_COMM_WORLD);
+        CHECK_INT(rc, MPI_SUCCESS, "MPI_Alltoall_c in place with a send count of 2^62");
+        for (j = 0; j < size; j++)
+            CHECK(all[j] == j * 10 + rank, "MPI_Alltoall_c in place: block %d is %d", j, all[j]);
+        in[0] = rank;
+        rc = MPI_Gather_c(in, 1, MPI_INT, all, rank == 0 ? 1 : (MPI_Count) 1 << 62, MPI_INT, 0, MPI_COMM_WORLD);
+        CHECK_INT(rc, MPI_SUCCESS, "MPI_Gather_c with a receive count of 2^62 off the root");
+        if (rank == 0)
+            for (j = 0; j < size; j++)
+                CHECK(all[j] == j, "MPI_Gather_c: block %d is %d", j, all[j]);
+    }
+#endif
+
     /* A valid call still works after the failed ones. */
     buf[0] = rank == 0 ? 5 : 0;
     rc = MPI_Ibcast(buf, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);

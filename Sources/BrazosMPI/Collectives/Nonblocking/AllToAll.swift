@@ -50,7 +50,9 @@ extension Communicator {
                           _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype) throws(MPIError) -> CollectiveSchedule {
         try Self.checkBuffer(receive, count: receiveCount, datatype: receiveType)
         try Self.checkBuffer(send, count: sendCount, datatype: sendType)
-        return try alltoallvSchedule(send, sendCounts: Array(repeating: sendCount, count: size), sendDisplacements: (0..<size).map { $0 * sendCount },
+        // In place, the send count is ignored (and may be anything).
+        let sendRanks = isInPlace(send) ? 0 : size
+        return try alltoallvSchedule(send, sendCounts: Array(repeating: sendCount, count: sendRanks), sendDisplacements: (0..<sendRanks).map { $0 * sendCount },
                                      sendType: sendType, receive, receiveCounts: Array(repeating: receiveCount, count: size),
                                      receiveDisplacements: (0..<size).map { $0 * receiveCount }, receiveType: receiveType)
     }
