@@ -45,6 +45,11 @@ int main(int argc, char **argv)
     show("MPI_Iscan, MPI_BAND on MPI_FLOAT", MPI_Iscan(buf, out, 1, MPI_FLOAT, MPI_BAND, MPI_COMM_WORLD, &req));
     show("MPI_Ialltoall, negative count", MPI_Ialltoall(buf, -3, MPI_INT, out, 1, MPI_INT, MPI_COMM_WORLD, &req));
     show("MPI_Ibarrier, MPI_COMM_NULL", MPI_Ibarrier(MPI_COMM_NULL, &req));
+    show("MPI_Ineighbor_alltoall, no topology", MPI_Ineighbor_alltoall(buf, 1, MPI_INT, out, 1, MPI_INT, MPI_COMM_WORLD, &req));
+#ifndef OPEN_MPI
+    /* Open MPI 4.1's blocking form reports another class. */
+    CHECK_CLASS(MPI_Neighbor_allgather(buf, 1, MPI_INT, out, 1, MPI_INT, MPI_COMM_WORLD), MPI_ERR_TOPOLOGY, "MPI_Neighbor_allgather, no topology");
+#endif
 
 #if MPI_VERSION >= 4
     /* Large counts: one no host holds is MPI_ERR_COUNT, not the end of the process; counts
