@@ -6,7 +6,8 @@
  *    MPI_Allreduce and point-to-point messages in the middle, completed by one
  *    MPI_Waitall, so that their messages must not mix;
  *  - a non-commutative user operation (2x2 matrix products over unsigned ints on a
- *    contiguous type), whose results must come in rank order;
+ *    contiguous type), whose results must come in rank order, also with
+ *    MPI_Ireduce_scatter(_block); a commutative user operation;
  *  - completion by MPI_Test polling as well as by MPI_Wait.
  * Several communicators (see tu_next_comm); blocking MPI_Reduce_scatter_block too.
  */
@@ -173,11 +174,21 @@ static void check_mat(const mat *got, int lo, int hi, const char *what, const ch
     }
 }
 
-static void non_commutative(MPI_Comm comm, MPI_Datatype mattype, MPI_Op matop, const char *cname)
+/* Commutative and associative: sum modulo 1000003. */
+static void modsum_op(void *in, void *inout, int *len, MPI_Datatype *dtype)
 {
-    int rank, size, e, root;
-    mat in[3], allr[3], red[3], scan[3], exscan[3];
-    MPI_Request req[4];
+    int i, *x = (int *) in, *y = (int *) inout;
+    (void) dtype;
+    for (i = 0; i < *len; i++)
+        y[i] = (int) (((long long) x[i] + y[i]) % 1000003);
+}
+
+static void non_commutative(MPI_Comm comm, MPI_Datatype mattype, MPI_Op matop, MPI_Op modsum, const char *cname)
+{
+    int rank, size, e, root, j, sums[3], want;
+    mat in[3], allr[3], red[3], scan[3], exscan[3], blocks[8 * 3], mine[3];
+    int counts[8];
+    MPI_Request req[6];
 
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
@@ -195,6 +206,31 @@ static void non_commutative(MPI_Comm comm, MPI_Datatype mattype, MPI_Op matop, c
         check_mat(scan, 0, rank + 1, "MPI_Iscan", cname);
         if (rank > 0)
             check_mat(exscan, 0, rank, "MPI_Iexscan", cname);
+    }
+    /* Reduce_scatter(_block): block j of every rank holds its matrices; rank j gets the
+       product of block j in rank order. */
+    for (j = 0; j < size; j++) {
+        counts[j] = 3;
+        for (e = 0; e < 3; e++)
+            blocks[j * 3 + e] = matrix_of(rank, e);
+    }
+    MPI_Ireduce_scatter(blocks, mine, counts, mattype, matop, comm, &req[0]);
+    MPI_Wait(&req[0], MPI_STATUS_IGNORE);
+    check_mat(mine, 0, size, "MPI_Ireduce_scatter", cname);
+    MPI_Ireduce_scatter_block(blocks, mine, 3, mattype, matop, comm, &req[0]);
+    MPI_Wait(&req[0], MPI_STATUS_IGNORE);
+    check_mat(mine, 0, size, "MPI_Ireduce_scatter_block", cname);
+    /* A commutative user operation. */
+    for (e = 0; e < 3; e++)
+        sums[e] = 999000 + rank * 7 + e;
+    MPI_Iallreduce(MPI_IN_PLACE, sums, 3, MPI_INT, modsum, comm, &req[0]);
+    MPI_Wait(&req[0], MPI_STATUS_IGNORE);
+    for (e = 0; e < 3; e++) {
+        long long total = 0;
+        for (j = 0; j < size; j++)
+            total += 999000 + j * 7 + e;
+        want = (int) (total % 1000003);
+        CHECK(sums[e] == want, "MPI_Iallreduce with a commutative user operation on %s: %d is %d, expected %d", cname, e, sums[e], want);
     }
 }
 
@@ -222,13 +258,14 @@ int main(int argc, char **argv)
     MPI_Comm comm;
     const char *cname;
     MPI_Datatype mattype;
-    MPI_Op matop;
+    MPI_Op matop, modsum;
 
     MPI_Init(&argc, &argv);
     nkinds = ot_kinds(kinds);
     MPI_Type_contiguous(4, MPI_UNSIGNED, &mattype);
     MPI_Type_commit(&mattype);
     MPI_Op_create(matmul_op, 0, &matop);
+    MPI_Op_create(modsum_op, 1, &modsum);
 
     while (tu_next_comm(&idx, &comm, &cname)) {
         if (comm != MPI_COMM_NULL) {
@@ -240,13 +277,14 @@ int main(int argc, char **argv)
                     if (idx % 2 == 1)
                         in_place_polled(comm, &kinds[t], op, cname);
                 }
-            non_commutative(comm, mattype, matop, cname);
+            non_commutative(comm, mattype, matop, modsum, cname);
             blocking_block(comm, cname);
         }
         tu_free_comm(&comm);
     }
 
     MPI_Op_free(&matop);
+    MPI_Op_free(&modsum);
     MPI_Type_free(&mattype);
     return tu_finish();
 }
