@@ -25,7 +25,9 @@ extension Communicator {
                 return
             }
         }
-        try alltoallv(send, sendCounts: Array(repeating: sendCount, count: size), sendDisplacements: (0..<size).map { $0 * sendCount }, sendType: sendType,
+        // In place, the send count is ignored (and may be anything).
+        let sendRanks = isInPlace(send) ? 0 : size
+        try alltoallv(send, sendCounts: Array(repeating: sendCount, count: sendRanks), sendDisplacements: (0..<sendRanks).map { $0 * sendCount }, sendType: sendType,
                       receive, receiveCounts: Array(repeating: receiveCount, count: size), receiveDisplacements: (0..<size).map { $0 * receiveCount },
                       receiveType: receiveType)
     }
@@ -93,4 +95,10 @@ extension Communicator {
         for step in 1..<size { try collectiveSend(outgoing((rank + step) % size), to: (rank + step) % size, tag: .alltoall) }
         for receive in receives { try receive.wait() }
     }
+}
+
+/// Whether a contribution is `MPI_IN_PLACE`.
+func isInPlace(_ send: SendBuffer) -> Bool {
+    if case .inPlace = send { return true }
+    return false
 }

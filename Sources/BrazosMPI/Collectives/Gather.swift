@@ -14,8 +14,10 @@ extension Communicator {
         try checkRoot(root)
         try Self.checkBuffer(send, count: sendCount, datatype: sendType)
         if rank == root { try Self.checkBuffer(receive, count: receiveCount, datatype: receiveType) }
-        try gatherv(send, sendCount: sendCount, sendType: sendType, receive, receiveCounts: Array(repeating: receiveCount, count: size),
-                    displacements: (0..<size).map { $0 * receiveCount }, receiveType: receiveType, root: root)
+        // The receive count means nothing elsewhere, and may be anything there.
+        let ranks = rank == root ? size : 0
+        try gatherv(send, sendCount: sendCount, sendType: sendType, receive, receiveCounts: Array(repeating: receiveCount, count: ranks),
+                    displacements: (0..<ranks).map { $0 * receiveCount }, receiveType: receiveType, root: root)
     }
 
     /// `displacements` count elements of `receiveType` from `receive`.

@@ -6,7 +6,9 @@ extension Communicator {
                         _ receive: ReceiveBuffer, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) {
         try checkRoot(root)
         if rank == root { try Self.checkBuffer(send, count: sendCount, datatype: sendType) }
-        try scatterv(send, sendCounts: Array(repeating: sendCount, count: size), displacements: (0..<size).map { $0 * sendCount },
+        // The send count means nothing elsewhere, and may be anything there.
+        let ranks = rank == root ? size : 0
+        try scatterv(send, sendCounts: Array(repeating: sendCount, count: ranks), displacements: (0..<ranks).map { $0 * sendCount },
                      sendType: sendType, receive, receiveCount: receiveCount, receiveType: receiveType, root: root)
     }
 
