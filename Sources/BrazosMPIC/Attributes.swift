@@ -6,6 +6,12 @@ import CMPI
 /// value every time (the attributes do not change while the process runs).
 nonisolated(unsafe) private let predefinedValues = UnsafeMutablePointer<Int32>.allocate(capacity: PredefinedAttribute.allCases.count)
 
+/// The C shapes of the callbacks (`MPI_Comm_copy_attr_function`, `MPI_Type_copy_attr_function`,
+/// `MPI_Copy_function`; the delete ones), with the object's handle as its pointer.
+private typealias CopyFunction = @convention(c) (OpaquePointer?, Int32, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?,
+                                                 UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> Int32
+private typealias DeleteFunction = @convention(c) (OpaquePointer?, Int32, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Int32
+
 /// The handle the program knows an attribute's object by, for its callbacks.
 private func handle(of owner: AttributeOwner) -> OpaquePointer? {
     switch owner {
@@ -28,7 +34,7 @@ private func copyCallback(_ function: UnsafeRawPointer?, extraState: UnsafeMutab
     case 1: return .sameValue
     default:
         return .custom { (owner, keyval, value) throws(MPIError) -> Int? in
-            let copy = unsafeBitCast(UnsafeRawPointer(bitPattern: address)!, to: MPI_Comm_copy_attr_function.self)
+            let copy = unsafeBitCast(UnsafeRawPointer(bitPattern: address)!, to: CopyFunction.self)
             var result: UnsafeMutableRawPointer?
             var flag: Int32 = 0
             let code = copy(handle(of: owner), Int32(keyval.id), UnsafeMutableRawPointer(bitPattern: state), UnsafeMutableRawPointer(bitPattern: value),
@@ -44,7 +50,7 @@ private func deleteCallback(_ function: UnsafeRawPointer?, extraState: UnsafeMut
     let address = Int(bitPattern: function), state = Int(bitPattern: extraState)
     guard address != 0 else { return nil }
     return { (owner, keyval, value) throws(MPIError) in
-        let delete = unsafeBitCast(UnsafeRawPointer(bitPattern: address)!, to: MPI_Comm_delete_attr_function.self)
+        let delete = unsafeBitCast(UnsafeRawPointer(bitPattern: address)!, to: DeleteFunction.self)
         let code = delete(handle(of: owner), Int32(keyval.id), UnsafeMutableRawPointer(bitPattern: value), UnsafeMutableRawPointer(bitPattern: state))
         guard code == 0 else { throw callbackFailure(code, "delete", keyval) }
     }
