@@ -33,11 +33,17 @@ extension Communicator {
     }
 
     /// What a duplicate takes from its original, once its context is agreed.
+    /// A copy callback that fails fails the duplicate; what was copied is deleted again.
     func finishDuplicate(_ copy: Communicator, info: Info) throws(MPIError) {
         copy.errorHandler = errorHandler
         copy.extras.topology = extras.topology
-        copy.extras.info = info.duplicate()
-        try copyAttributes(to: copy)
+        copy.setInfo(info)
+        do {
+            try copyAttributes(to: copy)
+        } catch {
+            try? copy.deleteAllAttributes()
+            throw error
+        }
     }
 
     /// `MPI_Comm_split`: ranks with the same `color` form a communicator, ordered by `key`
@@ -109,9 +115,11 @@ extension Communicator {
     }
 
     /// `MPI_Comm_create`: a communicator of `group`'s members (a subset of this one's);
-    /// nil for ranks outside it.
+    /// nil for ranks outside it. On an intercommunicator, `group` is a subset of the
+    /// local group, and the result joins it with the subset the remote group chose (nil
+    /// where either is empty).
     public func create(_ group: Group) throws(MPIError) -> Communicator? {
-        try checkIntracommunicator("Comm_create")
+        if let local = extras.local { return try createIntercommunicator(local, group) }
         let members = Set(worldRanks)
         guard group.worldRanks.allSatisfy(members.contains) else {
             throw MPIError(.group, "Comm_create: the group has ranks outside the communicator")

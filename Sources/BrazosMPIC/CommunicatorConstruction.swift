@@ -11,6 +11,7 @@ public func mpiCommDupWithInfo(_ comm: MPI_Comm?, _ info: MPI_Info?, _ newComm: 
         let communicator = try Handles.communicator(comm)
         let hints = try Handles.optionalInfo(info) ?? Info()
         let result = try output(newComm, "the new communicator")
+        result.pointee = Handles.opaque(Handles.Value.commNull)
         result.pointee = handle(of: try communicator.dup(info: hints))
     }
 }

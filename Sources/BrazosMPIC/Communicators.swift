@@ -30,6 +30,7 @@ public func mpiCommDup(_ comm: MPI_Comm?, _ newComm: UnsafeMutablePointer<MPI_Co
     mpiCall("MPI_Comm_dup", on: comm) { () throws(MPIError) in
         let communicator = try Handles.communicator(comm)
         let result = try output(newComm, "the new communicator")
+        result.pointee = Handles.opaque(Handles.Value.commNull)
         result.pointee = handle(of: try communicator.dup())
     }
 }

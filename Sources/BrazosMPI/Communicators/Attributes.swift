@@ -11,8 +11,9 @@ public enum AttributeOwner: Sendable {
 /// values when that object is duplicated or freed. Attribute values are address-sized
 /// integers (a C `void *`).
 ///
-/// Freeing a key (`free()`) forgets its number; values set with it keep the key object,
-/// so their delete callback still runs, as MPI requires.
+/// Freeing a key (`free()`) marks it freed; its number still finds it, so that values
+/// set with it can be copied, read and deleted and their callbacks still run, as MPI
+/// requires (freed keys stay in the registry: a key is a few words).
 public final class Keyval: Sendable {
     public enum Kind: Sendable { case communicator, datatype }
 
@@ -45,7 +46,8 @@ public final class Keyval: Sendable {
 
     private struct Registry {
         var next = 0x1000
-        var live: [Int: Keyval] = [:]
+        var known: [Int: Keyval] = [:]
+        var freed = Set<Int>()
     }
 
     private static let registry = Guarded(Registry())
@@ -55,15 +57,15 @@ public final class Keyval: Sendable {
         registry.withLock { registry in
             let keyval = Keyval(id: registry.next, kind: kind, copy: copy, delete: delete)
             registry.next += 1
-            registry.live[keyval.id] = keyval
+            registry.known[keyval.id] = keyval
             return keyval
         }
     }
 
-    /// The live key numbered `id`, of `kind`: `.keyval` otherwise (a predefined key is
-    /// not one: see `PredefinedAttribute`).
+    /// The key numbered `id`, of `kind` (freed or not): `.keyval` otherwise (a predefined
+    /// key is not one: see `PredefinedAttribute`).
     public static func find(_ id: Int, kind: Kind) throws(MPIError) -> Keyval {
-        guard let keyval = registry.withLock({ $0.live[id] }) else {
+        guard let keyval = registry.withLock({ $0.known[id] }) else {
             let what = PredefinedAttribute(rawValue: id) != nil ? "a predefined attribute key, which programs cannot set or delete" : "not a live attribute key"
             throw MPIError(.keyval, "keyval \(id) is \(what)")
         }
@@ -71,9 +73,10 @@ public final class Keyval: Sendable {
         return keyval
     }
 
-    /// `MPI_Comm_free_keyval`, `MPI_Type_free_keyval`: the number is no longer valid.
-    public func free() {
-        _ = Keyval.registry.withLock { $0.live.removeValue(forKey: id) }
+    /// `MPI_Comm_free_keyval`, `MPI_Type_free_keyval`: a second free is `.keyval`.
+    public func free() throws(MPIError) {
+        let first = Keyval.registry.withLock { $0.freed.insert(id).inserted }
+        guard first else { throw MPIError(.keyval, "keyval \(id) is freed already") }
     }
 
     /// The value a duplicate of `owner` gets for `value`, nil for none.
@@ -173,10 +176,11 @@ extension Communicator {
         }
     }
 
-    /// Runs every delete callback before the communicator is freed; the first failure
-    /// stops it (the values not yet deleted stay).
+    /// Runs every delete callback, the last set first, before the communicator is freed
+    /// (and, for `MPI_COMM_SELF`, when MPI is finalized); the first failure stops it (the
+    /// values not yet deleted stay).
     public func deleteAllAttributes() throws(MPIError) {
-        for (keyval, _) in extras.attributes.entries { try deleteAttribute(keyval) }
+        for (keyval, _) in extras.attributes.entries.reversed() { try deleteAttribute(keyval) }
     }
 
     private static func checkKind(_ keyval: Keyval) throws(MPIError) {
@@ -236,7 +240,7 @@ extension Datatype {
     /// For `MPI_Type_free`: runs every delete callback and forgets the type's attributes
     /// (its object may be reused by another type afterwards).
     public func deleteAllAttributes() throws(MPIError) {
-        for (keyval, _) in attributes.entries { try deleteAttribute(keyval) }
+        for (keyval, _) in attributes.entries.reversed() { try deleteAttribute(keyval) }
     }
 
     private static func checkKind(_ keyval: Keyval) throws(MPIError) {

@@ -46,9 +46,16 @@ extension Communicator {
     /// `MPI_Comm_get_info`: a copy of the hints in use.
     public var info: Info { extras.info.duplicate() }
 
-    /// `MPI_Comm_set_info`: the hints replace those set before (MPI 4.1 §7.4.4).
+    /// The communicator hints of MPI 4.1 (§7.4.4) this runtime keeps; it ignores others,
+    /// as MPI allows (and MPICH and Open MPI do).
+    public static let knownHints: Set<String> = [
+        "mpi_assert_no_any_tag", "mpi_assert_no_any_source", "mpi_assert_exact_length", "mpi_assert_allow_overtaking",
+        hardwareResourceKey,
+    ]
+
+    /// `MPI_Comm_set_info`: the known hints replace those set before.
     public func setInfo(_ info: Info) {
-        extras.info = info.duplicate()
+        extras.info = Info(info.pairs.filter { Self.knownHints.contains($0.key) })
     }
 
     /// The virtual topology (`MPI_Topo_test`), nil for none.

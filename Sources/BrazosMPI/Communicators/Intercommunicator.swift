@@ -142,6 +142,19 @@ extension Communicator {
         return made
     }
 
+    /// `MPI_Comm_create` of an intercommunicator.
+    func createIntercommunicator(_ local: LocalSide, _ group: Group) throws(MPIError) -> Communicator? {
+        guard group.worldRanks.allSatisfy(Set(local.group).contains) else {
+            throw MPIError(.group, "Comm_create: the group has ranks outside the local group of the intercommunicator")
+        }
+        let (context, remoteMembers) = try agreeOnIntercommunicatorContext(local, adding: group.worldRanks)
+        guard group.rank(ofWorld: callerWorldRank) != nil, !remoteMembers.isEmpty else { return nil }
+        let made = Self.intercommunicator(engine: engine, context: context, local: group.worldRanks, remote: remoteMembers,
+                                          me: callerWorldRank, contexts: contexts)
+        made.errorHandler = errorHandler
+        return made
+    }
+
     /// A context for a new intercommunicator made from this one (and the next, for its
     /// local side), agreed by both groups; also gives the remote side `extra` and
     /// returns theirs.
