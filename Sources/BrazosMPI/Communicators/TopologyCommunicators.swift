@@ -50,7 +50,8 @@ extension Communicator {
 
     /// `MPI_Dist_graph_create`: the edges every rank names are gathered, and each rank
     /// keeps those that start or end at it, in the order of the ranks that named them.
-    /// `weighted` false: `MPI_UNWEIGHTED` (every rank must agree).
+    /// `weighted` false: `MPI_UNWEIGHTED`; the graph is weighted if any rank gave weights
+    /// (a rank naming no edges may pass either).
     public func distributedGraph(edges: [GraphEdge], weighted: Bool, info: Info? = nil) throws(MPIError) -> Communicator {
         try checkIntracommunicator("Dist_graph_create")
         for edge in edges {
@@ -59,15 +60,20 @@ extension Communicator {
             }
             guard edge.weight >= 0 else { throw MPIError(.arg, "Dist_graph_create: negative weight \(edge.weight)") }
         }
-        let everyone = try allgatherVariable(edges.flatMap { [$0.source, $0.destination, $0.weight] })
+        let named = try allgatherVariable([weighted && !edges.isEmpty ? 1 : 0] + edges.flatMap { [$0.source, $0.destination, $0.weight] })
         var sources: [Int] = [], sourceWeights: [Int] = [], destinations: [Int] = [], destinationWeights: [Int] = []
-        for edge in stride(from: 0, to: everyone.count - 2, by: 3) {
-            let (source, destination, weight) = (everyone[edge], everyone[edge + 1], everyone[edge + 2])
-            if destination == rank { sources.append(source); sourceWeights.append(weight) }
-            if source == rank { destinations.append(destination); destinationWeights.append(weight) }
+        var anyWeights = false
+        for part in named {
+            anyWeights = anyWeights || part.first == 1
+            for edge in stride(from: 1, to: part.count - 2, by: 3) {
+                let (source, destination, weight) = (part[edge], part[edge + 1], part[edge + 2])
+                if destination == rank { sources.append(source); sourceWeights.append(weight) }
+                if source == rank { destinations.append(destination); destinationWeights.append(weight) }
+            }
         }
-        let topology = DistributedGraphTopology(sources: sources, sourceWeights: weighted ? sourceWeights : nil,
-                                                destinations: destinations, destinationWeights: weighted ? destinationWeights : nil)
+        let isWeighted = anyWeights || (weighted && named.allSatisfy { $0.count <= 1 })
+        let topology = DistributedGraphTopology(sources: sources, sourceWeights: isWeighted ? sourceWeights : nil,
+                                                destinations: destinations, destinationWeights: isWeighted ? destinationWeights : nil)
         let made = try withTopology(.distributedGraph(topology), members: size)!
         if let info { made.setInfo(info) }
         return made
@@ -113,8 +119,8 @@ extension Communicator {
         return made
     }
 
-    /// Every rank's `values` (counts may differ), concatenated in rank order.
-    func allgatherVariable(_ values: [Int]) throws(MPIError) -> [Int] {
+    /// Every rank's `values` (counts may differ), in rank order.
+    func allgatherVariable(_ values: [Int]) throws(MPIError) -> [[Int]] {
         let counts = try allgather([values.count])
         var total = 0
         var displacements: [Int] = []
@@ -129,7 +135,7 @@ extension Communicator {
                                displacements: displacements, receiveType: .int64)
             }
         }
-        return result
+        return zip(counts, displacements).map { count, start in Array(result[start..<start + count]) }
     }
 
     /// `.comm` on an intercommunicator, for the operations MPI defines on intracommunicators only.
