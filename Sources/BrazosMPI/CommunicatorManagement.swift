@@ -143,7 +143,7 @@ extension Communicator {
         if self === other { return .identical }
         guard isIntercommunicator == other.isIntercommunicator else { return .unequal }
         var results = [group.compare(other.group)]
-        if isIntercommunicator { results.append(remoteGroup.compare(other.remoteGroup)) }
+        if isIntercommunicator { results.append(remoteMembers.compare(other.remoteMembers)) }
         if results.allSatisfy({ $0 == .identical }) { return .congruent }
         if results.allSatisfy({ $0 == .identical || $0 == .similar }) { return .similar }
         return .unequal

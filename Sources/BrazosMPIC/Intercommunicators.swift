@@ -54,8 +54,7 @@ public func mpiCommRemoteSize(_ comm: MPI_Comm?, _ size: UnsafeMutablePointer<In
 @_cdecl("MPI_Comm_remote_group")
 public func mpiCommRemoteGroup(_ comm: MPI_Comm?, _ group: UnsafeMutablePointer<MPI_Group?>?) -> Int32 {
     mpiCall("MPI_Comm_remote_group", on: comm) { () throws(MPIError) in
-        let communicator = try Handles.communicator(comm)
-        guard communicator.isIntercommunicator else { throw MPIError(.comm, "Comm_remote_group of an intracommunicator") }
-        try output(group, "the group").pointee = Handles.groups.add(communicator.remoteGroup)
+        let remote = try Handles.communicator(comm).remoteGroup
+        try output(group, "the group").pointee = Handles.groups.add(remote)
     }
 }

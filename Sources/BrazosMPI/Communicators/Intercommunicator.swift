@@ -37,9 +37,16 @@ extension Communicator {
         }
     }
 
-    /// `MPI_Comm_remote_group` (an intracommunicator's is its own group, for `compare`;
-    /// the C interface refuses it).
-    public var remoteGroup: Group { Group(worldRanks: worldRanks, callerWorldRank: callerWorldRank) }
+    /// `MPI_Comm_remote_group`: `.comm` on an intracommunicator.
+    public var remoteGroup: Group {
+        get throws(MPIError) {
+            guard isIntercommunicator else { throw MPIError(.comm, "Comm_remote_group of an intracommunicator") }
+            return remoteMembers
+        }
+    }
+
+    /// The ranks point-to-point addresses, as a group: an intercommunicator's remote group.
+    var remoteMembers: Group { Group(worldRanks: worldRanks, callerWorldRank: callerWorldRank) }
 
     /// `MPI_Intercomm_create`, collective over this communicator (the local group): its
     /// rank `localLeader` and rank `remoteLeader` of `peer` (a communicator holding both,
