@@ -2,8 +2,8 @@
  * Intercommunicators: MPI_Intercomm_create between the lower and upper halves of
  * MPI_COMM_WORLD; MPI_Comm_test_inter, _size (local), _remote_size, _remote_group;
  * point-to-point with remote ranks (status.MPI_SOURCE a remote rank, ANY_SOURCE);
- * MPI_Comm_dup (CONGRUENT), _split, _compare, _free and _disconnect of an
- * intercommunicator; MPI_Intercomm_merge (the group passing high = 0 first); and,
+ * MPI_Comm_dup (CONGRUENT), _idup (started before messages the other group waits
+ * for), _split, _compare, _free and _disconnect of an intercommunicator; MPI_Intercomm_merge (the group passing high = 0 first); and,
  * with MPI 4, MPI_Intercomm_create_from_groups.  Two or more processes.
  */
 #include "testutil.h"
@@ -88,6 +88,32 @@ int main(int argc, char **argv)
     check_remote(dup, remote_first, remote_size, "duplicate");
     exchange(dup, rank, remote_first, "duplicate");
     MPI_Comm_free(&dup);
+
+    /* idup: each group's rank 0 waits for a message from every other remote rank
+       before it starts its idup; those ranks send it after starting theirs, so an
+       idup that blocked would deadlock. */
+    {
+        int lrank, rsize, i, value;
+        MPI_Request request;
+        MPI_Comm_rank(inter, &lrank);
+        MPI_Comm_remote_size(inter, &rsize);
+        if (lrank == 0) {
+            for (i = 1; i < rsize; i++) {
+                MPI_Recv(&value, 1, MPI_INT, i, 4, inter, MPI_STATUS_IGNORE);
+                CHECK_INT(value, remote_first + i, "message before idup");
+            }
+            MPI_Comm_idup(inter, &dup, &request);
+            MPI_Wait(&request, MPI_STATUS_IGNORE);
+        } else {
+            MPI_Comm_idup(inter, &dup, &request);
+            MPI_Send(&rank, 1, MPI_INT, 0, 4, inter);
+            MPI_Wait(&request, MPI_STATUS_IGNORE);
+        }
+        MPI_Comm_compare(inter, dup, &result);
+        CHECK_INT(result, MPI_CONGRUENT, "an intercommunicator compared with its idup");
+        exchange(dup, rank, remote_first, "idup");
+        MPI_Comm_free(&dup);
+    }
 
     /* Split by parity of the world rank: both sides have even ranks; odd ones only if
        each half has one. */
