@@ -5,7 +5,8 @@
  * one host; MPI_UNDEFINED gives MPI_COMM_NULL), MPI_Comm_idup started before a
  * message the peers need ahead of theirs, MPI_Comm_idup_with_info,
  * MPI_Comm_create_group over the even ranks, and with MPI 4
- * MPI_Comm_create_from_group and MPI_COMM_TYPE_HW_GUIDED.  Any number of processes.
+ * MPI_Comm_create_from_group and MPI_COMM_TYPE_HW_GUIDED, with MPI 4.1
+ * MPI_COMM_TYPE_RESOURCE_GUIDED by a process set.  Any number of processes.
  */
 #include "testutil.h"
 
@@ -124,6 +125,20 @@ int main(int argc, char **argv)
         MPI_Info_get_string(used, "mpi_hw_resource_type", &len, value, &flag);
         CHECK(flag && strcmp(value, "mpi_shared_memory") == 0, "the resource type in the new communicator's info");
         MPI_Info_free(&used);
+        MPI_Comm_free(&shared);
+    }
+    MPI_Info_free(&info);
+#endif
+#ifdef MPI_COMM_TYPE_RESOURCE_GUIDED
+    /* MPI 4.1: a process set guides the split; mpi://WORLD keeps everyone. */
+    MPI_Info_create(&info);
+    MPI_Info_set(info, "mpi_pset_name", "mpi://WORLD");
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_RESOURCE_GUIDED, size - rank, info, &shared);
+    CHECK(shared != MPI_COMM_NULL, "RESOURCE_GUIDED by mpi://WORLD gave MPI_COMM_NULL");
+    if (shared != MPI_COMM_NULL) {
+        MPI_Comm_size(shared, &n);
+        MPI_Comm_rank(shared, &r);
+        CHECK(n == size && r == size - 1 - rank, "RESOURCE_GUIDED by mpi://WORLD: rank %d of %d", r, n);
         MPI_Comm_free(&shared);
     }
     MPI_Info_free(&info);

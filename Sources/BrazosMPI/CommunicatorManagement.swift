@@ -69,18 +69,23 @@ extension Communicator {
     public enum SplitType: Sendable, Equatable {
         /// `MPI_COMM_TYPE_SHARED`: the ranks of one node, which share its memory.
         case shared
-        /// `MPI_COMM_TYPE_HW_GUIDED` (and MPI 4.1's `RESOURCE_GUIDED`): by the resource
-        /// named in the info key `mpi_hw_resource_type`; this runtime knows
-        /// `mpi_shared_memory` (a node); any other gives nil.
+        /// `MPI_COMM_TYPE_HW_GUIDED`: by the resource named in the info key
+        /// `mpi_hw_resource_type`; this runtime knows `mpi_shared_memory` (a node); any
+        /// other gives nil.
         case hardwareGuided
+        /// MPI 4.1's `MPI_COMM_TYPE_RESOURCE_GUIDED`: as `hardwareGuided`, or by the
+        /// process set named in the info key `mpi_pset_name` (`mpi://WORLD`: everyone,
+        /// `mpi://SELF`: each rank alone).
+        case resourceGuided
         /// `MPI_COMM_TYPE_HW_UNGUIDED`: the next smaller level of the hardware that makes
         /// a strict subset of the communicator: the node, else the rank's own core; nil
         /// when neither does.
         case hardwareUnguided
     }
 
-    /// The info key naming the hardware resource of `split(type:)`.
+    /// The info keys naming the hardware resource or process set of `split(type:)`.
     public static let hardwareResourceKey = "mpi_hw_resource_type"
+    public static let processSetKey = "mpi_pset_name"
 
     /// `MPI_Comm_split_type`: nil type is `MPI_UNDEFINED` (the caller gets nil). The new
     /// communicator's info names the resource it was split by.
@@ -88,29 +93,32 @@ extension Communicator {
         try checkIntracommunicator("Comm_split_type")
         let node = engine.directory.node(of: callerWorldRank) ?? -1
         var color: Int?
-        var resource: String?
+        var resource: (key: String, value: String)?
         switch type {
         case nil:
             color = nil
         case .shared:
             color = node
-        case .hardwareGuided:
+        case .hardwareGuided, .resourceGuided:
             if try info?.value(Self.hardwareResourceKey) == "mpi_shared_memory" {
                 color = node
-                resource = "mpi_shared_memory"
+                resource = (Self.hardwareResourceKey, "mpi_shared_memory")
+            } else if type == .resourceGuided, let set = try info?.value(Self.processSetKey), ["mpi://WORLD", "mpi://SELF"].contains(set) {
+                color = set == "mpi://WORLD" ? 0 : rank
+                resource = (Self.processSetKey, set)
             }
         case .hardwareUnguided:
             let nodes = Set(worldRanks.map { engine.directory.node(of: $0) ?? -1 })
             if nodes.count > 1 {
                 color = node
-                resource = "mpi_shared_memory"
+                resource = (Self.hardwareResourceKey, "mpi_shared_memory")
             } else if size > 1 {
                 color = rank
-                resource = "core"
+                resource = (Self.hardwareResourceKey, "core")
             }
         }
         guard let made = try split(color: color, key: key) else { return nil }
-        if let resource { try made.extras.info.set(Self.hardwareResourceKey, resource) }
+        if let resource { try made.extras.info.set(resource.key, resource.value) }
         return made
     }
 

@@ -44,9 +44,9 @@ private func startIdup(_ function: StaticString, _ comm: MPI_Comm?, info: MPI_In
     }
 }
 
-/// `MPI_Comm_split_type`: `MPI_COMM_TYPE_SHARED` (the ranks of a node), `_HW_GUIDED` and
-/// `_RESOURCE_GUIDED` (by the info key `mpi_hw_resource_type`), `_HW_UNGUIDED`, or
-/// `MPI_UNDEFINED` (`MPI_COMM_NULL`); any other type is `MPI_ERR_ARG`.
+/// `MPI_Comm_split_type`: `MPI_COMM_TYPE_SHARED` (the ranks of a node), `_HW_GUIDED` (by
+/// the info key `mpi_hw_resource_type`), `_RESOURCE_GUIDED` (also by `mpi_pset_name`),
+/// `_HW_UNGUIDED`, or `MPI_UNDEFINED` (`MPI_COMM_NULL`); any other type is `MPI_ERR_ARG`.
 @_cdecl("MPI_Comm_split_type")
 public func mpiCommSplitType(_ comm: MPI_Comm?, _ splitType: Int32, _ key: Int32, _ info: MPI_Info?, _ newComm: UnsafeMutablePointer<MPI_Comm?>?) -> Int32 {
     mpiCall("MPI_Comm_split_type", on: comm) { () throws(MPIError) in
@@ -58,7 +58,8 @@ public func mpiCommSplitType(_ comm: MPI_Comm?, _ splitType: Int32, _ key: Int32
         case MPI.undefined: type = nil
         case 221: type = .shared
         case 222: type = .hardwareUnguided
-        case 223, 224: type = .hardwareGuided
+        case 223: type = .hardwareGuided
+        case 224: type = .resourceGuided
         default: throw MPIError(.arg, "Comm_split_type: unknown split type \(splitType)")
         }
         result.pointee = handle(of: try communicator.split(type: type, key: Int(key), info: hints))

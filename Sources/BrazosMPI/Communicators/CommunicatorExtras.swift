@@ -50,7 +50,7 @@ extension Communicator {
     /// as MPI allows (and MPICH and Open MPI do).
     public static let knownHints: Set<String> = [
         "mpi_assert_no_any_tag", "mpi_assert_no_any_source", "mpi_assert_exact_length", "mpi_assert_allow_overtaking",
-        hardwareResourceKey,
+        hardwareResourceKey, processSetKey,
     ]
 
     /// `MPI_Comm_set_info`: the known hints replace those set before.
