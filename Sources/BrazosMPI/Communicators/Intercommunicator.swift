@@ -55,22 +55,24 @@ extension Communicator {
         try checkIntracommunicator("Intercomm_create")
         guard (0..<size).contains(localLeader) else { throw MPIError(.rank, "Intercomm_create: local leader \(localLeader) in a communicator of \(size)") }
         let proposal = try allreduce([Int(contexts.next)], op: .max)[0]
+        // [context, remote size]; context 0 tells the group the leader failed.
         var answer = [0, 0]
         var remote: [Int] = []
+        var failure: MPIError?
         if rank == localLeader {
-            guard let peer else { throw MPIError(.comm, "Intercomm_create: the local leader needs a peer communicator") }
-            guard (0..<peer.size).contains(remoteLeader) else {
-                throw MPIError(.rank, "Intercomm_create: remote leader \(remoteLeader) in a peer communicator of \(peer.size)")
+            do throws(MPIError) {
+                remote = try exchangeAsLeader(proposal, peer: peer, remoteLeader: remoteLeader, tag: tag)
+                answer = [max(proposal, remote.removeFirst()), remote.count]
+                if !Set(remote).isDisjoint(with: worldRanks) {
+                    throw MPIError(.comm, "Intercomm_create: the local and remote groups overlap")
+                }
+            } catch {
+                failure = error
+                answer = [0, 0]
             }
-            guard (0...MPI.tagUpperBound).contains(tag) else { throw MPIError(.tag, "Intercomm_create: tag \(tag)") }
-            let exchange = GroupExchange(on: peer, context: peer.collectiveContext, tag: GroupExchange.peerTagBase + Int32(tag))
-            let theirs = try exchange.exchange([proposal] + worldRanks, with: peer.worldRank(of: remoteLeader), phase: 0)
-            remote = Array(theirs.dropFirst())
-            let overlap = !Set(remote).isDisjoint(with: worldRanks) || remote.isEmpty
-            answer = [overlap ? 0 : max(proposal, theirs[0]), remote.count]
         }
         try bcast(&answer, root: localLeader)
-        guard answer[0] != 0 else { throw MPIError(.comm, "Intercomm_create: the local and remote groups overlap") }
+        guard answer[0] != 0 else { throw failure ?? MPIError(.comm, "Intercomm_create: the local leader could not reach the remote group") }
         if rank != localLeader { remote = [Int](repeating: 0, count: answer[1]) }
         try bcast(&remote, root: localLeader)
         let context = UInt32(answer[0])
@@ -78,6 +80,20 @@ extension Communicator {
         let made = Self.intercommunicator(engine: engine, context: context, local: worldRanks, remote: remote, me: callerWorldRank, contexts: contexts)
         made.errorHandler = errorHandler
         return made
+    }
+
+    /// The local leader's part of `MPI_Intercomm_create`: the remote leader's proposal,
+    /// then its group's world ranks.
+    private func exchangeAsLeader(_ proposal: Int, peer: Communicator?, remoteLeader: Int, tag: Int) throws(MPIError) -> [Int] {
+        guard let peer else { throw MPIError(.comm, "Intercomm_create: the local leader needs a peer communicator") }
+        guard (0..<peer.size).contains(remoteLeader) else {
+            throw MPIError(.rank, "Intercomm_create: remote leader \(remoteLeader) in a peer communicator of \(peer.size)")
+        }
+        guard (0...MPI.tagUpperBound).contains(tag) else { throw MPIError(.tag, "Intercomm_create: tag \(tag)") }
+        let exchange = GroupExchange(on: peer, context: peer.collectiveContext, tag: GroupExchange.peerTagBase + Int32(tag))
+        let theirs = try exchange.exchange([proposal] + worldRanks, with: peer.worldRank(of: remoteLeader), phase: 0)
+        guard theirs.count > 1 else { throw MPIError(.intern, "Intercomm_create: an empty remote group") }
+        return theirs
     }
 
     /// `MPI_Intercomm_create_from_groups`: collective over both groups (world ranks of
