@@ -1,7 +1,7 @@
 /*
  * Info objects: MPI_Info_create / _set (replacing keeps the key's place) / _get /
  * _get_valuelen / _get_nkeys / _get_nthkey / _delete / _dup / _free,
- * MPI_Info_get_string (MPI 4: the size it needs), the error classes of a missing
+ * MPI_Info_get_string and MPI_Info_create_env (MPI 4), the error classes of a missing
  * key (MPI_ERR_INFO_NOKEY) and a key too long (MPI_ERR_INFO_KEY), and a
  * communicator's hints (MPI_Comm_set_info / _get_info, MPI_Comm_dup_with_info).
  * Any number of processes.
@@ -88,5 +88,14 @@ int main(int argc, char **argv)
     MPI_Comm_free(&dup);
 
     MPI_Info_free(&info);
+
+#if MPI_VERSION >= 4
+    /* MPI_Info_create_env: the command the process was started with. */
+    MPI_Info_create_env(argc, argv, &info);
+    length = sizeof value;
+    MPI_Info_get_string(info, "command", &length, value, &flag);
+    CHECK(flag, "MPI_Info_create_env has no command");
+    MPI_Info_free(&info);
+#endif
     return tu_finish();
 }
