@@ -4,9 +4,9 @@
 /// `MPI_Comm_create_from_group`). A context and a tag keep one operation's messages
 /// apart from everything else; `phase` keeps its steps apart.
 struct GroupExchange {
-    /// Messages on the program's own context of `peer`-like communicators use this tag
-    /// range, far below any tag a program may use (they are not negative) and below the
-    /// wildcard (`MPI_ANY_TAG` is -2).
+    /// The library's own tags on a communicator's collective context start here: far
+    /// below any tag a program may use (those are not negative), the collectives' own
+    /// (small and positive) and the wildcard (`MPI_ANY_TAG` is -2).
     static let tagBase = Int32.min
     /// Tags of the operations on an existing communicator (above `tagBase`, in steps of 8 phases).
     static let nonblockingDuplicate: Int32 = tagBase + 8
