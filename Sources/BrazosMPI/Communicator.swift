@@ -22,7 +22,8 @@ public final class Communicator: @unchecked Sendable {
     /// The caller's world rank: the source of what it sends. Not `worldRank(of: rank)` on
     /// an intercommunicator, whose translation is that of the remote group.
     let callerWorldRank: Int
-    /// Ranks in this communicator (`MPI_Comm_size`).
+    /// Ranks in this communicator (`MPI_Comm_size`); on an intercommunicator, those of the
+    /// remote group, which point-to-point addresses (`localSize` is `MPI_Comm_size` there).
     public let size: Int
     /// Where the contexts of communicators made from this one come from (one per rank).
     let contexts: ContextAllocator

@@ -36,6 +36,54 @@ public final class Group: Sendable {
         return Group(worldRanks: worldRanks.indices.filter { !excluded.contains($0) }.map { worldRanks[$0] }, callerWorldRank: callerWorldRank)
     }
 
+    /// `MPI_Group_range_incl`: the members named by (first, last, stride) triplets, in
+    /// the order the triplets list them.
+    public func including(ranges: [(first: Int, last: Int, stride: Int)]) throws(MPIError) -> Group {
+        try including(try ranksIn(ranges, "Group_range_incl"))
+    }
+
+    /// `MPI_Group_range_excl`: the members not named by the triplets, in group order.
+    public func excluding(ranges: [(first: Int, last: Int, stride: Int)]) throws(MPIError) -> Group {
+        try excluding(try ranksIn(ranges, "Group_range_excl"))
+    }
+
+    /// The ranks that range triplets name. Every rank must be in the group and named
+    /// once, so the list never grows past the group's size, whatever the triplets say.
+    private func ranksIn(_ ranges: [(first: Int, last: Int, stride: Int)], _ operation: String) throws(MPIError) -> [Int] {
+        var ranks: [Int] = []
+        var seen = Set<Int>()
+        for (first, last, step) in ranges {
+            guard step != 0 else { throw MPIError(.arg, "\(operation): stride 0 in (\(first), \(last), 0)") }
+            for end in [first, last] where !worldRanks.indices.contains(end) {
+                throw MPIError(.rank, "\(operation): rank \(end) is not in a group of \(size)")
+            }
+            guard (step > 0 && first <= last) || (step < 0 && first >= last) else {
+                // MPI allows a triplet that names no rank (first past last for the stride's way).
+                continue
+            }
+            for rank in stride(from: first, through: last, by: step) {
+                guard seen.insert(rank).inserted else { throw MPIError(.rank, "\(operation): rank \(rank) named twice") }
+                ranks.append(rank)
+            }
+        }
+        return ranks
+    }
+
+    /// `MPI_Group_union`: this group's members, then those of `other` not in it.
+    public func union(_ other: Group) -> Group {
+        Group(worldRanks: worldRanks + other.worldRanks.filter { rank(ofWorld: $0) == nil }, callerWorldRank: callerWorldRank ?? other.callerWorldRank)
+    }
+
+    /// `MPI_Group_intersection`: this group's members that are also in `other`, in this group's order.
+    public func intersection(_ other: Group) -> Group {
+        Group(worldRanks: worldRanks.filter { other.rank(ofWorld: $0) != nil }, callerWorldRank: callerWorldRank ?? other.callerWorldRank)
+    }
+
+    /// `MPI_Group_difference`: this group's members that are not in `other`, in this group's order.
+    public func difference(_ other: Group) -> Group {
+        Group(worldRanks: worldRanks.filter { other.rank(ofWorld: $0) == nil }, callerWorldRank: callerWorldRank ?? other.callerWorldRank)
+    }
+
     /// `MPI_Group_translate_ranks`: each rank of this group in `other`, nil where the
     /// process is not in `other`; `MPI.procNull` stays `procNull`.
     public func translate(_ ranks: [Int], to other: Group) throws(MPIError) -> [Int?] {

@@ -21,6 +21,12 @@ public enum ErrorClass: Int32, Sendable, CustomStringConvertible {
     case intern = 17
     case pending = 18
     case inStatus = 19
+    // Info objects and attributes (communicators part).
+    case infoKey = 31
+    case infoNoKey = 32
+    case infoValue = 33
+    case info = 34
+    case keyval = 36
 
     /// The class's MPI name (`MPI_ERR_RANK`).
     public var description: String {
@@ -45,6 +51,11 @@ public enum ErrorClass: Int32, Sendable, CustomStringConvertible {
         case .intern: return "MPI_ERR_INTERN"
         case .inStatus: return "MPI_ERR_IN_STATUS"
         case .pending: return "MPI_ERR_PENDING"
+        case .infoKey: return "MPI_ERR_INFO_KEY"
+        case .infoNoKey: return "MPI_ERR_INFO_NOKEY"
+        case .infoValue: return "MPI_ERR_INFO_VALUE"
+        case .info: return "MPI_ERR_INFO"
+        case .keyval: return "MPI_ERR_KEYVAL"
         }
     }
 }
@@ -73,6 +84,11 @@ extension ErrorClass {
         case .intern: return "internal error"
         case .inStatus: return "error code is in status"
         case .pending: return "pending request"
+        case .infoKey: return "invalid info key"
+        case .infoNoKey: return "info key not defined"
+        case .infoValue: return "invalid info value"
+        case .info: return "invalid info object"
+        case .keyval: return "invalid attribute key"
         }
     }
 }

@@ -6,7 +6,7 @@ import CMPI
 public func mpiCommSize(_ comm: MPI_Comm?, _ size: UnsafeMutablePointer<Int32>?) -> Int32 {
     mpiCall("MPI_Comm_size", on: comm) { () throws(MPIError) in
         let communicator = try Handles.communicator(comm)
-        try output(size, "the size").pointee = Int32(communicator.size)
+        try output(size, "the size").pointee = Int32(communicator.localSize)
     }
 }
 
@@ -20,7 +20,7 @@ public func mpiCommRank(_ comm: MPI_Comm?, _ rank: UnsafeMutablePointer<Int32>?)
 }
 
 /// A new communicator's handle, or `MPI_COMM_NULL`.
-private func handle(of communicator: Communicator?) -> MPI_Comm? {
+func handle(of communicator: Communicator?) -> MPI_Comm? {
     communicator.map { Handles.communicators.add($0) } ?? Handles.opaque(Handles.Value.commNull)
 }
 
@@ -30,6 +30,7 @@ public func mpiCommDup(_ comm: MPI_Comm?, _ newComm: UnsafeMutablePointer<MPI_Co
     mpiCall("MPI_Comm_dup", on: comm) { () throws(MPIError) in
         let communicator = try Handles.communicator(comm)
         let result = try output(newComm, "the new communicator")
+        result.pointee = Handles.opaque(Handles.Value.commNull)
         result.pointee = handle(of: try communicator.dup())
     }
 }
@@ -56,15 +57,38 @@ public func mpiCommCreate(_ comm: MPI_Comm?, _ group: MPI_Group?, _ newComm: Uns
     }
 }
 
-/// `MPI_Comm_free`: sets the handle to `MPI_COMM_NULL`; a predefined communicator fails with `MPI_ERR_COMM`.
+/// `MPI_Comm_free`: runs the attributes' delete callbacks (one that fails leaves the
+/// communicator, and its error is returned), then sets the handle to `MPI_COMM_NULL`; a
+/// predefined communicator fails with `MPI_ERR_COMM`.
 @_cdecl("MPI_Comm_free")
 public func mpiCommFree(_ comm: UnsafeMutablePointer<MPI_Comm?>?) -> Int32 {
     mpiCall("MPI_Comm_free") { () throws(MPIError) in
         guard let comm else { throw MPIError(.comm, "null pointer for the communicator") }
-        _ = try Handles.communicator(comm.pointee)
-        guard Handles.communicators.remove(comm.pointee) != nil else { throw MPIError(.comm, "MPI_Comm_free of a predefined communicator") }
+        let communicator = try freeable(comm.pointee, "MPI_Comm_free")
+        try communicator.free()
+        Handles.communicators.remove(comm.pointee)
         comm.pointee = Handles.opaque(Handles.Value.commNull)
     }
+}
+
+/// `MPI_Comm_disconnect`: waits for every member (both groups of an intercommunicator),
+/// then frees the communicator as `MPI_Comm_free` does.
+@_cdecl("MPI_Comm_disconnect")
+public func mpiCommDisconnect(_ comm: UnsafeMutablePointer<MPI_Comm?>?) -> Int32 {
+    mpiCall("MPI_Comm_disconnect") { () throws(MPIError) in
+        guard let comm else { throw MPIError(.comm, "null pointer for the communicator") }
+        let communicator = try freeable(comm.pointee, "MPI_Comm_disconnect")
+        try communicator.disconnect()
+        Handles.communicators.remove(comm.pointee)
+        comm.pointee = Handles.opaque(Handles.Value.commNull)
+    }
+}
+
+/// The communicator behind a handle the program may free: not a predefined one.
+private func freeable(_ handle: MPI_Comm?, _ function: String) throws(MPIError) -> Communicator {
+    let communicator = try Handles.communicator(handle)
+    guard Handles.communicators.object(handle) != nil else { throw MPIError(.comm, "\(function) of a predefined communicator") }
+    return communicator
 }
 
 /// `MPI_Comm_compare`: `MPI_IDENT`, `MPI_CONGRUENT`, `MPI_SIMILAR` or `MPI_UNEQUAL`.
@@ -86,89 +110,11 @@ public func mpiCommGroup(_ comm: MPI_Comm?, _ group: UnsafeMutablePointer<MPI_Gr
 }
 
 /// `MPI_IDENT` .. `MPI_UNEQUAL`.
-private func comparisonValue(_ comparison: Comparison) -> Int32 {
+func comparisonValue(_ comparison: Comparison) -> Int32 {
     switch comparison {
     case .identical: return 201
     case .congruent: return 202
     case .similar: return 203
     case .unequal: return 204
-    }
-}
-
-// MARK: Groups
-
-/// A new group's handle; an empty group is `MPI_GROUP_EMPTY`.
-private func handle(of group: Group) -> MPI_Group? {
-    group.size == 0 ? Handles.opaque(Handles.Value.groupEmpty) : Handles.groups.add(group)
-}
-
-/// The `count` ranks a group call reads: a negative count is `MPI_ERR_ARG`, and so is a
-/// null array of ranks to read.
-private func ranks(_ pointer: UnsafePointer<Int32>?, _ count: Int32) throws(MPIError) -> [Int] {
-    guard count >= 0 else { throw MPIError(.arg, "negative number of ranks \(count)") }
-    guard pointer != nil || count == 0 else { throw MPIError(.arg, "null array of \(count) ranks") }
-    return integers(pointer, Int(count))
-}
-
-/// `MPI_Group_incl`; an empty result is `MPI_GROUP_EMPTY`.
-@_cdecl("MPI_Group_incl")
-public func mpiGroupIncl(_ group: MPI_Group?, _ count: Int32, _ members: UnsafePointer<Int32>?, _ newGroup: UnsafeMutablePointer<MPI_Group?>?) -> Int32 {
-    mpiCall("MPI_Group_incl") { () throws(MPIError) in
-        let included = try Handles.group(group).including(try ranks(members, count))
-        try output(newGroup, "the new group").pointee = handle(of: included)
-    }
-}
-
-/// `MPI_Group_excl`; an empty result is `MPI_GROUP_EMPTY`.
-@_cdecl("MPI_Group_excl")
-public func mpiGroupExcl(_ group: MPI_Group?, _ count: Int32, _ members: UnsafePointer<Int32>?, _ newGroup: UnsafeMutablePointer<MPI_Group?>?) -> Int32 {
-    mpiCall("MPI_Group_excl") { () throws(MPIError) in
-        let remaining = try Handles.group(group).excluding(try ranks(members, count))
-        try output(newGroup, "the new group").pointee = handle(of: remaining)
-    }
-}
-
-/// `MPI_Group_size`.
-@_cdecl("MPI_Group_size")
-public func mpiGroupSize(_ group: MPI_Group?, _ size: UnsafeMutablePointer<Int32>?) -> Int32 {
-    mpiCall("MPI_Group_size") { () throws(MPIError) in
-        let members = try Handles.group(group)
-        try output(size, "the size").pointee = Int32(members.size)
-    }
-}
-
-/// `MPI_Group_rank`: `MPI_UNDEFINED` if the caller is not a member.
-@_cdecl("MPI_Group_rank")
-public func mpiGroupRank(_ group: MPI_Group?, _ rank: UnsafeMutablePointer<Int32>?) -> Int32 {
-    mpiCall("MPI_Group_rank") { () throws(MPIError) in
-        let members = try Handles.group(group)
-        try output(rank, "the rank").pointee = Int32(members.rank ?? MPI.undefined)
-    }
-}
-
-/// `MPI_Group_translate_ranks`: `MPI_UNDEFINED` where a process is not in `second`;
-/// `MPI_PROC_NULL` stays itself.
-@_cdecl("MPI_Group_translate_ranks")
-public func mpiGroupTranslateRanks(_ first: MPI_Group?, _ count: Int32, _ members: UnsafePointer<Int32>?, _ second: MPI_Group?,
-                                   _ translated: UnsafeMutablePointer<Int32>?) -> Int32 {
-    mpiCall("MPI_Group_translate_ranks") { () throws(MPIError) in
-        let from = try Handles.group(first), to = try Handles.group(second)
-        let result = try from.translate(try ranks(members, count), to: to)
-        guard let translated else {
-            if result.isEmpty { return }
-            throw MPIError(.arg, "null array for \(count) translated ranks")
-        }
-        for (index, rank) in result.enumerated() { translated[index] = Int32(rank ?? MPI.undefined) }
-    }
-}
-
-/// `MPI_Group_free`: sets the handle to `MPI_GROUP_NULL`; freeing a predefined group only does that.
-@_cdecl("MPI_Group_free")
-public func mpiGroupFree(_ group: UnsafeMutablePointer<MPI_Group?>?) -> Int32 {
-    mpiCall("MPI_Group_free") { () throws(MPIError) in
-        guard let group else { throw MPIError(.group, "null pointer for the group") }
-        _ = try Handles.group(group.pointee)
-        Handles.groups.remove(group.pointee)
-        group.pointee = Handles.opaque(Handles.Value.groupNull)
     }
 }

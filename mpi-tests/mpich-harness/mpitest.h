@@ -28,5 +28,9 @@ int MTestGetIntracomm(MPI_Comm *comm, int min_size);
 int MTestGetIntracommGeneral(MPI_Comm *comm, int min_size, int allowSmaller);
 const char *MTestGetIntracommName(void);
 void MTestFreeComm(MPI_Comm *comm);
+int MTestGetIntercomm(MPI_Comm *comm, int *isLeftGroup, int min_size);
+const char *MTestGetIntercommName(void);
+int MTestGetComm(MPI_Comm *comm, int min_size);
+int MTestTestComm(MPI_Comm comm);
 
 #endif

@@ -225,3 +225,142 @@ void MTestFreeComm(MPI_Comm *comm)
             MTestPrintError(merr);
     }
 }
+
+/*
+ * Intercommunicators for the tests that walk over them (communicators part):
+ * the two halves of world (leaders their first ranks, then their last ranks),
+ * the even and odd ranks, and a dup of the first.  Communicators whose local or
+ * remote group is smaller than min_size are skipped.  Needs two processes; with
+ * one, the walk is empty.  Returns 0 when the sequence is done.
+ */
+static int interCommIdx = 0;
+static const char *interCommName = "";
+
+static MPI_Comm MTestMakeIntercomm(int lower, int local_leader, int remote_leader_world)
+{
+    MPI_Comm local, inter;
+    int rank;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_split(MPI_COMM_WORLD, lower, rank, &local);
+    MPI_Intercomm_create(local, local_leader, MPI_COMM_WORLD, remote_leader_world, 12345, &inter);
+    MPI_Comm_free(&local);
+    return inter;
+}
+
+int MTestGetIntercomm(MPI_Comm *comm, int *isLeftGroup, int min_size)
+{
+    int size, rank, half, lower, local_size, remote_size;
+
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    half = size / 2;
+    for (;;) {
+        *comm = MPI_COMM_NULL;
+        if (size < 2) {
+            interCommIdx = 0;
+            return 0;
+        }
+        switch (interCommIdx) {
+        case 0:
+            lower = rank < half;
+            *comm = MTestMakeIntercomm(lower, 0, lower ? half : 0);
+            interCommName = "Intercomm by splitting MPI_COMM_WORLD";
+            break;
+        case 1:
+            lower = rank < half;
+            *comm = MTestMakeIntercomm(lower, lower ? half - 1 : size - half - 1, lower ? size - 1 : half - 1);
+            interCommName = "Intercomm by splitting MPI_COMM_WORLD, last ranks leading";
+            break;
+        case 2:
+            lower = rank % 2 == 0;
+            *comm = MTestMakeIntercomm(lower, 0, lower ? 1 : 0);
+            interCommName = "Intercomm of the even and odd ranks";
+            break;
+        case 3: {
+            MPI_Comm first;
+            lower = rank < half;
+            first = MTestMakeIntercomm(lower, 0, lower ? half : 0);
+            MPI_Comm_dup(first, comm);
+            MPI_Comm_free(&first);
+            interCommName = "Dup of an intercomm";
+            break;
+        }
+        default:
+            interCommIdx = 0;
+            interCommName = "MPI_COMM_NULL";
+            return 0;
+        }
+        interCommIdx++;
+        *isLeftGroup = lower;
+        MPI_Comm_size(*comm, &local_size);
+        MPI_Comm_remote_size(*comm, &remote_size);
+        if (local_size >= min_size && remote_size >= min_size)
+            return interCommIdx;
+        MPI_Comm_free(comm);
+    }
+}
+
+const char *MTestGetIntercommName(void)
+{
+    return interCommName;
+}
+
+/* The intracommunicators of MTestGetIntracomm, then the intercommunicators. */
+static int commWalkInter = 0;
+
+int MTestGetComm(MPI_Comm *comm, int min_size)
+{
+    int isLeft;
+    if (!commWalkInter) {
+        if (MTestGetIntracomm(comm, min_size))
+            return 1;
+        commWalkInter = 1;
+    }
+    if (MTestGetIntercomm(comm, &isLeft, min_size))
+        return 1;
+    commWalkInter = 0;
+    return 0;
+}
+
+/*
+ * Checks that a communicator carries messages: on an intracommunicator each rank
+ * sends its rank to the next (in a ring); on an intercommunicator local rank i
+ * sends to remote rank i modulo the remote size.  Every rank checks what it
+ * receives.  Returns the number of errors.
+ */
+int MTestTestComm(MPI_Comm comm)
+{
+    int is_inter, rank, size, remote_size, value, expected = 0, j, errs = 0;
+    MPI_Request request;
+    MPI_Status status;
+
+    if (comm == MPI_COMM_NULL)
+        return 0;
+    MPI_Comm_test_inter(comm, &is_inter);
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    if (!is_inter) {
+        MPI_Isend(&rank, 1, MPI_INT, (rank + 1) % size, 0, comm, &request);
+        MPI_Recv(&value, 1, MPI_INT, (rank + size - 1) % size, 0, comm, &status);
+        if (value != (rank + size - 1) % size) {
+            errs++;
+            fprintf(stderr, "MTestTestComm: received %d from rank %d\n", value, (rank + size - 1) % size);
+        }
+        MPI_Wait(&request, MPI_STATUS_IGNORE);
+        return errs;
+    }
+    MPI_Comm_remote_size(comm, &remote_size);
+    MPI_Isend(&rank, 1, MPI_INT, rank % remote_size, 0, comm, &request);
+    for (j = 0; j < remote_size; j++)
+        if (j % size == rank)
+            expected++;
+    for (j = 0; j < expected; j++) {
+        MPI_Recv(&value, 1, MPI_INT, MPI_ANY_SOURCE, 0, comm, &status);
+        if (value != status.MPI_SOURCE || status.MPI_SOURCE % size != rank) {
+            errs++;
+            fprintf(stderr, "MTestTestComm: received %d from remote rank %d\n", value, status.MPI_SOURCE);
+        }
+    }
+    MPI_Wait(&request, MPI_STATUS_IGNORE);
+    return errs;
+}
