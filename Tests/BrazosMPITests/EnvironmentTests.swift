@@ -1,0 +1,59 @@
+import Synchronization
+import XCTest
+@testable import BrazosMPI
+
+final class EnvironmentTests: XCTestCase {
+    func testAllocatedMemoryIsAlignedAndOnlyItsOwnBlocksAreFreed() throws {
+        let memory = AllocatedMemory()
+        let block = try memory.allocate(byteCount: 1000)
+        XCTAssertEqual(Int(bitPattern: block) % AllocatedMemory.alignment, 0)
+        block.storeBytes(of: 42, toByteOffset: 992, as: Int.self)
+        let empty = try memory.allocate(byteCount: 0)
+        XCTAssertNotEqual(empty, block)
+        try memory.free(block)
+        XCTAssertThrowsError(try memory.free(block), "freed twice") { error in
+            XCTAssertEqual((error as? MPIError)?.errorClass, .base)
+        }
+        var local = 0
+        XCTAssertThrowsError(try withUnsafeMutableBytes(of: &local) { try memory.free($0.baseAddress!) })
+        XCTAssertThrowsError(try memory.allocate(byteCount: -1)) { error in
+            XCTAssertEqual((error as? MPIError)?.errorClass, .arg)
+        }
+        try memory.free(empty)
+    }
+
+    func testThreadLevelsAreOrderedAndNamed() {
+        XCTAssertEqual(ThreadLevel.allCases.sorted(), [.single, .funneled, .serialized, .multiple])
+        XCTAssertEqual(ThreadLevel.multiple.description, "MPI_THREAD_MULTIPLE")
+    }
+
+    func testTheClockHasAResolutionAndTheHostAName() {
+        XCTAssertGreaterThan(Brazos.wtick(), 0)
+        XCTAssertLessThanOrEqual(Brazos.wtick(), 1e-6)
+        XCTAssertFalse(Brazos.processorName.isEmpty)
+    }
+
+    /// A job of this process alone: joined for `MPI_THREAD_MULTIPLE`, its sessions see
+    /// the two process sets; a handler made for sessions cannot go on a communicator.
+    func testASessionOfAJobOfOneProcess() throws {
+        let job = try Brazos.join(threadLevel: .multiple)
+        XCTAssertEqual(job.threadLevel, .multiple)
+        let thread = try job.adoptCallingThread()
+        let session = Session(thread: thread, threadLevel: job.threadLevel, errorHandler: .returnErrors)
+        XCTAssertEqual(try session.group(ofProcessSet: Session.world).worldRanks, [0])
+        XCTAssertEqual(try session.group(ofProcessSet: Session.selfSet).rank, 0)
+        XCTAssertThrowsError(try session.group(ofProcessSet: "mpi://world")) { error in
+            XCTAssertEqual((error as? MPIError)?.errorClass, .arg)
+        }
+        XCTAssertEqual(try session.information(ofProcessSet: Session.world).first?.value, "1")
+        XCTAssertEqual(session.information.first?.value, "MPI_THREAD_MULTIPLE")
+        let seen = Mutex<[Int32]>([])
+        let handler = CustomErrorHandler(session: { _, error in seen.withLock { $0.append(error.code) } })
+        XCTAssertThrowsError(try handler.check(settableOn: .communicator))
+        XCTAssertNoThrow(try handler.check(settableOn: .session))
+        session.errorHandler = .custom(handler)
+        handler.handle(MPIError(.session, "x"), on: session)
+        XCTAssertEqual(seen.withLock { $0 }, [ErrorClass.session.rawValue])
+        try job.leave()
+    }
+}
