@@ -133,6 +133,13 @@ public func mpiAbiGetInfo(_ info: UnsafeMutablePointer<MPI_Info?>?) -> Int32 {
     }
 }
 
+/// `MPI_Get_hw_resource_info` (MPI 4.1): a new info object with no entries, as Open MPI
+/// gives: the library describes no hardware to programs.
+@_cdecl("MPI_Get_hw_resource_info")
+public func mpiGetHwResourceInfo(_ info: UnsafeMutablePointer<MPI_Info?>?) -> Int32 {
+    mpiCall("MPI_Get_hw_resource_info") { () throws(MPIError) in try output(info, "the info").pointee = newInfo([]) }
+}
+
 /// `MPI_Wtime`: seconds on the monotonic clock.
 @_cdecl("MPI_Wtime")
 public func mpiWtime() -> Double { Brazos.wtime() }

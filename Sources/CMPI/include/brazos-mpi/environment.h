@@ -38,6 +38,7 @@ MPI_Aint MPI_Aint_add(MPI_Aint base, MPI_Aint disp);
 MPI_Aint MPI_Aint_diff(MPI_Aint addr1, MPI_Aint addr2);
 int MPI_Abi_get_version(int *abi_major, int *abi_minor);
 int MPI_Abi_get_info(MPI_Info *info);
+int MPI_Get_hw_resource_info(MPI_Info *hw_info);
 
 /* Error classes, codes and strings; error handlers */
 int MPI_Add_error_class(int *errorclass);
