@@ -17,15 +17,12 @@ enum Runtime {
         let thread: BrazosThread
         let world: Communicator
         let selfCommunicator: Communicator
-        /// The thread that joined (`MPI_Is_thread_main`).
-        let mainThread: pthread_t
 
         init(job: Brazos, thread: BrazosThread) {
             self.job = job
             self.thread = thread
             world = thread.world
             selfCommunicator = job.selfCommunicator(of: thread.world)
-            mainThread = pthread_self()
         }
     }
 
@@ -48,6 +45,9 @@ enum Runtime {
     /// `MPI_Finalize`, which MPI orders before and after every other call of the world
     /// model (programs start their threads after the one and join them before the other).
     nonisolated(unsafe) private static var worldState: RankState?
+    /// The thread that called `MPI_Init_thread` (`MPI_Is_thread_main`), written with
+    /// `worldState` and read like it.
+    nonisolated(unsafe) private(set) static var mainThread = pthread_self()
 
     /// The world model's rank; fails before `MPI_Init` and after `MPI_Finalize`.
     static func rank() throws(MPIError) -> RankState {
@@ -73,6 +73,7 @@ enum Runtime {
             let process = try join(&life, threadLevel: required)
             life.worldModel = .initialized
             worldState = process
+            mainThread = pthread_self()
             return process.job.threadLevel
         }
     }
