@@ -7,7 +7,8 @@
  * MPI_Aint_add and MPI_Aint_diff are address arithmetic; MPI_Query_thread after
  * MPI_Init gives a thread level and MPI_Is_thread_main is true on the main thread.
  * On Brazos only: MPI_Free_mem of an address MPI_Alloc_mem did not give is
- * MPI_ERR_BASE; the MPI 5.0 ABI version is 1.0.
+ * MPI_ERR_BASE; the MPI 5.0 ABI version is 1.0; the Fortran booleans of the MPI 5.0
+ * ABI are unset until set once, for one size only.
  * Any number of processes.
  */
 #include "testutil.h"
@@ -48,6 +49,21 @@ int main(int argc, char **argv)
     if (rc == MPI_SUCCESS && empty != NULL)
         CHECK_INT(MPI_Free_mem(empty), MPI_SUCCESS, "MPI_Free_mem of 0 bytes");
     CHECK_CLASS(MPI_Alloc_mem(-1, MPI_INFO_NULL, &block), MPI_ERR_ARG, "MPI_Alloc_mem of -1 bytes");
+#if MPI_VERSION >= 5
+    {
+        int yes = 1, no = 0, got_true = 7, got_false = 7, is_set = -1;
+        MPI_Abi_get_fortran_booleans(4, &got_true, &got_false, &is_set);
+        CHECK(is_set == 0 && got_true == 7, "Fortran booleans before they are set: is_set %d", is_set);
+        CHECK_CLASS(MPI_Abi_set_fortran_booleans(3, &yes, &no), MPI_ERR_ARG, "Fortran booleans of 3 bytes");
+        CHECK_INT(MPI_Abi_set_fortran_booleans(4, &yes, &no), MPI_SUCCESS, "MPI_Abi_set_fortran_booleans");
+        MPI_Abi_get_fortran_booleans(4, &got_true, &got_false, &is_set);
+        CHECK(is_set == 1 && got_true == 1 && got_false == 0, "Fortran booleans: is_set %d, %d and %d",
+              is_set, got_true, got_false);
+        MPI_Abi_get_fortran_booleans(8, &got_true, &got_false, &is_set);
+        CHECK_INT(is_set, 0, "Fortran booleans of another size");
+        CHECK_CLASS(MPI_Abi_set_fortran_booleans(4, &no, &yes), MPI_ERR_ABI, "Fortran booleans set twice");
+    }
+#endif
 #ifndef OPEN_MPI
     CHECK_CLASS(MPI_Free_mem(values), MPI_ERR_BASE, "MPI_Free_mem of memory MPI_Alloc_mem did not give");
     {

@@ -57,3 +57,18 @@ final class EnvironmentTests: XCTestCase {
         try job.leave()
     }
 }
+
+final class FortranBooleansTests: XCTestCase {
+    func testTheBooleansAreSetOnceForOneSize() throws {
+        let booleans = FortranBooleans()
+        XCTAssertNil(try booleans.values(size: 4))
+        XCTAssertThrowsError(try booleans.values(size: 3))
+        XCTAssertThrowsError(try booleans.set(size: 32, true: Array(repeating: 1, count: 32), false: Array(repeating: 0, count: 32)))
+        try booleans.set(size: 4, true: [1, 0, 0, 0], false: [0, 0, 0, 0])
+        XCTAssertEqual(try booleans.values(size: 4)?.true, [1, 0, 0, 0])
+        XCTAssertNil(try booleans.values(size: 8))
+        XCTAssertThrowsError(try booleans.set(size: 8, true: Array(repeating: 1, count: 8), false: Array(repeating: 0, count: 8))) { error in
+            XCTAssertEqual((error as? MPIError)?.errorClass, .abi)
+        }
+    }
+}
