@@ -27,12 +27,19 @@ public func mpiInitThread(_ argc: UnsafeMutablePointer<Int32>?, _ argv: UnsafeMu
 
 /// The thread levels' values in the MPI 5.0 ABI.
 enum ThreadLevels {
-    private static let values: [ThreadLevel: Int32] = [.single: 0, .funneled: 1024, .serialized: 2048, .multiple: 4096]
-
-    static func value(of level: ThreadLevel) -> Int32 { values[level]! }
+    static func value(of level: ThreadLevel) -> Int32 {
+        switch level {
+        case .single: return 0
+        case .funneled: return 1024
+        case .serialized: return 2048
+        case .multiple: return 4096
+        }
+    }
 
     static func level(_ value: Int32) throws(MPIError) -> ThreadLevel {
-        guard let level = values.first(where: { $0.value == value })?.key else { throw MPIError(.arg, "\(value) is not a thread level") }
+        guard let level = ThreadLevel.allCases.first(where: { Self.value(of: $0) == value }) else {
+            throw MPIError(.arg, "\(value) is not a thread level")
+        }
         return level
     }
 }

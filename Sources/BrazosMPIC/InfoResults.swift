@@ -6,5 +6,9 @@ import CMPI
 /// Info objects are the communicators part's: until the lead wires this function to
 /// make one of `entries` (docs/notes/environment.md), it gives `MPI_INFO_NULL`.
 func newInfo(_ entries: [(key: String, value: String)]) -> MPI_Info? {
-    Handles.opaque(0x130)
+    Handles.opaque(Handles.Value.infoNull)
+}
+
+extension Handles.Value {
+    static let infoNull = 0x130
 }
