@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 import XCTest
 @testable import BrazosMPI
@@ -34,7 +35,8 @@ final class EnvironmentTests: XCTestCase {
     }
 
     /// A job of this process alone: joined for `MPI_THREAD_MULTIPLE`, its sessions see
-    /// the two process sets; a handler made for sessions cannot go on a communicator.
+    /// the two process sets; a handler made for sessions cannot go on a communicator;
+    /// threads of its one rank send and receive at once.
     func testASessionOfAJobOfOneProcess() throws {
         let job = try Brazos.join(threadLevel: .multiple)
         XCTAssertEqual(job.threadLevel, .multiple)
@@ -54,6 +56,22 @@ final class EnvironmentTests: XCTestCase {
         session.errorHandler = .custom(handler)
         handler.handle(MPIError(.session, "x"), on: session)
         XCTAssertEqual(seen.withLock { $0 }, [ErrorClass.session.rawValue])
+
+        // Several threads of the one rank message themselves at once, each on its tag.
+        let world = thread.world
+        let wrong = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { tag in
+            do {
+                for round in 0..<300 {
+                    try world.send(tag * 1000 + round, to: 0, tag: tag)
+                    let got = try world.recv(Int.self, from: 0, tag: tag).value
+                    if got != tag * 1000 + round { wrong.withLock { $0.append("tag \(tag) round \(round): \(got)") } }
+                }
+            } catch {
+                wrong.withLock { $0.append("tag \(tag): \(error)") }
+            }
+        }
+        XCTAssertEqual(wrong.withLock { $0 }, [])
         try job.leave()
     }
 }
