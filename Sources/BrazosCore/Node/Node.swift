@@ -67,7 +67,8 @@ public final class Node: @unchecked Sendable {
     private init(config: JobConfig) {
         self.config = config
         // Where threads move, any number may come to wait here, the node's own main thread
-        // among them (it drives progress while the node hosts none).
+        // among them (it drives progress while the node hosts none); so too where a rank's
+        // threads call concurrently.
         progress = ProgressEngine(threads: config.concurrentThreads)
     }
 
@@ -184,7 +185,8 @@ public final class Node: @unchecked Sendable {
                 myNode: config.node, ringCapacity: config.ringCapacity,
                 peerDoorbell: SharedMemoryLayout.doorbellName(job: config.jobID, node: peer.node), ringer: ringer,
                 eagerLimit: config.sharedMemoryEagerLimit, progress: progress,
-                // Where threads move, a node may come to host several: the ring's lock stays.
+                // Where threads move, a node may come to host several, and a rank's threads
+                // may call concurrently: then the ring's lock stays.
                 senders: config.concurrentThreads)
         }
         // Where threads move, nodes that join later connect by TCP.
