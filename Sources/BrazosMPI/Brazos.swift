@@ -23,20 +23,29 @@ public final class Brazos: Sendable {
     /// The rank of a program that adopted its calling thread (`MPI_Init`).
     private let adopted = Guarded<Int?>(nil)
 
-    private init(node: Node, engine: MessageEngine) {
+    /// How freely a rank's threads may call (`MPI_Query_thread`): what `join` was asked
+    /// for, but at most `.serialized` where threads move (a rank's messages are numbered
+    /// by one thread at a time).
+    public let threadLevel: ThreadLevel
+
+    private init(node: Node, engine: MessageEngine, threadLevel: ThreadLevel) {
         self.node = node
         self.engine = engine
+        self.threadLevel = threadLevel
     }
 
     /// Joins the job this process was started in: by `brazosrun`, by `mpirun` or `srun`
-    /// (through PMIx), or alone (a job of one node).
-    public static func join() throws -> Brazos {
-        let node = try Node.start()
+    /// (through PMIx), or alone (a job of one node). Each rank runs on its own thread
+    /// (`run`), so `.serialized` is the default; `.multiple` lets several threads of a
+    /// rank call at once, which makes the engine lock even where a node hosts one rank.
+    public static func join(threadLevel: ThreadLevel = .serialized) throws -> Brazos {
+        let node = try Node.start(threadsCallConcurrently: threadLevel == .multiple)
         let engine = MessageEngine(node: node)
         node.progress.attach(sink: engine)
         node.progress.reportFrameError = { error in diagnose("brazos: node \(node.id): dropped a frame: \(error)") }
         node.reportsStatus { ["threads": engine.hostedRanks.count, "arrivals": engine.arrivals] }
-        return Brazos(node: node, engine: engine)
+        let provided = node.config.migratable ? min(threadLevel, .serialized) : threadLevel
+        return Brazos(node: node, engine: engine, threadLevel: provided)
     }
 
     /// Number of ranks in the job.
@@ -135,10 +144,12 @@ public final class Brazos: Sendable {
     }
 
     /// Ends this node at once with `code` (`MPI_Abort`); the launcher then stops the job.
+    /// The exit status is the code's low byte, or 1 where that is 0 (codes such as 256, or
+    /// the program's error classes from 0x4000 on), so an abort never looks like success.
     public static func abort(code: Int32, reason: String) -> Never {
         fflush(nil)
         diagnose("brazos: \(reason)")
-        _exit(code == 0 ? 1 : code)
+        _exit(code & 0xff == 0 ? 1 : code)
     }
 
     /// Moves `thread` to `node` with `state` (see `BrazosThread.migrate` in Migration):

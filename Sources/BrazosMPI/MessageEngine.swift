@@ -57,7 +57,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         directory = node.directory
         links = ContiguousArray(node.allLinks)
         progress = node.progress
-        lock = FastLock(needed: node.localRanks.count > 1 || node.config.migratable)
+        lock = FastLock(needed: node.localRanks.count > 1 || node.config.migratable || node.config.threadsCallConcurrently)
         queues = Array(repeating: nil, count: node.config.rankCount)
         for rank in node.localRanks { queues[rank] = MatchQueues() }
         if node.config.migratable {

@@ -61,7 +61,7 @@ final class InfoTests: XCTestCase {
 
     func testErrorsHaveTheInfoClasses() {
         let info = Info()
-        XCTAssertThrowsError(try info.delete("missing")) { XCTAssertEqual(($0 as? MPIError)?.errorClass, .infoNoKey) }
+        XCTAssertThrowsError(try info.delete("missing")) { XCTAssertEqual(($0 as? MPIError)?.errorClass, .infoNokey) }
         XCTAssertThrowsError(try info.set(String(repeating: "k", count: Info.maxKeyLength + 1), "v")) {
             XCTAssertEqual(($0 as? MPIError)?.errorClass, .infoKey)
         }

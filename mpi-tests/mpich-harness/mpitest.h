@@ -11,11 +11,17 @@
 
 #include "mpi.h"
 #include "mpitestconf.h"
+#include "mpithreadtest.h"
+#include <stdbool.h>
 
 #define MTEST_HAVE_MIN_MPI_VERSION(major, minor) \
     ((MPI_VERSION == (major) && MPI_SUBVERSION >= (minor)) || (MPI_VERSION > (major)))
 
+/* MPICH clears memory for valgrind here; nothing needs it without valgrind. */
+#define MTEST_VG_MEM_INIT(addr_, size_) do { (void) (addr_); (void) (size_); } while (0)
+
 void MTest_Init(int *argc, char ***argv);
+void MTest_Init_thread(int *argc, char ***argv, int required, int *provided);
 void MTest_Finalize(int errs);
 int MTestReturnValue(int errs);
 void MTestPrintError(int errcode);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "mtest_thread.c"
 
 static int verbose = 0;
 static int intraCommIdx = 0;
@@ -26,6 +27,22 @@ void MTest_Init(int *argc, char ***argv)
     MPI_Initialized(&flag);
     if (!flag)
         MPI_Init(argc, argv);
+    env = getenv("MPITEST_VERBOSE");
+    if (env)
+        verbose = atoi(env);
+}
+
+/* As MTest_Init, asking for a thread level; the level provided is the caller's to check. */
+void MTest_Init_thread(int *argc, char ***argv, int required, int *provided)
+{
+    int flag = 0;
+    const char *env;
+
+    MPI_Initialized(&flag);
+    if (!flag)
+        MPI_Init_thread(argc, argv, required, provided);
+    else
+        MPI_Query_thread(provided);
     env = getenv("MPITEST_VERBOSE");
     if (env)
         verbose = atoi(env);

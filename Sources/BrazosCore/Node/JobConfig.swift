@@ -52,6 +52,9 @@ public struct JobConfig: Sendable {
     /// number is past the job's first nodes, it hosts no rank until threads move to it,
     /// and it reaches every node by TCP (the rings are laid out when the job starts).
     public var joining = false
+    /// Several threads of one rank may call at once (`MPI_THREAD_MULTIPLE`): the node's
+    /// locks and wake-ups are then real even where it hosts a single rank.
+    public var threadsCallConcurrently = false
     /// How many nodes may join a job whose threads move, over its life: node numbers
     /// go up to `nodeCount + joinLimit` and are never reused.
     public static let joinLimit = 32
@@ -71,6 +74,10 @@ public struct JobConfig: Sendable {
         self.nodeCount = nodeCount
         self.threadsPerNode = threadsPerNode
     }
+
+    /// How many threads may use the node's engine at once: any number where threads move
+    /// or call concurrently, else one per rank.
+    public var concurrentThreads: Int { migratable || threadsCallConcurrently ? Int.max : threadsPerNode }
 
     /// The ranks are laid out over the nodes the job started with (`nodeCount`), and so
     /// are the homes of shared pages; nodes that join later get neither.

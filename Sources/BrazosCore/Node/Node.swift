@@ -67,14 +67,19 @@ public final class Node: @unchecked Sendable {
     private init(config: JobConfig) {
         self.config = config
         // Where threads move, any number may come to wait here, the node's own main thread
-        // among them (it drives progress while the node hosts none).
-        progress = ProgressEngine(threads: config.migratable ? Int.max : config.threadsPerNode)
+        // among them (it drives progress while the node hosts none); so too where a rank's
+        // threads call concurrently.
+        progress = ProgressEngine(threads: config.concurrentThreads)
     }
 
     /// Joins the job described by the environment and connects to every node. Frames are
     /// delivered once the layer above attaches its sink to `progress`.
-    public static func start() throws -> Node {
-        let node = Node(config: try JobConfig.fromEnvironment())
+    /// With `threadsCallConcurrently`, several threads of a rank may call at once
+    /// (`MPI_THREAD_MULTIPLE`).
+    public static func start(threadsCallConcurrently: Bool = false) throws -> Node {
+        var config = try JobConfig.fromEnvironment()
+        config.threadsCallConcurrently = threadsCallConcurrently
+        let node = Node(config: config)
         // Before any thread of the node starts, so that every one inherits the mask.
         if case .brazosrun = node.config.launcher { PowerSignals.block() }
         try node.wire()
@@ -180,8 +185,9 @@ public final class Node: @unchecked Sendable {
                 myNode: config.node, ringCapacity: config.ringCapacity,
                 peerDoorbell: SharedMemoryLayout.doorbellName(job: config.jobID, node: peer.node), ringer: ringer,
                 eagerLimit: config.sharedMemoryEagerLimit, progress: progress,
-                // Where threads move, a node may come to host several: the ring's lock stays.
-                senders: config.migratable ? Int.max : config.threadsPerNode)
+                // Where threads move, a node may come to host several, and a rank's threads
+                // may call concurrently: then the ring's lock stays.
+                senders: config.concurrentThreads)
         }
         // Where threads move, nodes that join later connect by TCP.
         if choice.usesTCP || config.migratable { sources.append(tcpInbound) }

@@ -57,7 +57,7 @@ public final class Info: Sendable {
         return entries.withLock { $0.first { $0.key == key }?.value }
     }
 
-    /// `MPI_Info_delete`: `.infoNoKey` if the key has no value.
+    /// `MPI_Info_delete`: `.infoNokey` if the key has no value.
     public func delete(_ key: String) throws(MPIError) {
         try Self.check(key: key)
         let removed = entries.withLock { entries in
@@ -65,7 +65,7 @@ public final class Info: Sendable {
             entries.remove(at: index)
             return true
         }
-        guard removed else { throw MPIError(.infoNoKey, "info has no key \"\(key)\"") }
+        guard removed else { throw MPIError(.infoNokey, "info has no key \"\(key)\"") }
     }
 
     /// The `n`th key (`MPI_Info_get_nthkey`): `.arg` unless 0 ≤ n < count.
