@@ -13,7 +13,8 @@ public struct BasicType: Equatable, Sendable, CustomStringConvertible {
         case logical(bits: Int)
         /// A complex number: real then imaginary part, each of the floating-point `Value`.
         case complex(Value)
-        /// `MPI_CHAR`, `MPI_WCHAR`: characters, not numbers; no reduction applies.
+        /// `MPI_CHAR`, `MPI_WCHAR`: characters; only 8-bit ones reduce, as signed integers
+        /// (what Open MPI and MPICH do for `MPI_CHAR`).
         case character(bits: Int)
         /// `MPI_BYTE`: uninterpreted; only the bitwise reductions apply.
         case byte
@@ -87,7 +88,8 @@ public struct BasicType: Equatable, Sendable, CustomStringConvertible {
         parts = [Part(offset: 0, type: valueType), Part(offset: indexOffset, type: .int)]
     }
 
-    /// `MPI_CHAR`: C `char` as characters: no reduction applies.
+    /// `MPI_CHAR`: C `char` as characters; reductions treat it as `signed char`, as Open
+    /// MPI and MPICH do.
     public static let char = BasicType("MPI_CHAR", .character(bits: 8))
     /// `MPI_WCHAR`: C `wchar_t` (32 bits on Linux; 16 in external32).
     public static let wchar = BasicType("MPI_WCHAR", .character(bits: 32), external32Size: 2)

@@ -4,7 +4,11 @@ enum Reduction {
     static func isDefined(_ op: Op.Predefined, on value: BasicType.Value) -> Bool {
         switch (op, value) {
         case (.minloc, .pair), (.maxloc, .pair): return true
-        case (_, .pair), (.minloc, _), (.maxloc, _), (_, .character), (_, .packed): return false
+        // MPI leaves MPI_CHAR out of the integers, but Open MPI and MPICH reduce it as
+        // the C `signed char` it is here, and programs written for them do.
+        case (.minloc, _), (.maxloc, _): return false
+        case (_, .character(bits: 8)): return true
+        case (_, .pair), (_, .character), (_, .packed): return false
         case (.sum, .complex), (.prod, .complex): return true
         case (_, .complex): return false
         case (.land, .logical), (.lor, .logical), (.lxor, .logical): return true
@@ -26,7 +30,7 @@ enum Reduction {
     /// has been checked with `isDefined`.
     static func apply(_ op: Op.Predefined, _ value: BasicType.Value, basicCount: Int, _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer) {
         switch value {
-        case .signed(8): integers(Int8.self, op, basicCount, input, output)
+        case .signed(8), .character(bits: 8): integers(Int8.self, op, basicCount, input, output)
         case .signed(16): integers(Int16.self, op, basicCount, input, output)
         case .signed(32): integers(Int32.self, op, basicCount, input, output)
         case .signed: integers(Int64.self, op, basicCount, input, output)

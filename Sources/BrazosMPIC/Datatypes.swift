@@ -15,8 +15,10 @@ public func mpiTypeCommit(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> I
 public func mpiTypeFree(_ datatype: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
     mpiCall("MPI_Type_free") { () throws(MPIError) in
         guard let datatype else { throw MPIError(.type, "null pointer for the datatype") }
-        guard !(try Handles.datatype(datatype.pointee)).isPredefined,
-              Handles.datatypes.remove(datatype.pointee) != nil else { throw MPIError(.type, "MPI_Type_free of a predefined datatype") }
+        let freed = try Handles.datatype(datatype.pointee)
+        guard !freed.isPredefined else { throw MPIError(.type, "MPI_Type_free of a predefined datatype") }
+        try freed.deleteAllAttributes()
+        Handles.datatypes.remove(datatype.pointee)
         datatype.pointee = Handles.opaque(Handles.Value.datatypeNull)
     }
 }

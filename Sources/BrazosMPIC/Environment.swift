@@ -135,7 +135,7 @@ public func mpiAbiGetVersion(_ major: UnsafeMutablePointer<Int32>?, _ minor: Uns
 public func mpiAbiGetInfo(_ info: UnsafeMutablePointer<MPI_Info?>?) -> Int32 {
     mpiCall("MPI_Abi_get_info") { () throws(MPIError) in
         let result = try output(info, "the info")
-        result.pointee = newInfo([("mpi_aint_size", "\(MemoryLayout<MPI_Aint>.size)"), ("mpi_count_size", "\(MemoryLayout<MPI_Count>.size)"),
+        result.pointee = try newInfo([("mpi_aint_size", "\(MemoryLayout<MPI_Aint>.size)"), ("mpi_count_size", "\(MemoryLayout<MPI_Count>.size)"),
                                   ("mpi_offset_size", "\(MemoryLayout<MPI_Offset>.size)")])
     }
 }
@@ -144,7 +144,7 @@ public func mpiAbiGetInfo(_ info: UnsafeMutablePointer<MPI_Info?>?) -> Int32 {
 /// gives: the library describes no hardware to programs.
 @_cdecl("MPI_Get_hw_resource_info")
 public func mpiGetHwResourceInfo(_ info: UnsafeMutablePointer<MPI_Info?>?) -> Int32 {
-    mpiCall("MPI_Get_hw_resource_info") { () throws(MPIError) in try output(info, "the info").pointee = newInfo([]) }
+    mpiCall("MPI_Get_hw_resource_info") { () throws(MPIError) in try output(info, "the info").pointee = try newInfo([]) }
 }
 
 /// `MPI_Wtime`: seconds on the monotonic clock.

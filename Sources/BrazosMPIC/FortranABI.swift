@@ -40,7 +40,7 @@ public func mpiAbiGetFortranBooleans(_ size: Int32, _ trueValue: UnsafeMutableRa
 @_cdecl("MPI_Abi_get_fortran_info")
 public func mpiAbiGetFortranInfo(_ info: UnsafeMutablePointer<MPI_Info?>?) -> Int32 {
     mpiCall("MPI_Abi_get_fortran_info") { () throws(MPIError) in
-        try output(info, "the info").pointee = Handles.opaque(Handles.Value.infoNull)
+        try output(info, "the info").pointee = Handles.opaque(Handles.infoNull)
     }
 }
 

@@ -80,6 +80,9 @@ enum Runtime {
 
     /// `MPI_Finalize`: ends the world model, and leaves the job if no session is open.
     static func finalize() throws(MPIError) {
+        // MPI 4.1 §11.2.4: MPI_COMM_SELF's attributes are deleted first, as if it were
+        // freed; outside the lock, since their delete functions may call MPI.
+        if let state = try? rank() { try state.selfCommunicator.deleteAllAttributes() }
         try lifecycle.withLock { (life: inout Lifecycle) throws(MPIError) in
             guard life.worldModel == .initialized, let process = life.process else {
                 throw MPIError(.other, life.worldModel == .finalized ? "MPI_Finalize called twice" : "MPI_Init has not been called")

@@ -94,11 +94,6 @@ public final class Keyval: Sendable {
 public enum PredefinedAttribute: Int, Sendable, CaseIterable {
     case tagUpperBound = 501, io, host, wtimeIsGlobal, appNumber, lastUsedCode, universeSize
 
-    /// Where `MPI_LASTUSEDCODE` comes from: the environment part sets it when the program
-    /// adds error classes and codes (`MPI_Add_error_class`, `MPI_Add_error_code`).
-    /// Until then it is the ABI's `MPI_ERR_LASTCODE`, the last predefined code.
-    public static let lastUsedErrorCode = Guarded(0x3fff)
-
     /// The value on a communicator of `worldSize` ranks: the largest tag; `MPI_IO` is
     /// `MPI_ANY_SOURCE` (every rank may do I/O); `MPI_HOST` is `MPI_PROC_NULL` (no host
     /// rank); clocks are not synchronised between nodes; one application, number 0; the
@@ -110,7 +105,7 @@ public enum PredefinedAttribute: Int, Sendable, CaseIterable {
         case .host: return MPI.procNull
         case .wtimeIsGlobal: return 0
         case .appNumber: return 0
-        case .lastUsedCode: return Self.lastUsedErrorCode.withLock { $0 }
+        case .lastUsedCode: return Int(ErrorCodes.shared.lastUsedCode)
         case .universeSize: return worldSize
         }
     }

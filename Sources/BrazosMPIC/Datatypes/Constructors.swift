@@ -255,6 +255,9 @@ private func darray(_ size: Int32, _ rank: Int32, _ dimensions: Int32, _ globalS
 @_cdecl("MPI_Type_dup")
 public func mpiTypeDup(_ old: MPI_Datatype?, _ new: UnsafeMutablePointer<MPI_Datatype?>?) -> Int32 {
     mpiCall("MPI_Type_dup") { () throws(MPIError) in
-        try DatatypeArguments.store(Datatype.dup(try Handles.datatype(old)), new)
+        let original = try Handles.datatype(old)
+        let copy = try Datatype.dup(original)
+        try original.copyAttributes(to: copy)
+        try DatatypeArguments.store(copy, new)
     }
 }

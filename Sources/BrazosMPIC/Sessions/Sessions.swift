@@ -125,7 +125,7 @@ public func mpiSessionGetPsetInfo(_ session: MPI_Session?, _ name: UnsafePointer
         let found = try Handles.session(session)
         guard let name else { throw MPIError(.arg, "null pointer for the process set's name") }
         let entries = try found.information(ofProcessSet: try boundedString(name, capacity: 1024, "the process set's name"))
-        try output(info, "the info").pointee = newInfo(entries)
+        try output(info, "the info").pointee = try newInfo(entries)
     }
 }
 
@@ -134,7 +134,7 @@ public func mpiSessionGetPsetInfo(_ session: MPI_Session?, _ name: UnsafePointer
 public func mpiSessionGetInfo(_ session: MPI_Session?, _ info: UnsafeMutablePointer<MPI_Info?>?) -> Int32 {
     mpiCall("MPI_Session_get_info", onSession: session) { () throws(MPIError) in
         let found = try Handles.session(session)
-        try output(info, "the info").pointee = newInfo(found.information)
+        try output(info, "the info").pointee = try newInfo(found.information)
     }
 }
 

@@ -173,7 +173,8 @@ extension Communicator {
 }
 
 extension Communicator {
-    /// Whether the communicator has a Cartesian topology. Seam for the communicators
-    /// part, which keeps topologies: until it answers, none has one.
-    var hasCartesianTopology: Bool { false }
+    var hasCartesianTopology: Bool {
+        if case .cartesian = topology { return true }
+        return false
+    }
 }
