@@ -26,45 +26,61 @@ public struct Wrapper: Sendable {
     public static let c = Wrapper(name: "brazoscc", language: "C", compilerVariable: "BRAZOS_CC", defaultCompiler: "cc")
     public static let cxx = Wrapper(name: "brazoscxx", language: "C++", compilerVariable: "BRAZOS_CXX", defaultCompiler: "g++")
 
+    /// What a --showme argument asks for: `whole` is --showme alone, the others --showme:NAME.
+    enum Query: String {
+        case whole = "", command, compile, link, incdirs, libdirs, libs, version, help
+    }
+
     /// Runs the wrapper on this process's arguments; it replaces the process with the
     /// compiler, or prints and exits.
     public func run() -> Never {
         var arguments = Array(CommandLine.arguments.dropFirst())
-        // OpenMPI accepts -showme and --showme alike (CMake's FindMPI uses the single dash).
-        let query = arguments.first.flatMap(Self.showmeQuery)
-        if query != nil { arguments.removeFirst() }
-        if query == "help" { printHelp() }
-        if query == "version" { say("\(name): Brazos for Swift (Language: \(language))") }
+        var query: Query?
+        if let first = arguments.first, let asked = Self.showme(first) {
+            guard let known = Query(rawValue: asked) else {
+                fail("unrecognized option: --showme:\(asked) (\(name) --showme:help lists them)", status: 1)
+            }
+            query = known
+            arguments.removeFirst()
+        }
         let compiler = environment(compilerVariable) ?? defaultCompiler
-        if query == "command" { say(compiler) }
-
-        let paths = locate()
-        let compileFlags = ["-I" + paths.include]
-        let linkFlags = ["-L" + paths.library, "-Wl,-rpath," + paths.library, "-l" + Self.library]
-        switch query {
-        case nil, "": break
-        // As OpenMPI's, these two print the arguments given after the query first.
-        case "compile": say((arguments + compileFlags).joined(separator: " "))
-        case "link": say((arguments + linkFlags).joined(separator: " "))
-        case "incdirs": say(paths.include)
-        case "libdirs": say(paths.library)
-        case "libs": say(Self.library)
-        case let other?: fail("unrecognized option: --showme:\(other) (\(name) --showme:help lists them)", status: 1)
+        // Only the queries that name the header or the library need them to exist.
+        func compileFlags() -> [String] { ["-I" + locate().include] }
+        func linkFlags() -> [String] {
+            let library = locate().library
+            return ["-L" + library, "-Wl,-rpath," + library, "-l" + Self.library]
+        }
+        func command() -> [String] {
+            // Compile-only runs need no library; everything else links.
+            let compileOnly = arguments.contains { ["-c", "-E", "-S", "-M", "-MM"].contains($0) }
+            return [compiler] + compileFlags() + arguments + (compileOnly ? [] : linkFlags())
         }
 
-        // Compile-only runs need no library; everything else links.
-        let compileOnly = arguments.contains { ["-c", "-E", "-S", "-M", "-MM"].contains($0) }
-        let command = [compiler] + compileFlags + arguments + (compileOnly ? [] : linkFlags)
-        if query == "" { say(command.joined(separator: " ")) }
-        var cArguments = command.map { strdup($0) } + [nil]
-        execvp(compiler, &cArguments)
-        fail("cannot run \(compiler): \(String(cString: strerror(errno)))")
+        switch query {
+        case .help?: printHelp()
+        case .version?: say("\(name): Brazos for Swift (Language: \(language))")
+        case .command?: say(compiler)
+        // As OpenMPI's, these two print the arguments given after the query first.
+        case .compile?: say((arguments + compileFlags()).joined(separator: " "))
+        case .link?: say((arguments + linkFlags()).joined(separator: " "))
+        case .incdirs?: say(locate().include)
+        case .libdirs?: say(locate().library)
+        case .libs?: say(Self.library)
+        case .whole?: say(command().joined(separator: " "))
+        case nil:
+            let command = command()
+            var cArguments = command.map { strdup($0) } + [nil]
+            execvp(compiler, &cArguments)
+            fail("cannot run \(compiler): \(String(cString: strerror(errno)))")
+        }
     }
 
     static let library = "brazosmpi"
 
-    /// nil when the argument is no --showme; "" for --showme alone; else what follows the colon.
-    static func showmeQuery(_ argument: String) -> String? {
+    /// nil when the argument is no --showme (OpenMPI accepts -showme and --showme alike,
+    /// and CMake's FindMPI uses the single dash); "" for --showme alone; else what follows
+    /// the colon.
+    static func showme(_ argument: String) -> String? {
         for prefix in ["--showme", "-showme"] where argument.hasPrefix(prefix) {
             let rest = argument.dropFirst(prefix.count)
             if rest.isEmpty { return "" }
