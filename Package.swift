@@ -31,6 +31,7 @@ let package = Package(
     products: [
         .executable(name: "brazosrun", targets: ["brazosrun"]),
         .executable(name: "brazoscc", targets: ["brazoscc"]),
+        .executable(name: "brazoscxx", targets: ["brazoscxx"]),
         .library(name: "BrazosMPI", targets: ["BrazosMPI"]),
         .library(name: "BrazosSharedMemory", targets: ["BrazosSharedMemory"]),
         .library(name: "Migration", targets: ["Migration"]),
@@ -61,7 +62,10 @@ let package = Package(
         .target(name: "CMPI"),
         .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"]),
         .executableTarget(name: "brazosrun", dependencies: ["BrazosCore", "Checkpoint", .product(name: "Logging", package: "swift-log"), .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "brazoscc"),
+        // The compiler wrappers for C and C++ programs, one implementation (BrazosWrapper).
+        .target(name: "BrazosWrapper"),
+        .executableTarget(name: "brazoscc", dependencies: ["BrazosWrapper"]),
+        .executableTarget(name: "brazoscxx", dependencies: ["BrazosWrapper"]),
 
         // Examples/: programs a user reads first; sor and water have C references in mpi-tests/examples.
         .target(name: "ExampleOptions", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Examples/ExampleOptions"),
