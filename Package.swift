@@ -60,7 +60,10 @@ let package = Package(
         .target(name: "Migration", dependencies: ["BrazosMPI", "BrazosCore"], exclude: ["README.md"]),
         // mpi.h, the MPI 5.0 ABI header that C programs include; BrazosMPIC implements it.
         .target(name: "CMPI"),
-        .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"]),
+        // The profiling interface: the linker script gives each MPI_X function a second
+        // name, PMPI_X (generated from mpi.h's prototypes by scripts/profiling-interface).
+        .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"],
+                linkerSettings: [.unsafeFlags(["-Xlinker", Context.packageDirectory + "/Sources/CMPI/pmpi-aliases.ld"])]),
         .executableTarget(name: "brazosrun", dependencies: ["BrazosCore", "Checkpoint", .product(name: "Logging", package: "swift-log"), .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The compiler wrappers for C and C++ programs, one implementation (BrazosWrapper).
         .target(name: "BrazosWrapper"),

@@ -41,14 +41,15 @@ enum BufferedSends {
     }
 }
 
-private func intSize(_ size: UnsafeMutablePointer<Int32>?) -> (Int) throws(MPIError) -> Void {
+/// Stores a detached buffer's size in an int (a `_c` function stores an `MPI_Count`).
+func intSize(_ size: UnsafeMutablePointer<Int32>?) -> (Int) throws(MPIError) -> Void {
     { (count: Int) throws(MPIError) in
         guard let value = Int32(exactly: count) else { throw MPIError(.count, "buffer of \(count) bytes does not fit an int") }
         try output(size, "the size").pointee = value
     }
 }
 
-private func countSize(_ size: UnsafeMutablePointer<MPI_Count>?) -> (Int) throws(MPIError) -> Void {
+func countSize(_ size: UnsafeMutablePointer<MPI_Count>?) -> (Int) throws(MPIError) -> Void {
     { (count: Int) throws(MPIError) in try output(size, "the size").pointee = MPI_Count(count) }
 }
 

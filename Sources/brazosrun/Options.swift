@@ -23,8 +23,10 @@ struct Options {
     var mapByNode = false
     /// Print where each node runs before starting (`--display-map`).
     var displayMap = false
-    /// Seconds after which the job is stopped (`--timeout`).
+    /// Seconds after which the job is stopped (`--timeout`, else `MPIEXEC_TIMEOUT`).
     var timeout: Double?
+    /// Where `timeout` came from, for the message when it expires.
+    var timeoutSetting = "--timeout"
     /// What brazosrun and the nodes say, and how (`--verbose`, `--log-level`, `--log-format`).
     var logLevel: Logger.Level = JobConfig.environment("BRAZOS_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
     var logFormat: Log.Format = JobConfig.environment("BRAZOS_LOG_FORMAT").flatMap(Log.Format.init(rawValue:)) ?? .text
@@ -75,7 +77,8 @@ struct Options {
       --tag-output              prefix every output line with [rank R], or with [node K]
                                 when nodes host several threads
       --bind-to core|none       bind each node and thread to its own core (hwloc)
-      --timeout TIME            stop the job after TIME (30, 90s, 10m), exit status 124
+      --timeout TIME            stop the job after TIME (30, 90s, 10m), exit status 124;
+                                without it, MPIEXEC_TIMEOUT (seconds) if set
       -v, --verbose             also a line per thread move (and every other debug line);
                                 as --log-level debug
       --log-level LEVEL         trace, debug, info (default), notice, warning, error or
@@ -244,6 +247,14 @@ struct Options {
             index += 1
         }
         guard !options.program.isEmpty else { throw .configuration("no program to run (see brazosrun --help)") }
+        // MPICH's and Open MPI's launchers read it, and test suites set it for each run.
+        if options.timeout == nil, let text = JobConfig.environment("MPIEXEC_TIMEOUT") {
+            guard let seconds = Double(text), seconds > 0 else {
+                throw .configuration("MPIEXEC_TIMEOUT=\(text) is not a positive number of seconds")
+            }
+            options.timeout = seconds
+            options.timeoutSetting = "MPIEXEC_TIMEOUT"
+        }
         _ = try SocketAddress(host: options.controlAddress, port: 0)
         return options
     }

@@ -21,7 +21,7 @@ enum Recovery {
         var stopRequested = false
         var recovery: RecoveryProgress?
         let jobStarted = monotonicSeconds()
-        if let timeout = options.timeout { Timeout.start(after: timeout) { JobControl.attempt } }
+        if let timeout = options.timeout { Timeout.start(after: timeout, setting: options.timeoutSetting) { JobControl.attempt } }
         JobControl.serve()
         if let directory = options.checkpointDirectory {
             diagnose("brazosrun: job \(getpid()); checkpoints in \(directory) (brazosrun checkpoint \(getpid()) asks for one)")

@@ -82,6 +82,16 @@ final class LaunchTests: XCTestCase {
         XCTAssertEqual(timed.waitForExit(timeout: 60), 124, timed.stderr)
         XCTAssertTrue(timed.stderr.contains("the job ran past its --timeout of 1.0 s; stopping it"), timed.stderr)
         XCTAssertLessThan(Date().timeIntervalSince(started), 30, "the job outlived its timeout")
+        // MPICH's tests and launchers give the limit as MPIEXEC_TIMEOUT; --timeout wins over it.
+        let byEnvironment = try JobProcess(brazosrun, ["-n", "2", check, "--until-killed"], environment: ["MPIEXEC_TIMEOUT": "1"])
+        XCTAssertEqual(byEnvironment.waitForExit(timeout: 60), 124, byEnvironment.stderr)
+        XCTAssertTrue(byEnvironment.stderr.contains("the job ran past its MPIEXEC_TIMEOUT of 1.0 s; stopping it"), byEnvironment.stderr)
+        let overridden = try JobProcess(brazosrun, ["--timeout", "1", "-n", "1", check, "--until-killed"], environment: ["MPIEXEC_TIMEOUT": "600"])
+        XCTAssertEqual(overridden.waitForExit(timeout: 60), 124, overridden.stderr)
+        XCTAssertTrue(overridden.stderr.contains("ran past its --timeout of 1.0 s"), overridden.stderr)
+        let malformed = try JobProcess(brazosrun, ["-n", "1", ring], environment: ["MPIEXEC_TIMEOUT": "soon"])
+        XCTAssertEqual(malformed.waitForExit(timeout: 30), 2, malformed.stderr)
+        XCTAssertTrue(malformed.stderr.contains("MPIEXEC_TIMEOUT=soon is not a positive number of seconds"), malformed.stderr)
 
         for (flags, expected) in [(["--mca", "btl", "tcp"], "mpirun's --mca is not supported by brazosrun"),
                                   (["--map-by", "ppr:2:node"], "--map-by takes slot or node, not 'ppr:2:node'"),

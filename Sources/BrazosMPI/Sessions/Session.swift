@@ -15,6 +15,8 @@ public final class Session: Sendable {
     /// How freely the process's threads may call.
     public let threadLevel: ThreadLevel
     private let handler: Guarded<ErrorHandler>
+    /// The buffer attached to the session for buffered sends (`MPI_Session_attach_buffer`).
+    public let bufferedSends = BufferedSendSpace()
 
     /// A session of the rank `thread`, whose errors go to `errorHandler`.
     public init(thread: BrazosThread, threadLevel: ThreadLevel, errorHandler: ErrorHandler) {
