@@ -78,7 +78,7 @@ struct Options {
                                 when nodes host several threads
       --bind-to core|none       bind each node and thread to its own core (hwloc)
       --timeout TIME            stop the job after TIME (30, 90s, 10m), exit status 124;
-                                without it, MPIEXEC_TIMEOUT (seconds) if set
+                                without it, MPIEXEC_TIMEOUT (seconds; 0: none) if set
       -v, --verbose             also a line per thread move (and every other debug line);
                                 as --log-level debug
       --log-level LEVEL         trace, debug, info (default), notice, warning, error or
@@ -247,13 +247,16 @@ struct Options {
             index += 1
         }
         guard !options.program.isEmpty else { throw .configuration("no program to run (see brazosrun --help)") }
-        // MPICH's and Open MPI's launchers read it, and test suites set it for each run.
-        if options.timeout == nil, let text = JobConfig.environment("MPIEXEC_TIMEOUT") {
-            guard let seconds = Double(text), seconds > 0 else {
-                throw .configuration("MPIEXEC_TIMEOUT=\(text) is not a positive number of seconds")
+        // MPICH's and Open MPI's launchers read it (0 or empty: no limit, as for them), and
+        // test suites set it for each run.
+        if options.timeout == nil, let text = JobConfig.environment("MPIEXEC_TIMEOUT"), !text.isEmpty {
+            guard let seconds = Double(text), seconds >= 0 else {
+                throw .configuration("MPIEXEC_TIMEOUT=\(text) is not a number of seconds")
             }
-            options.timeout = seconds
-            options.timeoutSetting = "MPIEXEC_TIMEOUT"
+            if seconds > 0 {
+                options.timeout = seconds
+                options.timeoutSetting = "MPIEXEC_TIMEOUT"
+            }
         }
         _ = try SocketAddress(host: options.controlAddress, port: 0)
         return options

@@ -91,7 +91,10 @@ final class LaunchTests: XCTestCase {
         XCTAssertTrue(overridden.stderr.contains("ran past its --timeout of 1.0 s"), overridden.stderr)
         let malformed = try JobProcess(brazosrun, ["-n", "1", ring], environment: ["MPIEXEC_TIMEOUT": "soon"])
         XCTAssertEqual(malformed.waitForExit(timeout: 30), 2, malformed.stderr)
-        XCTAssertTrue(malformed.stderr.contains("MPIEXEC_TIMEOUT=soon is not a positive number of seconds"), malformed.stderr)
+        XCTAssertTrue(malformed.stderr.contains("MPIEXEC_TIMEOUT=soon is not a number of seconds"), malformed.stderr)
+        // 0 is no limit, as for mpiexec and mpirun.
+        let unlimited = try JobProcess(brazosrun, ["-n", "1", ring, "--laps", "2"], environment: ["MPIEXEC_TIMEOUT": "0"])
+        XCTAssertEqual(unlimited.waitForExit(timeout: 60), 0, unlimited.stderr)
 
         for (flags, expected) in [(["--mca", "btl", "tcp"], "mpirun's --mca is not supported by brazosrun"),
                                   (["--map-by", "ppr:2:node"], "--map-by takes slot or node, not 'ppr:2:node'"),
