@@ -4,8 +4,9 @@ import Synchronization
 import Glibc
 #endif
 
-/// `--timeout TIME` (or `MPIEXEC_TIMEOUT`), as mpirun's: once the job has run that long, its nodes are stopped
-/// (SIGTERM, not recovered) and brazosrun exits with status 124, as timeout(1) does.
+/// `--timeout TIME` (or `MPIEXEC_TIMEOUT`), as mpirun's: once the job has run that long,
+/// its nodes are stopped (SIGTERM, not recovered) and brazosrun exits with status 124, as
+/// timeout(1) does.
 enum Timeout {
     private static let expired = Atomic<Bool>(false)
 
