@@ -8,7 +8,10 @@ extension Communicator {
     /// block i of `receive` (`MPI_Alltoall`). Every rank must call it.
     public func alltoall(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                          _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype) throws(MPIError) {
-        if isIntercommunicator { return try runToCompletion(alltoallSchedule(send, sendCount: sendCount, sendType: sendType, receive, receiveCount: receiveCount, receiveType: receiveType)) }
+        if isIntercommunicator {
+            return try runToCompletion(alltoallSchedule(send, sendCount: sendCount, sendType: sendType,
+                                                        receive, receiveCount: receiveCount, receiveType: receiveType))
+        }
         try Self.checkBuffer(receive, count: receiveCount, datatype: receiveType)
         if case let .memory(pointer) = send {
             try Self.checkBuffer(pointer, count: sendCount, datatype: sendType)

@@ -11,7 +11,10 @@ extension Communicator {
     /// `receiveCount` elements per rank (`MPI_Gather`); `receive` matters only at the root.
     public func gather(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                        _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) {
-        if isIntercommunicator { return try runToCompletion(interGatherSchedule(send, sendCount: sendCount, sendType: sendType, receive, receiveCount: receiveCount, receiveType: receiveType, root: root)) }
+        if isIntercommunicator {
+            return try runToCompletion(interGatherSchedule(send, sendCount: sendCount, sendType: sendType,
+                                                           receive, receiveCount: receiveCount, receiveType: receiveType, root: root))
+        }
         try checkRoot(root)
         try Self.checkBuffer(send, count: sendCount, datatype: sendType)
         if rank == root { try Self.checkBuffer(receive, count: receiveCount, datatype: receiveType) }
@@ -55,7 +58,10 @@ extension Communicator {
     /// Like `gather`, but every rank receives the result (`MPI_Allgather`).
     public func allgather(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                           _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype) throws(MPIError) {
-        if isIntercommunicator { return try runToCompletion(allgatherSchedule(send, sendCount: sendCount, sendType: sendType, receive, receiveCount: receiveCount, receiveType: receiveType)) }
+        if isIntercommunicator {
+            return try runToCompletion(allgatherSchedule(send, sendCount: sendCount, sendType: sendType,
+                                                         receive, receiveCount: receiveCount, receiveType: receiveType))
+        }
         try Self.checkBuffer(receive, count: receiveCount, datatype: receiveType)
         try allgatherv(send, sendCount: sendCount, sendType: sendType, receive, receiveCounts: Array(repeating: receiveCount, count: size),
                        displacements: (0..<size).map { $0 * receiveCount }, receiveType: receiveType)

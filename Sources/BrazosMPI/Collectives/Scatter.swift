@@ -4,7 +4,10 @@ extension Communicator {
     /// `send` matters only at the root.
     public func scatter(_ send: UnsafeRawPointer?, sendCount: Int, sendType: Datatype,
                         _ receive: ReceiveBuffer, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) {
-        if isIntercommunicator { return try runToCompletion(interScatterSchedule(send, sendCount: sendCount, sendType: sendType, receive, receiveCount: receiveCount, receiveType: receiveType, root: root)) }
+        if isIntercommunicator {
+            return try runToCompletion(interScatterSchedule(send, sendCount: sendCount, sendType: sendType,
+                                                            receive, receiveCount: receiveCount, receiveType: receiveType, root: root))
+        }
         try checkRoot(root)
         if rank == root { try Self.checkBuffer(send, count: sendCount, datatype: sendType) }
         // The send count means nothing elsewhere, and may be anything there.

@@ -24,7 +24,7 @@ public enum RootedRole: Equatable, Sendable {
 extension Communicator {
     /// The caller's part in a rooted collective whose `root` argument is `root`. On an
     /// intracommunicator `root` is a rank; on an intercommunicator it is `MPI.root`,
-    /// `MPI.procNull` or a rank of the remote group. Anything else is `.root`.
+    /// `MPI.procNull` or a rank of the remote group; anything else fails with `.root`.
     public func role(inRootedCollective root: Int) throws(MPIError) -> RootedRole {
         guard isIntercommunicator else {
             try checkRoot(root)
