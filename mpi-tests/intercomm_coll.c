@@ -7,7 +7,7 @@
  * allgather(v), alltoall(v,w), allreduce, reduce_scatter(_block) between the
  * groups, barrier (an immediate barrier must not complete before the other group
  * enters).  Scan and exscan are erroneous on an intercommunicator (MPI_ERR_COMM).
- * Two or more processes.
+ * MPI_Bcast_c and MPI_Gatherv_c with MPI 4.  Two or more processes.
  */
 #include "testutil.h"
 
@@ -376,6 +376,38 @@ static void test_reduce_scatter(int form, int block)
     }
 }
 
+#if MPI_VERSION >= 4
+/* The large-count forms: a bcast from group 0 and a gatherv (MPI_Count counts,
+   MPI_Aint displacements) to group 1, in reverse order. */
+static void test_large_count(void)
+{
+    int buf[3], send[MAXN], recv[MAXN], i, j, k, n = lr + 1;
+    MPI_Count counts[MAXN];
+    MPI_Aint displs[MAXN], at = 0;
+    for (i = 0; i < 3; i++)
+        buf[i] = is_root(0) ? VAL(0, lr, i) : -1;
+    MPI_Bcast_c(buf, 3, MPI_INT, root_arg(0), inter);
+    for (i = 0; i < 3; i++) {
+        int expected = g == 1 ? VAL(0, R - 1, i) : is_root(0) ? VAL(0, lr, i) : -1;
+        CHECK(buf[i] == expected, "MPI_Bcast_c: [%d] = %d, expected %d", i, buf[i], expected);
+    }
+    for (k = 0; k < n; k++)
+        send[k] = VAL(g, lr, k);
+    for (i = 0; i < MAXN; i++)
+        recv[i] = -1;
+    for (j = R - 1; j >= 0; j--) {
+        counts[j] = j + 1;
+        displs[j] = at;
+        at += j + 1;
+    }
+    MPI_Gatherv_c(send, n, MPI_INT, recv, counts, displs, MPI_INT, root_arg(1), inter);
+    if (is_root(1))
+        for (j = 0; j < R; j++)
+            for (k = 0; k <= j; k++)
+                CHECK(recv[displs[j] + k] == VAL(0, j, k), "MPI_Gatherv_c: block %d [%d] = %d, expected %d", j, k, recv[displs[j] + k], VAL(0, j, k));
+}
+#endif
+
 static void test_errors(void)
 {
     int a = 1, b = 0;
@@ -447,6 +479,9 @@ int main(int argc, char **argv)
         test_reduce_scatter(form, 0);
         test_reduce_scatter(form, 1);
     }
+#if MPI_VERSION >= 4
+    test_large_count();
+#endif
     test_errors();
 
     MPI_Comm_free(&inter);
