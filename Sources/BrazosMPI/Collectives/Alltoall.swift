@@ -8,6 +8,10 @@ extension Communicator {
     /// block i of `receive` (`MPI_Alltoall`). Every rank must call it.
     public func alltoall(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                          _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype) throws(MPIError) {
+        if isIntercommunicator {
+            return try runToCompletion(alltoallSchedule(send, sendCount: sendCount, sendType: sendType,
+                                                        receive, receiveCount: receiveCount, receiveType: receiveType))
+        }
         try Self.checkBuffer(receive, count: receiveCount, datatype: receiveType)
         if case let .memory(pointer) = send {
             try Self.checkBuffer(pointer, count: sendCount, datatype: sendType)
@@ -35,6 +39,10 @@ extension Communicator {
     /// Displacements count elements of the send and receive datatypes.
     public func alltoallv(_ send: SendBuffer, sendCounts: [Int], sendDisplacements: [Int], sendType: Datatype,
                           _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], receiveDisplacements: [Int], receiveType: Datatype) throws(MPIError) {
+        if isIntercommunicator {
+            return try runToCompletion(alltoallvSchedule(send, sendCounts: sendCounts, sendDisplacements: sendDisplacements, sendType: sendType,
+                                                         receive, receiveCounts: receiveCounts, receiveDisplacements: receiveDisplacements, receiveType: receiveType))
+        }
         try Self.checkCounts(receiveCounts, receiveDisplacements, ranks: size, datatype: receiveType)
         try Self.checkAddress(receive, counts: receiveCounts.prefix(size), datatype: receiveType)
         func target(_ peer: Int) -> UnsafeMutableRawPointer? { address(receive, plus: receiveDisplacements[peer] * receiveType.extent) }

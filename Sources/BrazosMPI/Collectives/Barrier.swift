@@ -5,6 +5,7 @@
 extension Communicator {
     /// Returns once every rank of the communicator has called it (`MPI_Barrier`).
     public func barrier() throws(MPIError) {
+        if isIntercommunicator { return try runToCompletion(interBarrierSchedule()) }
         try barrier(among: Participants(all: self))
     }
 

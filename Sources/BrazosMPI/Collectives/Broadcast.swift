@@ -8,6 +8,7 @@ extension Communicator {
     /// Copies `count` elements of `datatype` from the root's `buffer` into every rank's
     /// (`MPI_Bcast`); every rank must pass the same count and root.
     public func bcast(_ buffer: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, root: Int) throws(MPIError) {
+        if isIntercommunicator { return try runToCompletion(interBcastSchedule(buffer, count: count, datatype: datatype, root: root)) }
         try Self.checkBuffer(buffer, count: count, datatype: datatype)
         try checkRoot(root)
         let packed = try rank == root ? PackedBuffer.updating(buffer, count: count, datatype: datatype)

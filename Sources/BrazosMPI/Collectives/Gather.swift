@@ -11,6 +11,10 @@ extension Communicator {
     /// `receiveCount` elements per rank (`MPI_Gather`); `receive` matters only at the root.
     public func gather(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                        _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) {
+        if isIntercommunicator {
+            return try runToCompletion(interGatherSchedule(send, sendCount: sendCount, sendType: sendType,
+                                                           receive, receiveCount: receiveCount, receiveType: receiveType, root: root))
+        }
         try checkRoot(root)
         try Self.checkBuffer(send, count: sendCount, datatype: sendType)
         if rank == root { try Self.checkBuffer(receive, count: receiveCount, datatype: receiveType) }
@@ -23,6 +27,10 @@ extension Communicator {
     /// `displacements` count elements of `receiveType` from `receive`.
     public func gatherv(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                         _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], displacements: [Int], receiveType: Datatype, root: Int) throws(MPIError) {
+        if isIntercommunicator {
+            return try runToCompletion(interGathervSchedule(send, sendCount: sendCount, sendType: sendType, receive, receiveCounts: receiveCounts,
+                                                            displacements: displacements, receiveType: receiveType, root: root))
+        }
         try checkRoot(root)
         guard rank == root else {
             guard case let .memory(pointer) = send else { throw MPIError(.buffer, "MPI_IN_PLACE for gather's send buffer on a rank other than the root") }
@@ -50,6 +58,10 @@ extension Communicator {
     /// Like `gather`, but every rank receives the result (`MPI_Allgather`).
     public func allgather(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                           _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype) throws(MPIError) {
+        if isIntercommunicator {
+            return try runToCompletion(allgatherSchedule(send, sendCount: sendCount, sendType: sendType,
+                                                         receive, receiveCount: receiveCount, receiveType: receiveType))
+        }
         try Self.checkBuffer(receive, count: receiveCount, datatype: receiveType)
         try allgatherv(send, sendCount: sendCount, sendType: sendType, receive, receiveCounts: Array(repeating: receiveCount, count: size),
                        displacements: (0..<size).map { $0 * receiveCount }, receiveType: receiveType)
@@ -59,6 +71,10 @@ extension Communicator {
     /// `.truncate` if a rank's contribution is not the size the others expect.
     public func allgatherv(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                            _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], displacements: [Int], receiveType: Datatype) throws(MPIError) {
+        if isIntercommunicator {
+            return try runToCompletion(interAllgathervSchedule(send, sendCount: sendCount, sendType: sendType, receive, receiveCounts: receiveCounts,
+                                                               displacements: displacements, receiveType: receiveType))
+        }
         try Self.checkCounts(receiveCounts, displacements, ranks: size, datatype: receiveType)
         try Self.checkAddress(receive, counts: receiveCounts.prefix(size), datatype: receiveType)
         try Self.checkBuffer(send, count: sendCount, datatype: sendType)

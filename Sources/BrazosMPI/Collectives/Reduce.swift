@@ -12,6 +12,7 @@ extension Communicator {
     /// Combines `count` elements from every rank with `op` into the root's `receive`
     /// (`MPI_Reduce`); throws `.op` if `op` is not defined on `datatype`.
     public func reduce(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op, root: Int) throws(MPIError) {
+        if isIntercommunicator { return try runToCompletion(interReduceSchedule(send, receive, count: count, datatype: datatype, op: op, root: root)) }
         try Self.checkBuffer(send, count: count, datatype: datatype)
         try checkRoot(root)
         try op.check(datatype)
@@ -25,6 +26,7 @@ extension Communicator {
 
     /// Like `reduce`, but every rank receives the combination (`MPI_Allreduce`).
     public func allreduce(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op) throws(MPIError) {
+        if isIntercommunicator { return try runToCompletion(allreduceSchedule(send, receive, count: count, datatype: datatype, op: op)) }
         try Self.checkBuffer(send, count: count, datatype: datatype)
         try Self.checkBuffer(receive, count: count, datatype: datatype)
         try op.check(datatype)

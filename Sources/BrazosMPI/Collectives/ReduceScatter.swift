@@ -6,6 +6,7 @@ extension Communicator {
     /// Combines every rank's data with `op` and gives rank i block i of it, `receiveCounts[i]`
     /// elements (`MPI_Reduce_scatter`).
     public func reduceScatter(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], datatype: Datatype, op: Op) throws(MPIError) {
+        if isIntercommunicator { return try runToCompletion(interReduceScatterSchedule(send, receive, receiveCounts: receiveCounts, datatype: datatype, op: op)) }
         try Self.checkCounts(receiveCounts, ranks: size, datatype: datatype)
         try op.check(datatype)
         let counts = Array(receiveCounts.prefix(size))

@@ -13,6 +13,7 @@ extension Communicator {
     }
 
     private func prefixReduction(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op, inclusive: Bool) throws(MPIError) {
+        try checkPrefixReduction(inclusive ? "scan" : "exscan")
         try Self.checkBuffer(send, count: count, datatype: datatype)
         try Self.checkBuffer(receive, count: count, datatype: datatype)
         try op.check(datatype)

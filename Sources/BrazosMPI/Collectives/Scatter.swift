@@ -4,6 +4,10 @@ extension Communicator {
     /// `send` matters only at the root.
     public func scatter(_ send: UnsafeRawPointer?, sendCount: Int, sendType: Datatype,
                         _ receive: ReceiveBuffer, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) {
+        if isIntercommunicator {
+            return try runToCompletion(interScatterSchedule(send, sendCount: sendCount, sendType: sendType,
+                                                            receive, receiveCount: receiveCount, receiveType: receiveType, root: root))
+        }
         try checkRoot(root)
         if rank == root { try Self.checkBuffer(send, count: sendCount, datatype: sendType) }
         // The send count means nothing elsewhere, and may be anything there.
@@ -15,6 +19,10 @@ extension Communicator {
     /// `displacements` count elements of `sendType` from `send`.
     public func scatterv(_ send: UnsafeRawPointer?, sendCounts: [Int], displacements: [Int], sendType: Datatype,
                          _ receive: ReceiveBuffer, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) {
+        if isIntercommunicator {
+            return try runToCompletion(interScattervSchedule(send, sendCounts: sendCounts, displacements: displacements, sendType: sendType,
+                                                             receive, receiveCount: receiveCount, receiveType: receiveType, root: root))
+        }
         try checkRoot(root)
         guard rank == root else {
             guard case let .memory(pointer) = receive else { throw MPIError(.buffer, "MPI_IN_PLACE for scatter's receive buffer on a rank other than the root") }

@@ -40,9 +40,6 @@ func collective(_ function: StaticString, _ form: CollectiveForm, on comm: MPI_C
     mpiCall(function, on: comm) { () throws(MPIError) in
         let output = try form.checkedOutput()
         let communicator = try Handles.communicator(comm)
-        guard !communicator.isIntercommunicator else {
-            throw MPIError(.comm, "\(function) on an intercommunicator: collectives on intercommunicators are not implemented")
-        }
         if let request = try body(communicator), let output { output.pointee = Handles.requests.add(request) }
     }
 }

@@ -171,7 +171,7 @@ public func mpiExscanInitC(_ send: UnsafeRawPointer?, _ receive: UnsafeMutableRa
 private func reduceScatter<Count: BinaryInteger>(_ function: StaticString, _ form: CollectiveForm, _ send: UnsafeRawPointer?, _ receive: UnsafeMutableRawPointer?,
                                                  _ receiveCounts: UnsafePointer<Count>?, _ datatype: MPI_Datatype?, _ op: MPI_Op?, _ comm: MPI_Comm?) -> Int32 {
     collective(function, form, on: comm) { (communicator) throws(MPIError) in
-        let counts = try integerArray(receiveCounts, communicator.size), datatype = try Handles.datatype(datatype), op = try Handles.op(op)
+        let counts = try integerArray(receiveCounts, communicator.localSize), datatype = try Handles.datatype(datatype), op = try Handles.op(op)
         let send = sendBuffer(send)
         return try form.run(communicator.reduceScatter(send, receive, receiveCounts: counts, datatype: datatype, op: op),
                             communicator.ireduceScatter(send, receive, receiveCounts: counts, datatype: datatype, op: op),

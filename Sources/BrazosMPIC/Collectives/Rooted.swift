@@ -104,9 +104,10 @@ private func gather<Count: BinaryInteger>(_ function: StaticString, _ form: Coll
                                           _ receive: UnsafeMutableRawPointer?, _ receiveCount: Count, _ receiveType: MPI_Datatype?, _ root: Int32,
                                           _ comm: MPI_Comm?) -> Int32 {
     collective(function, form, on: comm) { (communicator) throws(MPIError) in
-        let inPlace = isInPlace(send), isRoot = communicator.rank == Int(root), root = Int(root), send = sendBuffer(send)
+        let inPlace = isInPlace(send), root = Int(root), role = try communicator.role(inRootedCollective: root), isRoot = role == .root, send = sendBuffer(send)
         let sendCount = try elementCount(sendCount), receiveCount = try elementCount(receiveCount)
-        let sendType = try optionalType(sendType, used: !isRoot || !inPlace), receiveType = try optionalType(receiveType, used: isRoot)
+        let sendType = try optionalType(sendType, used: role.isMember || (isRoot && !communicator.isIntercommunicator && !inPlace))
+        let receiveType = try optionalType(receiveType, used: isRoot)
         return try form.run(communicator.gather(send, sendCount: sendCount, sendType: sendType, receive, receiveCount: receiveCount, receiveType: receiveType, root: root),
                             communicator.igather(send, sendCount: sendCount, sendType: sendType, receive, receiveCount: receiveCount, receiveType: receiveType, root: root),
                             communicator.gatherInit(send, sendCount: sendCount, sendType: sendType, receive, receiveCount: receiveCount, receiveType: receiveType, root: root))
@@ -158,10 +159,11 @@ private func gatherv<Count: BinaryInteger, Displacement: BinaryInteger>(
     _ receive: UnsafeMutableRawPointer?, _ receiveCounts: UnsafePointer<Count>?, _ displacements: UnsafePointer<Displacement>?,
     _ receiveType: MPI_Datatype?, _ root: Int32, _ comm: MPI_Comm?) -> Int32 {
     collective(function, form, on: comm) { (communicator) throws(MPIError) in
-        let inPlace = isInPlace(send), isRoot = communicator.rank == Int(root), root = Int(root), send = sendBuffer(send)
+        let inPlace = isInPlace(send), root = Int(root), role = try communicator.role(inRootedCollective: root), isRoot = role == .root, send = sendBuffer(send)
         let ranks = isRoot ? communicator.size : 0
         let sendCount = try elementCount(sendCount), counts = try integerArray(receiveCounts, ranks), displacements = try integerArray(displacements, ranks)
-        let sendType = try optionalType(sendType, used: !isRoot || !inPlace), receiveType = try optionalType(receiveType, used: isRoot)
+        let sendType = try optionalType(sendType, used: role.isMember || (isRoot && !communicator.isIntercommunicator && !inPlace))
+        let receiveType = try optionalType(receiveType, used: isRoot)
         return try form.run(communicator.gatherv(send, sendCount: sendCount, sendType: sendType, receive, receiveCounts: counts, displacements: displacements,
                                                  receiveType: receiveType, root: root),
                             communicator.igatherv(send, sendCount: sendCount, sendType: sendType, receive, receiveCounts: counts, displacements: displacements,
@@ -219,9 +221,10 @@ private func scatter<Count: BinaryInteger>(_ function: StaticString, _ form: Col
                                            _ receive: UnsafeMutableRawPointer?, _ receiveCount: Count, _ receiveType: MPI_Datatype?, _ root: Int32,
                                            _ comm: MPI_Comm?) -> Int32 {
     collective(function, form, on: comm) { (communicator) throws(MPIError) in
-        let isRoot = communicator.rank == Int(root), root = Int(root), receiveBuffer = receiveBuffer(receive)
+        let root = Int(root), role = try communicator.role(inRootedCollective: root), isRoot = role == .root, receiveBuffer = receiveBuffer(receive)
         let sendCount = try elementCount(sendCount), receiveCount = try elementCount(receiveCount)
-        let sendType = try optionalType(sendType, used: isRoot), receiveType = try optionalType(receiveType, used: !isRoot || !isInPlace(receive))
+        let sendType = try optionalType(sendType, used: isRoot)
+        let receiveType = try optionalType(receiveType, used: role.isMember || (isRoot && !communicator.isIntercommunicator && !isInPlace(receive)))
         return try form.run(communicator.scatter(send, sendCount: sendCount, sendType: sendType, receiveBuffer, receiveCount: receiveCount,
                                                  receiveType: receiveType, root: root),
                             communicator.iscatter(send, sendCount: sendCount, sendType: sendType, receiveBuffer, receiveCount: receiveCount,
@@ -276,10 +279,11 @@ private func scatterv<Count: BinaryInteger, Displacement: BinaryInteger>(
     _ displacements: UnsafePointer<Displacement>?, _ sendType: MPI_Datatype?, _ receive: UnsafeMutableRawPointer?, _ receiveCount: Count,
     _ receiveType: MPI_Datatype?, _ root: Int32, _ comm: MPI_Comm?) -> Int32 {
     collective(function, form, on: comm) { (communicator) throws(MPIError) in
-        let isRoot = communicator.rank == Int(root), root = Int(root), receiveBuffer = receiveBuffer(receive)
+        let root = Int(root), role = try communicator.role(inRootedCollective: root), isRoot = role == .root, receiveBuffer = receiveBuffer(receive)
         let ranks = isRoot ? communicator.size : 0
         let counts = try integerArray(sendCounts, ranks), displacements = try integerArray(displacements, ranks), receiveCount = try elementCount(receiveCount)
-        let sendType = try optionalType(sendType, used: isRoot), receiveType = try optionalType(receiveType, used: !isRoot || !isInPlace(receive))
+        let sendType = try optionalType(sendType, used: isRoot)
+        let receiveType = try optionalType(receiveType, used: role.isMember || (isRoot && !communicator.isIntercommunicator && !isInPlace(receive)))
         return try form.run(communicator.scatterv(send, sendCounts: counts, displacements: displacements, sendType: sendType, receiveBuffer,
                                                   receiveCount: receiveCount, receiveType: receiveType, root: root),
                             communicator.iscatterv(send, sendCounts: counts, displacements: displacements, sendType: sendType, receiveBuffer,

@@ -59,6 +59,7 @@ extension Communicator {
 
     func alltoallvSchedule(_ send: SendBuffer, sendCounts: [Int], sendDisplacements: [Int], sendType: Datatype,
                            _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], receiveDisplacements: [Int], receiveType: Datatype) throws(MPIError) -> CollectiveSchedule {
+        if isIntercommunicator { _ = try Self.notInPlace(send, "alltoallv") }
         try Self.checkCounts(receiveCounts, receiveDisplacements, ranks: size, datatype: receiveType)
         try Self.checkAddress(receive, counts: receiveCounts.prefix(size), datatype: receiveType)
         let ranks = Array(0..<size)
@@ -77,6 +78,7 @@ extension Communicator {
 
     func alltoallwSchedule(_ send: SendBuffer, sendCounts: [Int], sendDisplacements: [Int], sendTypes: [Datatype],
                            _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], receiveDisplacements: [Int], receiveTypes: [Datatype]) throws(MPIError) -> CollectiveSchedule {
+        if isIntercommunicator { _ = try Self.notInPlace(send, "alltoallw") }
         try Self.checkBlocks(receiveCounts, byteDisplacements: receiveDisplacements, receiveTypes, peers: size)
         if receive == nil { try Self.checkAddress(nil, counts: receiveCounts.prefix(size), datatype: .byte) }
         let ranks = Array(0..<size)

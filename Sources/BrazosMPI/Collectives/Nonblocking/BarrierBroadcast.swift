@@ -21,6 +21,7 @@ extension Communicator {
     }
 
     func barrierSchedule() -> CollectiveSchedule {
+        if isIntercommunicator { return interBarrierSchedule() }
         var builder = ScheduleBuilder(self)
         let empty = UnsafeMutableRawBufferPointer(start: nil, count: 0)
         var transfers: [CollectiveSchedule.Transfer] = []
@@ -43,6 +44,7 @@ extension Communicator {
     }
 
     func bcastSchedule(_ buffer: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, root: Int) throws(MPIError) -> CollectiveSchedule {
+        if isIntercommunicator { return try interBcastSchedule(buffer, count: count, datatype: datatype, root: root) }
         try Self.checkBuffer(buffer, count: count, datatype: datatype)
         try checkRoot(root)
         var builder = ScheduleBuilder(self)

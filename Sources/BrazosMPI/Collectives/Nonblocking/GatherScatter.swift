@@ -27,6 +27,9 @@ extension Communicator {
 
     func gatherSchedule(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                         _ receive: UnsafeMutableRawPointer?, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) -> CollectiveSchedule {
+        if isIntercommunicator {
+            return try interGatherSchedule(send, sendCount: sendCount, sendType: sendType, receive, receiveCount: receiveCount, receiveType: receiveType, root: root)
+        }
         try checkRoot(root)
         try Self.checkBuffer(send, count: sendCount, datatype: sendType)
         if rank == root { try Self.checkBuffer(receive, count: receiveCount, datatype: receiveType) }
@@ -37,6 +40,10 @@ extension Communicator {
 
     func gathervSchedule(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                          _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], displacements: [Int], receiveType: Datatype, root: Int) throws(MPIError) -> CollectiveSchedule {
+        if isIntercommunicator {
+            return try interGathervSchedule(send, sendCount: sendCount, sendType: sendType, receive, receiveCounts: receiveCounts, displacements: displacements,
+                                            receiveType: receiveType, root: root)
+        }
         try checkRoot(root)
         var builder = ScheduleBuilder(self)
         var transfers: [CollectiveSchedule.Transfer] = []
@@ -85,6 +92,9 @@ extension Communicator {
 
     func scatterSchedule(_ send: UnsafeRawPointer?, sendCount: Int, sendType: Datatype,
                          _ receive: ReceiveBuffer, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) -> CollectiveSchedule {
+        if isIntercommunicator {
+            return try interScatterSchedule(send, sendCount: sendCount, sendType: sendType, receive, receiveCount: receiveCount, receiveType: receiveType, root: root)
+        }
         try checkRoot(root)
         if rank == root { try Self.checkBuffer(send, count: sendCount, datatype: sendType) }
         let ranks = rank == root ? size : 0
@@ -94,6 +104,10 @@ extension Communicator {
 
     func scattervSchedule(_ send: UnsafeRawPointer?, sendCounts: [Int], displacements: [Int], sendType: Datatype,
                           _ receive: ReceiveBuffer, receiveCount: Int, receiveType: Datatype, root: Int) throws(MPIError) -> CollectiveSchedule {
+        if isIntercommunicator {
+            return try interScattervSchedule(send, sendCounts: sendCounts, displacements: displacements, sendType: sendType,
+                                             receive, receiveCount: receiveCount, receiveType: receiveType, root: root)
+        }
         try checkRoot(root)
         var builder = ScheduleBuilder(self)
         var transfers: [CollectiveSchedule.Transfer] = []
@@ -148,6 +162,10 @@ extension Communicator {
 
     func allgathervSchedule(_ send: SendBuffer, sendCount: Int, sendType: Datatype,
                             _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], displacements: [Int], receiveType: Datatype) throws(MPIError) -> CollectiveSchedule {
+        if isIntercommunicator {
+            return try interAllgathervSchedule(send, sendCount: sendCount, sendType: sendType, receive, receiveCounts: receiveCounts, displacements: displacements,
+                                               receiveType: receiveType)
+        }
         try Self.checkCounts(receiveCounts, displacements, ranks: size, datatype: receiveType)
         try Self.checkAddress(receive, counts: receiveCounts.prefix(size), datatype: receiveType)
         try Self.checkBuffer(send, count: sendCount, datatype: sendType)

@@ -30,20 +30,21 @@ extension Communicator {
         try reduceScatterSchedule(send, receive, receiveCounts: receiveCounts, datatype: datatype, op: op).persistentRequest()
     }
 
-    /// Like `reduceScatter` with `receiveCount` elements for every rank (`MPI_Reduce_scatter_block`).
+    /// Like `reduceScatter` with `receiveCount` elements for every rank (`MPI_Reduce_scatter_block`);
+    /// on an intercommunicator, for every rank of the caller's group.
     public func reduceScatterBlock(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, receiveCount: Int, datatype: Datatype, op: Op) throws(MPIError) {
         try Self.checkCount(receiveCount)
-        try reduceScatter(send, receive, receiveCounts: Array(repeating: receiveCount, count: size), datatype: datatype, op: op)
+        try reduceScatter(send, receive, receiveCounts: Array(repeating: receiveCount, count: localSize), datatype: datatype, op: op)
     }
 
     public func ireduceScatterBlock(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, receiveCount: Int, datatype: Datatype, op: Op) throws(MPIError) -> Request {
         try Self.checkCount(receiveCount)
-        return try ireduceScatter(send, receive, receiveCounts: Array(repeating: receiveCount, count: size), datatype: datatype, op: op)
+        return try ireduceScatter(send, receive, receiveCounts: Array(repeating: receiveCount, count: localSize), datatype: datatype, op: op)
     }
 
     public func reduceScatterBlockInit(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, receiveCount: Int, datatype: Datatype, op: Op) throws(MPIError) -> Request {
         try Self.checkCount(receiveCount)
-        return try reduceScatterInit(send, receive, receiveCounts: Array(repeating: receiveCount, count: size), datatype: datatype, op: op)
+        return try reduceScatterInit(send, receive, receiveCounts: Array(repeating: receiveCount, count: localSize), datatype: datatype, op: op)
     }
 
     public func iscan(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op) throws(MPIError) -> Request {
@@ -84,6 +85,7 @@ extension Communicator {
     // MARK: Schedules
 
     func reduceSchedule(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op, root: Int) throws(MPIError) -> CollectiveSchedule {
+        if isIntercommunicator { return try interReduceSchedule(send, receive, count: count, datatype: datatype, op: op, root: root) }
         try Self.checkBuffer(send, count: count, datatype: datatype)
         try checkRoot(root)
         try op.check(datatype)
@@ -100,6 +102,9 @@ extension Communicator {
     }
 
     func allreduceSchedule(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op) throws(MPIError) -> CollectiveSchedule {
+        // On an intercommunicator the ranks addressed are the remote group's: each rank
+        // combines their contributions, as MPI's intercommunicator allreduce says.
+        if isIntercommunicator { _ = try Self.notInPlace(send, "allreduce") }
         try Self.checkBuffer(send, count: count, datatype: datatype)
         try Self.checkBuffer(receive, count: count, datatype: datatype)
         try op.check(datatype)
@@ -110,6 +115,7 @@ extension Communicator {
     }
 
     func reduceScatterSchedule(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], datatype: Datatype, op: Op) throws(MPIError) -> CollectiveSchedule {
+        if isIntercommunicator { return try interReduceScatterSchedule(send, receive, receiveCounts: receiveCounts, datatype: datatype, op: op) }
         try Self.checkCounts(receiveCounts, ranks: size, datatype: datatype)
         try op.check(datatype)
         let counts = Array(receiveCounts.prefix(size))
@@ -140,6 +146,7 @@ extension Communicator {
     }
 
     func prefixSchedule(_ send: SendBuffer, _ receive: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op, inclusive: Bool) throws(MPIError) -> CollectiveSchedule {
+        try checkPrefixReduction(inclusive ? "scan" : "exscan")
         try Self.checkBuffer(send, count: count, datatype: datatype)
         try Self.checkBuffer(receive, count: count, datatype: datatype)
         try op.check(datatype)
@@ -172,7 +179,7 @@ extension Communicator {
 
     /// One step receiving the contribution of each rank of `sources` (in rank order) and
     /// sending `contribution` to each of `targets`, then the combination into `receive`.
-    private func combining(from sources: [Int], _ contribution: UnsafeRawBufferPointer, count: Int, datatype: Datatype, op: Op,
+    func combining(from sources: [Int], _ contribution: UnsafeRawBufferPointer, count: Int, datatype: Datatype, op: Op,
                            into receive: UnsafeMutableRawPointer?, _ builder: inout ScheduleBuilder, sendingTo targets: [Int]) throws(MPIError) {
         let slotSize = datatype.packedSize(count)
         let slots = try builder.scratch(slotSize * sources.count)

@@ -13,6 +13,10 @@
 extern "C" {
 #endif
 
+/* The root argument of a rooted collective on an intercommunicator, at the root (the
+ * other ranks of its group pass MPI_PROC_NULL, the remote group the root's rank). */
+#define MPI_ROOT (-4)
+
 /* Blocking collectives missing from mpi.h's first set, and their large-count (_c) forms */
 int MPI_Allgather_c(const void *sendbuf, MPI_Count sendcount,
                     MPI_Datatype sendtype, void *recvbuf, MPI_Count recvcount,
