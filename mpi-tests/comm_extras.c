@@ -6,7 +6,8 @@
  * message the peers need ahead of theirs, MPI_Comm_idup_with_info,
  * MPI_Comm_create_group over the even ranks, and with MPI 4
  * MPI_Comm_create_from_group and MPI_COMM_TYPE_HW_GUIDED, with MPI 4.1
- * MPI_COMM_TYPE_RESOURCE_GUIDED by a process set.  Any number of processes.
+ * MPI_COMM_TYPE_RESOURCE_GUIDED by a process set and MPI_COMM_TYPE_HW_UNGUIDED
+ * (nested splits, the level named in the caller's info).  Any number of processes.
  */
 #include "testutil.h"
 
@@ -142,6 +143,33 @@ int main(int argc, char **argv)
         MPI_Comm_free(&shared);
     }
     MPI_Info_free(&info);
+    /* HW_UNGUIDED: each split is strictly smaller, down to MPI_COMM_NULL, and the
+     * caller's info names the level it chose (as mpi4py's testSplitTypeHWUnguided). */
+    {
+        MPI_Comm level = MPI_COMM_WORLD, next;
+        for (int depth = 0; depth < 32; depth++) {
+            int level_size, level_rank;
+            MPI_Comm_size(level, &level_size);
+            MPI_Comm_rank(level, &level_rank);
+            MPI_Info_create(&info);
+            MPI_Comm_split_type(level, MPI_COMM_TYPE_HW_UNGUIDED, level_rank, info, &next);
+            if (next != MPI_COMM_NULL) {
+                char value[MPI_MAX_INFO_VAL];
+                int flag = 0;
+                len = MPI_MAX_INFO_VAL;
+                MPI_Info_get_string(info, "mpi_hw_resource_type", &len, value, &flag);
+                CHECK(flag, "HW_UNGUIDED: no mpi_hw_resource_type in the caller's info");
+                MPI_Comm_size(next, &n);
+                CHECK(n < level_size, "HW_UNGUIDED gave %d ranks of %d", n, level_size);
+            }
+            MPI_Info_free(&info);
+            if (level != MPI_COMM_WORLD)
+                MPI_Comm_free(&level);
+            if (next == MPI_COMM_NULL)
+                break;
+            level = next;
+        }
+    }
 #endif
 
     MPI_Group_free(&even_group);

@@ -158,6 +158,8 @@ int main(int argc, char **argv)
     CHECK_INT(MPI_Remove_error_code(code1), MPI_SUCCESS, "MPI_Remove_error_code");
     CHECK_INT(MPI_Remove_error_code(code2), MPI_SUCCESS, "MPI_Remove_error_code of a code without string");
     CHECK_CLASS(MPI_Error_class(code1, &got), MPI_ERR_ARG, "MPI_Error_class of a removed code");
+    CHECK_CLASS(MPI_Remove_error_class(cls1), MPI_ERR_ARG, "removing a class that has a string");
+    CHECK_INT(MPI_Remove_error_string(cls1), MPI_SUCCESS, "MPI_Remove_error_string of a class");
     CHECK_INT(MPI_Remove_error_class(cls1), MPI_SUCCESS, "MPI_Remove_error_class");
     CHECK_CLASS(MPI_Error_string(cls1, text, &len), MPI_ERR_ARG, "MPI_Error_string of a removed class");
     CHECK_CLASS(MPI_Remove_error_class(MPI_ERR_ARG), MPI_ERR_ARG, "removing a predefined class");

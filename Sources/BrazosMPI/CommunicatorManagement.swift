@@ -88,7 +88,8 @@ extension Communicator {
     public static let processSetKey = "mpi_pset_name"
 
     /// `MPI_Comm_split_type`: nil type is `MPI_UNDEFINED` (the caller gets nil). The new
-    /// communicator's info names the resource it was split by.
+    /// communicator's info names the resource it was split by; so does `info` after an
+    /// unguided split.
     public func split(type: SplitType?, key: Int, info: Info? = nil) throws(MPIError) -> Communicator? {
         try checkIntracommunicator("Comm_split_type")
         let node = engine.directory.node(of: callerWorldRank) ?? -1
@@ -118,7 +119,11 @@ extension Communicator {
             }
         }
         guard let made = try split(color: color, key: key) else { return nil }
-        if let resource { try made.extras.info.set(resource.key, resource.value) }
+        if let resource {
+            try made.extras.info.set(resource.key, resource.value)
+            // The caller learns which level an unguided split chose from its own info (as in MPICH).
+            if type == .hardwareUnguided { try info?.set(resource.key, resource.value) }
+        }
         return made
     }
 

@@ -100,7 +100,8 @@ public func mpiRequestGetStatusAny(_ count: Int32, _ handles: UnsafePointer<MPI_
         }
         flag.pointee = anyActive ? 0 : 1
         index.pointee = Int32(MPI.undefined)
-        if !anyActive { store(emptyStatus, in: status) }
+        // An empty status, its error field included (MPI 4.1 §3.7.3), as Open MPI gives it.
+        if !anyActive { status?.pointee = MPI_Status(emptyStatus) }
     }
 }
 

@@ -114,9 +114,10 @@ public func mpiCommSetName(_ comm: MPI_Comm?, _ name: UnsafePointer<CChar>?) -> 
 @_cdecl("MPI_Comm_get_name")
 public func mpiCommGetName(_ comm: MPI_Comm?, _ name: UnsafeMutablePointer<CChar>?, _ length: UnsafeMutablePointer<Int32>?) -> Int32 {
     mpiCall("MPI_Comm_get_name", on: comm) { () throws(MPIError) in
-        let communicator = try Handles.communicator(comm)
+        // MPI_COMM_NULL is named too, as in Open MPI (mpi4py relies on it).
+        let communicatorName = Handles.value(comm) == Handles.Value.commNull ? "MPI_COMM_NULL" : try Handles.communicator(comm).name
         let target = try output(name, "the name"), count = try output(length, "the length")
-        count.pointee = Int32(copyString(communicator.name, into: target, capacity: Communicator.maxNameLength + 1))
+        count.pointee = Int32(copyString(communicatorName, into: target, capacity: Communicator.maxNameLength + 1))
     }
 }
 

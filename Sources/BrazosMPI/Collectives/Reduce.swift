@@ -109,7 +109,7 @@ extension Communicator {
 
     /// `accumulator = accumulator op higher`, where `higher` holds higher ranks' data.
     func combine(higher: UnsafeMutableRawBufferPointer, into accumulator: UnsafeMutableRawBufferPointer, count: Int, datatype: Datatype, op: Op) {
-        guard count > 0 else { return }
+        guard count > 0, datatype.size > 0 else { return }
         if op.isCommutative {
             op.apply(higher.baseAddress!, accumulator.baseAddress!, count: count, datatype: datatype)
         } else {
@@ -118,9 +118,11 @@ extension Communicator {
         }
     }
 
-    /// `accumulator = lower op accumulator`, where `lower` holds lower ranks' data.
-    func combine(lower: UnsafeRawPointer, into accumulator: UnsafeMutableRawPointer, count: Int, datatype: Datatype, op: Op) {
-        if count > 0 { op.apply(lower, accumulator, count: count, datatype: datatype) }
+    /// `accumulator = lower op accumulator`, where `lower` holds lower ranks' data. The
+    /// buffers of no data (no elements, or elements of size 0) may have no address.
+    func combine(lower: UnsafeRawPointer?, into accumulator: UnsafeMutableRawPointer?, count: Int, datatype: Datatype, op: Op) {
+        guard count > 0, datatype.size > 0, let lower, let accumulator else { return }
+        op.apply(lower, accumulator, count: count, datatype: datatype)
     }
 
     /// Every participant's `accumulator` becomes the combination of all of them.
@@ -144,7 +146,7 @@ extension Communicator {
         } else {
             if fold.receivesFold {
                 try collectiveReceive(incoming.bytes, from: participants.rank(participants.me - 1), tag: .allreduce)
-                combine(lower: incoming.bytes.baseAddress!, into: accumulator.baseAddress!, count: count, datatype: datatype, op: op)
+                combine(lower: incoming.bytes.baseAddress, into: accumulator.baseAddress, count: count, datatype: datatype, op: op)
             }
             if op.isCommutative && accumulator.count >= Self.longAllreduce && count >= fold.powerOfTwo {
                 try rabenseifner(accumulator, incoming: incoming.bytes, count: count, datatype: datatype, op: op, fold: fold, participants)
@@ -168,7 +170,7 @@ extension Communicator {
             try collectiveExchange(send: UnsafeRawBufferPointer(accumulator), to: participants.rank(partner),
                                    receive: incoming, from: participants.rank(partner), tag: .allreduce)
             if partner < participants.me {
-                combine(lower: incoming.baseAddress!, into: accumulator.baseAddress!, count: count, datatype: datatype, op: op)
+                combine(lower: incoming.baseAddress, into: accumulator.baseAddress, count: count, datatype: datatype, op: op)
             } else {
                 combine(higher: incoming, into: accumulator, count: count, datatype: datatype, op: op)
             }

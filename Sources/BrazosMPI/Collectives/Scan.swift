@@ -33,9 +33,9 @@ extension Communicator {
             if partner < size {
                 try collectiveExchange(send: UnsafeRawBufferPointer(partial.bytes), to: partner, receive: incoming.bytes, from: partner, tag: tag)
                 if partner < rank {
-                    combine(lower: incoming.bytes.baseAddress!, into: partial.bytes.baseAddress!, count: count, datatype: datatype, op: op)
+                    combine(lower: incoming.bytes.baseAddress, into: partial.bytes.baseAddress, count: count, datatype: datatype, op: op)
                     if resultHoldsData {
-                        combine(lower: incoming.bytes.baseAddress!, into: result.bytes.baseAddress!, count: count, datatype: datatype, op: op)
+                        combine(lower: incoming.bytes.baseAddress, into: result.bytes.baseAddress, count: count, datatype: datatype, op: op)
                     } else if result.bytes.count > 0 {
                         result.bytes.baseAddress!.copyMemory(from: incoming.bytes.baseAddress!, byteCount: result.bytes.count)
                         resultHoldsData = true

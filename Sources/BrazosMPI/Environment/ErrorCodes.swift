@@ -67,14 +67,14 @@ public final class ErrorCodes: Sendable {
         }
     }
 
-    /// `MPI_Remove_error_class`: once its codes are removed (its string goes with it).
+    /// `MPI_Remove_error_class`: once its codes and its string are removed (MPI 5.0 §9.5).
     public func removeClass(_ errorClass: Int32) throws(MPIError) {
         try table.withLock { (table: inout Table) throws(MPIError) in
             guard table.classOfCode[errorClass] == errorClass else { throw MPIError(.arg, "\(errorClass) is not an error class the program added") }
             let codes = table.classOfCode.filter { $0.value == errorClass && $0.key != errorClass }.keys.sorted()
             guard codes.isEmpty else { throw MPIError(.arg, "error class \(errorClass) still has codes \(codes)") }
+            guard table.strings[errorClass] == nil else { throw MPIError(.arg, "error class \(errorClass) still has a string") }
             table.classOfCode[errorClass] = nil
-            table.strings[errorClass] = nil
         }
     }
 

@@ -183,9 +183,10 @@ public func mpiTypeSetName(_ datatype: MPI_Datatype?, _ name: UnsafePointer<CCha
 @_cdecl("MPI_Type_get_name")
 public func mpiTypeGetName(_ datatype: MPI_Datatype?, _ name: UnsafeMutablePointer<CChar>?, _ length: UnsafeMutablePointer<Int32>?) -> Int32 {
     mpiCall("MPI_Type_get_name") { () throws(MPIError) in
-        let type = try Handles.datatype(datatype)
+        // MPI_DATATYPE_NULL is named too, as in Open MPI (mpi4py relies on it).
+        let typeName = Handles.value(datatype) == Handles.Value.datatypeNull ? "MPI_DATATYPE_NULL" : try Handles.datatype(datatype).name
         let target = try output(name, "the name"), resultLength = try output(length, "the name's length")
-        let bytes = Array(type.name.utf8.prefix(maxObjectName - 1))
+        let bytes = Array(typeName.utf8.prefix(maxObjectName - 1))
         for (index, byte) in bytes.enumerated() { target[index] = CChar(bitPattern: byte) }
         target[bytes.count] = 0
         resultLength.pointee = Int32(bytes.count)

@@ -79,8 +79,7 @@ extension Communicator {
     func alltoallwSchedule(_ send: SendBuffer, sendCounts: [Int], sendDisplacements: [Int], sendTypes: [Datatype],
                            _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], receiveDisplacements: [Int], receiveTypes: [Datatype]) throws(MPIError) -> CollectiveSchedule {
         if isIntercommunicator { _ = try Self.notInPlace(send, "alltoallw") }
-        try Self.checkBlocks(receiveCounts, byteDisplacements: receiveDisplacements, receiveTypes, peers: size)
-        if receive == nil { try Self.checkAddress(nil, counts: receiveCounts.prefix(size), datatype: .byte) }
+        try Self.checkBlocks(receive, receiveCounts, byteDisplacements: receiveDisplacements, receiveTypes, peers: size)
         let ranks = Array(0..<size)
         let receiving = incomingBlocks(receive, peers: ranks, counts: receiveCounts, byteDisplacements: receiveDisplacements, datatypes: receiveTypes)
         switch send {
@@ -89,7 +88,7 @@ extension Communicator {
                                          byteDisplacements: receiveDisplacements, datatypes: receiveTypes)
             return try exchangeSchedule(sending: sending, receiving: receiving, copySends: true)
         case let .memory(pointer):
-            try Self.checkBlocks(sendCounts, byteDisplacements: sendDisplacements, sendTypes, peers: size)
+            try Self.checkBlocks(pointer, sendCounts, byteDisplacements: sendDisplacements, sendTypes, peers: size)
             let sending = outgoingBlocks(pointer, peers: ranks, counts: sendCounts, byteDisplacements: sendDisplacements, datatypes: sendTypes)
             return try exchangeSchedule(sending: sending, receiving: receiving, copySends: false)
         }

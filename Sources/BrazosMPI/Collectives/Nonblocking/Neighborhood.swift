@@ -145,8 +145,8 @@ extension Communicator {
     func neighborAlltoallwSchedule(_ send: UnsafeRawPointer?, sendCounts: [Int], sendDisplacements: [Int], sendTypes: [Datatype],
                                    _ receive: UnsafeMutableRawPointer?, receiveCounts: [Int], receiveDisplacements: [Int], receiveTypes: [Datatype]) throws(MPIError) -> CollectiveSchedule {
         let (sources, destinations) = try neighbors()
-        try Self.checkBlocks(sendCounts, byteDisplacements: sendDisplacements, sendTypes, peers: destinations.count)
-        try Self.checkBlocks(receiveCounts, byteDisplacements: receiveDisplacements, receiveTypes, peers: sources.count)
+        try Self.checkBlocks(send, sendCounts, byteDisplacements: sendDisplacements, sendTypes, peers: destinations.count)
+        try Self.checkBlocks(receive, receiveCounts, byteDisplacements: receiveDisplacements, receiveTypes, peers: sources.count)
         return try neighborExchange(sending: outgoingBlocks(send, peers: destinations, counts: sendCounts, byteDisplacements: sendDisplacements, datatypes: sendTypes),
                                     receiving: incomingBlocks(receive, peers: sources, counts: receiveCounts, byteDisplacements: receiveDisplacements,
                                                               datatypes: receiveTypes))

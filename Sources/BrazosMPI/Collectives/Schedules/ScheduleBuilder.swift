@@ -31,7 +31,7 @@ struct ScheduleBuilder {
         if size == 0 || (datatype.isPackedAsIs && !copy) {
             return UnsafeRawBufferPointer(start: size == 0 ? nil : memory, count: size)
         }
-        guard let memory else { throw MPIError(.buffer, "null buffer for \(count) elements of \(datatype)") }
+        try Self.checkBottom(memory, count: count, datatype: datatype)
         let packed = try scratch(size)
         atStart.append { datatype.pack(count, from: memory, into: packed.baseAddress!) }
         return UnsafeRawBufferPointer(packed)
@@ -44,10 +44,17 @@ struct ScheduleBuilder {
         if size == 0 || datatype.isPackedAsIs {
             return UnsafeMutableRawBufferPointer(start: size == 0 ? nil : memory, count: size)
         }
-        guard let memory else { throw MPIError(.buffer, "null buffer for \(count) elements of \(datatype)") }
+        try Self.checkBottom(memory, count: count, datatype: datatype)
         let packed = try scratch(size)
         atEnd.append { datatype.unpack(count, from: packed.baseAddress!, into: memory) }
         return packed
+    }
+
+    /// A null memory is `MPI_BOTTOM`: right only for a type whose offsets are addresses
+    /// (its data not at offset 0), which packing then follows from address 0.
+    private static func checkBottom(_ memory: UnsafeRawPointer?, count: Int, datatype: Datatype) throws(MPIError) {
+        guard memory == nil, datatype.trueLowerBound == 0 else { return }
+        throw MPIError(.buffer, "null buffer for \(count) elements of \(datatype)")
     }
 
     /// A step of transfers, all posted at once; an empty set adds nothing.
