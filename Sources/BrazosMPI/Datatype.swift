@@ -1,4 +1,5 @@
 import Synchronization
+import BrazosCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -54,7 +55,7 @@ public final class Datatype: Sendable, CustomStringConvertible {
     /// Atomic because a type committed on one thread may be checked on others; relaxed,
     /// since MPI has the program order the commit before those uses.
     private let committed: Atomic<Bool>
-    private let nameStorage: Mutex<String>
+    private let nameStorage: Guarded<String>
     /// How the type was built (its MPI name for a predefined one), for error messages.
     public let description: String
 
@@ -91,7 +92,7 @@ public final class Datatype: Sendable, CustomStringConvertible {
         isPackedAsIs = shape.size == 0 || (shape.isDense && shape.trueLowerBound == 0 && extent == shape.size)
         isPredefined = predefined
         self.committed = Atomic(committed)
-        nameStorage = Mutex(name)
+        nameStorage = Guarded(name)
         self.description = description
     }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import BrazosCore
 
 /// The tags of non-blocking and persistent collectives: each operation made on a
 /// communicator takes the next number of that communicator's sequence. Every rank makes
@@ -18,12 +18,12 @@ enum CollectiveSequence {
         var next: Int
     }
 
-    private static let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+    private static let entries = Guarded<[ObjectIdentifier: Entry]>([:])
 
     /// The tag of the next collective operation made on `communicator`.
     static func nextTag(on communicator: Communicator) -> Int {
         let key = ObjectIdentifier(communicator)
-        let number = entries.withLock { entries -> Int in
+        let number = entries.withLock { (entries: inout [ObjectIdentifier: Entry]) -> Int in
             if let entry = entries[key], entry.communicator === communicator {
                 entries[key]!.next = (entry.next + 1) % span
                 return entry.next
