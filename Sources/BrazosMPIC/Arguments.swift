@@ -12,6 +12,12 @@ func integers(_ pointer: UnsafePointer<Int32>?, _ count: Int) -> [Int] {
     return (0..<count).map { Int(pointer[$0]) }
 }
 
+/// A C count (`int` or `MPI_Count`) as an `Int`; one an `Int` cannot hold is `MPI_ERR_COUNT`.
+func elementCount<Count: BinaryInteger>(_ value: Count) throws(MPIError) -> Int {
+    guard let count = Int(exactly: value) else { throw MPIError(.count, "count \(value) does not fit this host") }
+    return count
+}
+
 /// `MPI_IN_PLACE` is the address 1.
 func isInPlace(_ pointer: UnsafeRawPointer?) -> Bool { Int(bitPattern: pointer) == 1 }
 

@@ -62,7 +62,7 @@ public func mpiBufferAttach(_ buffer: UnsafeMutableRawPointer?, _ size: Int32) -
 /// `MPI_Buffer_attach_c`.
 @_cdecl("MPI_Buffer_attach_c")
 public func mpiBufferAttachC(_ buffer: UnsafeMutableRawPointer?, _ size: MPI_Count) -> Int32 {
-    mpiCall("MPI_Buffer_attach_c") { () throws(MPIError) in try BufferedSends.process.attach(buffer, byteCount: try largeCount(size)) }
+    mpiCall("MPI_Buffer_attach_c") { () throws(MPIError) in try BufferedSends.process.attach(buffer, byteCount: try elementCount(size)) }
 }
 
 /// `MPI_Buffer_detach`: waits until the buffered messages have left.
@@ -95,7 +95,7 @@ public func mpiCommAttachBuffer(_ comm: MPI_Comm?, _ buffer: UnsafeMutableRawPoi
 @_cdecl("MPI_Comm_attach_buffer_c")
 public func mpiCommAttachBufferC(_ comm: MPI_Comm?, _ buffer: UnsafeMutableRawPointer?, _ size: MPI_Count) -> Int32 {
     mpiCall("MPI_Comm_attach_buffer_c", on: comm) { () throws(MPIError) in
-        try BufferedSends.ownSpace(of: try Handles.communicator(comm)).attach(buffer, byteCount: try largeCount(size))
+        try BufferedSends.ownSpace(of: try Handles.communicator(comm)).attach(buffer, byteCount: try elementCount(size))
     }
 }
 

@@ -18,7 +18,7 @@ public func mpiPsendInit(_ buffer: UnsafeRawPointer?, _ partitions: Int32, _ cou
 public func mpiPsendInitC(_ buffer: UnsafeRawPointer?, _ partitions: Int32, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32,
                           _ comm: MPI_Comm?, _ info: MPI_Info?, _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Psend_init_c", comm, request) { communicator throws(MPIError) in
-        try communicator.psendInit(buffer, partitions: Int(partitions), count: try largeCount(count), datatype: try Handles.datatype(datatype),
+        try communicator.psendInit(buffer, partitions: Int(partitions), count: try elementCount(count), datatype: try Handles.datatype(datatype),
                                    to: Int(destination), tag: Int(tag))
     }
 }
@@ -37,7 +37,7 @@ public func mpiPrecvInit(_ buffer: UnsafeMutableRawPointer?, _ partitions: Int32
 public func mpiPrecvInitC(_ buffer: UnsafeMutableRawPointer?, _ partitions: Int32, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32,
                           _ comm: MPI_Comm?, _ info: MPI_Info?, _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Precv_init_c", comm, request) { communicator throws(MPIError) in
-        try communicator.precvInit(buffer, partitions: Int(partitions), count: try largeCount(count), datatype: try Handles.datatype(datatype),
+        try communicator.precvInit(buffer, partitions: Int(partitions), count: try elementCount(count), datatype: try Handles.datatype(datatype),
                                    from: Int(source), tag: Int(tag))
     }
 }

@@ -13,7 +13,7 @@ public func mpiSend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI
 @_cdecl("MPI_Send_c")
 public func mpiSendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?) -> Int32 {
     mpiCall("MPI_Send_c", on: comm) { () throws(MPIError) in
-        try Handles.communicator(comm).send(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+        try Handles.communicator(comm).send(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
     }
 }
 
@@ -31,7 +31,7 @@ public func mpiRecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ dataty
 public func mpiRecvC(_ buffer: UnsafeMutableRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                      _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
     mpiCall("MPI_Recv_c", on: comm) { () throws(MPIError) in
-        store(try Handles.communicator(comm).recv(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag)), in: status)
+        store(try Handles.communicator(comm).recv(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag)), in: status)
     }
 }
 
@@ -49,7 +49,7 @@ public func mpiIsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MP
 public func mpiIsendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                       _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Isend_c", comm, request) { communicator throws(MPIError) in
-        try communicator.isend(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+        try communicator.isend(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
     }
 }
 
@@ -67,7 +67,7 @@ public func mpiIrecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datat
 public func mpiIrecvC(_ buffer: UnsafeMutableRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                       _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Irecv_c", comm, request) { communicator throws(MPIError) in
-        try communicator.irecv(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
+        try communicator.irecv(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
     }
 }
 
@@ -89,8 +89,8 @@ public func mpiSendrecvC(_ sendBuffer: UnsafeRawPointer?, _ sendCount: MPI_Count
                          _ receiveBuffer: UnsafeMutableRawPointer?, _ receiveCount: MPI_Count, _ receiveType: MPI_Datatype?, _ source: Int32, _ receiveTag: Int32,
                          _ comm: MPI_Comm?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
     mpiCall("MPI_Sendrecv_c", on: comm) { () throws(MPIError) in
-        store(try Handles.communicator(comm).sendrecv(sendBuffer, sendCount: try largeCount(sendCount), sendType: try Handles.datatype(sendType), to: Int(destination),
-                                                      sendTag: Int(sendTag), receiveBuffer, receiveCount: try largeCount(receiveCount),
+        store(try Handles.communicator(comm).sendrecv(sendBuffer, sendCount: try elementCount(sendCount), sendType: try Handles.datatype(sendType), to: Int(destination),
+                                                      sendTag: Int(sendTag), receiveBuffer, receiveCount: try elementCount(receiveCount),
                                                       receiveType: try Handles.datatype(receiveType), from: Int(source), receiveTag: Int(receiveTag)), in: status)
     }
 }
@@ -140,7 +140,7 @@ public func mpiSendInit(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype:
 public func mpiSendInitC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                          _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Send_init_c", comm, request) { communicator throws(MPIError) in
-        try communicator.sendInit(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+        try communicator.sendInit(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
     }
 }
 
@@ -158,7 +158,7 @@ public func mpiRecvInit(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ da
 public func mpiRecvInitC(_ buffer: UnsafeMutableRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                          _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Recv_init_c", comm, request) { communicator throws(MPIError) in
-        try communicator.recvInit(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
+        try communicator.recvInit(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
     }
 }
 
@@ -170,13 +170,6 @@ func startRequest(_ function: StaticString, _ comm: MPI_Comm?, _ pointer: Unsafe
         let output = try requestOutput(pointer)
         output.pointee = Handles.requests.add(try make(try Handles.communicator(comm)))
     }
-}
-
-/// An `MPI_Count` of a `_c` function as a Swift count (`Int` is 64 bits wide here, so
-/// every value fits; a negative one is refused where counts are checked).
-func largeCount(_ count: MPI_Count) throws(MPIError) -> Int {
-    guard let count = Int(exactly: count) else { throw MPIError(.count, "count \(count) does not fit") }
-    return count
 }
 
 /// Where a non-blocking call puts its request: a null pointer is `MPI_ERR_REQUEST`,

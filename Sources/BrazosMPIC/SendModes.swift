@@ -18,7 +18,7 @@ public func mpiBsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MP
 public func mpiBsendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?) -> Int32 {
     mpiCall("MPI_Bsend_c", on: comm) { () throws(MPIError) in
         let communicator = try Handles.communicator(comm)
-        try communicator.bsend(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: BufferedSends.space(for: communicator))
+        try communicator.bsend(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: BufferedSends.space(for: communicator))
     }
 }
 
@@ -36,7 +36,7 @@ public func mpiIbsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: M
 public func mpiIbsendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                  _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Ibsend_c", comm, request) { communicator throws(MPIError) in
-        try communicator.ibsend(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: BufferedSends.space(for: communicator))
+        try communicator.ibsend(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: BufferedSends.space(for: communicator))
     }
 }
 
@@ -54,7 +54,7 @@ public func mpiBsendinit(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype
 public func mpiBsendinitC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                  _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Bsend_init_c", comm, request) { communicator throws(MPIError) in
-        try communicator.bsendInit(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: BufferedSends.space(for: communicator))
+        try communicator.bsendInit(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag), space: BufferedSends.space(for: communicator))
     }
 }
 
@@ -72,7 +72,7 @@ public func mpiSsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MP
 public func mpiSsendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?) -> Int32 {
     mpiCall("MPI_Ssend_c", on: comm) { () throws(MPIError) in
         let communicator = try Handles.communicator(comm)
-        try communicator.ssend(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+        try communicator.ssend(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
     }
 }
 
@@ -90,7 +90,7 @@ public func mpiIssend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: M
 public func mpiIssendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                  _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Issend_c", comm, request) { communicator throws(MPIError) in
-        try communicator.issend(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+        try communicator.issend(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
     }
 }
 
@@ -108,7 +108,7 @@ public func mpiSsendinit(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype
 public func mpiSsendinitC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                  _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Ssend_init_c", comm, request) { communicator throws(MPIError) in
-        try communicator.ssendInit(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+        try communicator.ssendInit(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
     }
 }
 
@@ -126,7 +126,7 @@ public func mpiRsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MP
 public func mpiRsendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?) -> Int32 {
     mpiCall("MPI_Rsend_c", on: comm) { () throws(MPIError) in
         let communicator = try Handles.communicator(comm)
-        try communicator.rsend(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+        try communicator.rsend(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
     }
 }
 
@@ -144,7 +144,7 @@ public func mpiIrsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: M
 public func mpiIrsendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                  _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Irsend_c", comm, request) { communicator throws(MPIError) in
-        try communicator.irsend(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+        try communicator.irsend(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
     }
 }
 
@@ -162,6 +162,6 @@ public func mpiRsendinit(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype
 public func mpiRsendinitC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                  _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Rsend_init_c", comm, request) { communicator throws(MPIError) in
-        try communicator.rsendInit(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+        try communicator.rsendInit(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
     }
 }

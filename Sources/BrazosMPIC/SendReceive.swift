@@ -18,7 +18,7 @@ public func mpiSendrecvReplace(_ buffer: UnsafeMutableRawPointer?, _ count: Int3
 public func mpiSendrecvReplaceC(_ buffer: UnsafeMutableRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ sendTag: Int32,
                                 _ source: Int32, _ receiveTag: Int32, _ comm: MPI_Comm?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
     mpiCall("MPI_Sendrecv_replace_c", on: comm) { () throws(MPIError) in
-        store(try Handles.communicator(comm).sendrecvReplace(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination),
+        store(try Handles.communicator(comm).sendrecvReplace(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination),
                                                              sendTag: Int(sendTag), from: Int(source), receiveTag: Int(receiveTag)), in: status)
     }
 }
@@ -38,7 +38,7 @@ public func mpiIsendrecvReplace(_ buffer: UnsafeMutableRawPointer?, _ count: Int
 public func mpiIsendrecvReplaceC(_ buffer: UnsafeMutableRawPointer?, _ count: MPI_Count, _ datatype: MPI_Datatype?, _ destination: Int32, _ sendTag: Int32,
                                  _ source: Int32, _ receiveTag: Int32, _ comm: MPI_Comm?, _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Isendrecv_replace_c", comm, request) { communicator throws(MPIError) in
-        try communicator.isendrecvReplace(buffer, count: try largeCount(count), datatype: try Handles.datatype(datatype), to: Int(destination),
+        try communicator.isendrecvReplace(buffer, count: try elementCount(count), datatype: try Handles.datatype(datatype), to: Int(destination),
                                           sendTag: Int(sendTag), from: Int(source), receiveTag: Int(receiveTag))
     }
 }
@@ -61,8 +61,8 @@ public func mpiIsendrecvC(_ sendBuffer: UnsafeRawPointer?, _ sendCount: MPI_Coun
                           _ receiveBuffer: UnsafeMutableRawPointer?, _ receiveCount: MPI_Count, _ receiveType: MPI_Datatype?, _ source: Int32, _ receiveTag: Int32,
                           _ comm: MPI_Comm?, _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Isendrecv_c", comm, request) { communicator throws(MPIError) in
-        try communicator.isendrecv(sendBuffer, sendCount: try largeCount(sendCount), sendType: try Handles.datatype(sendType), to: Int(destination),
-                                   sendTag: Int(sendTag), receiveBuffer, receiveCount: try largeCount(receiveCount),
+        try communicator.isendrecv(sendBuffer, sendCount: try elementCount(sendCount), sendType: try Handles.datatype(sendType), to: Int(destination),
+                                   sendTag: Int(sendTag), receiveBuffer, receiveCount: try elementCount(receiveCount),
                                    receiveType: try Handles.datatype(receiveType), from: Int(source), receiveTag: Int(receiveTag))
     }
 }

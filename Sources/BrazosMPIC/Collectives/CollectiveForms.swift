@@ -44,12 +44,6 @@ func collective(_ function: StaticString, _ form: CollectiveForm, on comm: MPI_C
     }
 }
 
-/// A C count (`int` or `MPI_Count`) as an `Int`; one an `Int` cannot hold is `MPI_ERR_COUNT`.
-func elementCount<Count: BinaryInteger>(_ value: Count) throws(MPIError) -> Int {
-    guard let count = Int(exactly: value) else { throw MPIError(.count, "count \(value) does not fit this host") }
-    return count
-}
-
 /// `count` C integers (counts or displacements, `int`, `MPI_Count` or `MPI_Aint`); a
 /// null array gives none, which the collective's checks report.
 func integerArray<Element: BinaryInteger>(_ pointer: UnsafePointer<Element>?, _ count: Int) throws(MPIError) -> [Int] {

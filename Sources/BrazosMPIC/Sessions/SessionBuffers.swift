@@ -13,7 +13,7 @@ public func mpiSessionAttachBuffer(_ session: MPI_Session?, _ buffer: UnsafeMuta
 @_cdecl("MPI_Session_attach_buffer_c")
 public func mpiSessionAttachBufferC(_ session: MPI_Session?, _ buffer: UnsafeMutableRawPointer?, _ size: MPI_Count) -> Int32 {
     mpiCall("MPI_Session_attach_buffer_c", onSession: session) { () throws(MPIError) in
-        try Handles.session(session).bufferedSends.attach(buffer, byteCount: try largeCount(size))
+        try Handles.session(session).bufferedSends.attach(buffer, byteCount: try elementCount(size))
     }
 }
 
