@@ -283,7 +283,7 @@ final class CheckpointJobTests: XCTestCase {
     func testARequestInProgressAtACheckpointIsAnError() throws {
         let job = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, "--no-auto-recover", JobProcess.built("dsm-check"), "--pending-at-checkpoint"])
         XCTAssertNotEqual(job.waitForExit(timeout: 60), 0)
-        XCTAssertTrue(job.stderr.contains("rank 1 reached a checkpointing barrier with 1 non-blocking operation in progress"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("rank 1 reached a checkpoint with 1 non-blocking operation in progress"), job.stderr)
         XCTAssertFalse(job.stdout.contains("rank 1: the pending receive went unnoticed"), job.stdout)
     }
 }

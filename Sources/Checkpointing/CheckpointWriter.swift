@@ -10,16 +10,18 @@ import Glibc
 /// the epoch's manifest once every node's part is in.
 ///
 /// Unchecked: `pending` and `busy` are guarded by `mutex`, which `condition` waits with.
-/// A part's runs point into the page snapshot's copies, which the node's saver leaves
-/// alone until `waitUntilIdle` returns. `store`, `local` and `node` never change.
+/// A part's pieces point into the layers' copies, which the node's saver leaves alone
+/// until `waitUntilIdle` returns. `store`, `local` and `node` never change.
 final class CheckpointWriter: @unchecked Sendable {
-    /// One node's part of one epoch: small sections, and runs of page copies that stay
-    /// untouched until the writer is idle again.
+    /// One node's part of one epoch: small sections, and the layers' pieces, whose bytes
+    /// stay untouched until the writer is idle again.
     struct Part {
         let epoch: Int
         let base: Int?
         let sections: [CheckpointSection]
-        let runs: [PageSnapshot.Run]
+        let pieces: [PartPiece]
+        /// The layers whose pieces these are, told when the writer is done with them.
+        let contributors: [any PartContributor]
         /// For the launcher's report: pages that changed and were written, home pages in
         /// all, how long the barrier was held (microseconds), and how many ranks' threads
         /// it saved (the launcher knows an epoch is whole when its parts hold every rank).
@@ -66,6 +68,7 @@ final class CheckpointWriter: @unchecked Sendable {
                 return pending!
             }
             write(part)
+            for contributor in part.contributors { contributor.piecesWritten() }
             mutex.withLock {
                 busy = false
                 condition.broadcast()
@@ -81,9 +84,8 @@ final class CheckpointWriter: @unchecked Sendable {
             let entry = try target.writePart(epoch: part.epoch, node: me) { writer in
                 for section in part.sections { try writer.add(section) }
                 InjectedFault.writing(epoch: part.epoch, node: me)
-                for run in part.runs {
-                    let first = withUnsafeBytes(of: UInt64(run.first).littleEndian) { Array($0) }
-                    try first.withUnsafeBytes { header in try writer.add("pages \(run.allocation)", pieces: [header, run.bytes]) }
+                for piece in part.pieces {
+                    try piece.header.withUnsafeBytes { header in try writer.add(piece.name, pieces: [header, piece.bytes]) }
                 }
             }
             if let local {

@@ -3,14 +3,14 @@ import BrazosMPI
 import Checkpoint
 import Foundation
 import XCTest
-@testable import BrazosSharedMemory
+@testable import Checkpointing
 
 /// The sections of a checkpoint as a restarting node decodes them: values it may use as
 /// they are (ranks of the job, pages inside the region), or a typed error naming the
 /// epoch and the section, never a trap.
 final class RestoredCheckpointTests: XCTestCase {
     private let ranks = 4, regionPages = 64
-    private let pageSize = SharedRegion.pageSize
+    private let pageSize = SavedSection.pageSize
 
     private func epoch(_ number: Int, _ sections: [CheckpointSection]) -> (manifest: Manifest, parts: [[CheckpointSection]]) {
         (Manifest(epoch: number, job: "j", program: "p", arguments: [], threads: ranks, nodes: 1, created: 0,
@@ -35,7 +35,7 @@ final class RestoredCheckpointTests: XCTestCase {
 
     func testAChainDecodesIntoEachRanksSectionsAndEveryEpochsPages() throws {
         let messages = [QueuedMessage(context: 2, source: 3, tag: 9, bytes: [1, 2, 3]), QueuedMessage(context: 0, source: 0, tag: -1, bytes: [])]
-        let records = [CheckpointedFile.Record(path: "/tmp/out", mode: .append, offset: 10, size: 12)]
+        let records = [FileRecord(path: "/tmp/out", mode: .append, offset: 10, size: 12)]
         let older = epoch(2, [CheckpointSection(name: "pages grid", payload: pages(first: 0, count: 2, filler: 1)),
                               CheckpointSection(name: "thread 1", payload: Array("old".utf8))])
         let newest = epoch(3, [CheckpointSection(name: "thread 1", payload: Array("new".utf8)),
@@ -72,12 +72,12 @@ final class RestoredCheckpointTests: XCTestCase {
 
     func testFileRecordsStatesAndNamesAreChecked() throws {
         assertRefused([CheckpointSection(name: "files 2", payload: Array("{not json".utf8))], naming: "not a list of file records")
-        let negative = Array(try JSONEncoder().encode([CheckpointedFile.Record(path: "/x", mode: .write, offset: 0, size: -5)]))
+        let negative = Array(try JSONEncoder().encode([FileRecord(path: "/x", mode: .write, offset: 0, size: -5)]))
         assertRefused([CheckpointSection(name: "files 2", payload: negative)], naming: "\"/x\" has offset 0 and size -5")
         assertRefused([CheckpointSection(name: "thread 4", payload: [])], naming: "rank 4 is not in a job of 4 ranks")
         assertRefused([CheckpointSection(name: "thread -1", payload: [])], naming: "rank -1")
-        assertRefused([CheckpointSection(name: "thread one", payload: [])], naming: "not a section shared memory writes")
-        assertRefused([CheckpointSection(name: "stack 1", payload: [])], naming: "not a section shared memory writes")
+        assertRefused([CheckpointSection(name: "thread one", payload: [])], naming: "not a section Brazos writes")
+        assertRefused([CheckpointSection(name: "stack 1", payload: [])], naming: "not a section Brazos writes")
         assertRefused([CheckpointSection(name: "thread 1", payload: [1]), CheckpointSection(name: "thread 1", payload: [2])],
                       naming: "rank 1's state is saved twice")
         XCTAssertThrowsError(try restore([CheckpointSection(name: "line\nbreak 1", payload: [])])) { error in
