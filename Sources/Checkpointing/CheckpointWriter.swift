@@ -33,16 +33,18 @@ final class CheckpointWriter: @unchecked Sendable {
 
     private let store: CheckpointStore
     private let local: CheckpointStore?
-    private let node: Node
+    private let node: Int
+    private let coordinator: PartCoordinator
     private let mutex = PthreadMutex()
     private let condition = PthreadCondition()
     private var pending: Part?
     private var busy = false
 
-    init(store: CheckpointStore, local: CheckpointStore?, node: Node) {
+    init(store: CheckpointStore, local: CheckpointStore?, node: Int, coordinator: PartCoordinator) {
         self.store = store
         self.local = local
         self.node = node
+        self.coordinator = coordinator
         NativeThread.spawn { [self] in run() }
     }
 
@@ -77,7 +79,7 @@ final class CheckpointWriter: @unchecked Sendable {
     }
 
     private func write(_ part: Part) {
-        let me = node.id
+        let me = node
         let start = monotonicSeconds()
         do {
             let target = local ?? store
@@ -92,12 +94,12 @@ final class CheckpointWriter: @unchecked Sendable {
                 try store.copyPart(epoch: part.epoch, node: me, from: local)
                 local.removeEpochs(before: part.epoch)
             }
-            try node.tellLauncher(.partWritten(PartReport(
+            try coordinator.partWritten(PartReport(
                 epoch: part.epoch, node: me, bytes: entry.size, checksum: entry.checksum, base: part.base, changedPages: part.changedPages,
                 homePages: part.homePages, stallMicroseconds: part.stall, ranks: part.ranks,
-                writeMicroseconds: Int((monotonicSeconds() - start) * 1e6))))
+                writeMicroseconds: Int((monotonicSeconds() - start) * 1e6)))
         } catch {
-            try? node.tellLauncher(.partFailed(epoch: part.epoch, node: me, reason: "\(error)"))
+            coordinator.partFailed(epoch: part.epoch, node: me, reason: "\(error)")
         }
     }
 }

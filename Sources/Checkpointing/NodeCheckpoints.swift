@@ -54,8 +54,10 @@ package final class NodeCheckpoints: @unchecked Sendable {
 
     /// This process's checkpoints for `job`, made by the first layer that asks: nil when
     /// the job has no checkpoint directory (`BRAZOS_CHECKPOINT_DIR`). A restart
-    /// (`BRAZOS_RESTART_EPOCH`) reads and decodes the epoch first, and puts each hosted
-    /// rank's saved messages back in its queue: attach before `run`, before anything is sent.
+    /// (`BRAZOS_RESTART_EPOCH`, or in a job no brazosrun started, a directory holding a
+    /// complete checkpoint of the same command) reads and decodes the epoch first, and
+    /// puts each hosted rank's saved messages back in its queue: attach before `run`,
+    /// before anything is sent.
     package static func attach(to job: Brazos) throws -> NodeCheckpoints? {
         let environment = JobConfig.environment
         guard let directory = environment("BRAZOS_CHECKPOINT_DIR") else { return nil }
@@ -74,13 +76,26 @@ package final class NodeCheckpoints: @unchecked Sendable {
     /// corrupt part.
     private init(directory: String, localDirectory: String?, restartEpoch: Int?, job: Brazos) throws {
         let node = job.node
-        guard node.hasLauncher else {
-            throw CheckpointingError("checkpoints need brazosrun, which coordinates them (BRAZOS_CHECKPOINT_DIR is set without it)")
-        }
         self.node = node
         self.job = job
         store = try CheckpointStore(directory: directory)
-        writer = CheckpointWriter(store: store, local: try localDirectory.map { try CheckpointStore(directory: "\($0)/node-\(node.id)") }, node: node)
+        var restartEpoch = restartEpoch
+        let coordinator: PartCoordinator
+        if node.hasLauncher {
+            coordinator = .launcher(node)
+        } else {
+            let command = CommandLine.arguments
+            let program = realPath(command.first ?? "")
+            let inJob = InJobCoordinator(store: store, config: node.config, keep: InJobCoordinator.keepFromEnvironment,
+                                         program: program, arguments: Array(command.dropFirst()))
+            coordinator = .inJob(inJob)
+            node.beforeFinishing { inJob.finish(waitingAtMost: 60) }
+            if restartEpoch == nil {
+                restartEpoch = try Self.sameCommandsCheckpoint(in: store, program: program, arguments: Array(command.dropFirst()), node: node)
+            }
+        }
+        writer = CheckpointWriter(store: store, local: try localDirectory.map { try CheckpointStore(directory: "\($0)/node-\(node.id)") },
+                                  node: node.id, coordinator: coordinator)
         contributors = Guarded([protectedMemory])
         let interval = JobConfig.environment("BRAZOS_CHECKPOINT_INTERVAL").flatMap { Double($0) }.flatMap { $0 > 0 ? $0 : nil }
         requests = Guarded((false, false, interval))
@@ -100,6 +115,31 @@ package final class NodeCheckpoints: @unchecked Sendable {
         if let restored {
             for rank in node.localRanks { try job.requeue(restored.messages[rank] ?? [], for: rank) }
         }
+    }
+
+    /// In a job no brazosrun started, running the same command again continues it: the
+    /// newest complete checkpoint in the directory, if any, must be of this program, with
+    /// these arguments and as many ranks, and the job restarts from it. A directory holding
+    /// another job's checkpoints is refused (their pruning would lose them).
+    private static func sameCommandsCheckpoint(in store: CheckpointStore, program: String, arguments: [String], node: Node) throws -> Int? {
+        guard let (manifest, skipped) = store.newestComplete() else { return nil }
+        var differences: [String] = []
+        if realPath(manifest.program) != program { differences.append("the program is \(program), the checkpoint's \(manifest.program)") }
+        if manifest.arguments != arguments {
+            differences.append("the arguments are '\(arguments.joined(separator: " "))', the checkpoint's '\(manifest.arguments.joined(separator: " "))'")
+        }
+        if manifest.threads != node.config.rankCount {
+            differences.append("the job has \(node.config.rankCount) ranks, the checkpoint \(manifest.threads)")
+        }
+        guard differences.isEmpty else {
+            throw CheckpointingError("\(store.directory) holds checkpoint epoch \(manifest.epoch) of another job (\(differences.joined(separator: "; "))): "
+                                     + "give this job a directory of its own")
+        }
+        if node.id == 0 {
+            for (epoch, reason) in skipped { diagnose("brazos: passing over checkpoint epoch \(epoch): \(reason)") }
+            diagnose("brazos: continuing from checkpoint epoch \(manifest.epoch) in \(store.directory): this command ran there before")
+        }
+        return manifest.epoch
     }
 
     private static func read(_ epoch: Int, from store: CheckpointStore, directory: String, node: Node) throws -> RestoredCheckpoint {
@@ -130,7 +170,7 @@ package final class NodeCheckpoints: @unchecked Sendable {
             diagnose("brazos: node 0 read checkpoint epoch \(epoch) (\(chain.count) epoch\(chain.count == 1 ? "" : "s"), \(bytes) bytes) in \(Int(milliseconds)) ms")
         }
         // A launcher that is gone ends this node through its control connection anyway.
-        try? node.tellLauncher(.restored(epoch: epoch, bytes: bytes, milliseconds: milliseconds))
+        if node.hasLauncher { try? node.tellLauncher(.restored(epoch: epoch, bytes: bytes, milliseconds: milliseconds)) }
         return checkpoint
     }
 
@@ -288,6 +328,12 @@ package final class NodeCheckpoints: @unchecked Sendable {
     package func forEachSavedRun(of name: String, _ body: (Int, ArraySlice<UInt8>) -> Void) {
         for run in savedPages.withLock({ $0.removeValue(forKey: name) ?? [] }) { body(run.first, run.bytes) }
     }
+}
+
+private func realPath(_ path: String) -> String {
+    guard let resolved = realpath(path, nil) else { return path }
+    defer { free(resolved) }
+    return String(cString: resolved)
 }
 
 /// A checkpoint that cannot be taken or restored, and why.
