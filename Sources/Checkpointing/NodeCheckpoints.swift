@@ -237,9 +237,12 @@ package final class NodeCheckpoints: @unchecked Sendable {
     /// On every rank, inside a checkpoint the ranks agreed on: makes sure every message
     /// sent to it before has arrived, and deposits its state, its open files and its
     /// messages not yet received. The node's saver (its lowest rank), once every thread
-    /// of the node has deposited, has each layer find and copy what changed; after an
-    /// allreduce over every rank it hands the node's part to the writer. The checkpoint
-    /// holds the threads only for the flush, the compare, the copy and two collectives.
+    /// of the node has deposited, has each layer find what changed; an allreduce over
+    /// every rank decides full or incremental; the saver then has each layer copy what
+    /// the part needs and hands it to the writer, and a barrier over every rank keeps
+    /// every node from going on (sending shared pages' diffs to a node still copying)
+    /// until all have their copies. The checkpoint holds the threads for the flush, the
+    /// compare, the copy and three collectives, never for the disk.
     package func save(_ thread: BrazosThread, state: [UInt8], files: [FileRecord]) throws {
         let start = monotonicSeconds()
         let runtime = thread.runtime
@@ -262,9 +265,7 @@ package final class NodeCheckpoints: @unchecked Sendable {
         // The nodes agree whether this one is full: every `fullEvery`-th of the nodes that
         // started the run (a node that joined counts from elsewhere, and does not vote),
         // or when half the pages changed anyway (then a chain would only make restarts
-        // read more). Being collective, it also keeps every node here until all have
-        // their copies, so no node's next-phase diffs or messages reach a node that has
-        // not captured yet.
+        // read more).
         let epoch = nextEpoch
         let due = !node.config.joining && (epoch - firstEpoch) % Self.fullEvery == 0
         let totals = try runtime.allreduce([Int64(changed), Int64(total), due ? 1 : 0], op: .sum)
@@ -289,6 +290,7 @@ package final class NodeCheckpoints: @unchecked Sendable {
             nextEpochValue.add(1, ordering: .releasing)
             lastCheckpointBits.store(monotonicSeconds().bitPattern, ordering: .relaxed)
         }
+        try runtime.barrier()
     }
 
     /// After a planned-stop checkpoint: once its part is written, the node's saver tells

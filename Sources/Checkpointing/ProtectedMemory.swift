@@ -1,20 +1,16 @@
 import BrazosCore
-import CBrazos
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The buffers the ranks of this node protect (`Checkpoints.protect`, `VELOC_Mem_protect`):
-/// the program's own memory, saved at every checkpoint. What changed is found by a CRC-32C
-/// per 4 KiB page, kept from the last checkpoint (4 bytes a page, where a copy would cost
-/// the page), and only changed pages are copied aside, at the checkpoint, for the writer;
-/// the copies are let go once written. A full checkpoint copies every page.
-/// (The memory a checkpoint costs beyond the program's own is so the checksums, and the
-/// changed pages while they are written.)
+/// the program's own memory, saved at every checkpoint. What changed is found by a digest
+/// per 4 KiB page kept from the last checkpoint (`PageDigests`), and only changed pages
+/// (every page for a full checkpoint) are copied aside, while the node's threads wait,
+/// for the writer; the copies go once written. The memory a checkpoint costs beyond the
+/// program's own is so 8 bytes a page, and the copied pages while they are written.
 ///
-/// Unchecked: `buffers` is guarded. `saved` and `staging` are used by the node's saver
-/// only, inside the checkpoint while every thread of the node waits, and `staging` is read
-/// by the writer until it is idle, which the saver waits for before touching it again.
+/// Unchecked: `buffers` is guarded. `digests`, `changed` and `staging` are used by the
+/// node's saver only, inside the checkpoint while every thread of the node waits, and by
+/// the writer's `piecesWritten`, which the saver waits for (`waitUntilIdle`) before it
+/// captures again.
 package final class ProtectedMemory: PartContributor, @unchecked Sendable {
     static let pageSize = SavedSection.pageSize
 
@@ -22,18 +18,15 @@ package final class ProtectedMemory: PartContributor, @unchecked Sendable {
     struct Key: Hashable, Comparable {
         let rank: Int
         let id: Int
+        var name: String { "\(rank) \(id)" }
         static func < (a: Key, b: Key) -> Bool { (a.rank, a.id) < (b.rank, b.id) }
     }
 
     private let buffers = Guarded<[Key: UnsafeMutableRawBufferPointer]>([:])
-    /// Per buffer, its size and each page's checksum at the last checkpoint that saved it.
-    private var saved: [Key: (size: Int, checksums: [UInt32])] = [:]
-    /// Per buffer at this checkpoint: which pages changed.
-    private var changed: [Key: [Bool]] = [:]
-    /// The copies the writer writes from.
-    private var staging: UnsafeMutableRawBufferPointer?
-
-    deinit { staging?.deallocate() }
+    private var digests = PageDigests()
+    /// Per buffer at this checkpoint: the buffer, and which of its pages changed.
+    private var changed: [Key: (buffer: UnsafeMutableRawBufferPointer, pages: [Bool])] = [:]
+    private var staging: StagedCopies?
 
     func protect(rank: Int, id: Int, _ buffer: UnsafeMutableRawBufferPointer) {
         buffers.withLock { $0[Key(rank: rank, id: id)] = buffer }
@@ -59,67 +52,49 @@ package final class ProtectedMemory: PartContributor, @unchecked Sendable {
         return lists
     }
 
-    package func piecesWritten() {
-        staging?.deallocate()
-        staging = nil
-    }
-
     package func capture() throws -> (changed: Int, total: Int) {
         changed = [:]
         var changedPages = 0, totalPages = 0
         for (key, buffer) in buffers.withLock({ $0 }) {
-            let pages = (buffer.count + Self.pageSize - 1) / Self.pageSize
-            let before = saved[key].flatMap { $0.size == buffer.count ? $0.checksums : nil }
-            var checksums = [UInt32](repeating: 0, count: pages)
-            var flags = [Bool](repeating: true, count: pages)
-            for page in 0..<pages {
-                let bytes = UnsafeRawBufferPointer(rebasing: buffer[(page * Self.pageSize)..<min(buffer.count, (page + 1) * Self.pageSize)])
-                checksums[page] = brazos_crc32c(0, bytes.baseAddress!, bytes.count)
-                if let before { flags[page] = before[page] != checksums[page] }
-            }
-            saved[key] = (buffer.count, checksums)
-            changed[key] = flags
+            // The size is part of the key: a buffer protected again with another size is new.
+            let flags = digests.changes(of: "\(key.name) \(buffer.count)", pages: Self.pages(of: buffer))
+            changed[key] = (buffer, flags)
             changedPages += flags.count { $0 }
-            totalPages += pages
+            totalPages += flags.count
         }
-        // A buffer unprotected since is no longer saved, and is new if protected again.
-        let current = Set(changed.keys)
-        saved = saved.filter { current.contains($0.key) }
+        digests.keep(only: Set(changed.map { "\($0.key.name) \($0.value.buffer.count)" }))
         return (changedPages, totalPages)
     }
 
     package func pieces(full: Bool) -> [PartPiece] {
-        let all = buffers.withLock { $0 }
         // Runs of consecutive pages to copy, per buffer, in a stable order.
-        var runs: [(key: Key, offset: Int, count: Int)] = []
-        for key in changed.keys.sorted() {
-            guard let buffer = all[key], let flags = changed[key] else { continue }
+        var runs: [(key: Key, buffer: UnsafeMutableRawBufferPointer, offset: Int, count: Int)] = []
+        for (key, (buffer, flags)) in changed.sorted(by: { $0.key < $1.key }) {
             var start: Int?
             for page in 0...flags.count {
                 let copied = page < flags.count && (full || flags[page])
                 if let first = start, !copied {
                     let offset = first * Self.pageSize
-                    runs.append((key, offset, min(buffer.count, page * Self.pageSize) - offset))
+                    runs.append((key, buffer, offset, min(buffer.count, page * Self.pageSize) - offset))
                     start = nil
                 }
                 if copied && start == nil { start = page }
             }
         }
-        let bytes = runs.reduce(0) { $0 + $1.count }
-        guard bytes > 0 else { return [] }
-        let copies = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes, alignment: Self.pageSize)
+        guard !runs.isEmpty else { return [] }
+        let copies = StagedCopies(bytes: runs.reduce(0) { $0 + $1.count })
         staging = copies
-        var at = 0
-        var pieces: [PartPiece] = []
-        for run in runs {
-            let buffer = all[run.key]!
-            let target = UnsafeMutableRawBufferPointer(rebasing: copies[at..<(at + run.count)])
-            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[run.offset..<(run.offset + run.count)]))
-            pieces.append(PartPiece(name: "protected \(run.key.rank) \(run.key.id)",
-                                    header: SavedSection.protectedRunHeader(size: buffer.count, offset: run.offset),
-                                    bytes: UnsafeRawBufferPointer(target)))
-            at += run.count
+        return runs.map { run in
+            PartPiece(name: "protected \(run.key.name)", header: SavedSection.protectedRunHeader(size: run.buffer.count, offset: run.offset),
+                      bytes: copies.copy([UnsafeRawBufferPointer(rebasing: run.buffer[run.offset..<(run.offset + run.count)])]))
         }
-        return pieces
+    }
+
+    package func piecesWritten() {
+        staging = nil
+    }
+
+    private static func pages(of buffer: UnsafeMutableRawBufferPointer) -> [UnsafeRawBufferPointer] {
+        stride(from: 0, to: buffer.count, by: pageSize).map { UnsafeRawBufferPointer(rebasing: buffer[$0..<min(buffer.count, $0 + pageSize)]) }
     }
 }
