@@ -88,7 +88,8 @@ public struct JobConfig: Sendable {
     /// `threadsPerNode`, unless brazosrun gave an uneven placement.
     public var placement: RankPlacement { unevenPlacement ?? RankPlacement(nodes: nodeCount, threadsPerNode: threadsPerNode) }
 
-    public var rankCount: Int { placement.rankCount }
+    /// Read on every `worldSize`: no placement is built for it.
+    public var rankCount: Int { unevenPlacement?.rankCount ?? nodeCount * threadsPerNode }
 
     /// Node numbers of this job are below this: the first nodes, then those that may join.
     public var nodeLimit: Int { migratable ? nodeCount + Self.joinLimit : nodeCount }

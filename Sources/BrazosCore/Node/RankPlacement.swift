@@ -6,14 +6,18 @@ public struct RankPlacement: Equatable, Sendable {
     /// Ranks each starting node hosts, in node order.
     public let ranksPerNode: [Int]
 
+    /// Ranks in the job.
+    public let rankCount: Int
+
     /// Node k hosts `ranksPerNode[k]` ranks.
     public init(ranksPerNode: [Int]) {
         self.ranksPerNode = ranksPerNode
+        rankCount = ranksPerNode.reduce(0, +)
     }
 
     /// `nodes` nodes of `threadsPerNode` ranks each.
     public init(nodes: Int, threadsPerNode: Int) {
-        ranksPerNode = Array(repeating: threadsPerNode, count: max(nodes, 0))
+        self.init(ranksPerNode: Array(repeating: threadsPerNode, count: max(nodes, 0)))
     }
 
     /// `threads` ranks over `nodes` nodes as evenly as they go: the first `threads % nodes`
@@ -22,13 +26,10 @@ public struct RankPlacement: Equatable, Sendable {
     public init(spreading threads: Int, over nodes: Int) {
         let nodes = max(nodes, 1), threads = max(threads, 0)
         let base = threads / nodes, larger = threads % nodes
-        ranksPerNode = (0..<nodes).map { $0 < larger ? base + 1 : base }
+        self.init(ranksPerNode: (0..<nodes).map { $0 < larger ? base + 1 : base })
     }
 
     public var nodeCount: Int { ranksPerNode.count }
-
-    /// Ranks in the job.
-    public var rankCount: Int { ranksPerNode.reduce(0, +) }
 
     /// Every node hosts as many ranks as the others: the value of `BRAZOS_THREADS_PER_NODE`
     /// says it all.
