@@ -46,6 +46,33 @@ enum Restart {
         diagnose("brazosrun: restarting from checkpoint epoch \(manifest.epoch) in \(directory) on \(options.nodes) node\(options.nodes == 1 ? "" : "s")\(shape)")
     }
 
+    /// A job started (not restarted) in a checkpoint directory that holds a complete
+    /// checkpoint: the same command run again continues from it, as VeloC's users restart
+    /// (the same program, arguments and thread count); another job's checkpoints are
+    /// refused before anything is written or pruned there.
+    static func continueIfRanBefore(_ options: inout Options) throws {
+        guard let directory = options.checkpointDirectory, let store = try? CheckpointStore(existing: directory),
+              let (manifest, skipped) = store.newestComplete() else { return }
+        var differences: [String] = []
+        if realPath(manifest.program) != realPath(options.program[0]) {
+            differences.append("the program is \(options.program[0]), the checkpoint's \(manifest.program)")
+        }
+        if manifest.arguments != Array(options.program.dropFirst()) {
+            differences.append("the arguments are '\(options.program.dropFirst().joined(separator: " "))', the checkpoint's '\(manifest.arguments.joined(separator: " "))'")
+        }
+        let threads = options.rankPlacement.rankCount
+        if manifest.threads != threads {
+            differences.append("the job has \(threads) thread\(threads == 1 ? "" : "s"), the checkpoint \(manifest.threads) (brazosrun restart -n N spreads them over N nodes)")
+        }
+        guard differences.isEmpty else {
+            throw BrazosError.configuration("\(directory) holds checkpoint epoch \(manifest.epoch) of another job (" + differences.joined(separator: "; ")
+                                            + "): give this job a directory of its own")
+        }
+        for (epoch, reason) in skipped { diagnose("brazosrun: passing over checkpoint epoch \(epoch): \(reason)") }
+        options.restartEpoch = manifest.epoch
+        diagnose("brazosrun: continuing from checkpoint epoch \(manifest.epoch) in \(directory): this command ran there before (another directory starts afresh)")
+    }
+
     private static func realPath(_ path: String) -> String {
         guard let resolved = realpath(path, nil) else { return path }
         defer { free(resolved) }

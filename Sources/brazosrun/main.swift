@@ -16,7 +16,7 @@ do {
     // Before anything is said: brazosrun's own lines follow the options as the nodes' do.
     setenv("BRAZOS_LOG_LEVEL", options.logLevel.rawValue, 1)
     setenv("BRAZOS_LOG_FORMAT", options.logFormat.rawValue, 1)
-    if restarting { try Restart.prepare(&options) }
+    if restarting { try Restart.prepare(&options) } else { try Restart.continueIfRanBefore(&options) }
     Signals.startTaking()
     exit(try Recovery.run(options))
 } catch BrazosError.configuration("help") {

@@ -38,4 +38,24 @@ final class MessageCheckpointTests: XCTestCase {
         XCTAssertEqual(restarted.stdout, expected, restarted.stderr)
         XCTAssertTrue(restarted.stderr.contains("message-checkpoint-check: resumed at step "), restarted.stderr)
     }
+
+    func testTheSameCommandRunAgainContinuesAndAnotherIsRefused() throws {
+        let arguments = ["--cells", "2000", "--steps", "6000"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", check] + arguments)
+        let command = ["-n", "2", "--checkpoint-dir", directory, "--no-auto-recover", check] + arguments + ["--checkpoint-every", "500"]
+        let job = try JobProcess(brazosrun, command)
+        if let victim = job.nodes(once: 1, in: directory).last { kill(victim, SIGKILL) }
+        XCTAssertNotEqual(job.waitForExit(timeout: 60), 0, "a job with a killed node and no recovery must fail: \(job.stderr)")
+        XCTAssertFalse(job.stdout.contains("checksum"), job.stdout)
+
+        let again = try JobProcess(brazosrun, command)
+        XCTAssertEqual(again.waitForExit(timeout: 120), 0, again.stderr)
+        XCTAssertEqual(again.stdout, expected, again.stderr)
+        XCTAssertTrue(again.stderr.contains("brazosrun: continuing from checkpoint epoch "), again.stderr)
+        XCTAssertTrue(again.stderr.contains("message-checkpoint-check: resumed at step "), again.stderr)
+
+        let other = try JobProcess(brazosrun, ["-n", "3", "--checkpoint-dir", directory, check] + arguments)
+        XCTAssertEqual(other.waitForExit(timeout: 30), 2, other.stderr)
+        XCTAssertTrue(other.stderr.contains("of another job (") && other.stderr.contains("the job has 3 threads, the checkpoint 2"), other.stderr)
+    }
 }
