@@ -43,8 +43,10 @@ enum FuzzCheckpointSections {
         guard bytes.count >= 2 else { return nil }
         let rank = Int8(bitPattern: bytes[1])
         let payload = Array(bytes.dropFirst(2))
-        switch bytes[0] % 5 {
+        switch bytes[0] % 7 {
         case 0: return CheckpointSection(name: "thread \(rank)", payload: payload)
+        case 5: return CheckpointSection(name: "protected \(rank)", payload: payload)
+        case 6: return CheckpointSection(name: "protected \(rank) \(Int8(bitPattern: bytes[0]) >> 3)", payload: payload)
         case 1: return CheckpointSection(name: "files \(rank)", payload: payload)
         case 2: return CheckpointSection(name: "messages \(rank)", payload: payload)
         case 3:

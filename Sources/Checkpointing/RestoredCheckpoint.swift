@@ -79,6 +79,24 @@ package struct RestoredCheckpoint {
                 }
             }
         }
+        try checkProtectedBuffersAreWhole()
+    }
+
+    /// Every buffer the newest epoch lists must be covered, byte for byte, by runs saved
+    /// for its size (the checkpoint that first saw a buffer at that size saved all of it):
+    /// a gap would restore bytes the program never had.
+    private func checkProtectedBuffersAreWhole() throws(UnusableSection) {
+        for (rank, buffers) in protectedBuffers {
+            for buffer in buffers {
+                let runs = (protectedRuns[rank]?[buffer.id] ?? []).filter { $0.size == buffer.size }.sorted { $0.offset < $1.offset }
+                var covered = 0
+                for run in runs where run.offset <= covered { covered = max(covered, run.offset + run.bytes.count) }
+                guard covered >= buffer.size else {
+                    throw UnusableSection(epoch: manifest.epoch, section: "protected \(rank)",
+                                          reason: "buffer \(buffer.id) of \(buffer.size) bytes is saved only up to byte \(covered)")
+                }
+            }
+        }
     }
 
     /// The page runs, handed over once: kept here too, they would outlive their restoring.

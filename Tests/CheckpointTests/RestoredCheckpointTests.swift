@@ -110,4 +110,46 @@ final class RestoredCheckpointTests: XCTestCase {
             }
         }
     }
+
+    private func protectedRun(size: UInt64, offset: UInt64, _ bytes: [UInt8]) -> [UInt8] {
+        withUnsafeBytes(of: size.littleEndian) { Array($0) } + withUnsafeBytes(of: offset.littleEndian) { Array($0) } + bytes
+    }
+
+    func testProtectedBuffersAreRebuiltFromEveryEpochOfTheChain() throws {
+        let list = SavedSection.encode(buffers: [.init(id: 7, size: 10), .init(id: 8, size: 3)])
+        let oldest = epoch(1, [CheckpointSection(name: "protected 1 7", payload: protectedRun(size: 5, offset: 0, [77, 77, 77, 77, 77]))])
+        let older = epoch(2, [CheckpointSection(name: "protected 1 7", payload: protectedRun(size: 10, offset: 0, Array(0..<10))),
+                              CheckpointSection(name: "protected 1 8", payload: protectedRun(size: 3, offset: 0, [8, 8, 8])),
+                              CheckpointSection(name: "protected 1 9", payload: protectedRun(size: 4, offset: 0, [1, 1, 1, 1]))])
+        let newest = epoch(3, [CheckpointSection(name: "protected 1", payload: list),
+                               CheckpointSection(name: "protected 1 7", payload: protectedRun(size: 10, offset: 4, [40, 50]))])
+        let restored = try RestoredCheckpoint([oldest, older, newest], ranks: ranks)
+        XCTAssertEqual(restored.protectedBuffers[1], [.init(id: 7, size: 10), .init(id: 8, size: 3)])
+        var seven = [UInt8](repeating: 0xFF, count: 10)
+        seven.withUnsafeMutableBytes { restored.copyProtected(rank: 1, id: 7, into: $0) }
+        XCTAssertEqual(seven, [0, 1, 2, 3, 40, 50, 6, 7, 8, 9], "the newest run over the older one; a run of another size left out")
+        var eight = [UInt8](repeating: 0xFF, count: 3)
+        eight.withUnsafeMutableBytes { restored.copyProtected(rank: 1, id: 8, into: $0) }
+        XCTAssertEqual(eight, [8, 8, 8], "unchanged since an older epoch")
+        XCTAssertNil(restored.protectedSize(rank: 1, id: 9), "a buffer the newest epoch does not list is not restored")
+        // A listed buffer that no run of its size covers whole is a broken checkpoint.
+        let gap = epoch(3, [CheckpointSection(name: "protected 1", payload: list),
+                            CheckpointSection(name: "protected 1 7", payload: protectedRun(size: 10, offset: 0, Array(0..<10))),
+                            CheckpointSection(name: "protected 1 8", payload: protectedRun(size: 2, offset: 0, [9, 9]))])
+        XCTAssertThrowsError(try RestoredCheckpoint([gap], ranks: ranks)) { error in
+            XCTAssertTrue("\(error)".contains("buffer 8 of 3 bytes is saved only up to byte 0"), "\(error)")
+        }
+    }
+
+    func testProtectedSectionsThatDoNotDecodeAreRefused() {
+        assertRefused([CheckpointSection(name: "protected 0 1", payload: protectedRun(size: 4, offset: 3, [1, 2]))], naming: "2 bytes at offset 3 lie past a buffer of 4")
+        assertRefused([CheckpointSection(name: "protected 0 1", payload: protectedRun(size: UInt64.max, offset: 0, []))], naming: "lie past a buffer of")
+        assertRefused([CheckpointSection(name: "protected 0 1", payload: [1, 2, 3])], naming: "3 bytes are not a buffer's size")
+        assertRefused([CheckpointSection(name: "protected 0 x", payload: [])], naming: "not a section Brazos writes")
+        assertRefused([CheckpointSection(name: "protected 5 1", payload: [])], naming: "rank 5 is not in a job of 4 ranks")
+        assertRefused([CheckpointSection(name: "protected 0", payload: [0xFF, 0xFF, 0xFF, 0xFF])], naming: "truncated")
+        let twice = SavedSection.encode(buffers: [.init(id: 1, size: 1), .init(id: 1, size: 2)])
+        assertRefused([CheckpointSection(name: "protected 0", payload: twice)], naming: "listed twice")
+        assertRefused([CheckpointSection(name: "protected 0", payload: SavedSection.encode(buffers: []) + [0])], naming: "bytes left after 0 protected buffers")
+    }
 }
