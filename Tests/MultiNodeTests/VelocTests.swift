@@ -7,6 +7,7 @@ import XCTest
 /// run again after it failed, a checkpoint taken at `MPIX_Checkpoint_point` when brazosrun
 /// asks, and the configuration file. Every recovery must deliver the message in flight
 /// across the checkpoint once (the program fails otherwise) and give back the routed file.
+/// api.c checks VeloC's refusals and its selective checkpoint and restore.
 final class VelocTests: XCTestCase {
     let brazosrun = JobProcess.built("brazosrun")
     private var work = ""
@@ -17,10 +18,16 @@ final class VelocTests: XCTestCase {
         work = NSTemporaryDirectory() + "brazos-veloc-\(getpid())-\(UInt32.random(in: 0 ... .max))"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         directory = work + "/checkpoints"
-        heat = work + "/heat"
-        let source = JobProcess.root.appendingPathComponent("Tests/Programs/veloc-heat/heat.c").path
-        let compile = try JobProcess(JobProcess.built("brazoscc"), ["-O2", "-Wall", "-Werror", "-o", heat, source])
+        heat = try build("heat")
+    }
+
+    /// Tests/Programs/veloc-heat/NAME.c built with the debug brazoscc; the program's path.
+    private func build(_ name: String) throws -> String {
+        let program = "\(work)/\(name)"
+        let source = JobProcess.root.appendingPathComponent("Tests/Programs/veloc-heat/\(name).c").path
+        let compile = try JobProcess(JobProcess.built("brazoscc"), ["-O2", "-Wall", "-Werror", "-o", program, source])
         XCTAssertEqual(compile.waitForExit(timeout: 120), 0, "brazoscc: \(compile.stderr)")
+        return program
     }
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: work) }
@@ -86,7 +93,7 @@ final class VelocTests: XCTestCase {
     /// A checkpoint asked for with SIGUSR1 is taken at the program's next
     /// `MPIX_Checkpoint_point`, under VeloC's name, and a recovery restarts from it.
     func testSIGUSR1TakesACheckpointAtTheNextCheckpointPoint() throws {
-        let arguments = ["--cells", "2000", "--steps", "30000", "--points"]
+        let arguments = ["--cells", "2000", "--steps", "20000", "--points"]
         let expected = try expectedAnswer(Array(arguments.prefix(4)), nodes: 2)
         let job = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, heat] + arguments)
         XCTAssertTrue(job.waitForDiagnostic(containing: "brazosrun checkpoint ", timeout: 60), job.stderr)
@@ -114,5 +121,24 @@ final class VelocTests: XCTestCase {
         XCTAssertNotEqual(malformed.waitForExit(timeout: 60), 0, malformed.stderr)
         XCTAssertTrue(malformed.stderr.contains("\(configuration), line 2: \"this line has no equals sign\" is not `key = value`"), malformed.stderr)
         XCTAssertTrue(malformed.stderr.contains("VELOC_Init failed"), malformed.stderr)
+    }
+
+    /// What VeloC's API refuses (the program checks every return code and ends with
+    /// status 1 on a wrong one), a selective checkpoint, a checkpoint one rank calls
+    /// unsuccessful taken by none, and a selective restore after `brazosrun restart`.
+    func testTheAPIsRefusalsAndSelectiveCheckpointsAndRestores() throws {
+        let api = try build("api")
+        let first = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, api])
+        XCTAssertEqual(first.waitForExit(timeout: 60), 0, first.stderr)
+        XCTAssertEqual(first.stdout, "api: first run ok\n", first.stderr)
+        XCTAssertTrue(first.stderr.contains("VELOC_Init: the communicator has 1 of the job's 2 ranks: Brazos checkpoints are job-wide"), first.stderr)
+        XCTAssertTrue(first.stderr.contains("VELOC_Checkpoint_end: checkpoint api version 6: 1 rank did not succeed"), first.stderr)
+        XCTAssertTrue(first.stderr.contains("checkpoint epoch 1 complete"), first.stderr)
+        XCTAssertFalse(first.stderr.contains("checkpoint epoch 2"), "the unsuccessful checkpoint must not be taken: \(first.stderr)")
+        let again = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "2", api])
+        XCTAssertEqual(again.waitForExit(timeout: 60), 0, again.stderr)
+        XCTAssertEqual(again.stdout, "api: restart ok\n", again.stderr)
+        XCTAssertTrue(again.stderr.contains("VELOC_Restart_begin: the job restarted from api version 5, not api version 4"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("VELOC_Recover_selective: region 3 is not in the checkpoint"), again.stderr)
     }
 }
