@@ -25,7 +25,8 @@ final class VelocClient: Sendable {
 
         /// VeloC's `mode` (`VELOC_CKPT_*`, `VELOC_RECOVER_*`: the same values) and ids.
         init(mode: Int32, ids: UnsafeMutablePointer<Int32>?, count: Int32) throws(VelocFailure) {
-            guard mode == 0 || count == 0 || ids != nil, count >= 0 else { throw VelocFailure("\(count) ids at a null pointer") }
+            guard count >= 0 else { throw VelocFailure("\(count) ids: a count is 0 or more") }
+            guard mode == 0 || count == 0 || ids != nil else { throw VelocFailure("\(count) ids at a null pointer") }
             let listed = Set((0..<Int(mode == 0 ? 0 : count)).map { Int(ids![$0]) })
             switch mode {
             case 0: self = .all
