@@ -60,11 +60,12 @@ let package = Package(
         .target(name: "Checkpointing", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint"]),
         .target(name: "BrazosSharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint", "Checkpointing", "Migration"], swiftSettings: hotPath),
         .target(name: "Migration", dependencies: ["BrazosMPI", "BrazosCore"], exclude: ["README.md"]),
-        // mpi.h, the MPI 5.0 ABI header that C programs include; BrazosMPIC implements it.
+        // mpi.h, the MPI 5.0 ABI header that C programs include, and veloc.h (VeloC's
+        // checkpoint API over Checkpointing); BrazosMPIC implements both.
         .target(name: "CMPI"),
         // The profiling interface: the linker script gives each MPI_X function a second
         // name, PMPI_X (generated from mpi.h's prototypes by scripts/profiling-interface).
-        .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"],
+        .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "Checkpointing", "CMPI"],
                 linkerSettings: [.unsafeFlags(["-Xlinker", Context.packageDirectory + "/Sources/CMPI/pmpi-aliases.ld"])]),
         .executableTarget(name: "brazosrun", dependencies: ["BrazosCore", "Checkpoint", .product(name: "Logging", package: "swift-log"), .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The compiler wrappers for C and C++ programs, one implementation (BrazosWrapper).

@@ -62,6 +62,11 @@ final class CheckpointWriter: @unchecked Sendable {
         mutex.withLock { while busy { condition.wait(mutex, seconds: 1) } }
     }
 
+    /// Whether the last part handed over is written (or failed), without waiting.
+    var isIdle: Bool {
+        mutex.withLock { !busy }
+    }
+
     private func run() {
         while true {
             let part: Part = mutex.withLock {

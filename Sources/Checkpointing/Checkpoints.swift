@@ -89,19 +89,23 @@ public final class Checkpoints: Sendable {
     /// when the interval of `brazosrun --checkpoint-every` has passed, or one was asked
     /// for (`brazosrun checkpoint JOB`, SIGUSR1 to brazosrun, or a planned stop: SIGTERM
     /// to brazosrun, after which the job ends). Every rank takes part in the decision, so
-    /// all take it or none. Without a checkpoint directory it does nothing.
-    public func barrier(by thread: BrazosThread, saving state: @autoclosure () -> some Encodable) throws {
-        guard let node else { return }
-        try take(node, thread, state: state(), always: false)
+    /// all take it or none. Without a checkpoint directory it does nothing. Returns
+    /// whether a checkpoint was taken.
+    @discardableResult
+    public func barrier(by thread: BrazosThread, saving state: @autoclosure () -> some Encodable) throws -> Bool {
+        guard let node else { return false }
+        return try take(node, thread, state: state(), always: false)
     }
 
-    private func take(_ node: NodeCheckpoints, _ thread: BrazosThread, state: some Encodable, always: Bool) throws {
+    @discardableResult
+    private func take(_ node: NodeCheckpoints, _ thread: BrazosThread, state: some Encodable, always: Bool) throws -> Bool {
         try node.checkNothingPending(thread)
         let encoded = Array(try JSONEncoder().encode(state))
         let decision = try node.decide(thread, always: always)
-        guard decision.save else { return }
+        guard decision.save else { return false }
         try node.save(thread, state: encoded, files: [])
         if decision.stop { try node.stop(thread) }
+        return true
     }
 
     /// The state this thread saved at the checkpoint the job restarted from; nil when it
@@ -120,4 +124,8 @@ public final class Checkpoints: Sendable {
     public func waitUntilWritten() {
         node?.waitUntilWritten()
     }
+
+    /// Whether this node's last checkpoint is written (or failed), without waiting; true
+    /// without a checkpoint directory.
+    public var isWritten: Bool { node?.isWritten ?? true }
 }

@@ -30,6 +30,8 @@ package final class NodeCheckpoints: @unchecked Sendable {
     static let fullEvery = 4
     /// The buffers the ranks protect, always a contributor.
     package let protectedMemory = ProtectedMemory()
+    /// The files the ranks route into their next checkpoint, always a contributor.
+    package let routedFiles = RoutedFiles()
     /// For a checkpoint's saving, among the threads of this node.
     package let nodeBarrier = NodeBarrier()
     private let node: Node
@@ -96,7 +98,7 @@ package final class NodeCheckpoints: @unchecked Sendable {
         }
         writer = CheckpointWriter(store: store, local: try localDirectory.map { try CheckpointStore(directory: "\($0)/node-\(node.id)") },
                                   node: node.id, coordinator: coordinator)
-        contributors = Guarded([protectedMemory])
+        contributors = Guarded([protectedMemory, routedFiles])
         let interval = JobConfig.environment("BRAZOS_CHECKPOINT_INTERVAL").flatMap { Double($0) }.flatMap { $0 > 0 ? $0 : nil }
         requests = Guarded((false, false, interval))
         if let restartEpoch {
@@ -308,6 +310,9 @@ package final class NodeCheckpoints: @unchecked Sendable {
     /// Returns once this node's last part is written (or failed, which was reported).
     package func waitUntilWritten() { writer.waitUntilIdle() }
 
+    /// Whether this node's last part is written (or failed), without waiting.
+    package var isWritten: Bool { writer.isIdle }
+
     /// On a node that joined the job: a thread arrived from nodes whose next checkpoint
     /// is `epoch`, and so is this node's.
     package func catchUp(toEpoch epoch: Int) {
@@ -323,6 +328,8 @@ package final class NodeCheckpoints: @unchecked Sendable {
     package func resumeState(rank: Int) -> [UInt8]? { restored?.states[rank] }
 
     package func fileRecords(rank: Int) -> [FileRecord] { restored?.files[rank] ?? [] }
+
+    package func routedFiles(rank: Int) -> [RoutedFile] { restored?.routedFiles[rank] ?? [] }
 
     /// Every saved run of pages of allocation `name`, oldest epoch first, so later copies
     /// of a page replace earlier ones: (first page within it, bytes). Once per allocation:

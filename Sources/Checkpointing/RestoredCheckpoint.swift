@@ -36,6 +36,8 @@ package struct RestoredCheckpoint {
     package private(set) var states: [Int: [UInt8]] = [:]
     package private(set) var files: [Int: [FileRecord]] = [:]
     package private(set) var messages: [Int: [QueuedMessage]] = [:]
+    /// Per rank, the files it routed into the newest epoch.
+    package private(set) var routedFiles: [Int: [RoutedFile]] = [:]
     /// Per rank, its protected buffers at the newest epoch.
     package private(set) var protectedBuffers: [Int: [ProtectedBuffer]] = [:]
     /// Per allocation, oldest epoch first, until `takePages`.
@@ -72,6 +74,8 @@ package struct RestoredCheckpoint {
                     guard files.updateValue(records, forKey: rank) == nil else { throw unusable("rank \(rank)'s files are saved twice") }
                 case let .messages(rank, queued):
                     guard messages.updateValue(queued, forKey: rank) == nil else { throw unusable("rank \(rank)'s messages are saved twice") }
+                case let .routed(rank, files):
+                    guard routedFiles.updateValue(files, forKey: rank) == nil else { throw unusable("rank \(rank)'s routed files are saved twice") }
                 case let .protectedList(rank, buffers):
                     guard protectedBuffers.updateValue(buffers, forKey: rank) == nil else {
                         throw unusable("rank \(rank)'s protected buffers are listed twice")

@@ -9,7 +9,8 @@ import FoundationEssentials
 /// list of its protected buffers (u32 count, then per buffer i64 id and u64 size);
 /// `protected R ID`, a run of bytes of one of them (u64 the buffer's size, u64 offset,
 /// then the bytes); `pages NAME`, a run of shared allocation NAME's pages (u64 first
-/// page within the allocation, then whole pages). Integers are little-endian.
+/// page within the allocation, then whole pages); `routed R`, the files the rank routed
+/// into the checkpoint (`SavedSection.encode(routed:)`). Integers are little-endian.
 package enum SavedSection {
     case state(rank: Int, [UInt8])
     case files(rank: Int, [FileRecord])
@@ -17,6 +18,7 @@ package enum SavedSection {
     case protectedList(rank: Int, [RestoredCheckpoint.ProtectedBuffer])
     case protected(rank: Int, id: Int, RestoredCheckpoint.ProtectedRun)
     case pages(allocation: String, RestoredCheckpoint.PageRun)
+    case routed(rank: Int, [RoutedFile])
 
     package static let pagesPrefix = "pages "
     package static let pageSize = 4096
@@ -69,6 +71,8 @@ package enum SavedSection {
             self = .messages(rank: rank, try Self.messages(payload, ranks: ranks))
         case "protected":
             self = .protectedList(rank: rank, try Self.protectedList(payload))
+        case "routed":
+            self = .routed(rank: rank, try Self.routed(payload))
         default:
             throw Fault("not a section Brazos writes")
         }
@@ -174,5 +178,40 @@ package enum SavedSection {
         }
         guard reader.isAtEnd else { throw Fault("bytes left after \(messages.count) messages") }
         return messages
+    }
+
+    /// `u32 count`, then per file its name and its bytes, each `u32 length, bytes`.
+    package static func encode(routed files: [RoutedFile]) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.put(UInt32(files.count))
+        for file in files {
+            writer.put(bytes: Array(file.name.utf8))
+            writer.put(bytes: file.bytes)
+        }
+        return writer.bytes
+    }
+
+    private static func routed(_ payload: [UInt8]) throws(Fault) -> [RoutedFile] {
+        var reader = ByteReader(payload, what: "routed files")
+        var files: [RoutedFile] = []
+        do {
+            let count = try reader.take(UInt32.self)
+            for _ in 0..<count {
+                let name = try reader.takeBytes()
+                guard !name.isEmpty, let text = String(validating: name, as: UTF8.self) else {
+                    throw Fault("a routed file's name is empty or not UTF-8")
+                }
+                guard !files.contains(where: { $0.name == text }) else {
+                    throw Fault("routed file \(String(text.prefix(64)).debugDescription) is saved twice")
+                }
+                files.append(RoutedFile(name: text, bytes: try reader.takeBytes()))
+            }
+        } catch let fault as Fault {
+            throw fault
+        } catch {
+            throw Fault("\(error)")
+        }
+        guard reader.isAtEnd else { throw Fault("bytes left after \(files.count) routed files") }
+        return files
     }
 }

@@ -85,6 +85,52 @@ final class RestoredCheckpointTests: XCTestCase {
         }
     }
 
+    func testRoutedFilesDecodeAsTheRankSavedThem() throws {
+        let files = [RoutedFile(name: "out.dat", bytes: [1, 2, 3]), RoutedFile(name: "empty", bytes: [])]
+        let restored = try restore([CheckpointSection(name: "routed 2", payload: SavedSection.encode(routed: files))])
+        XCTAssertEqual(restored.routedFiles, [2: files])
+    }
+
+    func testRoutedFilesThatDoNotDecodeAreRefused() {
+        let one = SavedSection.encode(routed: [RoutedFile(name: "a", bytes: [9, 9])])
+        assertRefused([CheckpointSection(name: "routed 0", payload: Array(one.dropLast()))], naming: "truncated")
+        assertRefused([CheckpointSection(name: "routed 0", payload: one + [0])], naming: "bytes left after 1 routed files")
+        assertRefused([CheckpointSection(name: "routed 0", payload: SavedSection.encode(routed: [RoutedFile(name: "", bytes: [])]))],
+                      naming: "empty or not UTF-8")
+        let twice = SavedSection.encode(routed: [RoutedFile(name: "a", bytes: []), RoutedFile(name: "a", bytes: [1])])
+        assertRefused([CheckpointSection(name: "routed 0", payload: twice)], naming: "saved twice")
+        assertRefused([CheckpointSection(name: "routed 4", payload: one)], naming: "rank 4 is not in a job of 4 ranks")
+        assertRefused([CheckpointSection(name: "routed 1", payload: one), CheckpointSection(name: "routed 1", payload: one)],
+                      naming: "rank 1's routed files are saved twice")
+        // A count of 2^32-1 with nothing after it: nothing is reserved for it.
+        assertRefused([CheckpointSection(name: "routed 0", payload: [0xFF, 0xFF, 0xFF, 0xFF])], naming: "truncated")
+    }
+
+    /// The contributor reads each routed file at the checkpoint, once, into a section
+    /// that decodes to the same bytes; a file that cannot be read fails the checkpoint.
+    func testRoutedFilesAreReadAtTheCheckpointAndForgottenAfter() throws {
+        let directory = NSTemporaryDirectory() + "brazos-routed-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/state"
+        try Data([5, 6, 7]).write(to: URL(fileURLWithPath: path))
+        let routed = RoutedFiles()
+        routed.route(rank: 1, name: "first", path: directory + "/missing")
+        routed.route(rank: 1, name: "first", path: path)
+        _ = try routed.capture()
+        // Written after the route and before the checkpoint: the checkpoint has these bytes.
+        let pieces = routed.pieces(full: false)
+        XCTAssertEqual(pieces.map(\.name), ["routed 1"])
+        let payload = pieces.flatMap { $0.header + Array($0.bytes) }
+        let restored = try restore([CheckpointSection(name: "routed 1", payload: payload)])
+        XCTAssertEqual(restored.routedFiles, [1: [RoutedFile(name: "first", bytes: [5, 6, 7])]])
+        routed.piecesWritten()
+        _ = try routed.capture()
+        XCTAssertTrue(routed.pieces(full: true).isEmpty, "each checkpoint keeps the files routed since the last")
+        routed.route(rank: 0, name: "gone", path: directory + "/missing")
+        XCTAssertThrowsError(try routed.capture()) { XCTAssertTrue("\($0)".contains("rank 0's routed file \"gone\""), "\($0)") }
+    }
+
     /// Every input scripts/fuzz kept for `checkpoint-sections`, read as that target reads
     /// it: the section it stands for decodes, or fails with an error naming it.
     func testFuzzRegressionsDecodeOrFailCleanly() {
