@@ -80,13 +80,16 @@ final class VelocTests: XCTestCase {
     func testAJobThatFailedContinuesFromItsNewestCheckpointWhenRunAgain() throws {
         let arguments = ["--cells", "2000", "--steps", "20000", "--every", "2000"]
         let expected = try expectedAnswer(Array(arguments.prefix(4)), nodes: 2)
-        let job = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, "--no-auto-recover", heat] + arguments)
+        let command = ["-n", "2", "--checkpoint-dir", directory, "--no-auto-recover", heat] + arguments
+        let job = try JobProcess(brazosrun, command)
         if let victim = job.nodes(once: 1, in: directory).last { kill(victim, SIGKILL) }
         XCTAssertNotEqual(job.waitForExit(timeout: 120), 0, "a job with a killed node must fail: \(job.stderr)")
         XCTAssertFalse(job.stdout.contains("checksum"), "the killed job must not have finished")
-        let again = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "2", heat] + arguments)
+        // The same command again, as VeloC's users restart.
+        let again = try JobProcess(brazosrun, command)
         XCTAssertEqual(again.waitForExit(timeout: 180), 0, again.stderr)
         XCTAssertEqual(again.stdout, expected, again.stderr)
+        XCTAssertTrue(again.stderr.contains("brazosrun: continuing from checkpoint epoch "), again.stderr)
         XCTAssertTrue(again.stderr.contains(", routed file back"), "the restart must resume with its routed file: \(again.stderr)")
     }
 
@@ -121,6 +124,30 @@ final class VelocTests: XCTestCase {
         XCTAssertNotEqual(malformed.waitForExit(timeout: 60), 0, malformed.stderr)
         XCTAssertTrue(malformed.stderr.contains("\(configuration), line 2: \"this line has no equals sign\" is not `key = value`"), malformed.stderr)
         XCTAssertTrue(malformed.stderr.contains("VELOC_Init failed"), malformed.stderr)
+    }
+
+    /// Under mpirun, with no brazosrun: VeloC's `persistent` directory holds the
+    /// checkpoints (the job's node 0 writes the manifests); a rank killed with kill -9
+    /// ends the job, and the same command run again continues it.
+    func testUnderMpirunTheConfigurationsPersistentDirectoryHoldsCheckpointsAndARunAgainContinues() throws {
+        let mpirun = try XCTUnwrap(["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) })
+        let configuration = work + "/veloc.cfg"
+        try "persistent = \(directory)\nscratch = \(work)/scratch\nmax_versions = 3\n".write(toFile: configuration, atomically: true, encoding: .utf8)
+        let arguments = ["--cells", "2000", "--steps", "30000"]
+        let expected = try expectedAnswer(arguments, nodes: 3)
+        let command = ["--oversubscribe", "-n", "3", heat] + arguments + ["--every", "2000", "--config", configuration]
+        let job = try JobProcess(mpirun, command)
+        let ranks = job.nodes(once: 1, in: directory)
+        XCTAssertEqual(ranks.count, 3, job.stderr)
+        if let victim = ranks.last { kill(victim, SIGKILL) }
+        XCTAssertNotEqual(job.waitForExit(timeout: 120), 0, "mpirun must fail when a rank is killed: \(job.stderr)")
+        let again = try JobProcess(mpirun, command)
+        XCTAssertEqual(again.waitForExit(timeout: 180), 0, again.stderr)
+        XCTAssertEqual(again.stdout, expected, again.stderr)
+        XCTAssertTrue(again.stderr.contains("brazos: continuing from checkpoint epoch "), again.stderr)
+        XCTAssertTrue(again.stderr.contains(", routed file back"), "the run again must resume with its routed file: \(again.stderr)")
+        let epochs = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("epoch-") }
+        XCTAssertLessThanOrEqual(epochs.count, 4, "max_versions = 3 keeps 3 complete epochs (and one being written): \(epochs)")
     }
 
     /// What VeloC's API refuses (the program checks every return code and ends with

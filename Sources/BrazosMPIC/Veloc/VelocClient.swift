@@ -98,13 +98,28 @@ final class VelocClient: Sendable {
         } else {
             configuration = try VelocConfiguration(parsing: "", path: "")
         }
-        let checkpoints: Checkpoints
+        var checkpoints: Checkpoints
         switch rank.checkpoints {
         case let .success(attached): checkpoints = attached
         case let .failure(error): throw VelocFailure("this job cannot take checkpoints: \(error)")
         }
         let environment = JobConfig.environment
-        let directory = environment("BRAZOS_CHECKPOINT_DIR")
+        var directory = environment("BRAZOS_CHECKPOINT_DIR")
+        // A job mpirun or srun started has no brazosrun to name the directory: VeloC's
+        // `persistent` does, and the job's own coordinator writes the manifests there (a
+        // restart's saved messages are queued now, not at MPI_Init: send nothing before).
+        if directory == nil, let persistent = configuration.persistent, !rank.job.node.hasLauncher {
+            setenv("BRAZOS_CHECKPOINT_DIR", persistent, 1)
+            if let versions = configuration.maxVersions, environment("BRAZOS_KEEP_CHECKPOINTS") == nil {
+                setenv("BRAZOS_KEEP_CHECKPOINTS", "\(max(versions, 1))", 1)
+            }
+            do {
+                checkpoints = try Checkpoints.attach(to: rank.job)
+            } catch {
+                throw VelocFailure("this job cannot take checkpoints in \(persistent): \(error)")
+            }
+            directory = persistent
+        }
         if rank.thread.rank == 0 {
             for note in configuration.notes { diagnose("brazos: VELOC_Init: \(note)") }
             switch (configuration.persistent, directory) {
@@ -114,7 +129,7 @@ final class VelocClient: Sendable {
                 diagnose("brazos: VELOC_Init: checkpoints go to brazosrun's --checkpoint-dir \(directory), not to persistent = \(persistent)")
             default: break
             }
-            if let versions = configuration.maxVersions, directory != nil {
+            if let versions = configuration.maxVersions, directory != nil, rank.job.node.hasLauncher {
                 diagnose("brazos: VELOC_Init: max_versions = \(versions): brazosrun keeps the newest --keep-checkpoints checkpoints (2 unless given); pass --keep-checkpoints \(max(versions, 1)) to keep \(max(versions, 1))")
             }
         }
