@@ -2,7 +2,7 @@
  * heat.c -- a 1-D heat-diffusion program that checkpoints through VeloC's API (veloc.h),
  * for the tests of Tests/MultiNodeTests/VelocTests.swift. Written here.
  *
- *   heat [--cells C] [--steps S] [--every K] [--config FILE] [--points]
+ *   heat [--cells C] [--steps S] [--every K] [--config FILE] [--points] [--warm] [--report]
  *
  * Each rank holds C cells of a bar (protected regions 1 and 2, with the step counter as
  * region 0) and relaxes them for S steps by Jacobi sweeps, trading edge cells with its
@@ -14,12 +14,17 @@
  * in flight, which a restarted job must deliver exactly once from the saved channels.
  * With --points, every other step is an MPIX_Checkpoint_point (a checkpoint when
  * brazosrun asks). Rank 0 prints the bar's checksum, which no failure may change.
+ * For scripts/bench-veloc: --warm starts every cell warm (so every page changes at every
+ * step, where a cold bar changes only behind the heat front), and --report has rank 0
+ * print the loop's seconds and the largest peak resident memory of any rank (VmHWM) on
+ * standard error.
  */
 #include <mpi.h>
 #include <veloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void fail(const char *what, int rank) {
     fprintf(stderr, "heat: rank %d: %s\n", rank, what);
@@ -44,6 +49,23 @@ static int flag(int argc, char **argv, const char *name) {
     return 0;
 }
 
+/* This process's peak resident memory in KiB (VmHWM), or -1. */
+static long peak_kib(void) {
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = -1;
+    while (status && fgets(line, sizeof line, status))
+        if (strncmp(line, "VmHWM:", 6) == 0) kib = atol(line + 6);
+    if (status) fclose(status);
+    return kib;
+}
+
+static double seconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
 int main(int argc, char **argv) {
     MPI_Init(&argc, &argv);
     int rank, size;
@@ -53,12 +75,14 @@ int main(int argc, char **argv) {
     int steps = (int)option(argc, argv, "--steps", 100);
     int every = (int)option(argc, argv, "--every", 0);
     int points = flag(argc, argv, "--points");
+    int warm = flag(argc, argv, "--warm"), report = flag(argc, argv, "--report");
     if (VELOC_Init(MPI_COMM_WORLD, text_option(argc, argv, "--config")) != VELOC_SUCCESS) fail("VELOC_Init failed", rank);
 
     int next = (rank + 1) % size, previous = (rank + size - 1) % size;
     double *h = calloc((size_t)cells + 2, sizeof(double)), *g = calloc((size_t)cells + 2, sizeof(double));
     if (!h || !g) fail("out of memory", rank);
     if (rank == 0) h[1] = 1e6;
+    for (long i = 1; warm && i <= cells; i++) h[i] = 100.0 + (double)((i * 7919 + rank * 104729) % 1000);
     int step = 0;
     if (VELOC_Mem_protect(0, &step, 1, sizeof(int)) != VELOC_SUCCESS ||
         VELOC_Mem_protect(1, h, (size_t)cells + 2, sizeof(double)) != VELOC_SUCCESS ||
@@ -84,6 +108,7 @@ int main(int argc, char **argv) {
         if (rank == 0) fprintf(stderr, "heat: resumed at step %d%s\n", version, routes ? ", routed file back" : "");
     }
 
+    double started = seconds();
     for (; step < steps;) {
         if (step > 0) {
             int message[2] = {-1, -1};
@@ -127,6 +152,11 @@ int main(int argc, char **argv) {
     for (long i = 1; i <= cells; i++) local += h[i] * (double)i;
     MPI_Reduce(&local, &total, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
     if (rank == 0) printf("checksum: %.17g after %d steps, every message once\n", total, steps);
+    if (report) {
+        long mine = peak_kib(), largest = 0;
+        MPI_Reduce(&mine, &largest, 1, MPI_LONG, MPI_MAX, 0, MPI_COMM_WORLD);
+        if (rank == 0) fprintf(stderr, "heat: %d steps in %.3f s; peak memory %ld KiB\n", steps, seconds() - started, largest);
+    }
     VELOC_Finalize(1);
     MPI_Finalize();
     free(h);
