@@ -107,10 +107,35 @@ public final class CheckpointStore: Sendable {
     }
 
     /// A complete checkpoint, read and checked: every epoch of its chain, oldest first,
-    /// with every node's sections. After each part, `progress` gets the bytes read so far
-    /// and the chain's total. A chain with a refused epoch (`refuse`) is refused too.
-    public func read(_ epoch: Int, progress: (_ read: Int, _ total: Int) -> Void = { _, _ in })
+    /// with every node's sections, or with `wanting`, only the sections it wants (read
+    /// with seeks past the rest, each section read checked by its own checksum; see
+    /// `SelectivePartReader`). After each part, `progress` gets the bytes gone through so
+    /// far and the chain's total. A chain with a refused epoch (`refuse`) is refused too.
+    public func read(_ epoch: Int, wanting: ((String) -> Bool)? = nil, progress: (_ read: Int, _ total: Int) -> Void = { _, _ in })
         throws(CheckpointError) -> [(manifest: Manifest, parts: [[CheckpointSection]])] {
+        let manifests = try checkedChain(of: epoch)
+        let total = manifests.reduce(0) { $0 + $1.totalSize }
+        var read = 0
+        var checkpoint: [(manifest: Manifest, parts: [[CheckpointSection]])] = []
+        for manifest in manifests {
+            var parts: [[CheckpointSection]] = []
+            for part in manifest.parts {
+                if let wanting {
+                    parts.append(try SelectivePartReader.read(path: "\(epochDirectory(manifest.epoch))/\(part.file)", size: part.size,
+                                                              checksum: part.checksum, node: part.node, epoch: manifest.epoch, wanting: wanting))
+                } else {
+                    parts.append(try readPart(manifest, node: part.node))
+                }
+                read += part.size
+                progress(read, total)
+            }
+            checkpoint.append((manifest, parts))
+        }
+        return checkpoint
+    }
+
+    /// The manifests of `epoch`'s chain, oldest first, none of them refused.
+    private func checkedChain(of epoch: Int) throws(CheckpointError) -> [Manifest] {
         guard let newest = try manifest(epoch) else { throw .invalid(path: epochDirectory(epoch), reason: "no manifest (not complete)") }
         let manifests = try chain(of: newest)
         for manifest in manifests {
@@ -120,19 +145,36 @@ public final class CheckpointStore: Sendable {
                 throw .invalid(path: refusal, reason: "refused at a restart: \(reason)")
             }
         }
-        let total = manifests.reduce(0) { $0 + $1.totalSize }
-        var read = 0
-        var checkpoint: [(manifest: Manifest, parts: [[CheckpointSection]])] = []
-        for manifest in manifests {
-            var parts: [[CheckpointSection]] = []
-            for part in manifest.parts {
-                parts.append(try readPart(manifest, node: part.node))
-                read += part.size
-                progress(read, total)
+        return manifests
+    }
+
+    /// Checks an epoch without reading its parts: its manifest and those of its chain,
+    /// no refusal, and every part file there with the size and last checksum its manifest
+    /// records. What this cannot see (a flipped byte inside a part) the restarting nodes
+    /// find, section by section, and refuse.
+    public func verifyQuickly(_ epoch: Int) -> Verdict {
+        do {
+            guard let newest = try manifest(epoch) else { return .incomplete("\(epochDirectory(epoch)): no manifest") }
+            for manifest in try checkedChain(of: epoch) {
+                for part in manifest.parts {
+                    let path = "\(epochDirectory(manifest.epoch))/\(part.file)"
+                    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+                    guard descriptor >= 0 else { throw CheckpointError.system(call: "open", path: path, errno: errno) }
+                    defer { close(descriptor) }
+                    var info = stat()
+                    var last = [UInt8](repeating: 0, count: 4)
+                    let got = last.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, 4, off_t(max(part.size - 4, 0))) }
+                    guard fstat(descriptor, &info) == 0, Int(info.st_size) == part.size, got == 4, PartFile.trailer(of: last) == part.checksum else {
+                        throw CheckpointError.invalid(path: path, reason: "size or checksum differs from the manifest's (\(info.st_size) bytes, \(part.size) expected)")
+                    }
+                }
             }
-            checkpoint.append((manifest, parts))
+            return .complete(newest)
+        } catch let error as CheckpointError {
+            return .corrupt(error.description)
+        } catch {
+            return .corrupt("\(error)")
         }
-        return checkpoint
     }
 
     /// Marks `epoch` unusable: its checksums match, but a node restarting from it could
@@ -198,11 +240,13 @@ public final class CheckpointStore: Sendable {
         return manifest
     }
 
-    /// The newest epoch that verifies, and why each newer one was passed over.
-    public func newestComplete() -> (manifest: Manifest, skipped: [(epoch: Int, reason: String)])? {
+    /// The newest epoch that verifies, and why each newer one was passed over; with
+    /// `quickly`, verified without reading the parts (`verifyQuickly`: an automatic
+    /// recovery, whose nodes check what they read).
+    public func newestComplete(quickly: Bool = false) -> (manifest: Manifest, skipped: [(epoch: Int, reason: String)])? {
         var skipped: [(epoch: Int, reason: String)] = []
         for epoch in epochs().reversed() {
-            switch verify(epoch) {
+            switch quickly ? verifyQuickly(epoch) : verify(epoch) {
             case let .complete(manifest): return (manifest, skipped)
             case let .incomplete(reason), let .corrupt(reason): skipped.append((epoch, reason))
             }

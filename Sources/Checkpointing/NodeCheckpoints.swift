@@ -149,8 +149,11 @@ package final class NodeCheckpoints: @unchecked Sendable {
         let start = monotonicSeconds()
         var reported = start
         let chain: [(manifest: Manifest, parts: [[CheckpointSection]])]
+        // The node reads the sections of the ranks it hosts and every shared page (a home
+        // page may be in any part), and seeks past the rest.
+        let hosted = Set(node.localRanks)
         do {
-            chain = try store.read(epoch) { read, total in
+            chain = try store.read(epoch, wanting: { SavedSection.isWanted($0, byNodeHosting: hosted) }) { read, total in
                 // Node 0 speaks for every node: they all read the same chain.
                 let now = monotonicSeconds()
                 guard node.id == 0, read < total, now - reported >= JobConfig.progressInterval else { return }
@@ -158,6 +161,10 @@ package final class NodeCheckpoints: @unchecked Sendable {
                 diagnose("brazos: node 0: reading checkpoint epoch \(epoch): \(read) of \(total) bytes (\(read * 100 / max(total, 1))%) in \(Int((now - start) * 1000)) ms")
             }
         } catch {
+            // The launcher chose the epoch without reading every byte (`verifyQuickly`): a
+            // part that does not verify is refused, as one that does not decode, so that
+            // the recovery that follows passes over it.
+            if case .invalid = error { try? store.refuse(epoch, reason: "\(error)") }
             throw CheckpointingError("node \(node.id): epoch \(epoch) in \(directory) does not verify: \(error)")
         }
         let checkpoint: RestoredCheckpoint

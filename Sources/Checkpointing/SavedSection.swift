@@ -29,6 +29,16 @@ package enum SavedSection {
         name.hasPrefix(pagesPrefix) || name.hasPrefix("protected ") && name.split(separator: " ").count == 3
     }
 
+    /// Whether a node hosting `ranks` reads the section `name` at a restart: the sections
+    /// of its ranks and every shared page; a name it cannot place is read too, so that
+    /// decoding refuses it.
+    static func isWanted(_ name: String, byNodeHosting ranks: Set<Int>) -> Bool {
+        if name.hasPrefix(pagesPrefix) { return true }
+        let words = name.split(separator: " ", omittingEmptySubsequences: false)
+        guard words.count >= 2, let rank = Int(words[1]) else { return true }
+        return ranks.contains(rank)
+    }
+
     /// What is wrong with a section.
     package struct Fault: Error {
         package let reason: String

@@ -113,6 +113,39 @@ final class CheckpointStoreTests: XCTestCase {
         try store.prune(keeping: 2)
         XCTAssertEqual(store.epochs(), [3, 4, 5])
     }
+
+    /// A restarting node reads only the sections it wants, each checked by its own
+    /// checksum; the quick verification reads no part, and so misses a flipped byte that
+    /// the full one finds.
+    func testSelectiveReadsAndTheQuickVerification() throws {
+        let store = try CheckpointStore(directory: directory)
+        let written = try writeEpoch(store, 1)
+        let chain = try store.read(1, wanting: { $0 == "thread 1" })
+        XCTAssertEqual(chain.count, 1)
+        XCTAssertEqual(chain[0].parts.map { $0.map(\.name) }, [[], ["thread 1"]])
+        XCTAssertEqual(chain[0].parts[1].first?.payload, Array("resume state 1".utf8))
+        XCTAssertEqual(store.verifyQuickly(1), .complete(written))
+
+        // A byte flipped inside node 0's pages: a read that skips them does not see it, one
+        // that reads them does, and so does the full verification; the quick one does not.
+        let part = path(store, 1, "part-0.bcp")
+        var bytes = try DurableFile.read(part)
+        bytes[100] ^= 0x40
+        try DurableFile.write(bytes, to: part)
+        XCTAssertNoThrow(try store.read(1, wanting: { $0.hasPrefix("thread") }))
+        XCTAssertThrowsError(try store.read(1, wanting: { $0 == "pages" })) { error in
+            XCTAssertTrue("\(error)".contains("section 0 checksum does not match"), "\(error)")
+        }
+        XCTAssertEqual(store.verifyQuickly(1), .complete(written))
+        guard case .corrupt = store.verify(1) else { return XCTFail("the full verification must find the flipped byte") }
+
+        // Cut short: both verifications and every read refuse it.
+        try DurableFile.write(Array(bytes.prefix(bytes.count - 10)), to: part)
+        guard case let .corrupt(reason) = store.verifyQuickly(1) else { return XCTFail("a truncated part must fail the quick verification") }
+        XCTAssertTrue(reason.contains("size or checksum differs from the manifest's"), reason)
+        XCTAssertThrowsError(try store.read(1, wanting: { _ in false }))
+        XCTAssertNil(store.newestComplete(quickly: true))
+    }
 }
 
 import Foundation
