@@ -14,6 +14,8 @@ struct Options {
     var threadsPerNode = 1
     var hosts: [String] = []
     var launcher = "ssh {host}"
+    /// In a Slurm allocation, its job id: nodes start through srun in it (Slurm/).
+    var srunJob: String?
     var controlAddress = "127.0.0.1"
     var exported: [String] = []
     var tagOutput = false

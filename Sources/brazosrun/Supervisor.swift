@@ -50,7 +50,7 @@ final class Supervisor: Sendable {
         spawner = NodeSpawner(options: options, jobID: jobID, secret: secret, port: port)
         membership = Membership(hosts: options.placement, threadsPerNode: options.threadsPerNode, migratable: options.migratable,
                                 stopRequested: stopRequested)
-        failures = FailureDetector(membership: membership, heartbeat: options.heartbeat)
+        failures = FailureDetector(membership: membership, heartbeat: options.heartbeat, throughSrun: options.srunJob != nil)
         configuration = ConfigurationReload(options: options)
         coordinator = try options.checkpointDirectory.map { CheckpointCoordinator(store: try CheckpointStore(directory: $0), options: options, jobID: jobID) }
     }
