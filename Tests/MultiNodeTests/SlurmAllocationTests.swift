@@ -90,6 +90,31 @@ final class SlurmAllocationTests: XCTestCase {
         for pid in [victim.pid, started.pid] { XCTAssertNotEqual(kill(pid, 0), 0, "node process \(pid) outlived the job") }
     }
 
+    /// A whole Slurm node lost while the job runs (Slurm marks it DOWN) in an allocation
+    /// made `--no-kill`: Slurm ends the step there and keeps the job on its other nodes;
+    /// brazosrun recovers onto the spare node and the result is the failure-free one.
+    func testASlurmNodeMarkedDownIsRecoveredFromOnTheSpareNode() throws {
+        let slurm = try XCTUnwrap(slurm)
+        let directory = slurm.directory.appendingPathComponent("checkpoints").path
+        let sor = JobProcess.built("sor")
+        let arguments = ["--size", "200", "--steps", "3000", "--checkpoint-every", "500"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", sor] + arguments.prefix(4))
+        let job = try JobProcess("/usr/bin/salloc", ["--nodes", "3", "--no-kill", brazosrun, "-n", "2", "--heartbeat", "200ms",
+                                                     "--checkpoint-dir", directory, sor] + arguments, environment: slurm.environment)
+        defer { job.stop() }
+        let manifest = directory + "/epoch-000001/MANIFEST"
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning { usleep(5_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: manifest), job.stderr)
+        try JobProcess.runToSuccess("/usr/bin/scontrol", ["update", "nodename=brz2", "state=down", "reason=brazos-test"], environment: slurm.environment)
+        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected)
+        XCTAssertTrue(job.stderr.contains("Node failure on brz2"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("brazosrun: node 1 (pid"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("with spare host brz3 in place of brz2"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("sor: resumed at step"), job.stderr)
+    }
+
     /// Node `index`'s host and process id, as `brazosrun status` lists them (nil while it
     /// is not listed with a pid).
     private func node(_ index: Int, of launcher: pid_t) throws -> (host: String, pid: pid_t)? {
