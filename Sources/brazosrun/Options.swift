@@ -115,6 +115,13 @@ struct Options {
                                 When FILE changes (or on SIGHUP), checkpoint-every is applied
                                 to the running job
 
+    In a Slurm allocation (an sbatch script, salloc):
+                                without --host/--hostfile, the hosts are the allocation's
+                                nodes with their task counts as slots; without -n, one node
+                                per task; without --spare-hosts, the nodes left over are
+                                spares; every node starts as a step of its own (srun -w
+                                HOST; --launcher replaces srun)
+
     Signals to brazosrun:
       SIGUSR1                   a checkpoint at the next eligible barrier
       SIGTERM, SIGPWR           with --checkpoint-dir: a checkpoint at the next eligible
