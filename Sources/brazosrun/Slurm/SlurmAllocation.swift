@@ -28,6 +28,10 @@ struct SlurmAllocation: Equatable {
         return SlurmAllocation(jobID: jobID, hosts: hosts, tasks: tasks)
     }
 
+    /// The allocation's node this process runs on, if it is one (an sbatch script's is;
+    /// salloc's shell, on the submitting host, is not): where `join` starts a node by default.
+    static var thisNode: String? { JobConfig.environment("SLURMD_NODENAME") }
+
     /// Every slot of the allocation, host by host: what `--host` would say.
     var slots: [String] { zip(hosts, tasks).flatMap { host, count in Array(repeating: host, count: count) } }
 
