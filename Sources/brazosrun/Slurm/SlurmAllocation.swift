@@ -52,8 +52,9 @@ struct SlurmAllocation: Equatable {
 
     /// What brazosrun says of it when it starts.
     func summary(_ options: Options) -> String {
-        let used = Set(options.placement)
+        var used: [String] = []
+        for host in options.placement where !used.contains(host) { used.append(host) }
         let spares = options.spareHosts.isEmpty ? "no spare hosts" : "spare host\(options.spareHosts.count == 1 ? "" : "s") \(options.spareHosts.joined(separator: ","))"
-        return "brazosrun: in Slurm job \(jobID): \(options.nodes) node\(options.nodes == 1 ? "" : "s") on \(hosts.filter(used.contains).joined(separator: ",")); \(spares)"
+        return "brazosrun: in Slurm job \(jobID): \(options.nodes) node\(options.nodes == 1 ? "" : "s") on \(used.joined(separator: ",")); \(spares)"
     }
 }
