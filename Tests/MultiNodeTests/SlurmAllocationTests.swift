@@ -31,9 +31,10 @@ final class SlurmAllocationTests: XCTestCase {
         \(brazosrun) -T 2 --display-map \(JobProcess.built("p2p-check")) --links
         \(brazosrun) -n 2 --tag-output \(JobProcess.built("ring")) --laps 20
         """.write(to: script, atomically: true, encoding: .utf8)
-        let submitted = try JobProcess.runToSuccess("/usr/bin/sbatch", ["--wait", "--output", output.path, "--chdir", slurm.directory.path, script.path],
+        let submitted = try JobProcess.runToSuccess("/usr/bin/sbatch", ["--parsable", "--output", output.path, "--chdir", slurm.directory.path, script.path],
                                                     environment: slurm.environment)
-        let job = try XCTUnwrap(submitted.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }, submitted)
+        let job = submitted.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(try finalState(of: job, slurm: slurm), "JobState=COMPLETED ExitCode=0:0")
         let text = try String(contentsOf: output, encoding: .utf8)
         for expected in ["[rank 0] brz1", "[rank 1] brz2", "[rank 2] brz3",
                          "brazosrun: in Slurm job \(job): 3 nodes on brz1,brz2,brz3; no spare hosts",
@@ -113,6 +114,22 @@ final class SlurmAllocationTests: XCTestCase {
         XCTAssertTrue(job.stderr.contains("brazosrun: node 1 (pid"), job.stderr)
         XCTAssertTrue(job.stderr.contains("with spare host brz3 in place of brz2"), job.stderr)
         XCTAssertTrue(job.stderr.contains("sor: resumed at step"), job.stderr)
+    }
+
+    /// The batch job's state and exit code once it has ended (`sbatch --wait` would do, but
+    /// it looks only every few seconds, and up to 10 s late).
+    private func finalState(of job: String, slurm: LocalSlurm) throws -> String? {
+        let deadline = Date().addingTimeInterval(180)
+        while Date() < deadline {
+            let shown = try JobProcess.runToSuccess("/usr/bin/scontrol", ["-o", "show", "job", job], environment: slurm.environment)
+            let fields = shown.split(whereSeparator: { $0 == " " || $0 == "\n" })
+            let state = fields.first { $0.hasPrefix("JobState=") }, exit = fields.first { $0.hasPrefix("ExitCode=") }
+            if let state, !["JobState=PENDING", "JobState=CONFIGURING", "JobState=RUNNING", "JobState=COMPLETING"].contains(state) {
+                return "\(state) \(exit ?? "ExitCode=?")"
+            }
+            usleep(100_000)
+        }
+        return nil
     }
 
     /// Node `index`'s host and process id, as `brazosrun status` lists them (nil while it
