@@ -18,7 +18,7 @@ let fuzzTargets: [Target] = Context.environment["BRAZOS_FUZZ"] == "1" ? [
 ] + [
     ("frame-header", "BrazosCore"), ("ring-records", "BrazosCore"), ("node-card", "BrazosCore"), ("control-message", "BrazosCore"),
     ("move-record", "BrazosMPI"), ("rank-locations", "BrazosMPI"),
-    ("page-diff", "BrazosSharedMemory"), ("protocol-message", "BrazosSharedMemory"), ("checkpoint-sections", "BrazosSharedMemory"),
+    ("page-diff", "BrazosSharedMemory"), ("protocol-message", "BrazosSharedMemory"), ("checkpoint-sections", "Checkpointing"),
     ("part-file", "Checkpoint"), ("manifest", "Checkpoint"),
 ].map { name, library in
     .executableTarget(name: "fuzz-\(name)", dependencies: ["FuzzDriver", .target(name: library)], path: "Fuzz/\(name)")
@@ -34,6 +34,7 @@ let package = Package(
         .executable(name: "brazoscxx", targets: ["brazoscxx"]),
         .library(name: "BrazosMPI", targets: ["BrazosMPI"]),
         .library(name: "BrazosSharedMemory", targets: ["BrazosSharedMemory"]),
+        .library(name: "Checkpointing", targets: ["Checkpointing"]),
         .library(name: "Migration", targets: ["Migration"]),
         // The C ABI: libbrazosmpi.so, which C programs link through brazoscc.
         .library(name: "brazosmpi", type: .dynamic, targets: ["BrazosMPIC"]),
@@ -56,13 +57,15 @@ let package = Package(
         .target(name: "BrazosCore", dependencies: ["CBrazos", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto")], swiftSettings: hotPath),
         .target(name: "BrazosMPI", dependencies: ["BrazosCore"], swiftSettings: hotPath),
         .target(name: "Checkpoint", dependencies: ["BrazosCore", "CBrazos"], exclude: ["README.md"]),
-        .target(name: "BrazosSharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint", "Migration"], swiftSettings: hotPath),
+        .target(name: "Checkpointing", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint"]),
+        .target(name: "BrazosSharedMemory", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos", "Checkpoint", "Checkpointing", "Migration"], swiftSettings: hotPath),
         .target(name: "Migration", dependencies: ["BrazosMPI", "BrazosCore"], exclude: ["README.md"]),
-        // mpi.h, the MPI 5.0 ABI header that C programs include; BrazosMPIC implements it.
+        // mpi.h, the MPI 5.0 ABI header that C programs include, and veloc.h (VeloC's
+        // checkpoint API over Checkpointing); BrazosMPIC implements both.
         .target(name: "CMPI"),
         // The profiling interface: the linker script gives each MPI_X function a second
         // name, PMPI_X (generated from mpi.h's prototypes by scripts/profiling-interface).
-        .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "CMPI"],
+        .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "Checkpointing", "CMPI"],
                 linkerSettings: [.unsafeFlags(["-Xlinker", Context.packageDirectory + "/Sources/CMPI/pmpi-aliases.ld"])]),
         .executableTarget(name: "brazosrun", dependencies: ["BrazosCore", "Checkpoint", .product(name: "Logging", package: "swift-log"), .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The compiler wrappers for C and C++ programs, one implementation (BrazosWrapper).
@@ -86,12 +89,13 @@ let package = Package(
         .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"], path: "Tests/Programs/coll-check"),
         .executableTarget(name: "dsm-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/dsm-check"),
         .executableTarget(name: "checkpoint-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/checkpoint-check"),
+        .executableTarget(name: "message-checkpoint-check", dependencies: ["Checkpointing", "BrazosMPI", "BrazosCore"], path: "Tests/Programs/message-checkpoint-check"),
         .executableTarget(name: "migrate-check", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration"], path: "Tests/Programs/migrate-check"),
 
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),
         .testTarget(name: "BrazosSharedMemoryTests", dependencies: ["BrazosSharedMemory"]),
-        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint"]),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Checkpointing", "BrazosMPI"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration"]),
         .testTarget(name: "MultiNodeTests", dependencies: ["BrazosCore", "Checkpoint"]),
     ] + fuzzTargets,

@@ -1,4 +1,4 @@
-@testable import BrazosSharedMemory
+@testable import Checkpointing
 import Checkpoint
 import FuzzDriver
 
@@ -30,8 +30,8 @@ enum FuzzCheckpointSections {
                 precondition(SavedSection.encode(messages) == section.payload)
             }
             for run in restored.takePages().values.joined() {
-                let pages = run.bytes.count / SharedRegion.pageSize
-                precondition(run.bytes.count % SharedRegion.pageSize == 0 && run.first >= 0 && run.first + pages <= regionPages)
+                let pages = run.bytes.count / SavedSection.pageSize
+                precondition(run.bytes.count % SavedSection.pageSize == 0 && run.first >= 0 && run.first + pages <= regionPages)
             }
         } catch {
             precondition("\(error)".hasPrefix("epoch 7, section "))
@@ -43,12 +43,14 @@ enum FuzzCheckpointSections {
         guard bytes.count >= 2 else { return nil }
         let rank = Int8(bitPattern: bytes[1])
         let payload = Array(bytes.dropFirst(2))
-        switch bytes[0] % 5 {
+        switch bytes[0] % 7 {
         case 0: return CheckpointSection(name: "thread \(rank)", payload: payload)
+        case 5: return CheckpointSection(name: "protected \(rank)", payload: payload)
+        case 6: return CheckpointSection(name: "protected \(rank) \(Int8(bitPattern: bytes[0]) >> 3)", payload: payload)
         case 1: return CheckpointSection(name: "files \(rank)", payload: payload)
         case 2: return CheckpointSection(name: "messages \(rank)", payload: payload)
         case 3:
-            let pages = [UInt8](repeating: 0x5A, count: Int(bytes[1] & 3) * SharedRegion.pageSize)
+            let pages = [UInt8](repeating: 0x5A, count: Int(bytes[1] & 3) * SavedSection.pageSize)
             return CheckpointSection(name: "pages grid", payload: Array(payload.prefix(8)) + pages + payload.dropFirst(8))
         default: return CheckpointSection(name: String(decoding: payload, as: UTF8.self), payload: [])
         }

@@ -1,5 +1,6 @@
 import BrazosCore
 import BrazosMPI
+import Checkpointing
 import CMPI
 #if canImport(Glibc)
 import Glibc
@@ -17,12 +18,17 @@ enum Runtime {
         let thread: BrazosThread
         let world: Communicator
         let selfCommunicator: Communicator
+        /// The job's checkpoints (VeloC's API, `MPIX_Checkpoint_point`), attached as the
+        /// process joins, before anything is sent: a restarted rank's saved messages are
+        /// queued again then. Why not, where they cannot be (said at `VELOC_Init`).
+        let checkpoints: Result<Checkpoints, any Error>
 
-        init(job: Brazos, thread: BrazosThread) {
+        init(job: Brazos, thread: BrazosThread, checkpoints: Result<Checkpoints, any Error>) {
             self.job = job
             self.thread = thread
             world = thread.world
             selfCommunicator = job.selfCommunicator(of: thread.world)
+            self.checkpoints = checkpoints
         }
     }
 
@@ -121,7 +127,8 @@ enum Runtime {
         guard !life.hasLeft else { throw MPIError(.other, "this process has left the job already (MPI_Finalize)") }
         do {
             let job = try Brazos.join(threadLevel: threadLevel)
-            let process = RankState(job: job, thread: try job.adoptCallingThread())
+            let checkpoints = Result { try Checkpoints.attach(to: job) }
+            let process = RankState(job: job, thread: try job.adoptCallingThread(), checkpoints: checkpoints)
             life.process = process
             return process
         } catch let error as MPIError {

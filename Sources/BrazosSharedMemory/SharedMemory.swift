@@ -2,6 +2,7 @@ import BrazosCore
 import BrazosMPI
 import CBrazos
 import Checkpoint
+import Checkpointing
 import FoundationEssentials
 import Synchronization
 #if canImport(Glibc)
@@ -28,14 +29,14 @@ public final class SharedMemory: Sendable {
     let faults: FaultService
     let service: CoherenceService
     let job: Brazos
-    /// For a checkpoint's saving, among the threads of this node.
-    let nodeBarrier = NodeBarrier()
     /// For `nodeBarrier(by:)`: apart from the checkpoint's, so the two never mix.
     private let threadBarrier = NodeBarrier()
     /// How far this node's copies have followed the shared barriers.
     let clock = BarrierClock()
     /// The checkpoint directory's state, when there is one.
-    let checkpoints: SharedMemoryCheckpoints?
+    let checkpoints: NodeCheckpoints?
+    /// Shared memory's piece of each checkpoint: its home pages that changed.
+    let pages: SharedPages?
     /// Once-per-node work: each allocation's pages are claimed (and restored), and the
     /// coherence services connected; the node's other threads wait until it is done.
     private let onceHere = OncePerName()
@@ -43,9 +44,10 @@ public final class SharedMemory: Sendable {
     let ranks = Guarded<[Int: RankState]>([:])
 
     private init(job: Brazos, region: SharedRegion, faults: FaultService, service: CoherenceService, allocator: SharedAllocator,
-                 checkpoints: SharedMemoryCheckpoints?) {
+                 checkpoints: NodeCheckpoints?) {
         self.job = job
         self.checkpoints = checkpoints
+        pages = checkpoints.map { _ in SharedPages(region: region) }
         self.region = region
         self.faults = faults
         self.service = service
@@ -69,16 +71,13 @@ public final class SharedMemory: Sendable {
         }, lockManager: { lock in
             allocator.remaining(from: lock % node.nodeCount, nodes: node.nodeCount)
         })
-        let checkpoints = try environment("BRAZOS_CHECKPOINT_DIR").map { directory in
-            try SharedMemoryCheckpoints(directory: directory, localDirectory: environment("BRAZOS_LOCAL_CHECKPOINT_DIR"),
-                            restartEpoch: environment("BRAZOS_RESTART_EPOCH").flatMap { Int($0) }, node: node, regionPages: region.pageCount)
-        }
-        // Messages that were sent before the checkpoint and not yet received arrive again,
-        // ahead of anything sent after the restart.
-        if let checkpoints {
-            for rank in node.localRanks { try job.requeue(checkpoints.queuedMessages(rank: rank), for: rank) }
-        }
+        let checkpoints = try NodeCheckpoints.attach(to: job)
+        try checkpoints?.checkSavedPages(within: region.pageCount)
         let memory = SharedMemory(job: job, region: region, faults: faults, service: service, allocator: allocator, checkpoints: checkpoints)
+        if let pages = memory.pages {
+            pages.homePages = { [unowned memory] in memory.homePages() }
+            checkpoints?.register(pages)
+        }
         job.migrationParticipant = memory
         let clock = memory.clock
         node.reportsStatus { ["barriers": clock.barriersPassed] }
@@ -126,7 +125,7 @@ public final class SharedMemory: Sendable {
         try onceHere.once(allocation.name) {
             _ = try service.perform(.claimHomes(allocation.pages))
             restore(allocation)
-            checkpoints?.prepare(allocation, homePages: homePages(of: allocation), region: region)
+            pages?.prepare(allocation, homePages: homePages(of: allocation))
         }
         ranks.withLock { $0[thread.rank]!.allocations.append(name) }
         return region.base + allocation.offset
@@ -248,27 +247,16 @@ public final class SharedMemory: Sendable {
     private func checkpointingBarrier(_ thread: BrazosThread, state: some Encodable, always: Bool) throws {
         guard let checkpoints else { return }
         try attach(thread)
-        try checkNothingPending(thread)
+        try checkpoints.checkNothingPending(thread)
         let files = try ranks.withLock { $0[thread.rank]!.files.compactMap(\.file).filter(\.isOpen) }.map { try $0.checkpointRecord() }
         let encoded = Array(try JSONEncoder().encode(state))
         let news = try synchronize(thread)
-        let runtime = thread.runtime
-        let wishes = checkpoints.wishes()
-        let agreed = try runtime.allreduce([Int32(always || wishes.checkpoint ? 1 : 0), Int32(wishes.stop ? 1 : 0)], op: .max)
-        if agreed[0] == 1 {
-            try checkpoints.save(thread, state: encoded, files: files, allocations: homePages(), region: region, memory: self)
-            if agreed[1] == 1 { try checkpoints.stop(thread, memory: self) }
+        let decision = try checkpoints.decide(thread, always: always)
+        if decision.save {
+            try checkpoints.save(thread, state: encoded, files: files)
+            if decision.stop { try checkpoints.stop(thread) }
         }
         try changeNodes(news, thread, state: state)
-    }
-
-    /// A checkpoint saves no request in progress: a thread that brings one to a
-    /// checkpointing barrier is told so (before any other thread waits on it).
-    private func checkNothingPending(_ thread: BrazosThread) throws {
-        let pending = thread.world.pendingOperations
-        guard pending == 0 else {
-            throw SharedMemoryError.checkpoint("rank \(thread.rank) reached a checkpointing barrier with \(pending) non-blocking operation\(pending == 1 ? "" : "s") in progress; wait for them first")
-        }
     }
 
     /// Whether the job saves checkpoints (it has a checkpoint directory).

@@ -144,6 +144,27 @@ public final class CheckpointStore: Sendable {
 
     private func refusalPath(_ epoch: Int) -> String { "\(epochDirectory(epoch))/REFUSED" }
 
+    /// Where no launcher collects the part reports (a job under mpirun or srun), each node
+    /// writes its report beside its part, durably, after the part; the node that
+    /// coordinates reads them (`reports(of:nodes:)`).
+    public func writeReport(_ report: PartReport) throws(CheckpointError) {
+        try DurableFile.write(Array(report.text.utf8), to: reportPath(report.epoch, node: report.node))
+    }
+
+    /// The reports of `epoch` written so far by nodes `0..<nodes`: a report that is
+    /// absent, unreadable or not a report of that node and epoch is left out (its node
+    /// has not reported), never trusted.
+    public func reports(of epoch: Int, nodes: Int) -> [PartReport] {
+        (0..<nodes).compactMap { node in
+            guard let bytes = try? DurableFile.read(reportPath(epoch, node: node)),
+                  let report = try? PartReport(text: String(decoding: bytes, as: UTF8.self)),
+                  report.epoch == epoch, report.node == node else { return nil }
+            return report
+        }
+    }
+
+    private func reportPath(_ epoch: Int, node: Int) -> String { "\(epochDirectory(epoch))/part-\(node).report" }
+
     /// The epochs present, oldest first.
     public func epochs() -> [Int] {
         guard let stream = opendir(directory) else { return [] }

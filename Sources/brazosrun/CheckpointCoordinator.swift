@@ -25,7 +25,7 @@ final class CheckpointCoordinator: Sendable {
         self.store = store
         self.options = options
         self.jobID = jobID
-        assembly = Guarded(EpochAssembly(firstNodes: options.nodes, rankCount: options.nodes * options.threadsPerNode))
+        assembly = Guarded(EpochAssembly(firstNodes: options.nodes, rankCount: options.rankPlacement.rankCount))
     }
 
     /// A node's part is durable.
@@ -45,7 +45,7 @@ final class CheckpointCoordinator: Sendable {
 
     private func write(_ complete: CompleteEpoch) throws {
         let manifest = try complete.manifest(job: jobID, program: options.program[0], arguments: Array(options.program.dropFirst()),
-                                             threads: options.nodes * options.threadsPerNode, created: time(nil))
+                                             threads: options.rankPlacement.rankCount, created: time(nil))
         try store.writeManifest(manifest)
         try store.prune(keeping: options.keepCheckpoints)
         newest.withLock { newest in

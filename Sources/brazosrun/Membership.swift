@@ -44,9 +44,9 @@ final class Membership: Sendable {
         var lastDrainReport = 0.0
     }
 
-    init(hosts: [String], threadsPerNode: Int, migratable: Bool, stopRequested: Bool) {
+    init(hosts: [String], ranks: Int, migratable: Bool, stopRequested: Bool) {
         firstNodes = hosts.count
-        ranks = hosts.count * threadsPerNode
+        self.ranks = ranks
         self.migratable = migratable
         state = Guarded(State(nodes: hosts.map { NodeRecord(host: $0, joined: false) }, stopRequested: stopRequested))
     }

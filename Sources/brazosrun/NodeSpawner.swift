@@ -27,7 +27,7 @@ struct NodeSpawner: Sendable {
     /// The prefix of a node's output lines: its rank when it hosts one, else the node
     /// (the threads of a node share its standard output).
     private func tag(node: Int) -> String {
-        options.threadsPerNode == 1 && node < options.nodes ? "[rank \(node)] " : "[node \(node)] "
+        options.rankPlacement.ranksPerNode.allSatisfy({ $0 == 1 }) && node < options.nodes ? "[rank \(node)] " : "[node \(node)] "
     }
 
     /// Started directly; in a Slurm allocation never: every node is a step of its own.
@@ -47,8 +47,14 @@ struct NodeSpawner: Sendable {
     private func jobVariables(node: Int, interval: Double?) -> [String] {
         var variables = [
             "BRAZOS_JOB=\(jobID)", "BRAZOS_SECRET=\(secret.hexString)", "BRAZOS_NODES=\(options.nodes)",
-            "BRAZOS_THREADS_PER_NODE=\(options.threadsPerNode)",
         ]
+        // The uniform case as under mpirun or srun; an uneven one by its list.
+        let placement = options.rankPlacement
+        if placement.isUniform {
+            variables.append("BRAZOS_THREADS_PER_NODE=\(placement.ranksPerNode.first ?? 1)")
+        } else {
+            variables.append("BRAZOS_RANKS_PER_NODE=\(placement.environmentValue)")
+        }
         variables.append("BRAZOS_NODE=\(node)")
         variables.append("BRAZOS_CONTROL=\(options.controlAddress):\(port)")
         // A node that joins gets its ranks by moves, never from a checkpoint.
@@ -74,7 +80,7 @@ struct NodeSpawner: Sendable {
     /// Variables brazosrun sets for the job itself: an outer environment's values (another
     /// job's identity, a stale restart epoch) must never reach the nodes.
     private static let setByTheLauncher: Set<Substring> = [
-        "BRAZOS_JOB", "BRAZOS_SECRET", "BRAZOS_NODES", "BRAZOS_THREADS_PER_NODE", "BRAZOS_NODE", "BRAZOS_CONTROL",
+        "BRAZOS_JOB", "BRAZOS_SECRET", "BRAZOS_NODES", "BRAZOS_THREADS_PER_NODE", "BRAZOS_RANKS_PER_NODE", "BRAZOS_NODE", "BRAZOS_CONTROL",
         "BRAZOS_JOINING", "BRAZOS_BIND", "BRAZOS_CHECKPOINT_DIR", "BRAZOS_RESTART_EPOCH", "BRAZOS_LOG_FORMAT", "BRAZOS_LOG_LEVEL",
         "BRAZOS_LOCAL_CHECKPOINT_DIR", "BRAZOS_CHECKPOINT_INTERVAL", "BRAZOS_HEARTBEAT",
     ]

@@ -11,7 +11,11 @@ import Glibc
 /// (docs/ARCHITECTURE.md, *brazosrun*).
 struct Options {
     var nodes = 1
-    var threadsPerNode = 1
+    /// `-T`, where given: a job without it runs a thread a node, a restart without it
+    /// spreads the checkpoint's threads over the nodes (`spreadThreads`).
+    var threadsPerNode: Int?
+    /// The checkpoint's threads, for a restart without `-T` (set by `Restart.prepare`).
+    var spreadThreads: Int?
     var hosts: [String] = []
     var launcher = "ssh {host}"
     /// In a Slurm allocation, its job id: nodes start through srun in it (Slurm/).
@@ -136,8 +140,10 @@ struct Options {
     Other commands (brazosrun COMMAND --help: its usage):
       brazosrun restart --checkpoint-dir DIR -n N [-T T] PROGRAM ARGS
                                 continue a job from the newest complete checkpoint in DIR
-                                (same program and arguments; N x T threads as many as
-                                the checkpoint's, in any shape); other options as for a job
+                                (same program and arguments) on N nodes: without -T the
+                                checkpoint's threads are spread over them (4 on 3: 2, 1,
+                                1); with -T, N x T must be the checkpoint's threads; other
+                                options as for a job
       brazosrun checkpoints list|verify DIR
                                 what a checkpoint directory holds
       brazosrun status [JOB]    the jobs running here, or job JOB in full (one job running:
@@ -330,6 +336,14 @@ struct Options {
         let parsed = try Options.parse(arguments + ["(program)"], defaults: self)
         self = parsed
         program = []
+    }
+
+    /// The ranks of each node: blocks of `-T` (1 by default), or a restart's threads
+    /// spread over the nodes, the first ones taking one more.
+    var rankPlacement: RankPlacement {
+        if let threadsPerNode { return RankPlacement(nodes: nodes, threadsPerNode: threadsPerNode) }
+        if let spreadThreads { return RankPlacement(spreading: spreadThreads, over: nodes) }
+        return RankPlacement(nodes: nodes, threadsPerNode: 1)
     }
 
     /// The host of each node: the slots of the host list in order (`--map-by slot`), or

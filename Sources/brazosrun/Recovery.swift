@@ -50,7 +50,7 @@ enum Recovery {
             }
             if let epoch = outcome.plannedStop {
                 diagnose("brazosrun: job stopped after checkpoint epoch \(epoch); continue it with: brazosrun restart --checkpoint-dir "
-                         + "\(options.checkpointDirectory ?? "?") -n \(options.nodes) -T \(options.threadsPerNode) \(options.program.joined(separator: " "))")
+                         + "\(options.checkpointDirectory ?? "?") -n \(options.nodes)\(options.threadsPerNode.map { " -T \($0)" } ?? "") \(options.program.joined(separator: " "))")
                 return 0
             }
             let status = outcome.status

@@ -28,7 +28,9 @@ struct JobSnapshot {
     func report(job: pid_t) -> String {
         var lines = ["job \(job): \(options.program.joined(separator: " "))"]
         let flags = [options.migratable ? "--migratable" : nil, options.checkpointDirectory.map { "checkpoints in \($0)" }].compactMap { $0 }
-        lines.append("  \(options.nodes) node\(options.nodes == 1 ? "" : "s") x \(options.threadsPerNode) thread\(options.threadsPerNode == 1 ? "" : "s")"
+        let placement = options.rankPlacement, perNode = placement.ranksPerNode.first ?? 0
+        let shape = placement.isUniform ? "x \(perNode) thread\(perNode == 1 ? "" : "s")" : "with \(placement.environmentValue) threads"
+        lines.append("  \(options.nodes) node\(options.nodes == 1 ? "" : "s") \(shape)"
                      + (flags.isEmpty ? "" : ", " + flags.joined(separator: ", "))
                      + "; \(running ? "running" : "starting") for \(seconds(now - jobStarted)); recoveries: \(recoveries)")
         let barriers = nodes.compactMap { $0.reported["barriers"] }.max()

@@ -48,7 +48,7 @@ final class Supervisor: Sendable {
         listener = try Socket.listen(host: options.controlAddress)
         guard let port = listener.localAddress?.port else { throw BrazosError.lastSystemError("getsockname") }
         spawner = NodeSpawner(options: options, jobID: jobID, secret: secret, port: port)
-        membership = Membership(hosts: options.placement, threadsPerNode: options.threadsPerNode, migratable: options.migratable,
+        membership = Membership(hosts: options.placement, ranks: options.rankPlacement.rankCount, migratable: options.migratable,
                                 stopRequested: stopRequested)
         failures = FailureDetector(membership: membership, heartbeat: options.heartbeat, throughSrun: options.srunJob != nil)
         configuration = ConfigurationReload(options: options)
@@ -61,7 +61,7 @@ final class Supervisor: Sendable {
                       handle: { [self] in try handle($0, from: $1) }, closed: { [self] in connectionClosed($0, $1) }).start()
         if options.displayMap {
             for (node, host) in options.placement.enumerated() {
-                let first = node * options.threadsPerNode, last = first + options.threadsPerNode - 1
+                let ranks = options.rankPlacement.ranks(of: node), first = ranks.lowerBound, last = ranks.upperBound - 1
                 diagnose("brazosrun: node \(node) on \(host): rank\(first == last ? " \(first)" : "s \(first)-\(last)")")
             }
         }

@@ -20,7 +20,7 @@ do {
     setenv("BRAZOS_LOG_LEVEL", options.logLevel.rawValue, 1)
     setenv("BRAZOS_LOG_FORMAT", options.logFormat.rawValue, 1)
     if let allocation { diagnose(allocation.summary(options)) }
-    if restarting { try Restart.prepare(&options) }
+    if restarting { try Restart.prepare(&options) } else { try Restart.continueIfRanBefore(&options) }
     Signals.startTaking()
     exit(try Recovery.run(options))
 } catch BrazosError.configuration("help") {

@@ -31,6 +31,19 @@ final class CheckpointJobTests: XCTestCase {
         XCTAssertNotEqual(status, 0, "a job with a killed node must fail: \(job.stderr)")
         XCTAssertFalse(job.stdout.contains("checksum"), "the killed job must not have finished")
 
+        // -n 3 without -T: the checkpoint's 4 threads as 2, 1, 1; the checkpoints that job
+        // takes are of the job's 4 threads, which the restarts after it continue from.
+        let killedAt = try XCTUnwrap(CheckpointStore(existing: directory).newestComplete()).manifest.epoch
+        let uneven = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "3", sor] + arguments)
+        XCTAssertEqual(uneven.waitForExit(timeout: 120), 0, uneven.stderr)
+        XCTAssertEqual(uneven.stdout, expected, "restart on 3 nodes: \(uneven.stderr)")
+        XCTAssertTrue(uneven.stderr.contains("sor: resumed at step"), "the restart must resume, not start over: \(uneven.stderr)")
+        XCTAssertTrue(uneven.stderr.contains("restarting from checkpoint epoch \(killedAt) in \(directory) on 3 nodes (threads per node 2,1,1)"), uneven.stderr)
+        let unevenNewest = try XCTUnwrap(CheckpointStore(existing: directory).newestComplete()).manifest
+        XCTAssertGreaterThan(unevenNewest.epoch, killedAt, "the job on 3 nodes takes checkpoints too")
+        XCTAssertEqual(unevenNewest.threads, 4)
+
+        // -T given: N x T must be the checkpoint's 4 threads.
         for (nodes, threads) in [(2, 2), (1, 4), (4, 1)] {
             let restarted = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "\(nodes)", "-T", "\(threads)", sor] + arguments)
             XCTAssertEqual(restarted.waitForExit(timeout: 120), 0, restarted.stderr)
@@ -38,10 +51,13 @@ final class CheckpointJobTests: XCTestCase {
             XCTAssertTrue(restarted.stderr.contains("sor: resumed at step"), "the restart must resume, not start over: \(restarted.stderr)")
         }
 
-        // Another program's arguments, or another thread count: refused, saying what differs.
-        let refused = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "3", sor] + arguments)
+        // Another thread count, or more nodes than threads: refused, saying what differs.
+        let refused = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "3", "-T", "1", sor] + arguments)
         XCTAssertEqual(refused.waitForExit(timeout: 30), 2)
-        XCTAssertTrue(refused.stderr.contains("-n 3 -T 1 makes 3 threads, the checkpoint has 4"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("-n 3 -T 1 makes 3 threads, the checkpoint has 4 (without -T they are spread over the nodes)"), refused.stderr)
+        let tooMany = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "5", sor] + arguments)
+        XCTAssertEqual(tooMany.waitForExit(timeout: 30), 2)
+        XCTAssertTrue(tooMany.stderr.contains("-n 5 is more nodes than the checkpoint's 4 threads (every node hosts at least one)"), tooMany.stderr)
     }
 
     func testWaterRestartsFromItsLatestCheckpointOnFewerAndMoreNodes() throws {
@@ -75,6 +91,23 @@ final class CheckpointJobTests: XCTestCase {
         XCTAssertEqual(afterTruncation.stdout, expected)
         XCTAssertTrue(afterTruncation.stderr.contains("passing over checkpoint epoch"), afterTruncation.stderr)
         XCTAssertTrue(afterTruncation.stderr.contains("size or checksum differs from the manifest's"), afterTruncation.stderr)
+    }
+
+    /// A job of 4 threads continues on 3 nodes (2, 1, 1) from its checkpoint: every node
+    /// process reports the ranks of its block, and the result is the failure-free one.
+    func testWaterOfFourThreadsRestartsOnThreeNodesUnevenly() throws {
+        let water = JobProcess.built("water")
+        let arguments = ["--molecules", "200", "--steps", "6", "--checkpoint-every", "2"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "2", "-T", "2", water] + arguments.prefix(4))
+        let checkpointed = try JobProcess.runToSuccess(brazosrun, ["-n", "2", "-T", "2", "--checkpoint-dir", directory, water] + arguments)
+        XCTAssertEqual(checkpointed, expected, "checkpoints must not change the results")
+        let restarted = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "--display-map", "-n", "3", water] + arguments)
+        XCTAssertEqual(restarted.waitForExit(timeout: 120), 0, restarted.stderr)
+        XCTAssertEqual(restarted.stdout, expected, "restart on 3 nodes: \(restarted.stderr)")
+        XCTAssertTrue(restarted.stderr.contains("water: resumed at step 4"), restarted.stderr)
+        for line in ["node 0 on localhost: ranks 0-1", "node 1 on localhost: rank 2", "node 2 on localhost: rank 3"] {
+            XCTAssertTrue(restarted.stderr.contains(line), "\(line): \(restarted.stderr)")
+        }
     }
 
     func testMessagesInFlightAndWrappedFilesContinueExactlyAfterAKill() throws {
@@ -283,7 +316,7 @@ final class CheckpointJobTests: XCTestCase {
     func testARequestInProgressAtACheckpointIsAnError() throws {
         let job = try JobProcess(brazosrun, ["-n", "2", "--checkpoint-dir", directory, "--no-auto-recover", JobProcess.built("dsm-check"), "--pending-at-checkpoint"])
         XCTAssertNotEqual(job.waitForExit(timeout: 60), 0)
-        XCTAssertTrue(job.stderr.contains("rank 1 reached a checkpointing barrier with 1 non-blocking operation in progress"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("rank 1 reached a checkpoint with 1 non-blocking operation in progress"), job.stderr)
         XCTAssertFalse(job.stdout.contains("rank 1: the pending receive went unnoticed"), job.stdout)
     }
 }

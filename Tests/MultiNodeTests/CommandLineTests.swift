@@ -27,6 +27,25 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(help.stdout.contains("USAGE: brazosrun drain <JOB> --node <K>"), help.stdout)
     }
 
+    /// `BRAZOS_RANKS_PER_NODE` is brazosrun's, one positive count a node: a node given a
+    /// bad one, or one outside brazosrun, says so and starts nothing.
+    func testABadRanksPerNodeIsRefusedBeforeWireUp() throws {
+        let job = ["BRAZOS_JOB": "0123456789ab", "BRAZOS_SECRET": String(repeating: "ab", count: 32),
+                   "BRAZOS_NODES": "3", "BRAZOS_NODE": "0", "BRAZOS_CONTROL": "127.0.0.1:1"]
+        let refusals: [([String: String], String)] = [
+            (["BRAZOS_RANKS_PER_NODE": "2,1,1"], "BRAZOS_RANKS_PER_NODE is brazosrun's (with BRAZOS_CONTROL); under mpirun or srun set BRAZOS_THREADS_PER_NODE"),
+            (job.merging(["BRAZOS_RANKS_PER_NODE": "2,1"]) { $1 }, "BRAZOS_RANKS_PER_NODE=2,1 gives 2 nodes, BRAZOS_NODES=3"),
+            (job.merging(["BRAZOS_RANKS_PER_NODE": "2,0,1"]) { $1 }, "BRAZOS_RANKS_PER_NODE=2,0,1 is not a list of positive integers"),
+        ]
+        for (environment, expected) in refusals {
+            // The examples let Brazos.join's error end them (a Swift top-level error): no backtrace.
+            let refused = try JobProcess(JobProcess.built("ring"), ["--laps", "1"], environment: environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 })
+            XCTAssertNotEqual(refused.waitForExit(timeout: 30), 0, "\(environment): \(refused.stderr)")
+            XCTAssertTrue(refused.stderr.contains(expected), "\(environment): \(refused.stderr)")
+            XCTAssertFalse(refused.stdout.contains("ring"), refused.stdout)
+        }
+    }
+
     func testExamplesRefuseBadOptionsBeforeJoiningAJob() throws {
         let refusals: [(String, [String], String)] = [
             ("sor", ["--size", "0"], "The value '0' is invalid for '--size <N>': takes a positive integer"),

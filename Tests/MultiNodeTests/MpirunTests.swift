@@ -1,3 +1,4 @@
+import Checkpoint
 import Foundation
 import XCTest
 
@@ -29,5 +30,37 @@ final class MpirunTests: XCTestCase {
         XCTAssertTrue(output.contains("p2p-check ok: 3 ranks"), output)
         XCTAssertTrue(output.contains("node1=SharedMemoryLink"), output)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), [], "the rendezvous left files behind")
+    }
+
+    /// Checkpoints of a job mpirun started, coordinated inside the job (node 0 writes the
+    /// manifests); a rank killed with kill -9 ends the job, and running the same command
+    /// again continues it from the newest complete checkpoint.
+    func testACheckpointedJobKilledUnderMpirunContinuesWhenRunAgain() throws {
+        let mpirun = try mpirun()
+        let directory = NSTemporaryDirectory() + "brazos-mpirun-ckpt-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let check = JobProcess.built("message-checkpoint-check")
+        let arguments = ["--cells", "2000", "--steps", "6000"]
+        let expected = try JobProcess.runToSuccess(mpirun, ["--oversubscribe", "-n", "3", check] + arguments)
+        XCTAssertTrue(expected.hasPrefix("checksum: "), expected)
+        let command = ["--oversubscribe", "-x", "BRAZOS_CHECKPOINT_DIR=\(directory)", "-n", "3", check] + arguments + ["--checkpoint-every", "500"]
+        let job = try JobProcess(mpirun, command)
+        let ranks = job.nodes(once: 1, in: directory)
+        XCTAssertEqual(ranks.count, 3, job.stderr)
+        if let victim = ranks.last { kill(victim, SIGKILL) }
+        XCTAssertNotEqual(job.waitForExit(timeout: 60), 0, "mpirun must fail when a rank is killed: \(job.stderr)")
+        XCTAssertFalse(job.stdout.contains("checksum"), "the killed job must not have finished")
+
+        let again = try JobProcess(mpirun, command)
+        XCTAssertEqual(again.waitForExit(timeout: 120), 0, again.stderr)
+        XCTAssertEqual(again.stdout, expected, again.stderr)
+        XCTAssertTrue(again.stderr.contains("brazos: continuing from checkpoint epoch "), again.stderr)
+        XCTAssertTrue(again.stderr.contains("message-checkpoint-check: resumed at step "), again.stderr)
+
+        // Another command in the same directory is refused, and loses nothing there.
+        let other = try JobProcess(mpirun, ["--oversubscribe", "-x", "BRAZOS_CHECKPOINT_DIR=\(directory)", "-n", "2", check] + arguments)
+        XCTAssertNotEqual(other.waitForExit(timeout: 60), 0)
+        XCTAssertTrue(other.stderr.contains("of another job (") && other.stderr.contains("the job has 2 ranks, the checkpoint 3"), other.stderr)
+        XCTAssertNotNil(try CheckpointStore(existing: directory).newestComplete(), "the refused job must leave the checkpoints alone")
     }
 }

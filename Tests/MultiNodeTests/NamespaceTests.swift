@@ -124,4 +124,36 @@ final class NamespaceTests: XCTestCase {
         XCTAssertTrue(job.stderr.contains("with spare host localhost in place of \(hostB)"), job.stderr)
         XCTAssertTrue(job.stderr.contains("sor: resumed at step"), job.stderr)
     }
+
+    /// Without a spare host, the nodes of a host cut off go to the one left: the job keeps
+    /// its 4 node processes and 4 ranks, all of them now on one host, and ends with the
+    /// failure-free result.
+    func testAHostCutOffWithNoSpareLeavesItsNodesOnTheSurvivingHost() throws {
+        let (hostA, hostB, subnet, linkB) = try makeTwoHosts("d")
+        let directory = NSTemporaryDirectory() + "brazos-netns-survivors-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sor = JobProcess.built("sor")
+        let arguments = ["--size", "200", "--steps", "3000", "--checkpoint-every", "500"]
+        let expected = try JobProcess.runToSuccess(JobProcess.built("brazosrun"), ["-n", "4", sor] + arguments.prefix(4))
+        let job = try JobProcess("/usr/sbin/ip", [
+            "netns", "exec", hostA, JobProcess.built("brazosrun"), "-n", "4", "--host", "\(hostA),\(hostB)", "--display-map",
+            "--launcher", "ip netns exec {host}", "--control-address", "\(subnet).1", "--heartbeat", "200ms",
+            "--checkpoint-dir", directory, sor,
+        ] + arguments)
+        let manifest = directory + "/epoch-000001/MANIFEST"
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: manifest) && Date() < deadline && job.process.isRunning { usleep(5_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: manifest), job.stderr)
+        try ip(["-n", hostB, "link", "set", linkB, "down"])
+        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected)
+        XCTAssertTrue(job.stderr.contains("(hung or cut off)"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("on the surviving hosts \(hostA)"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("sor: resumed at step"), job.stderr)
+        // The second attempt's map: every node, with its own rank, on the host left.
+        let afterRecovery = job.stderr.components(separatedBy: "recovering from checkpoint epoch").last ?? ""
+        for node in 0..<4 {
+            XCTAssertTrue(afterRecovery.contains("node \(node) on \(hostA): rank \(node)"), job.stderr)
+        }
+    }
 }

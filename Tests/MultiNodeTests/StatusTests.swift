@@ -1,3 +1,4 @@
+import Checkpoint
 import Foundation
 import XCTest
 
@@ -45,6 +46,37 @@ final class StatusTests: XCTestCase {
         let unknown = try JobProcess(brazosrun, ["status", "1"])
         XCTAssertEqual(unknown.waitForExit(timeout: 30), 1)
         XCTAssertTrue(unknown.stderr.contains("no running brazosrun job 1 on this machine"), unknown.stderr)
+    }
+
+    /// A job of 4 threads stopped after a checkpoint and restarted on 3 nodes: the status
+    /// says 2,1,1 and each node reports the threads it runs.
+    func testStatusOfAJobRestartedOnThreeNodesShowsTheirUnevenThreads() throws {
+        let directory = NSTemporaryDirectory() + "brazos-status-uneven-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sor = JobProcess.built("sor")
+        let arguments = ["--size", "100", "--steps", "6000", "--checkpoint-every", "50"]
+        let original = try JobProcess(brazosrun, ["-n", "2", "-T", "2", "--checkpoint-dir", directory, sor] + arguments)
+        defer { original.stop() }
+        _ = original.nodes(once: 1, in: directory)
+        kill(original.process.processIdentifier, SIGTERM)
+        XCTAssertEqual(original.waitForExit(timeout: 120), 0, original.stderr)
+        XCTAssertTrue(original.stderr.contains("job stopped after checkpoint epoch"), original.stderr)
+        let stoppedAt = try XCTUnwrap(CheckpointStore(existing: directory).newestComplete()).manifest.epoch
+
+        let job = try JobProcess(brazosrun, ["restart", "--checkpoint-dir", directory, "-n", "3", sor] + arguments)
+        defer { job.stop() }
+        let pid = job.process.processIdentifier
+        XCTAssertEqual(job.nodes(once: stoppedAt + 1, in: directory).count, 3, job.stderr)
+        var status = ""
+        for _ in 0..<100 {
+            status = try ask(["status", "\(pid)"])
+            if (0..<3).allSatisfy({ row($0, of: status)?.contains("running   ") == true && row($0, of: status)?.contains("running   -") == false }) { break }
+            usleep(100_000)
+        }
+        XCTAssertTrue(status.contains("3 nodes with 2,1,1 threads, checkpoints in \(directory)"), status)
+        for (node, threads) in [(0, 2), (1, 1), (2, 1)] {
+            XCTAssertTrue(row(node, of: status)?.contains("running   \(threads)") == true, "node \(node) should run \(threads): \(status)")
+        }
     }
 
     /// The line of node `node` in a status report.

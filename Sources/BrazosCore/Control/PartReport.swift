@@ -39,10 +39,17 @@ public struct PartReport: Equatable, Sendable {
     }
 
     /// `EPOCH NODE BYTES CRC32C-HEX BASE CHANGED HOME STALL_US RANKS WRITE_US`, BASE -1 for
-    /// a full part.
-    var text: String {
+    /// a full part: the control message's fields, and the report file a node writes
+    /// beside its part where no launcher coordinates (`InJobCoordinator`).
+    public var text: String {
         "\(epoch) \(node) \(bytes) \(String(checksum, radix: 16)) \(base ?? -1) \(changedPages) \(homePages) "
             + "\(stallMicroseconds) \(ranks) \(writeMicroseconds)"
+    }
+
+    /// A report read back from its `text`.
+    public init(text: String) throws(ControlMessageError) {
+        var fields = ControlFields(verb: "part", text: Substring(text))
+        try self.init(&fields)
     }
 
     init(_ fields: inout ControlFields) throws(ControlMessageError) {

@@ -29,8 +29,12 @@ public struct JobConfig: Sendable {
     public var node: Int
     /// Nodes the job started with (`BRAZOS_NODES`); later joiners are numbered past it.
     public var nodeCount: Int
-    /// Ranks each starting node hosts (`BRAZOS_THREADS_PER_NODE`, at least 1).
+    /// Ranks each starting node hosts where they all host as many
+    /// (`BRAZOS_THREADS_PER_NODE`, at least 1); `placement` says where they do not.
     public var threadsPerNode: Int
+    /// Ranks of each starting node where they differ (`BRAZOS_RANKS_PER_NODE`, set by
+    /// brazosrun for a restart on a node count that does not divide the job's threads).
+    public var unevenPlacement: RankPlacement?
     /// Use TCP even between nodes of one host (benchmarks, tests of the TCP path).
     public var forceTCP = false
     /// Bind nodes and their threads to cores with hwloc (`BRAZOS_BIND=core`).
@@ -76,22 +80,23 @@ public struct JobConfig: Sendable {
     }
 
     /// How many threads may use the node's engine at once: any number where threads move
-    /// or call concurrently, else one per rank.
-    public var concurrentThreads: Int { migratable || threadsCallConcurrently ? Int.max : threadsPerNode }
+    /// or call concurrently, else one per rank it hosts.
+    public var concurrentThreads: Int { migratable || threadsCallConcurrently ? Int.max : placement.ranks(of: node).count }
 
     /// The ranks are laid out over the nodes the job started with (`nodeCount`), and so
-    /// are the homes of shared pages; nodes that join later get neither.
-    public var rankCount: Int { nodeCount * threadsPerNode }
+    /// are the homes of shared pages; nodes that join later get neither. Blocks of
+    /// `threadsPerNode`, unless brazosrun gave an uneven placement.
+    public var placement: RankPlacement { unevenPlacement ?? RankPlacement(nodes: nodeCount, threadsPerNode: threadsPerNode) }
+
+    /// Read on every `worldSize`: no placement is built for it.
+    public var rankCount: Int { unevenPlacement?.rankCount ?? nodeCount * threadsPerNode }
 
     /// Node numbers of this job are below this: the first nodes, then those that may join.
     public var nodeLimit: Int { migratable ? nodeCount + Self.joinLimit : nodeCount }
 
-    /// Ranks a node hosts at start: consecutive blocks of `threadsPerNode`; none for a
+    /// Ranks a node hosts at start: its consecutive block of `placement`; none for a
     /// node that joined later.
-    public func initialRanks(of node: Int) -> [Int] {
-        guard node < nodeCount else { return [] }
-        return Array(node * threadsPerNode ..< (node + 1) * threadsPerNode)
-    }
+    public func initialRanks(of node: Int) -> [Int] { Array(placement.ranks(of: node)) }
 
     /// The value of environment variable `name`, or nil if unset.
     public static func environment(_ name: String) -> String? {
@@ -125,6 +130,13 @@ public struct JobConfig: Sendable {
             config = JobConfig(launcher: .brazosrun(control: try SocketAddress(parsing: control)), jobID: job,
                                secret: secret, node: node, nodeCount: nodes, threadsPerNode: threads)
             config.joining = joining
+            if let text = environment("BRAZOS_RANKS_PER_NODE") {
+                let placement = try RankPlacement(parsing: text)
+                guard placement.nodeCount == nodes else {
+                    throw .configuration("BRAZOS_RANKS_PER_NODE=\(text) gives \(placement.nodeCount) node\(placement.nodeCount == 1 ? "" : "s"), BRAZOS_NODES=\(nodes)")
+                }
+                config.unevenPlacement = placement
+            }
         } else if let launch = RankAssignment.fromEnvironment(), environment("BRAZOS_WIREUP") == "file" {
             config = JobConfig(launcher: .fileRendezvous(launch), jobID: "", secret: [], node: 0, nodeCount: 1, threadsPerNode: threads)
         } else if environment("PMIX_NAMESPACE") != nil || environment("PMIX_RANK") != nil {
@@ -135,6 +147,11 @@ public struct JobConfig: Sendable {
         } else {
             config = JobConfig(launcher: .singleton, jobID: "single\(getpid())", secret: Handshake.randomBytes(32),
                                node: 0, nodeCount: 1, threadsPerNode: threads)
+        }
+        // Under mpirun or srun every process is a node of the same number of ranks: the
+        // launcher, not an uneven placement, says how many processes there are.
+        guard config.unevenPlacement != nil || environment("BRAZOS_RANKS_PER_NODE") == nil else {
+            throw .configuration("BRAZOS_RANKS_PER_NODE is brazosrun's (with BRAZOS_CONTROL); under mpirun or srun set BRAZOS_THREADS_PER_NODE")
         }
         config.forceTCP = environment("BRAZOS_TRANSPORT") == "tcp"
         config.bindToCore = environment("BRAZOS_BIND") == "core"

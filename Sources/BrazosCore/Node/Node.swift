@@ -121,7 +121,7 @@ public final class Node: @unchecked Sendable {
         session?.start()
         // The cores are shared out among the job's first nodes; a joining node takes none.
         if config.bindToCore && !config.joining { try bindToCore() }
-        let threadsHere = cards.filter { $0.hostKey == cards[config.node].hostKey }.count * config.threadsPerNode
+        let threadsHere = cards.filter { $0.hostKey == cards[config.node].hostKey }.reduce(0) { $0 + $1.ranks.count }
         Backoff.yieldsAtOnce = threadsHere > Int(brazos_available_cpus())
     }
 
@@ -317,9 +317,7 @@ public final class Node: @unchecked Sendable {
     }
 
     private func bindToCore() throws {
-        let sameHost = cards.filter { $0.hostKey == cards[config.node].hostKey }.map(\.node)
-        let slot = sameHost.firstIndex(of: config.node) ?? 0
-        guard brazos_bind_to_core(Int32(slot * config.threadsPerNode), 0) == 0 else {
+        guard brazos_bind_to_core(Int32(firstCoreOfNode), 0) == 0 else {
             throw BrazosError.lastSystemError("hwloc binding of node \(config.node)")
         }
     }
@@ -327,8 +325,13 @@ public final class Node: @unchecked Sendable {
     /// The core for local thread `index` of this node under `--bind-to core`, or nil.
     public func core(forThread index: Int) -> Int? {
         guard config.bindToCore else { return nil }
-        let sameHost = cards.filter { $0.hostKey == cards[config.node].hostKey }.map(\.node)
-        return (sameHost.firstIndex(of: config.node) ?? 0) * config.threadsPerNode + index
+        return firstCoreOfNode + index
+    }
+
+    /// The nodes of a host take its cores in node order, as many as each hosts ranks.
+    private var firstCoreOfNode: Int {
+        cards.filter { $0.hostKey == cards[config.node].hostKey && $0.node < config.node }
+            .reduce(0) { $0 + $1.ranks.count }
     }
 
     // MARK: Ending

@@ -1,3 +1,4 @@
+import Checkpointing
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -10,24 +11,9 @@ import Glibc
 /// replaces what the lost run wrote, and nothing appears twice.
 public final class CheckpointedFile: Sendable {
     /// How the file is opened; a restart must open it the same way.
-    public enum Mode: String, Codable, Sendable {
-        /// Read only, from the start.
-        case read
-        /// Created or emptied, written from the start.
-        case write
-        /// Created if missing, every write at the end.
-        case append
-        /// Created if missing, read and written from the start.
-        case readWrite
-    }
-
+    public typealias Mode = FileMode
     /// What a checkpoint keeps of an open file.
-    struct Record: Codable, Equatable {
-        var path: String
-        var mode: Mode
-        var offset: Int
-        var size: Int
-    }
+    typealias Record = FileRecord
 
     /// The path as the rank gave it.
     public let path: String

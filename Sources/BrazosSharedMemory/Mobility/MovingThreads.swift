@@ -1,5 +1,6 @@
 import BrazosCore
 import BrazosMPI
+import Checkpointing
 import FoundationEssentials
 
 /// Shared memory's part when a thread moves (docs/ARCHITECTURE.md, "Migration"): leaving

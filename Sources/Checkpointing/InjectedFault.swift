@@ -11,17 +11,17 @@ import Glibc
 ///                                 file MARKER records that it happened
 ///     arriving:NODE:MARKER        node NODE dies when a moving thread has arrived and
 ///                                 before it runs there, once (MARKER as above)
-enum InjectedFault {
-    static func writing(epoch: Int, node: Int) {
+package enum InjectedFault {
+    package static func writing(epoch: Int, node: Int) {
         guard let fields = fields(), fields.count == 3, fields[0] == "writing", Int(fields[1]) == epoch, Int(fields[2]) == node else { return }
         die("half-way through writing its part of checkpoint epoch \(epoch)")
     }
 
-    static func restoring(node: Int) {
+    package static func restoring(node: Int) {
         once("restoring", node: node, "while restoring a checkpoint")
     }
 
-    static func arriving(node: Int, rank: Int, from source: Int) {
+    package static func arriving(node: Int, rank: Int, from source: Int) {
         once("arriving", node: node, "as rank \(rank) arrives from node \(source), before it runs")
     }
 

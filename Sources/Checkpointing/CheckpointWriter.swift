@@ -10,16 +10,18 @@ import Glibc
 /// the epoch's manifest once every node's part is in.
 ///
 /// Unchecked: `pending` and `busy` are guarded by `mutex`, which `condition` waits with.
-/// A part's runs point into the page snapshot's copies, which the node's saver leaves
-/// alone until `waitUntilIdle` returns. `store`, `local` and `node` never change.
+/// A part's pieces point into the layers' copies, which the node's saver leaves alone
+/// until `waitUntilIdle` returns. `store`, `local` and `node` never change.
 final class CheckpointWriter: @unchecked Sendable {
-    /// One node's part of one epoch: small sections, and runs of page copies that stay
-    /// untouched until the writer is idle again.
+    /// One node's part of one epoch: small sections, and the layers' pieces, whose bytes
+    /// stay untouched until the writer is idle again.
     struct Part {
         let epoch: Int
         let base: Int?
         let sections: [CheckpointSection]
-        let runs: [PageSnapshot.Run]
+        let pieces: [PartPiece]
+        /// The layers whose pieces these are, told when the writer is done with them.
+        let contributors: [any PartContributor]
         /// For the launcher's report: pages that changed and were written, home pages in
         /// all, how long the barrier was held (microseconds), and how many ranks' threads
         /// it saved (the launcher knows an epoch is whole when its parts hold every rank).
@@ -31,16 +33,18 @@ final class CheckpointWriter: @unchecked Sendable {
 
     private let store: CheckpointStore
     private let local: CheckpointStore?
-    private let node: Node
+    private let node: Int
+    private let coordinator: PartCoordinator
     private let mutex = PthreadMutex()
     private let condition = PthreadCondition()
     private var pending: Part?
     private var busy = false
 
-    init(store: CheckpointStore, local: CheckpointStore?, node: Node) {
+    init(store: CheckpointStore, local: CheckpointStore?, node: Int, coordinator: PartCoordinator) {
         self.store = store
         self.local = local
         self.node = node
+        self.coordinator = coordinator
         NativeThread.spawn { [self] in run() }
     }
 
@@ -58,6 +62,11 @@ final class CheckpointWriter: @unchecked Sendable {
         mutex.withLock { while busy { condition.wait(mutex, seconds: 1) } }
     }
 
+    /// Whether the last part handed over is written (or failed), without waiting.
+    var isIdle: Bool {
+        mutex.withLock { !busy }
+    }
+
     private func run() {
         while true {
             let part: Part = mutex.withLock {
@@ -66,6 +75,7 @@ final class CheckpointWriter: @unchecked Sendable {
                 return pending!
             }
             write(part)
+            for contributor in part.contributors { contributor.piecesWritten() }
             mutex.withLock {
                 busy = false
                 condition.broadcast()
@@ -74,28 +84,27 @@ final class CheckpointWriter: @unchecked Sendable {
     }
 
     private func write(_ part: Part) {
-        let me = node.id
+        let me = node
         let start = monotonicSeconds()
         do {
             let target = local ?? store
             let entry = try target.writePart(epoch: part.epoch, node: me) { writer in
                 for section in part.sections { try writer.add(section) }
                 InjectedFault.writing(epoch: part.epoch, node: me)
-                for run in part.runs {
-                    let first = withUnsafeBytes(of: UInt64(run.first).littleEndian) { Array($0) }
-                    try first.withUnsafeBytes { header in try writer.add("pages \(run.allocation)", pieces: [header, run.bytes]) }
+                for piece in part.pieces {
+                    try piece.header.withUnsafeBytes { header in try writer.add(piece.name, pieces: [header, piece.bytes]) }
                 }
             }
             if let local {
                 try store.copyPart(epoch: part.epoch, node: me, from: local)
                 local.removeEpochs(before: part.epoch)
             }
-            try node.tellLauncher(.partWritten(PartReport(
+            try coordinator.partWritten(PartReport(
                 epoch: part.epoch, node: me, bytes: entry.size, checksum: entry.checksum, base: part.base, changedPages: part.changedPages,
                 homePages: part.homePages, stallMicroseconds: part.stall, ranks: part.ranks,
-                writeMicroseconds: Int((monotonicSeconds() - start) * 1e6))))
+                writeMicroseconds: Int((monotonicSeconds() - start) * 1e6)))
         } catch {
-            try? node.tellLauncher(.partFailed(epoch: part.epoch, node: me, reason: "\(error)"))
+            coordinator.partFailed(epoch: part.epoch, node: me, reason: "\(error)")
         }
     }
 }

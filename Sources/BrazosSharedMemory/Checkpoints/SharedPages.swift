@@ -1,0 +1,81 @@
+import Checkpointing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Shared memory's piece of a node's checkpoint part: the node's home pages that changed
+/// since the last checkpoint, found by their digests (`PageDigests`: 8 bytes a page, not
+/// a copy of every page), and copied aside at the checkpoint for the writer: the changed
+/// ones, or for a full checkpoint every one that is not all zero (allocations start zero,
+/// so a restart needs nothing for those).
+///
+/// Unchecked: `digests`, `captured`, `staging` and `homePages` are used by one thread at
+/// a time, in an order the collectives around them give: `prepare` (under `onceHere`,
+/// inside a collective allocation; `homePages` is set once, before the first) and the
+/// node's saver inside a checkpoint; the writer's `piecesWritten` ends before the saver
+/// captures again (it waits for the writer).
+final class SharedPages: PartContributor, @unchecked Sendable {
+    private let region: SharedRegion
+    private var digests = PageDigests()
+    /// Per allocation, the pages homed here now (they move where nodes drain).
+    var homePages: () -> [(SharedAllocator.Allocation, homePages: [Int])] = { [] }
+    /// What the last `capture` found: per allocation, its home pages and which changed.
+    private var captured: [(allocation: SharedAllocator.Allocation, pages: [Int], changed: [Bool])] = []
+    private var staging: StagedCopies?
+
+    init(region: SharedRegion) {
+        self.region = region
+    }
+
+    /// A new allocation: its home pages' digests are taken now (zero, or restored), so the
+    /// first checkpoint finds what the program changed since.
+    func prepare(_ allocation: SharedAllocator.Allocation, homePages pages: [Int]) {
+        _ = digests.changes(of: allocation.name, pages: pages.map { page(region.servicePage($0)) })
+    }
+
+    func capture() throws -> (changed: Int, total: Int) {
+        captured = homePages().map { allocation, pages in
+            (allocation, pages, digests.changes(of: allocation.name, pages: pages.map { page(region.servicePage($0)) }))
+        }
+        return (captured.reduce(0) { $0 + $1.changed.count { $0 } }, captured.reduce(0) { $0 + $1.pages.count })
+    }
+
+    func pieces(full: Bool) -> [PartPiece] {
+        let pageSize = SharedRegion.pageSize
+        // Runs of consecutive region pages to copy: (allocation, index of its first home page, count).
+        var runs: [(allocation: SharedAllocator.Allocation, pages: [Int], first: Int, count: Int)] = []
+        for (allocation, pages, changed) in captured {
+            var start: Int?
+            for index in 0...pages.count {
+                let copied = index < pages.count && (changed[index] || full && !isZero(region.servicePage(pages[index])))
+                let continues = copied && start != nil && pages[index - 1] == pages[index] - 1
+                if let first = start, !continues {
+                    runs.append((allocation, pages, first, index - first))
+                    start = nil
+                }
+                if copied && start == nil { start = index }
+            }
+        }
+        guard !runs.isEmpty else { return [] }
+        let copies = StagedCopies(bytes: runs.reduce(0) { $0 + $1.count } * pageSize)
+        staging = copies
+        return runs.map { run in
+            let sources = run.pages[run.first..<(run.first + run.count)].map { page(region.servicePage($0)) }
+            return PartPiece(name: SavedSection.pagesPrefix + run.allocation.name,
+                             header: withUnsafeBytes(of: UInt64(run.pages[run.first] - run.allocation.pages.lowerBound).littleEndian) { Array($0) },
+                             bytes: copies.copy(sources))
+        }
+    }
+
+    func piecesWritten() {
+        staging = nil
+    }
+
+    private func page(_ bytes: UnsafeMutableRawBufferPointer) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(bytes) }
+
+    private static let zeroPage = [UInt8](repeating: 0, count: SharedRegion.pageSize)
+
+    private func isZero(_ page: UnsafeMutableRawBufferPointer) -> Bool {
+        Self.zeroPage.withUnsafeBytes { memcmp(page.baseAddress!, $0.baseAddress!, SharedRegion.pageSize) == 0 }
+    }
+}
