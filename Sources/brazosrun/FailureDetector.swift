@@ -42,9 +42,13 @@ final class FailureDetector: Sendable {
         var forwarded: Set<Int32> = []
     }
 
-    init(membership: Membership, heartbeat: Double) {
+    /// Nodes are started through srun: their srun's exit status stands for theirs.
+    private let throughSrun: Bool
+
+    init(membership: Membership, heartbeat: Double, throughSrun: Bool = false) {
         self.membership = membership
         self.heartbeat = heartbeat
+        self.throughSrun = throughSrun
     }
 
     var failure: JobFailure? { state.withLock { $0.firstFailure } }
@@ -118,8 +122,9 @@ final class FailureDetector: Sendable {
         }
     }
 
-    private func handleExit(of pid: pid_t, status: Int32) {
+    private func handleExit(of pid: pid_t, status launcherStatus: Int32) {
         guard let end = membership.processEnded(pid) else { return }
+        let status = throughSrun ? SrunLaunch.nodeWaitStatus(fromSrun: launcherStatus) : launcherStatus
         let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
         let signal = status & 0x7f
         if exitCode > 0 {

@@ -30,13 +30,15 @@ struct NodeSpawner: Sendable {
         options.rankPlacement.ranksPerNode.allSatisfy({ $0 == 1 }) && node < options.nodes ? "[rank \(node)] " : "[node \(node)] "
     }
 
+    /// Started directly; in a Slurm allocation never: every node is a step of its own.
     private func isLocal(_ host: String) -> Bool {
-        host == "localhost" || host == "127.0.0.1" || host == HostIdentity.name
+        options.srunJob == nil && (host == "localhost" || host == "127.0.0.1" || host == HostIdentity.name)
     }
 
     private func command(for host: String, node: Int, interval: Double?) -> [String] {
         if isLocal(host) { return options.program }
-        let launcher = options.launcher.replacingAll("{host}", with: host).split(separator: " ").map(String.init)
+        let template = options.srunJob.map(SrunLaunch.template(job:)) ?? options.launcher
+        let launcher = template.replacingAll("{host}", with: host).split(separator: " ").map(String.init)
         // `env` carries the job's variables through launchers (ssh) that do not.
         let job = jobVariables(node: node, interval: interval)
         return launcher + ["env"] + Self.settingsPassedOn(besides: job) + job + options.program

@@ -18,6 +18,8 @@ struct Options {
     var spreadThreads: Int?
     var hosts: [String] = []
     var launcher = "ssh {host}"
+    /// In a Slurm allocation, its job id: nodes start through srun in it (Slurm/).
+    var srunJob: String?
     var controlAddress = "127.0.0.1"
     var exported: [String] = []
     var tagOutput = false
@@ -116,6 +118,13 @@ struct Options {
                                 options above, without "--"); later options override it.
                                 When FILE changes (or on SIGHUP), checkpoint-every is applied
                                 to the running job
+
+    In a Slurm allocation (an sbatch script, salloc):
+                                without --host/--hostfile, the hosts are the allocation's
+                                nodes with their task counts as slots; without -n, one node
+                                per task; without --spare-hosts, the nodes left over are
+                                spares; every node starts as a step of its own (srun -w
+                                HOST; --launcher replaces srun)
 
     Signals to brazosrun:
       SIGUSR1                   a checkpoint at the next eligible barrier

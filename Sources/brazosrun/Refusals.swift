@@ -46,6 +46,8 @@ enum JoinRefusal: Error, Equatable, CustomStringConvertible {
     case oneThreadPerNode(ranks: Int)
     case limitReached
     case notStarted(node: Int, host: String, error: String)
+    /// In a Slurm allocation, with no host given and none to default to.
+    case slurmNodeNeeded
 
     var description: String {
         switch self {
@@ -57,6 +59,7 @@ enum JoinRefusal: Error, Equatable, CustomStringConvertible {
         case let .oneThreadPerNode(ranks): return "the job's \(ranks) threads are one per node already; a new node would get none"
         case .limitReached: return "\(JobConfig.joinLimit) nodes have joined this job already, the most one job takes"
         case let .notStarted(node, host, error): return "node \(node) could not be started on \(host): \(error)"
+        case .slurmNodeNeeded: return "in a Slurm allocation, name the node to start it on: --host NODE (one of the allocation's)"
         }
     }
 }

@@ -50,12 +50,14 @@ struct JobSnapshot {
             lines.append("  migrations this attempt: \(moves) thread move\(moves == 1 ? "" : "s"); nodes joined: \(joined), drained: \(drained)")
         }
         lines.append("  node  host              pid      state     threads  barriers  heartbeat")
+        // The pid is the node's own, as it said in its hello: its launcher's (ssh, srun)
+        // says nothing on the node's host.
         for (index, node) in nodes.enumerated() {
             // A node that left says nothing more: its last heartbeat's threads have moved away.
             let gone = node.phase == .drained || node.hasExited
             let heartbeat = gone ? "-" : node.heard.map { "\(seconds(now - $0)) ago" } ?? "-"
             let threads = gone ? "0" : node.reported["threads"].map(String.init) ?? "-"
-            lines.append("  " + [pad(index, 4), pad(node.host, 16), pad(node.pid, 7), pad(state(of: node, index), 8),
+            lines.append("  " + [pad(index, 4), pad(node.host, 16), pad(node.card.map { $0.pid } ?? node.pid, 7), pad(state(of: node, index), 8),
                                  pad(threads, 7), pad(node.reported["barriers"].map(String.init) ?? "-", 8), heartbeat]
                 .joined(separator: "  "))
         }

@@ -50,7 +50,7 @@ final class Supervisor: Sendable {
         spawner = NodeSpawner(options: options, jobID: jobID, secret: secret, port: port)
         membership = Membership(hosts: options.placement, ranks: options.rankPlacement.rankCount, migratable: options.migratable,
                                 stopRequested: stopRequested)
-        failures = FailureDetector(membership: membership, heartbeat: options.heartbeat)
+        failures = FailureDetector(membership: membership, heartbeat: options.heartbeat, throughSrun: options.srunJob != nil)
         configuration = ConfigurationReload(options: options)
         coordinator = try options.checkpointDirectory.map { CheckpointCoordinator(store: try CheckpointStore(directory: $0), options: options, jobID: jobID) }
     }
@@ -234,12 +234,14 @@ final class Supervisor: Sendable {
         return .success("node \(node) drains at the job's next eligible barrier")
     }
 
-    /// `brazosrun join JOB [--host H]`: starts a node on `host` (this machine by default)
-    /// that joins the running job: it connects to every node, and at the job's next
+    /// `brazosrun join JOB [--host H]`: starts a node on `host` (this machine by default;
+    /// in a Slurm allocation, the node of the batch script, SlurmAllocation.thisNode) that joins the running job: it connects to every node, and at the job's next
     /// eligible barrier it is admitted and threads move to it. One at a time. Returns what
     /// the operator is told.
     func join(host requested: String?) -> Result<String, JoinRefusal> {
-        let host = requested ?? "localhost"
+        guard let host = requested ?? (options.srunJob == nil ? "localhost" : SlurmAllocation.thisNode) else {
+            return .failure(.slurmNodeNeeded)
+        }
         let node: Int
         switch membership.reserveJoiner(on: host) {
         case let .failure(refusal): return .failure(refusal)

@@ -12,10 +12,14 @@ if Subcommands.handles(arguments) {
 }
 do {
     let restarting = arguments.first == "restart"
-    var options = try Options.parse(restarting ? Array(arguments.dropFirst()) : arguments)
+    let given = restarting ? Array(arguments.dropFirst()) : arguments
+    var options = try Options.parse(given)
+    let allocation = try SlurmAllocation.fromEnvironment()
+    allocation?.adopt(into: &options, given: given.dropLast(options.program.count))
     // Before anything is said: brazosrun's own lines follow the options as the nodes' do.
     setenv("BRAZOS_LOG_LEVEL", options.logLevel.rawValue, 1)
     setenv("BRAZOS_LOG_FORMAT", options.logFormat.rawValue, 1)
+    if let allocation { diagnose(allocation.summary(options)) }
     if restarting { try Restart.prepare(&options) } else { try Restart.continueIfRanBefore(&options) }
     Signals.startTaking()
     exit(try Recovery.run(options))
