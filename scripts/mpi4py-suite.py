@@ -85,9 +85,12 @@ def load(directory, nprocs):
     """The outcomes of one run, and what went wrong with it as a whole ('' when nothing)."""
     try:
         with open(os.path.join(directory, "status")) as file:
-            status = int(file.read().strip() or -1)
+            status = file.read().strip()
     except FileNotFoundError:
         return {}, "not run"
+    if status == "budget":
+        return {}, "not run: the runs' time budget (MPI4PY_TESTS_BUDGET) was spent"
+    status = int(status or -1)
     outcomes = {}
     ranks = 0
     for rank in range(nprocs):
