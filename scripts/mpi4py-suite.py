@@ -132,7 +132,7 @@ def read_scope(path):
 def covering(entries, test):
     """The first line of the scope file that covers a test id, or None."""
     module = test.split(".", 1)[0]
-    for pattern, reason in entries:
+    for pattern, _ in entries:
         if ("." not in pattern and pattern == module) or fnmatch.fnmatchcase(test, pattern):
             return pattern
     return None
@@ -141,6 +141,7 @@ def covering(entries, test):
 def report(results, scope, check, nprocs_list):
     entries = read_scope(scope)
     used = set()
+    ran = set()
     offending_total = 0
     for nprocs in nprocs_list:
         plural = "es" if nprocs > 1 else ""
@@ -150,6 +151,7 @@ def report(results, scope, check, nprocs_list):
             if os.path.isdir(directory):
                 modules.update(os.listdir(directory))
         modules = sorted(modules)
+        ran.update(modules)
         print(f"\nmpi4py test suite, {nprocs} process{plural}: passed/failed/errors/skipped per module")
         print(f"{'module':<26} {'Open MPI':<16} {'Brazos':<16} note")
         totals = {side: {} for side, _ in SIDES}
@@ -195,12 +197,6 @@ def report(results, scope, check, nprocs_list):
         for trouble in broken:
             print(f"  IN SCOPE, no comparison: {trouble}")
         offending_total += len(offending) + len(broken)
-    ran = set()
-    for nprocs in nprocs_list:
-        for side, _ in SIDES:
-            directory = os.path.join(results, side, str(nprocs))
-            if os.path.isdir(directory):
-                ran.update(os.listdir(directory))
     # Whole modules are there so as not to be run; a test's line that covered nothing may be stale.
     unused = [pattern for pattern, _ in entries if "." in pattern and pattern not in used and pattern.split(".", 1)[0] in ran]
     if unused:
