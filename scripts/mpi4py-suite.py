@@ -13,8 +13,8 @@
       results) under either side.
 
 A test's outcome is the worst over the ranks (error, failure, skip, pass). A run that
-timed out, crashed or left a rank's file missing is shown as such; its tests count as
-not passed.
+timed out, crashed (an exit status other than 0 or the suite's 1) or left a rank's file
+missing is shown as such; with --check it fails the comparison of its module.
 """
 
 import fnmatch
@@ -106,6 +106,10 @@ def load(directory, nprocs):
         return outcomes, "timeout"
     if ranks < nprocs:
         return outcomes, f"exit {status}, {nprocs - ranks} of {nprocs} ranks gave no results"
+    if status not in (0, 1):
+        # The suite exits 1 when a test fails; anything else (a signal, a launcher's own
+        # code) went wrong after the results were written, in MPI_Finalize for instance.
+        return outcomes, f"exit {status} after every rank gave its results"
     return outcomes, ""
 
 
