@@ -4,8 +4,8 @@ import XCTest
 /// A launched job (brazosrun or mpirun) under test: its output gathered as it comes, its
 /// time bounded, and itself killed by PID if a test leaves it running.
 ///
-/// Unchecked: Foundation's pipe and termination handlers run on threads of their own;
-/// everything they touch (output, errors, exitStatus) is guarded by `condition`.
+/// Unchecked: the pipe readers and Foundation's termination handler run on threads of
+/// their own; everything they touch (output, errors, exitStatus) is guarded by `condition`.
 final class JobProcess: @unchecked Sendable {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     /// The programs under test: `.build/debug`, or `BRAZOS_TEST_BIN` (another build's
@@ -34,15 +34,25 @@ final class JobProcess: @unchecked Sendable {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        out.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.append(handle.availableData, toErrors: false) }
-        err.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.append(handle.availableData, toErrors: true) }
+        // One reader thread per pipe, each to its end: the exit is reported only once both
+        // have appended everything (a readability handler still holding read bytes when
+        // the termination handler ran let a test see an empty output after the exit).
+        let drained = DispatchGroup()
+        for (pipe, isErrors) in [(out, false), (err, true)] {
+            drained.enter()
+            Thread.detachNewThread { [weak self] in
+                let handle = pipe.fileHandleForReading
+                while true {
+                    let data = handle.availableData
+                    if data.isEmpty { break }
+                    self?.append(data, toErrors: isErrors)
+                }
+                drained.leave()
+            }
+        }
         process.terminationHandler = { [weak self] process in
+            drained.wait()
             guard let self else { return }
-            // Let the pipes finish so no output is lost to the race with termination.
-            let rest = out.fileHandleForReading.readDataToEndOfFile()
-            let restErrors = err.fileHandleForReading.readDataToEndOfFile()
-            self.append(rest, toErrors: false)
-            self.append(restErrors, toErrors: true)
             self.condition.lock()
             self.exitStatus = process.terminationStatus
             self.condition.broadcast()
