@@ -10,23 +10,18 @@ import Glibc
 /// the epoch's manifest once every node's part is in.
 ///
 /// Unchecked: `pending` and `busy` are guarded by `mutex`, which `condition` waits with.
-/// A part's pieces point into the layers' copies, which the node's saver leaves alone
-/// until `waitUntilIdle` returns. `store`, `local` and `node` never change.
+/// A part's sealed pieces are the writer's alone until released; the node's saver waits
+/// for `waitUntilIdle` before its layers capture again. `store`, `local` and `node` never change.
 final class CheckpointWriter: @unchecked Sendable {
-    /// One node's part of one epoch: small sections, and the layers' pieces, whose bytes
-    /// stay untouched until the writer is idle again.
+    /// One node's part of one epoch: small sections, and the layers' sealed pieces.
     struct Part {
         let epoch: Int
         let base: Int?
         let sections: [CheckpointSection]
-        let pieces: [PartPiece]
-        /// The layers whose pieces these are, told when the writer is done with them.
-        let contributors: [any PartContributor]
-        /// For the launcher's report: pages that changed and were written, home pages in
-        /// all, how long the barrier was held (microseconds), and how many ranks' threads
-        /// it saved (the launcher knows an epoch is whole when its parts hold every rank).
-        let changedPages: Int
-        let homePages: Int
+        let pieces: [any SealedPieces]
+        /// For the launcher's report: how long the barrier was held (microseconds), and
+        /// how many ranks' threads it saved (the launcher knows an epoch is whole when its
+        /// parts hold every rank).
         let stall: Int
         let ranks: Int
     }
@@ -75,7 +70,6 @@ final class CheckpointWriter: @unchecked Sendable {
                 return pending!
             }
             write(part)
-            for contributor in part.contributors { contributor.piecesWritten() }
             mutex.withLock {
                 busy = false
                 condition.broadcast()
@@ -86,13 +80,18 @@ final class CheckpointWriter: @unchecked Sendable {
     private func write(_ part: Part) {
         let me = node
         let start = monotonicSeconds()
+        // Whatever happens, the layers' copies and protections go once the part is done.
+        defer { for pieces in part.pieces { pieces.release() } }
         do {
             let target = local ?? store
+            var changed = 0, total = 0
             let entry = try target.writePart(epoch: part.epoch, node: me) { writer in
                 for section in part.sections { try writer.add(section) }
                 InjectedFault.writing(epoch: part.epoch, node: me)
-                for piece in part.pieces {
-                    try piece.header.withUnsafeBytes { header in try writer.add(piece.name, pieces: [header, piece.bytes]) }
+                for pieces in part.pieces {
+                    let counts = try pieces.write(to: writer)
+                    changed += counts.changed
+                    total += counts.total
                 }
             }
             if let local {
@@ -100,8 +99,8 @@ final class CheckpointWriter: @unchecked Sendable {
                 local.removeEpochs(before: part.epoch)
             }
             try coordinator.partWritten(PartReport(
-                epoch: part.epoch, node: me, bytes: entry.size, checksum: entry.checksum, base: part.base, changedPages: part.changedPages,
-                homePages: part.homePages, stallMicroseconds: part.stall, ranks: part.ranks,
+                epoch: part.epoch, node: me, bytes: entry.size, checksum: entry.checksum, base: part.base, changedPages: changed,
+                homePages: total, stallMicroseconds: part.stall, ranks: part.ranks,
                 writeMicroseconds: Int((monotonicSeconds() - start) * 1e6)))
         } catch {
             coordinator.partFailed(epoch: part.epoch, node: me, reason: "\(error)")

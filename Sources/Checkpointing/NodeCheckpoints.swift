@@ -263,7 +263,7 @@ package final class NodeCheckpoints: @unchecked Sendable {
         let layers = contributors.withLock { $0 }
         var changed = 0, total = 0
         try nodeBarrier.wait(threads: hosted.count, isLeader: saver) {
-            // The writer reads the layers' copies of the last checkpoint until it is done with them.
+            // The layers compare with what the writer saved last: it must be done.
             writer.waitUntilIdle()
             for layer in layers {
                 let counts = try layer.capture()
@@ -290,10 +290,8 @@ package final class NodeCheckpoints: @unchecked Sendable {
                 sections.append(CheckpointSection(name: "messages \(rank)", payload: SavedSection.encode(deposit.messages)))
                 sections.append(CheckpointSection(name: "protected \(rank)", payload: SavedSection.encode(buffers: lists[rank] ?? [])))
             }
-            let pieces = layers.flatMap { $0.pieces(full: full) }
-            writer.submit(CheckpointWriter.Part(epoch: epoch, base: full ? nil : epoch - 1, sections: sections, pieces: pieces, contributors: layers,
-                                                changedPages: changed, homePages: total, stall: Int((monotonicSeconds() - start) * 1e6),
-                                                ranks: hosted.count))
+            writer.submit(CheckpointWriter.Part(epoch: epoch, base: full ? nil : epoch - 1, sections: sections, pieces: layers.map { $0.seal(full: full) },
+                                                stall: Int((monotonicSeconds() - start) * 1e6), ranks: hosted.count))
             deposits.withLock { $0.removeAll() }
             requests.withLock { $0.checkpoint = false }
             nextEpochValue.add(1, ordering: .releasing)

@@ -18,6 +18,12 @@ package struct PageDigests {
         return zip(before, now).map { $0 != $1 }
     }
 
+    /// The digests kept for area `key`, one a page; nil for an area not seen (or forgotten).
+    package subscript(key: String) -> [UInt64]? {
+        get { digests[key] }
+        set { digests[key] = newValue }
+    }
+
     /// Forgets the areas not in `keys` (a buffer no longer protected is new if protected again).
     package mutating func keep(only keys: Set<String>) {
         digests = digests.filter { keys.contains($0.key) }

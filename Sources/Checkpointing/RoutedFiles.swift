@@ -12,9 +12,8 @@ import Glibc
 /// forgotten after it: each checkpoint keeps the files routed since the one before.
 /// (Files are small beside protected buffers, so each is kept whole, never as changed pages.)
 ///
-/// Unchecked: `routes` is guarded. `staging` is used by the node's saver only, inside
-/// the checkpoint while every thread of the node waits, and read by the writer until it
-/// is idle, which the saver waits for before touching it again.
+/// Unchecked: `routes` is guarded. `captured` is used by the node's saver only, inside
+/// the checkpoint while every thread of the node waits.
 package final class RoutedFiles: PartContributor, @unchecked Sendable {
     /// One routed file: the name a restart asks for it by, and where the rank writes it.
     struct Route: Equatable {
@@ -25,10 +24,6 @@ package final class RoutedFiles: PartContributor, @unchecked Sendable {
     private let routes = Guarded<[Int: [Route]]>([:])
     /// Per rank, its routed files read at this checkpoint.
     private var captured: [Int: [RoutedFile]] = [:]
-    /// The encoded sections the writer writes from.
-    private var staging: [UnsafeMutableRawBufferPointer] = []
-
-    deinit { for buffer in staging { buffer.deallocate() } }
 
     /// Rank `rank`'s next checkpoint keeps the file at `path` under `name` (a later route
     /// of the same name replaces it).
@@ -62,20 +57,15 @@ package final class RoutedFiles: PartContributor, @unchecked Sendable {
         return (0, 0)
     }
 
-    package func pieces(full: Bool) -> [PartPiece] {
-        captured.sorted { $0.key < $1.key }.map { rank, files in
-            let encoded = SavedSection.encode(routed: files)
-            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: encoded.count, alignment: 1)
-            copy.copyBytes(from: encoded)
-            staging.append(copy)
-            return PartPiece(name: "routed \(rank)", header: [], bytes: UnsafeRawBufferPointer(copy))
-        }
-    }
-
-    package func piecesWritten() {
-        for buffer in staging { buffer.deallocate() }
-        staging = []
+    package func seal(full: Bool) -> any SealedPieces {
+        let encoded = captured.sorted { $0.key < $1.key }.map { rank, files in (rank, SavedSection.encode(routed: files)) }
         captured = [:]
+        guard !encoded.isEmpty else { return CopiedPieces.none }
+        let copies = StagedCopies(bytes: encoded.reduce(0) { $0 + $1.1.count })
+        let pieces = encoded.map { rank, bytes in
+            CopiedPieces.Piece(name: "routed \(rank)", header: [], bytes: bytes.withUnsafeBytes { copies.copy([$0]) })
+        }
+        return CopiedPieces(pieces, in: copies, counts: (0, 0))
     }
 }
 

@@ -119,14 +119,13 @@ final class RestoredCheckpointTests: XCTestCase {
         routed.route(rank: 1, name: "first", path: path)
         _ = try routed.capture()
         // Written after the route and before the checkpoint: the checkpoint has these bytes.
-        let pieces = routed.pieces(full: false)
-        XCTAssertEqual(pieces.map(\.name), ["routed 1"])
-        let payload = pieces.flatMap { $0.header + Array($0.bytes) }
-        let restored = try restore([CheckpointSection(name: "routed 1", payload: payload)])
+        let store = try CheckpointStore(directory: directory + "/store")
+        let sections = try writtenSections(of: routed.seal(full: false), in: store, epoch: 1)
+        XCTAssertEqual(sections.map(\.name), ["routed 1"])
+        let restored = try restore(sections)
         XCTAssertEqual(restored.routedFiles, [1: [RoutedFile(name: "first", bytes: [5, 6, 7])]])
-        routed.piecesWritten()
         _ = try routed.capture()
-        XCTAssertTrue(routed.pieces(full: true).isEmpty, "each checkpoint keeps the files routed since the last")
+        XCTAssertEqual(try writtenSections(of: routed.seal(full: true), in: store, epoch: 2), [], "each checkpoint keeps the files routed since the last")
         routed.route(rank: 0, name: "gone", path: directory + "/missing")
         XCTAssertThrowsError(try routed.capture()) { XCTAssertTrue("\($0)".contains("rank 0's routed file \"gone\""), "\($0)") }
     }

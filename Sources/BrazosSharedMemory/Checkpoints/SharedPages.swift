@@ -9,11 +9,10 @@ import Glibc
 /// ones, or for a full checkpoint every one that is not all zero (allocations start zero,
 /// so a restart needs nothing for those).
 ///
-/// Unchecked: `digests`, `captured`, `staging` and `homePages` are used by one thread at
-/// a time, in an order the collectives around them give: `prepare` (under `onceHere`,
-/// inside a collective allocation; `homePages` is set once, before the first) and the
-/// node's saver inside a checkpoint; the writer's `piecesWritten` ends before the saver
-/// captures again (it waits for the writer).
+/// Unchecked: `digests`, `captured` and `homePages` are used by one thread at a time, in
+/// an order the collectives around them give: `prepare` (under `onceHere`, inside a
+/// collective allocation; `homePages` is set once, before the first) and the node's saver
+/// inside a checkpoint. The writer reads only the copies `seal` made.
 final class SharedPages: PartContributor, @unchecked Sendable {
     private let region: SharedRegion
     private var digests = PageDigests()
@@ -21,7 +20,6 @@ final class SharedPages: PartContributor, @unchecked Sendable {
     var homePages: () -> [(SharedAllocator.Allocation, homePages: [Int])] = { [] }
     /// What the last `capture` found: per allocation, its home pages and which changed.
     private var captured: [(allocation: SharedAllocator.Allocation, pages: [Int], changed: [Bool])] = []
-    private var staging: StagedCopies?
 
     init(region: SharedRegion) {
         self.region = region
@@ -40,7 +38,7 @@ final class SharedPages: PartContributor, @unchecked Sendable {
         return (captured.reduce(0) { $0 + $1.changed.count { $0 } }, captured.reduce(0) { $0 + $1.pages.count })
     }
 
-    func pieces(full: Bool) -> [PartPiece] {
+    func seal(full: Bool) -> any SealedPieces {
         let pageSize = SharedRegion.pageSize
         // Runs of consecutive region pages to copy: (allocation, index of its first home page, count).
         var runs: [(allocation: SharedAllocator.Allocation, pages: [Int], first: Int, count: Int)] = []
@@ -56,19 +54,16 @@ final class SharedPages: PartContributor, @unchecked Sendable {
                 if copied && start == nil { start = index }
             }
         }
-        guard !runs.isEmpty else { return [] }
+        let counts = (changed: captured.reduce(0) { $0 + $1.changed.count { $0 } }, total: captured.reduce(0) { $0 + $1.pages.count })
+        guard !runs.isEmpty else { return CopiedPieces([], in: nil, counts: counts) }
         let copies = StagedCopies(bytes: runs.reduce(0) { $0 + $1.count } * pageSize)
-        staging = copies
-        return runs.map { run in
+        let pieces = runs.map { run in
             let sources = run.pages[run.first..<(run.first + run.count)].map { page(region.servicePage($0)) }
-            return PartPiece(name: SavedSection.pagesPrefix + run.allocation.name,
-                             header: withUnsafeBytes(of: UInt64(run.pages[run.first] - run.allocation.pages.lowerBound).littleEndian) { Array($0) },
-                             bytes: copies.copy(sources))
+            return CopiedPieces.Piece(name: SavedSection.pagesPrefix + run.allocation.name,
+                                      header: withUnsafeBytes(of: UInt64(run.pages[run.first] - run.allocation.pages.lowerBound).littleEndian) { Array($0) },
+                                      bytes: copies.copy(sources))
         }
-    }
-
-    func piecesWritten() {
-        staging = nil
+        return CopiedPieces(pieces, in: copies, counts: counts)
     }
 
     private func page(_ bytes: UnsafeMutableRawBufferPointer) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(bytes) }

@@ -154,4 +154,23 @@ uint32_t brazos_crc32c(uint32_t crc, const void *bytes, size_t length);
 /// processor: a checkpoint compares pages' digests to find those that changed.
 uint64_t brazos_page_digest(const void *bytes, size_t length);
 
+// MARK: Write protection for copy-on-write checkpoints (writeprotect.c)
+
+/// A userfaultfd for write protection (blocking reads, close-on-exec), or -errno (EPERM
+/// without privilege: vm.unprivileged_userfaultfd). Sets *protects_unpopulated to whether
+/// pages never touched are protected too; if not, populate them first.
+int brazos_wp_open(int *protects_unpopulated);
+/// Registers whole pages [start, start+length) for write protection. 0 or -errno.
+int brazos_wp_register(int fd, void *start, size_t length);
+/// Write-protects the pages (protect != 0) or lifts the protection, which wakes the
+/// threads waiting to write them. 0 or -errno.
+int brazos_wp_set(int fd, void *start, size_t length, int protect);
+/// Wakes threads waiting on a write fault in the range. 0 or -errno.
+int brazos_wp_wake(int fd, void *start, size_t length);
+/// Waits for the next event: 1 and the address of a write fault, 0 for another event,
+/// or -errno.
+int brazos_wp_next_fault(int fd, uintptr_t *address);
+/// Makes every page of the range present and writable, changing no byte. 0 or -errno.
+int brazos_populate_for_writing(void *start, size_t length);
+
 #endif

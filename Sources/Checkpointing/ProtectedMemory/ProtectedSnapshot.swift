@@ -1,0 +1,302 @@
+import BrazosCore
+import CBrazos
+import Checkpoint
+
+/// One checkpoint's whole pages of protected buffers, saved copy-on-write: the checkpoint
+/// only write-protects them; the writer then digests each chunk of pages from the
+/// program's own memory, writes the pages whose digest changed (every page when full)
+/// and lifts the protection. A chunk the program writes first is saved by the fault
+/// handler instead: it digests the chunk, copies its changed pages into a block of the
+/// bounded pool (`CopyBlocks`), lifts the protection and lets the program go on; the
+/// writer writes such copies first, so that blocks come back soon. When no block is
+/// free the handler waits for one, and the program with it.
+///
+/// A chunk goes `protected` → `writing` → `saved` (the writer) or `protected` →
+/// `copied` → `saved` (the handler, then the writer); both take it under `mutex`, so
+/// exactly one of them reads it, while it is still protected and so unchanged.
+///
+/// Unchecked: `chunks`, `copied`, `cursor` and `changedPages` are guarded by `mutex`. The
+/// digests of a chunk are written by whichever of the two took it, never both; the rest
+/// never changes after init.
+final class ProtectedSnapshot: SealedPieces, @unchecked Sendable {
+    /// Pages a chunk: a fault saves a chunk at once (one fault costs tens of
+    /// microseconds here; a page of copy, a fraction of one).
+    static let chunkPages = 64
+    static let pageSize = SavedSection.pageSize
+
+    /// A protected buffer's whole pages.
+    struct Area {
+        let key: ProtectedMemory.Key
+        /// Where its digests are kept (`PageDigests`), and the index there of its first page.
+        let digestKey: String
+        let firstPage: Int
+        let bufferSize: Int
+        /// Its first whole page, and that page's offset in the buffer.
+        let start: UnsafeMutableRawPointer
+        let offset: Int
+        let pages: Int
+        /// Their digests at the last checkpoint (nil: every page changed).
+        let before: [UInt64]?
+        var chunks: Int { (pages + ProtectedSnapshot.chunkPages - 1) / ProtectedSnapshot.chunkPages }
+    }
+
+    /// Pages of a chunk copied into a block: (first page of the area, pages, offset in the block).
+    struct CopiedRun {
+        let page: Int
+        let count: Int
+        let offset: Int
+    }
+
+    enum Chunk {
+        case protected
+        case writing
+        case copied(block: Int?, runs: [CopiedRun])
+        case saved
+    }
+
+    let areas: [Area]
+    private let full: Bool
+    private let protection: WriteProtection
+    private let blocks: CopyBlocks
+    private let mutex = PthreadMutex()
+    private let condition = PthreadCondition()
+    private var chunks: [[Chunk]]
+    /// Copied chunks not yet written, oldest first.
+    private var copied: [(area: Int, chunk: Int)] = []
+    /// The writer's next chunk in address order.
+    private var cursor = (area: 0, chunk: 0)
+    /// Pages that changed since the last checkpoint, of the areas it had digests of.
+    private var changedPages = 0
+    private var completed = false
+    /// Per area, the digests of this checkpoint, one a page.
+    private let after: [UnsafeMutableBufferPointer<UInt64>]
+
+    /// A snapshot of `areas` (sorted by address, none overlapping), not protected yet:
+    /// route the faults to it first, then `protect`.
+    init(areas: [Area], full: Bool, protection: WriteProtection, blockCount: Int) {
+        self.areas = areas
+        self.full = full
+        self.protection = protection
+        blocks = CopyBlocks(count: blockCount)
+        chunks = areas.map { [Chunk](repeating: .protected, count: $0.chunks) }
+        after = areas.map { .allocate(capacity: $0.pages) }
+    }
+
+    /// Write-protects every area, or throws with none left protected.
+    func protect() throws(BrazosError) {
+        for (index, area) in areas.enumerated() {
+            do {
+                try protection.protect(area.start, length: area.pages * Self.pageSize)
+            } catch {
+                for earlier in areas[..<index] { protection.unprotect(earlier.start, length: earlier.pages * Self.pageSize) }
+                mutex.withLock { chunks = chunks.map { $0.map { _ in .saved } } }
+                throw error
+            }
+        }
+    }
+
+    deinit {
+        for digests in after { digests.deallocate() }
+    }
+
+    /// The fault handler's part: the program writes `page`.
+    func fault(at page: UnsafeMutableRawPointer) {
+        mutex.lock()
+        defer { mutex.unlock() }
+        guard let (area, chunk) = locate(page) else {
+            protection.unprotect(page, length: Self.pageSize)
+            return
+        }
+        while true {
+            switch chunks[area][chunk] {
+            case .writing:
+                // The writer lifts the protection once the chunk is written, which wakes the thread.
+                return
+            case .copied, .saved:
+                protection.unprotect(page, length: Self.pageSize)
+                return
+            case .protected:
+                let pages = range(area, chunk)
+                let (changed, count) = digest(area, pages)
+                var block: Int?
+                if !changed.isEmpty {
+                    guard let taken = blocks.take() else {
+                        condition.wait(mutex, seconds: 1)
+                        continue
+                    }
+                    block = taken
+                }
+                var runs: [CopiedRun] = []
+                var used = 0
+                for run in Self.runs(of: changed) {
+                    let bytes = run.count * Self.pageSize
+                    blocks.bytes(of: block!).advanced(by: used).copyMemory(from: address(area, run.lowerBound), byteCount: bytes)
+                    runs.append(CopiedRun(page: run.lowerBound, count: run.count, offset: used))
+                    used += bytes
+                }
+                chunks[area][chunk] = .copied(block: block, runs: runs)
+                changedPages += count
+                copied.append((area, chunk))
+                protection.unprotect(address(area, pages.lowerBound), length: pages.count * Self.pageSize)
+                condition.broadcast()
+                return
+            }
+        }
+    }
+
+    /// The writer's part: every chunk, copied ones first.
+    func write(to part: PartWriter) throws -> (changed: Int, total: Int) {
+        while let (area, chunk) = next() {
+            let pages = range(area, chunk)
+            let state = mutex.withLock { chunks[area][chunk] }
+            if case let .copied(block, runs) = state {
+                for run in runs {
+                    try add(run.page, count: run.count, of: area, from: UnsafeRawPointer(blocks.bytes(of: block!) + run.offset), to: part)
+                }
+                mutex.withLock {
+                    if let block { blocks.give(block) }
+                    chunks[area][chunk] = .saved
+                    condition.broadcast()
+                }
+            } else {
+                let (saved, count) = digest(area, pages)
+                do {
+                    for run in Self.runs(of: saved) {
+                        try add(run.lowerBound, count: run.count, of: area, from: UnsafeRawPointer(address(area, run.lowerBound)), to: part)
+                    }
+                } catch {
+                    mutex.withLock { chunks[area][chunk] = .protected }
+                    throw error
+                }
+                mutex.withLock {
+                    protection.unprotect(address(area, pages.lowerBound), length: pages.count * Self.pageSize)
+                    changedPages += count
+                    chunks[area][chunk] = .saved
+                    condition.broadcast()
+                }
+            }
+        }
+        return mutex.withLock {
+            completed = true
+            let new = areas.filter { $0.before == nil }.reduce(0) { $0 + $1.pages }
+            return (changedPages + new, areas.reduce(0) { $0 + $1.pages })
+        }
+    }
+
+    /// Lifts every protection still set (the part failed midway), and gives the blocks back.
+    func release() {
+        mutex.withLock {
+            for (area, states) in chunks.enumerated() {
+                for (chunk, state) in states.enumerated() {
+                    if case .saved = state { continue }
+                    let pages = range(area, chunk)
+                    protection.unprotect(address(area, pages.lowerBound), length: pages.count * Self.pageSize)
+                    chunks[area][chunk] = .saved
+                }
+            }
+            copied.removeAll()
+            condition.broadcast()
+        }
+    }
+
+    /// Once written whole, this checkpoint's digests of each area's pages, and of the
+    /// pages the last checkpoint had digests of, how many changed and how many there
+    /// are; nil for a part that failed (the next checkpoint then saves every page of
+    /// these buffers again).
+    var results: (digests: [(area: Area, digests: [UInt64])], changed: Int, compared: Int)? {
+        mutex.withLock {
+            guard completed else { return nil }
+            return (areas.indices.map { (areas[$0], Array(after[$0])) }, changedPages, areas.filter { $0.before != nil }.reduce(0) { $0 + $1.pages })
+        }
+    }
+
+    /// Returns once no page of `key`'s buffer is read from the program's memory any more
+    /// (before the program lets the memory go: `unprotect`).
+    func waitUntilRead(_ key: ProtectedMemory.Key) {
+        mutex.withLock {
+            while areas.indices.contains(where: { areas[$0].key == key && chunks[$0].contains(where: Self.readsMemory) }) {
+                condition.wait(mutex, seconds: 1)
+            }
+        }
+    }
+
+    private static func readsMemory(_ chunk: Chunk) -> Bool {
+        switch chunk {
+        case .protected, .writing: return true
+        case .copied, .saved: return false
+        }
+    }
+
+    /// The next chunk for the writer, claimed: the oldest copied one, else the next still
+    /// protected (now `writing`); nil when every chunk is written.
+    private func next() -> (area: Int, chunk: Int)? {
+        mutex.withLock {
+            if !copied.isEmpty { return copied.removeFirst() }
+            while cursor.area < areas.count {
+                let (area, chunk) = cursor
+                cursor = chunk + 1 < chunks[area].count ? (area, chunk + 1) : (area + 1, 0)
+                if case .protected = chunks[area][chunk] {
+                    chunks[area][chunk] = .writing
+                    return (area, chunk)
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Digests the pages of `pages` (unchanged while protected) and returns those to
+    /// save (the changed ones, or every one when full) and how many changed.
+    private func digest(_ area: Int, _ pages: Range<Int>) -> (saved: [Int], changed: Int) {
+        var saved: [Int] = []
+        var changed = 0
+        for page in pages {
+            let digest = brazos_page_digest(address(area, page), Self.pageSize)
+            after[area][page] = digest
+            let differs = areas[area].before.map { $0[page] != digest } ?? true
+            if differs && areas[area].before != nil { changed += 1 }
+            if differs || full { saved.append(page) }
+        }
+        return (saved, changed)
+    }
+
+    private func add(_ page: Int, count: Int, of area: Int, from bytes: UnsafeRawPointer, to part: PartWriter) throws {
+        let header = SavedSection.protectedRunHeader(size: areas[area].bufferSize, offset: areas[area].offset + page * Self.pageSize)
+        try header.withUnsafeBytes { header in
+            try part.add("protected \(areas[area].key.name)", pieces: [header, UnsafeRawBufferPointer(start: bytes, count: count * Self.pageSize)])
+        }
+    }
+
+    private func range(_ area: Int, _ chunk: Int) -> Range<Int> {
+        chunk * Self.chunkPages..<min(areas[area].pages, (chunk + 1) * Self.chunkPages)
+    }
+
+    private func address(_ area: Int, _ page: Int) -> UnsafeMutableRawPointer {
+        areas[area].start + page * Self.pageSize
+    }
+
+    private func locate(_ page: UnsafeMutableRawPointer) -> (area: Int, chunk: Int)? {
+        var low = 0, high = areas.count
+        while low < high {
+            let middle = (low + high) / 2
+            if areas[middle].start <= page { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0 else { return nil }
+        let area = low - 1
+        let index = (page - areas[area].start) / Self.pageSize
+        guard index < areas[area].pages else { return nil }
+        return (area, index / Self.chunkPages)
+    }
+
+    /// Consecutive pages of a sorted list, as ranges.
+    static func runs(of pages: [Int]) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        for page in pages {
+            if let last = runs.last, last.upperBound == page {
+                runs[runs.count - 1] = last.lowerBound..<(page + 1)
+            } else {
+                runs.append(page..<(page + 1))
+            }
+        }
+        return runs
+    }
+}
