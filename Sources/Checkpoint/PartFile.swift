@@ -22,72 +22,129 @@ public struct CheckpointSection: Equatable, Sendable {
 ///     u32 CRC-32C of everything before it
 ///
 /// Integers are little-endian. Written as a stream (a section's payload may come in
-/// pieces, straight from memory); reading checks every length against what is left and
-/// every checksum, so a truncated or corrupt file is named as such, never misread.
+/// pieces, straight from memory); read by one walker, `sections(in:node:epoch:wanting:)`,
+/// whether the whole file is in memory (`decode`) or only some sections are read from
+/// disk (`SelectivePartReader`). It checks every length against what is left and every
+/// checksum it reads, so a truncated or corrupt file is named as such, never misread.
 enum PartFile {
     static let magic = Array("BRZPART2".utf8)
     static let version: UInt32 = 2
     static let end = UInt32.max
+    /// The smallest part: magic, version, node, epoch, the end mark and the trailer.
+    static let minimumSize = magic.count + 20
 
     /// The checksum a part file ends with (what its manifest entry records).
-    static func trailer(of bytes: [UInt8]) -> UInt32? {
+    static func trailer<Bytes: BidirectionalCollection<UInt8>>(of bytes: Bytes) -> UInt32? {
         guard bytes.count >= 4 else { return nil }
-        return bytes[(bytes.count - 4)...].reversed().reduce(UInt32(0)) { ($0 << 8) | UInt32($1) }
+        return bytes.suffix(4).reversed().reduce(UInt32(0)) { ($0 << 8) | UInt32($1) }
     }
 
+    /// Every section of a part file held whole in memory, the file's own checksum checked.
     static func decode(_ bytes: [UInt8], path: String, node: Int, epoch: Int) throws(CheckpointError) -> [CheckpointSection] {
-        var reader = Reader(bytes: bytes, path: path)
-        guard bytes.count >= magic.count + 20 else { throw .invalid(path: path, reason: "truncated: \(bytes.count) bytes") }
-        guard Array(try reader.take(magic.count)) == magic else { throw .invalid(path: path, reason: "not a Brazos checkpoint part (version 2)") }
-        guard Checksum.of(bytes[0..<(bytes.count - 4)]) == trailer(of: bytes) else {
-            throw .invalid(path: path, reason: "file checksum does not match (corrupt or truncated)")
-        }
-        guard try reader.integer(UInt32.self) == version else { throw .invalid(path: path, reason: "unknown format version") }
-        let storedNode = try reader.integer(UInt32.self), storedEpoch = try reader.integer(UInt64.self)
+        try sections(in: PartInMemory(path: path, bytes: bytes), node: node, epoch: epoch, wanting: { _ in true })
+    }
+
+    /// Walks a part file front to back: its magic, then whatever `source` can check of the
+    /// whole file, its version, node and epoch, then each section, read and checked by its
+    /// own checksum if `wanted` by name, else passed over; then the end mark, and nothing
+    /// but the trailer after it.
+    static func sections<Source: PartSource>(in source: Source, node: Int, epoch: Int,
+                                             wanting wanted: (String) -> Bool) throws(CheckpointError) -> [CheckpointSection] {
+        let path = source.path
+        guard source.size >= minimumSize else { throw .invalid(path: path, reason: "truncated: \(source.size) bytes") }
+        var cursor = Cursor(source: source)
+        guard try cursor.take(magic.count).elementsEqual(magic) else { throw .invalid(path: path, reason: "not a Brazos checkpoint part (version 2)") }
+        try source.checkWhole()
+        guard try cursor.integer(UInt32.self) == version else { throw .invalid(path: path, reason: "unknown format version") }
+        let storedNode = try cursor.integer(UInt32.self), storedEpoch = try cursor.integer(UInt64.self)
         guard UInt64(storedNode) == UInt64(truncatingIfNeeded: node), storedEpoch == UInt64(truncatingIfNeeded: epoch), node >= 0, epoch >= 0 else {
             throw .invalid(path: path, reason: "holds node \(storedNode) of epoch \(storedEpoch), not node \(node) of epoch \(epoch)")
         }
         var sections: [CheckpointSection] = []
+        var index = 0
         while true {
-            let nameLength = try reader.integer(UInt32.self)
+            let nameLength = try cursor.integer(UInt32.self)
             if nameLength == end { break }
-            let name = try reader.take(Int(nameLength))
-            let payloadLength = try reader.integer(UInt64.self)
-            guard payloadLength <= UInt64(reader.remaining) else {
-                throw .invalid(path: path, reason: "truncated: section \(sections.count) claims \(payloadLength) bytes")
+            let name = try cursor.take(Int(nameLength))
+            let payloadLength = try cursor.integer(UInt64.self)
+            guard payloadLength <= UInt64(cursor.remaining) else {
+                throw .invalid(path: path, reason: "truncated: section \(index) claims \(payloadLength) bytes")
             }
-            let payload = try reader.take(Int(payloadLength))
-            var checksum = Checksum()
-            checksum.add(name)
-            checksum.add(payload)
-            guard try reader.integer(UInt32.self) == checksum.value else {
-                throw .invalid(path: path, reason: "section \(sections.count) checksum does not match")
+            let text = String(decoding: name, as: UTF8.self)
+            if wanted(text) {
+                let payload = try cursor.take(Int(payloadLength))
+                var checksum = Checksum()
+                checksum.add(name)
+                checksum.add(payload)
+                guard try cursor.integer(UInt32.self) == checksum.value else {
+                    throw .invalid(path: path, reason: "section \(index) checksum does not match")
+                }
+                sections.append(CheckpointSection(name: text, payload: Array(payload)))
+            } else {
+                try cursor.skip(Int(payloadLength) + 4)
             }
-            sections.append(CheckpointSection(name: String(decoding: name, as: UTF8.self), payload: Array(payload)))
+            index += 1
         }
-        guard reader.remaining == 4 else { throw .invalid(path: path, reason: "\(reader.remaining - 4) stray bytes after the sections") }
+        guard cursor.remaining == 4 else { throw .invalid(path: path, reason: "\(cursor.remaining - 4) stray bytes after the sections") }
         return sections
     }
 
     /// Reads fields front to back, refusing to read into the trailing checksum.
-    private struct Reader {
-        let bytes: [UInt8]
-        let path: String
+    private struct Cursor<Source: PartSource> {
+        let source: Source
         var offset = 0
 
-        var remaining: Int { bytes.count - offset }
+        var remaining: Int { source.size - offset }
 
         mutating func take(_ count: Int) throws(CheckpointError) -> ArraySlice<UInt8> {
-            guard count >= 0, count <= remaining - 4 else {
-                throw .invalid(path: path, reason: "truncated: a field of \(count) bytes at offset \(offset) runs past the end")
-            }
+            try check(count)
             defer { offset += count }
-            return bytes[offset..<(offset + count)]
+            return try source.bytes(at: offset, count: count)
+        }
+
+        mutating func skip(_ count: Int) throws(CheckpointError) {
+            try check(count)
+            offset += count
         }
 
         mutating func integer<T: FixedWidthInteger>(_ type: T.Type) throws(CheckpointError) -> T {
-            let slice = try take(MemoryLayout<T>.size)
-            return slice.reversed().reduce(T(0)) { ($0 << 8) | T($1) }
+            try take(MemoryLayout<T>.size).reversed().reduce(T(0)) { ($0 << 8) | T($1) }
+        }
+
+        private func check(_ count: Int) throws(CheckpointError) {
+            guard count >= 0, count <= remaining - 4 else {
+                throw .invalid(path: source.path, reason: "truncated: a field of \(count) bytes at offset \(offset) runs past the end")
+            }
+        }
+    }
+}
+
+/// Where the walker (`PartFile.sections`) reads a part file from, and what it can check of
+/// the whole file before the sections.
+protocol PartSource {
+    /// The file, as every error names it.
+    var path: String { get }
+    /// The file's size in bytes.
+    var size: Int { get }
+    /// `count` bytes at `offset`; the walker asks only for bytes inside the file.
+    func bytes(at offset: Int, count: Int) throws(CheckpointError) -> ArraySlice<UInt8>
+    /// Throws if the file as a whole is not what it should be, as far as this source can
+    /// tell without reading every section.
+    func checkWhole() throws(CheckpointError)
+}
+
+/// A part file read whole: its own checksum, over every byte, is checked.
+struct PartInMemory: PartSource {
+    let path: String
+    let bytes: [UInt8]
+
+    var size: Int { bytes.count }
+
+    func bytes(at offset: Int, count: Int) -> ArraySlice<UInt8> { bytes[offset..<(offset + count)] }
+
+    func checkWhole() throws(CheckpointError) {
+        guard Checksum.of(bytes.dropLast(4)) == PartFile.trailer(of: bytes) else {
+            throw .invalid(path: path, reason: "file checksum does not match (corrupt or truncated)")
         }
     }
 }

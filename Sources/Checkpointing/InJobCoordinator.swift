@@ -111,15 +111,8 @@ final class InJobCoordinator: @unchecked Sendable {
 
     private func write(_ complete: CompleteEpoch) {
         do {
-            let manifest = try complete.manifest(job: job, program: program, arguments: arguments, threads: threads, created: time(nil))
-            try store.writeManifest(manifest)
-            try store.prune(keeping: keep)
-            let reports = complete.reports
-            let changed = reports.reduce(0) { $0 + $1.changedPages }, total = reports.reduce(0) { $0 + $1.homePages }
-            let stall = Double(reports.map(\.stallMicroseconds).max() ?? 0) / 1000, writing = Double(reports.map(\.writeMicroseconds).max() ?? 0) / 1000
-            let kind = manifest.base.map { "incremental on \($0)" } ?? "full"
-            diagnose("brazos: checkpoint epoch \(complete.epoch) complete (\(kind)): \(manifest.totalSize) bytes in \(reports.count) parts, "
-                     + "\(changed) of \(total) pages changed, held \(Int(stall)) ms at most, written in \(Int(writing)) ms at most")
+            let summary = try complete.makeCheckpoint(in: store, job: job, program: program, arguments: arguments, threads: threads, keeping: keep)
+            diagnose("brazos: \(summary.line)", level: .info, metadata: summary.fields.mapValues { .string($0) })
         } catch {
             diagnose("brazos: node 0 could not complete checkpoint epoch \(complete.epoch): \(error); the previous one stands")
         }

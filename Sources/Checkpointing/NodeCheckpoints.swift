@@ -344,12 +344,6 @@ package final class NodeCheckpoints: @unchecked Sendable {
     }
 }
 
-private func realPath(_ path: String) -> String {
-    guard let resolved = realpath(path, nil) else { return path }
-    defer { free(resolved) }
-    return String(cString: resolved)
-}
-
 /// A checkpoint that cannot be taken or restored, and why.
 public struct CheckpointingError: Error, CustomStringConvertible {
     public let detail: String

@@ -1,9 +1,6 @@
 import BrazosCore
 import Checkpoint
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The job's checkpoint coordinator, in brazosrun. Each node's writer reports the part
 /// it made durable; once an epoch is complete (`EpochAssembly`), the coordinator writes
@@ -44,20 +41,11 @@ final class CheckpointCoordinator: Sendable {
     }
 
     private func write(_ complete: CompleteEpoch) throws {
-        let manifest = try complete.manifest(job: jobID, program: options.program[0], arguments: Array(options.program.dropFirst()),
-                                             threads: options.rankPlacement.rankCount, created: time(nil))
-        try store.writeManifest(manifest)
-        try store.prune(keeping: options.keepCheckpoints)
+        let summary = try complete.makeCheckpoint(in: store, job: jobID, program: options.program[0], arguments: Array(options.program.dropFirst()),
+                                                  threads: options.rankPlacement.rankCount, keeping: options.keepCheckpoints)
         newest.withLock { newest in
-            if complete.epoch >= newest?.epoch ?? 0 { newest = .init(epoch: complete.epoch, time: monotonicSeconds(), bytes: manifest.totalSize) }
+            if complete.epoch >= newest?.epoch ?? 0 { newest = .init(epoch: complete.epoch, time: monotonicSeconds(), bytes: summary.manifest.totalSize) }
         }
-        let reports = complete.reports
-        let changed = reports.reduce(0) { $0 + $1.changedPages }, home = reports.reduce(0) { $0 + $1.homePages }
-        let stall = Double(reports.map(\.stallMicroseconds).max() ?? 0) / 1000, writing = Double(reports.map(\.writeMicroseconds).max() ?? 0) / 1000
-        let kind = manifest.base.map { "incremental on \($0)" } ?? "full"
-        diagnose("brazosrun: checkpoint epoch \(complete.epoch) complete (\(kind)): \(manifest.totalSize) bytes in \(reports.count) parts, "
-                 + "\(changed) of \(home) pages changed, barrier held \(format1(stall)) ms at most, written in \(format1(writing)) ms at most",
-                 level: .info, metadata: ["event": "checkpoint", "epoch": "\(complete.epoch)", "bytes": "\(manifest.totalSize)", "parts": "\(reports.count)",
-                                          "stall_ms": "\(format1(stall))", "write_ms": "\(format1(writing))"])
+        diagnose("brazosrun: \(summary.line)", level: .info, metadata: summary.fields.mapValues { .string($0) })
     }
 }

@@ -1,8 +1,5 @@
 import BrazosCore
 import Checkpoint
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `brazosrun restart --checkpoint-dir DIR -n N PROGRAM ARGS`: the newest complete
 /// checkpoint in DIR, checked against what is to be started (same program and arguments),
@@ -71,11 +68,5 @@ enum Restart {
         for (epoch, reason) in skipped { diagnose("brazosrun: passing over checkpoint epoch \(epoch): \(reason)") }
         options.restartEpoch = manifest.epoch
         diagnose("brazosrun: continuing from checkpoint epoch \(manifest.epoch) in \(directory): this command ran there before (another directory starts afresh)")
-    }
-
-    private static func realPath(_ path: String) -> String {
-        guard let resolved = realpath(path, nil) else { return path }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 }

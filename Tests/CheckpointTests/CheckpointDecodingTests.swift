@@ -1,4 +1,7 @@
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import Checkpoint
 
 /// Part files and manifests that are not what they should be, checksums right or not:
@@ -30,6 +33,58 @@ final class CheckpointDecodingTests: XCTestCase {
                       naming: "section 0 checksum")
         assertInvalid(try decode(epoch), naming: "truncated")
         XCTAssertEqual(try decode(epoch + littleEndian(UInt32.max)), [])
+    }
+
+    /// The selective reader walks a part as `decode` does: each malformed part gives both
+    /// the same error, whether the reader reads its sections or seeks past them (then a
+    /// section's checksum, not read, cannot be wrong), and a part cut inside a section it
+    /// seeks past is named as truncated, not misread.
+    func testTheSelectiveReaderRefusesWhatDecodeRefuses() throws {
+        let directory = "/tmp/brazos-selective-decoding-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        XCTAssertEqual(mkdir(directory, 0o700), 0)
+        defer { _ = system("rm -rf '\(directory)'") }
+        let path = "\(directory)/part-1.bcp"
+        func readSelectively(_ bytes: [UInt8], wanting: (String) -> Bool) throws -> [CheckpointSection] {
+            try DurableFile.write(bytes, to: path)
+            return try SelectivePartReader.read(path: path, size: bytes.count, checksum: PartFile.trailer(of: bytes) ?? 0, node: 1, epoch: 7,
+                                                wanting: wanting)
+        }
+        let epoch = littleEndian(PartFile.version) + littleEndian(UInt32(1)) + littleEndian(UInt64(7))
+        let section = littleEndian(UInt32(1)) + [65] + littleEndian(UInt64(2)) + [1, 2]
+        let rightChecksum = littleEndian(Checksum.of([65, 1, 2]))
+        let cases: [(file: [UInt8], reason: String, skipped: String?)] = [
+            (Array(partFile(epoch).prefix(20)), "truncated: 20 bytes", "truncated: 20 bytes"),
+            (Array("BRZPART1".utf8) + Array(partFile(epoch + littleEndian(UInt32.max)).dropFirst(8)), "not a Brazos checkpoint part", "not a Brazos checkpoint part"),
+            (partFile(littleEndian(UInt32(1)) + Array(epoch.dropFirst(4)) + littleEndian(UInt32.max)), "unknown format version", "unknown format version"),
+            (partFile(littleEndian(PartFile.version) + littleEndian(UInt32(2)) + littleEndian(UInt64(7)) + littleEndian(UInt32.max)),
+             "holds node 2 of epoch 7", "holds node 2 of epoch 7"),
+            (partFile(epoch + littleEndian(UInt32(0x7FFF_FFFF))), "a field of 2147483647 bytes", "a field of 2147483647 bytes"),
+            (partFile(epoch + littleEndian(UInt32(1)) + [65] + littleEndian(UInt64(100)) + [1, 2]), "section 0 claims 100 bytes", "section 0 claims 100 bytes"),
+            (partFile(epoch + section + littleEndian(UInt32(0)) + littleEndian(UInt32.max)), "section 0 checksum does not match", nil),
+            (partFile(epoch + section + rightChecksum), "a field of 4 bytes", "a field of 4 bytes"),
+            (partFile(epoch + section), "a field of 4 bytes", "truncated: a field of 6 bytes"),
+            (partFile(epoch + section + rightChecksum + littleEndian(UInt32.max) + [9, 9]), "2 stray bytes", "2 stray bytes"),
+        ]
+        for (file, reason, skipped) in cases {
+            assertInvalid(try PartFile.decode(file, path: path, node: 1, epoch: 7), naming: reason)
+            assertInvalid(try readSelectively(file, wanting: { _ in true }), naming: reason)
+            if let skipped {
+                assertInvalid(try readSelectively(file, wanting: { _ in false }), naming: skipped)
+            } else {
+                XCTAssertEqual(try readSelectively(file, wanting: { _ in false }), [], "a section passed over is not checked")
+            }
+        }
+        let good = partFile(epoch + section + rightChecksum + littleEndian(UInt32.max))
+        XCTAssertEqual(try PartFile.decode(good, path: path, node: 1, epoch: 7), [CheckpointSection(name: "A", payload: [1, 2])])
+        XCTAssertEqual(try readSelectively(good, wanting: { $0 == "A" }), [CheckpointSection(name: "A", payload: [1, 2])])
+        XCTAssertEqual(try readSelectively(good, wanting: { _ in false }), [])
+        var flipped = good
+        flipped[flipped.count - 1] ^= 1
+        assertInvalid(try PartFile.decode(flipped, path: path, node: 1, epoch: 7), naming: "file checksum does not match")
+        assertInvalid(try SelectivePartReader.read(path: path, size: good.count, checksum: PartFile.trailer(of: flipped) ?? 0, node: 1, epoch: 7,
+                                                   wanting: { _ in true }), naming: "file checksum differs from the manifest's")
+        assertInvalid(try SelectivePartReader.read(path: path, size: good.count + 1, checksum: 0, node: 1, epoch: 7, wanting: { _ in true }),
+                      naming: "size differs from the manifest's")
     }
 
     func testManifestsThatLeadOutOfTheEpochOrRepeatANodeAreInvalid() throws {

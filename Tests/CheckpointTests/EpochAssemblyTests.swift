@@ -1,4 +1,7 @@
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 import BrazosCore
 @testable import Checkpoint
 
@@ -61,5 +64,44 @@ final class EpochAssemblyTests: XCTestCase {
         XCTAssertThrowsError(try complete.manifest(job: "j", program: "/p", arguments: [], threads: 2, created: 0)) { error in
             XCTAssertEqual((error as? EpochDisagreement)?.description, "nodes disagree on what checkpoint 4 builds on: epoch 3, none (full)")
         }
+    }
+
+    /// What both coordinators do with a complete epoch: its manifest written (the epoch
+    /// verifies), the store pruned to the newest `keep`, and one summary line.
+    func testMakingACheckpointWritesTheManifestPrunesAndSummarizes() throws {
+        let directory = "/tmp/brazos-make-checkpoint-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        defer { _ = system("rm -rf '\(directory)'") }
+        let store = try CheckpointStore(directory: directory)
+        var summaries: [CheckpointSummary] = []
+        for epoch in 1...3 {
+            var assembly = EpochAssembly(firstNodes: 2, rankCount: 2)
+            var complete: CompleteEpoch?
+            for node in 0..<2 {
+                let part = try store.writePart(epoch: epoch, node: node, sections: [CheckpointSection(name: "state", payload: [UInt8(epoch), UInt8(node)])])
+                complete = assembly.add(PartReport(epoch: epoch, node: node, bytes: part.size, checksum: part.checksum, base: epoch == 3 ? 2 : nil,
+                                                   changedPages: node + 1, homePages: 10, stallMicroseconds: 1250 * (node + 1), ranks: 1,
+                                                   writeMicroseconds: 40_060))
+            }
+            summaries.append(try XCTUnwrap(complete).makeCheckpoint(in: store, job: "abc", program: "/bin/sor", arguments: ["-n"], threads: 2, keeping: 1))
+        }
+        XCTAssertEqual(store.verify(3), .complete(summaries[2].manifest))
+        XCTAssertEqual(summaries[2].manifest.base, 2)
+        XCTAssertEqual(store.epochs(), [2, 3], "the newest checkpoint and the one it builds on are kept, the older full one pruned")
+        let bytes = summaries[0].manifest.totalSize
+        XCTAssertEqual(summaries[0].line, "checkpoint epoch 1 complete (full): \(bytes) bytes in 2 parts, 3 of 20 pages changed, "
+                       + "barrier held 2.5 ms at most, written in 40.1 ms at most")
+        XCTAssertTrue(summaries[2].line.hasPrefix("checkpoint epoch 3 complete (incremental on 2): "), summaries[2].line)
+        XCTAssertEqual(summaries[0].fields, ["event": "checkpoint", "epoch": "1", "bytes": "\(bytes)", "parts": "2", "stall_ms": "2.5", "write_ms": "40.1"])
+    }
+
+    func testAnEpochWhosePartsDisagreeIsNotMadeACheckpoint() throws {
+        let directory = "/tmp/brazos-make-checkpoint-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        defer { _ = system("rm -rf '\(directory)'") }
+        let store = try CheckpointStore(directory: directory)
+        var assembly = EpochAssembly(firstNodes: 2, rankCount: 2)
+        _ = assembly.add(report(4, node: 0, ranks: 1, base: 3))
+        let complete = try XCTUnwrap(assembly.add(report(4, node: 1, ranks: 1)))
+        XCTAssertThrowsError(try complete.makeCheckpoint(in: store, job: "j", program: "/p", arguments: [], threads: 2, keeping: 2))
+        XCTAssertEqual(try store.manifest(4), nil, "no manifest: the epoch is no checkpoint")
     }
 }

@@ -56,6 +56,9 @@ final class MpirunTests: XCTestCase {
         XCTAssertEqual(again.stdout, expected, again.stderr)
         XCTAssertTrue(again.stderr.contains("brazos: continuing from checkpoint epoch "), again.stderr)
         XCTAssertTrue(again.stderr.contains("message-checkpoint-check: resumed at step "), again.stderr)
+        XCTAssertNotNil(again.stderr.range(of: #"brazos: checkpoint epoch \d+ complete \((full|incremental on \d+)\): \d+ bytes in 3 parts, "#
+                                                + #"\d+ of \d+ pages changed, barrier held \d+\.\d ms at most"#, options: .regularExpression),
+                        "node 0 says brazosrun's line of each checkpoint: \(again.stderr)")
 
         // Another command in the same directory is refused, and loses nothing there.
         let other = try JobProcess(mpirun, ["--oversubscribe", "-x", "BRAZOS_CHECKPOINT_DIR=\(directory)", "-n", "2", check] + arguments)
