@@ -13,7 +13,7 @@ import Glibc
 /// the launcher's requests, the saver's part of saving, and, after a restart, what was
 /// saved (docs/ARCHITECTURE.md, "Checkpoints").
 ///
-/// Unchecked: `deposits`, `requests` and `contributors` are guarded. `nextEpoch` and
+/// Unchecked: `deposits`, `requests`, `contributors` and `chain` are guarded. `nextEpoch` and
 /// `lastCheckpoint` are atomics. The rest is set in init and never changes. (A thread
 /// that moves at the checkpoint that saved may still read the epoch before the saver's
 /// increment, and take it to a joining node: see docs/ARCHITECTURE.md, "Not yet built".)
@@ -24,10 +24,13 @@ package final class NodeCheckpoints: @unchecked Sendable {
     /// Per allocation, its saved runs of pages from every epoch of the chain, oldest
     /// first. Each is dropped once restored.
     private let savedPages = Guarded<[String: [RestoredCheckpoint.PageRun]]>([:])
-    /// Every `fullEvery`-th checkpoint of a run saves everything, so a restart reads at
-    /// most that many epochs; the others save only what changed since the one before
-    /// (unless half of it changed: then it is full too).
-    static let fullEvery = 4
+    /// A restart reads at most this many epochs: a full one and the incremental ones
+    /// after it (see `save`).
+    static let longestChain = 8
+    /// Since the last full checkpoint: the incremental ones after it, and the pages they
+    /// saved (summed over the nodes). The same on every node that votes; updated by the
+    /// saver inside a checkpoint, read by the node's threads in the next.
+    private let chain = Guarded<(length: Int, changed: Int64)>((0, 0))
     /// The buffers the ranks protect, always a contributor.
     package let protectedMemory = ProtectedMemory()
     /// The files the ranks route into their next checkpoint, always a contributor.
@@ -271,14 +274,20 @@ package final class NodeCheckpoints: @unchecked Sendable {
                 total += counts.total
             }
         }
-        // The nodes agree whether this one is full: every `fullEvery`-th of the nodes that
-        // started the run (a node that joined counts from elsewhere, and does not vote),
-        // or when half the pages changed anyway (then a chain would only make restarts
-        // read more).
+        // The nodes agree whether this one is full: the first of the run; or one after
+        // `longestChain` - 1 incremental ones; or when the pages changed since the last
+        // full one, these included, make half of all pages (a restart would then read
+        // as much as one more full checkpoint). A node that joined knows no chain, and
+        // does not vote: the others' chains are the same, so their sum over the voters
+        // gives it.
         let epoch = nextEpoch
-        let due = !node.config.joining && (epoch - firstEpoch) % Self.fullEvery == 0
-        let totals = try runtime.allreduce([Int64(changed), Int64(total), due ? 1 : 0], op: .sum)
-        let full = totals[2] > 0 || 2 * totals[0] >= totals[1]
+        let votes = !node.config.joining
+        let since = chain.withLock { $0 }
+        let totals = try runtime.allreduce([Int64(changed), Int64(total), votes && epoch == firstEpoch ? 1 : 0, votes ? 1 : 0,
+                                            votes ? Int64(since.length) : 0, votes ? since.changed : 0], op: .sum)
+        let voters = max(totals[3], 1)
+        let full = totals[2] > 0 || totals[3] == 0 || totals[4] / voters >= Int64(Self.longestChain - 1)
+            || 2 * (totals[5] / voters + totals[0]) >= totals[1]
         // The node's threads wait while the saver copies: protected buffers are the
         // program's own memory, which they would change.
         try nodeBarrier.wait(threads: hosted.count, isLeader: saver) {
@@ -292,6 +301,7 @@ package final class NodeCheckpoints: @unchecked Sendable {
             }
             writer.submit(CheckpointWriter.Part(epoch: epoch, base: full ? nil : epoch - 1, sections: sections, pieces: layers.map { $0.seal(full: full) },
                                                 stall: Int((monotonicSeconds() - start) * 1e6), ranks: hosted.count))
+            chain.withLock { $0 = full ? (0, 0) : ($0.length + 1, $0.changed + totals[0]) }
             deposits.withLock { $0.removeAll() }
             requests.withLock { $0.checkpoint = false }
             nextEpochValue.add(1, ordering: .releasing)

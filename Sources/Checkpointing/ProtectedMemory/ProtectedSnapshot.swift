@@ -11,13 +11,15 @@ import Checkpoint
 /// writer writes such copies first, so that blocks come back soon. When no block is
 /// free the handler waits for one, and the program with it.
 ///
-/// A chunk goes `protected` → `writing` → `saved` (the writer) or `protected` →
-/// `copied` → `saved` (the handler, then the writer); both take it under `mutex`, so
-/// exactly one of them reads it, while it is still protected and so unchanged.
+/// A chunk goes `protected` → `reading` → `saved` (the writer) or `protected` →
+/// `reading` → `copied` → `saved` (the handler, then the writer): whoever claims it under
+/// `mutex` reads it alone, while it is still protected and so unchanged. The writer goes
+/// from the last chunk to the first: programs mostly write upwards, so the two meet
+/// once instead of the program waiting on every chunk the writer has just claimed.
 ///
-/// Unchecked: `chunks`, `copied`, `cursor` and `changedPages` are guarded by `mutex`. The
-/// digests of a chunk are written by whichever of the two took it, never both; the rest
-/// never changes after init.
+/// Unchecked: `chunks`, `copied`, `cursor`, `changedPages` and the blocks are guarded by
+/// `mutex`. The digests of a chunk are written by whichever claimed it; the rest never
+/// changes after init.
 final class ProtectedSnapshot: SealedPieces, @unchecked Sendable {
     /// Pages a chunk: a fault saves a chunk at once (one fault costs tens of
     /// microseconds here; a page of copy, a fraction of one).
@@ -49,7 +51,8 @@ final class ProtectedSnapshot: SealedPieces, @unchecked Sendable {
 
     enum Chunk {
         case protected
-        case writing
+        /// Being read by the writer or the fault handler, still protected.
+        case reading
         case copied(block: Int?, runs: [CopiedRun])
         case saved
     }
@@ -63,8 +66,8 @@ final class ProtectedSnapshot: SealedPieces, @unchecked Sendable {
     private var chunks: [[Chunk]]
     /// Copied chunks not yet written, oldest first.
     private var copied: [(area: Int, chunk: Int)] = []
-    /// The writer's next chunk in address order.
-    private var cursor = (area: 0, chunk: 0)
+    /// The writer's next chunk, going down from the last.
+    private var cursor: (area: Int, chunk: Int)?
     /// Pages that changed since the last checkpoint, of the areas it had digests of.
     private var changedPages = 0
     private var completed = false
@@ -80,6 +83,7 @@ final class ProtectedSnapshot: SealedPieces, @unchecked Sendable {
         blocks = CopyBlocks(count: blockCount)
         chunks = areas.map { [Chunk](repeating: .protected, count: $0.chunks) }
         after = areas.map { .allocate(capacity: $0.pages) }
+        cursor = areas.isEmpty ? nil : (areas.count - 1, areas[areas.count - 1].chunks - 1)
     }
 
     /// Write-protects every area, or throws with none left protected.
@@ -99,48 +103,73 @@ final class ProtectedSnapshot: SealedPieces, @unchecked Sendable {
         for digests in after { digests.deallocate() }
     }
 
-    /// The fault handler's part: the program writes `page`.
+    /// The fault handler's part: the program writes `page`. Saves its chunk, waiting for
+    /// a block if the chunk has changed pages and none is free, then up to `readAhead`
+    /// next chunks of the area still protected, while blocks are free: a program that
+    /// writes one chunk writes the next soon, and a fault costs more than a digest.
     func fault(at page: UnsafeMutableRawPointer) {
-        mutex.lock()
-        defer { mutex.unlock() }
-        guard let (area, chunk) = locate(page) else {
-            protection.unprotect(page, length: Self.pageSize)
-            return
-        }
-        while true {
+        let claimed: [(area: Int, chunk: Int)] = mutex.withLock {
+            guard let (area, chunk) = locate(page) else {
+                protection.unprotect(page, length: Self.pageSize)
+                return []
+            }
             switch chunks[area][chunk] {
-            case .writing:
-                // The writer lifts the protection once the chunk is written, which wakes the thread.
-                return
+            case .reading:
+                // Whoever reads it lifts the protection when done, which wakes the thread.
+                return []
             case .copied, .saved:
                 protection.unprotect(page, length: Self.pageSize)
-                return
+                return []
             case .protected:
-                let pages = range(area, chunk)
-                let (changed, count) = digest(area, pages)
-                var block: Int?
-                if !changed.isEmpty {
-                    guard let taken = blocks.take() else {
-                        condition.wait(mutex, seconds: 1)
-                        continue
-                    }
-                    block = taken
+                var claimed = [(area, chunk)]
+                for next in (chunk + 1)..<min(chunks[area].count, chunk + 1 + Self.readAhead) {
+                    guard case .protected = chunks[area][next] else { break }
+                    claimed.append((area, next))
                 }
-                var runs: [CopiedRun] = []
-                var used = 0
-                for run in Self.runs(of: changed) {
-                    let bytes = run.count * Self.pageSize
-                    blocks.bytes(of: block!).advanced(by: used).copyMemory(from: address(area, run.lowerBound), byteCount: bytes)
-                    runs.append(CopiedRun(page: run.lowerBound, count: run.count, offset: used))
-                    used += bytes
+                for (area, chunk) in claimed { chunks[area][chunk] = .reading }
+                return claimed
+            }
+        }
+        for (index, (area, chunk)) in claimed.enumerated() { copy(area, chunk, waitingForABlock: index == 0) }
+    }
+
+    /// Chunks a fault saves after its own, at most.
+    static let readAhead = 7
+
+    /// For the fault handler, a chunk it claimed: digests it, copies its changed pages
+    /// into a block and lifts its protection. Without a free block, it waits for one if
+    /// `waitingForABlock`, else gives the chunk back to the writer.
+    private func copy(_ area: Int, _ chunk: Int, waitingForABlock: Bool) {
+        let pages = range(area, chunk)
+        let (changed, count) = digest(area, pages)
+        var block: Int?
+        if !changed.isEmpty {
+            block = mutex.withLock {
+                while true {
+                    if let block = blocks.take() { return block }
+                    guard waitingForABlock else { return nil }
+                    condition.wait(mutex, seconds: 1)
                 }
-                chunks[area][chunk] = .copied(block: block, runs: runs)
-                changedPages += count
-                copied.append((area, chunk))
-                protection.unprotect(address(area, pages.lowerBound), length: pages.count * Self.pageSize)
-                condition.broadcast()
+            }
+            guard block != nil else {
+                mutex.withLock { chunks[area][chunk] = .protected }
                 return
             }
+        }
+        var runs: [CopiedRun] = []
+        var used = 0
+        for run in Self.runs(of: changed) {
+            let bytes = run.count * Self.pageSize
+            blocks.bytes(of: block!).advanced(by: used).copyMemory(from: address(area, run.lowerBound), byteCount: bytes)
+            runs.append(CopiedRun(page: run.lowerBound, count: run.count, offset: used))
+            used += bytes
+        }
+        mutex.withLock {
+            chunks[area][chunk] = .copied(block: block, runs: runs)
+            changedPages += count
+            copied.append((area, chunk))
+            protection.unprotect(address(area, pages.lowerBound), length: pages.count * Self.pageSize)
+            condition.broadcast()
         }
     }
 
@@ -222,21 +251,20 @@ final class ProtectedSnapshot: SealedPieces, @unchecked Sendable {
 
     private static func readsMemory(_ chunk: Chunk) -> Bool {
         switch chunk {
-        case .protected, .writing: return true
+        case .protected, .reading: return true
         case .copied, .saved: return false
         }
     }
 
-    /// The next chunk for the writer, claimed: the oldest copied one, else the next still
-    /// protected (now `writing`); nil when every chunk is written.
+    /// The next chunk for the writer, claimed: the oldest copied one, else the last still
+    /// protected (now `reading`); nil when every chunk is written.
     private func next() -> (area: Int, chunk: Int)? {
         mutex.withLock {
             if !copied.isEmpty { return copied.removeFirst() }
-            while cursor.area < areas.count {
-                let (area, chunk) = cursor
-                cursor = chunk + 1 < chunks[area].count ? (area, chunk + 1) : (area + 1, 0)
+            while let (area, chunk) = cursor {
+                cursor = chunk > 0 ? (area, chunk - 1) : area > 0 ? (area - 1, chunks[area - 1].count - 1) : nil
                 if case .protected = chunks[area][chunk] {
-                    chunks[area][chunk] = .writing
+                    chunks[area][chunk] = .reading
                     return (area, chunk)
                 }
             }
