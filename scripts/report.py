@@ -67,6 +67,16 @@ def number(cell):
     return float(match.group()) if match else None
 
 
+def p2p_rows(rows):
+    """bench-p2p's tables as [case, bytes, OpenMPI, Brazos]: the older ones are that already;
+    the newer ones (a `figure` column; Brazos C and Brazos Swift) give their batch and
+    stream rows, with Brazos C (the same C program as OpenMPI's) as Brazos."""
+    if "figure" not in rows[0]:
+        return rows
+    return [["case", "bytes", "OpenMPI", "Brazos"]] + [
+        [r[0], r[1], r[3], r[4]] for r in rows[1:] if r[2] in ("batch", "stream")]
+
+
 def plot_p2p(rows, kind, unit, name):
     figure, axes = plt.subplots(figsize=(7, 4.5))
     for case, style in (("shm", "-"), ("tcp", "--")):
@@ -181,7 +191,7 @@ def main():
               "its day); its figures below are those the project's issues quote.", ""]
 
     p2p = source("p2p")
-    latency, bandwidth = tables(p2p)[0], tables(p2p)[1]
+    latency, bandwidth = p2p_rows(tables(p2p)[0]), p2p_rows(tables(p2p)[1])
     plot_p2p(latency, "one-way latency", "us", "latency.png")
     plot_p2p(bandwidth, "bandwidth", "MB/s", "bandwidth.png")
     lines += ["## Messages", "", "![latency](latency.png)", "", "![bandwidth](bandwidth.png)", "",

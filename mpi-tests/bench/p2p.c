@@ -1,13 +1,14 @@
 /*
- * p2p.c - point-to-point MPI benchmark for exactly 2 ranks (reference side of
- * the Brazos-vs-OpenMPI comparison; scripts/bench-p2p runs it next to our
- * Swift p2p-bench, which follows the same protocol and output format).
+ * p2p.c - point-to-point MPI benchmark for exactly 2 ranks. scripts/bench-p2p
+ * builds it twice, against OpenMPI and against Brazos's C ABI, and runs it next
+ * to our Swift p2p-bench, which follows the same protocol and output format.
  *
- * Build:  mpicc -O2 -o p2p-mpi p2p.c
- * Run:    mpirun -n 2 ./p2p-mpi [--quick]
+ * Build:  mpicc -O2 -o p2p-mpi p2p.c          (or .build/release/brazoscc -O2 ...)
+ * Run:    mpirun -n 2 ./p2p-mpi [--quick]     (or brazosrun -n 2 ./p2p-brazos ...)
  *
  * Output (rank 0 only, one line per measurement, flushed line by line):
  *   latency <bytes> <one_way_microseconds>
+ *   latency-single <bytes> <median_us> <p99_us> <samples>   (8 B and 1 MiB only)
  *   bandwidth <bytes> <megabytes_per_second>        (MB = 1e6 bytes)
  * On a content mismatch the rank that sees it prints "error ..." and the job
  * is aborted with a non-zero exit status.
@@ -27,7 +28,11 @@
  *      5; run as 5 batches of iters/5 ping-pongs (TAG_LAT), each batch timed
  *      separately. The reported figure is the MEDIAN over the 5 batches of
  *      (batch time / batch iterations / 2), i.e. one-way latency = RTT / 2.
- *   4. a control message with n = 0 ends the size on rank 1.
+ *   4. for 8 bytes and 1 MiB only: the same number of ping-pongs again (at
+ *      least 100, at most 200000), announced like a batch, each round trip
+ *      timed on its own; latency-single reports the median and the 99th
+ *      percentile (nearest rank) of round trip / 2.
+ *   5. a control message with n = 0 ends the size on rank 1.
  *
  * Bandwidth, sizes 65536, 262144, 1048576, 4194304:
  *   one "window" = rank 0 posts 64 MPI_Isend of <size> bytes from the same
@@ -70,6 +75,11 @@ static const int bw_sizes[] = {65536, 262144, 1048576, 4194304};
 #define NLAT ((int)(sizeof lat_sizes / sizeof lat_sizes[0]))
 #define NBW ((int)(sizeof bw_sizes / sizeof bw_sizes[0]))
 #define MAX_SIZE 4194304
+#define MIN_SINGLES 100
+#define MAX_SINGLES 200000
+
+/* Sizes whose round trips are also timed one by one. */
+static int timed_singly(int size) { return size == 8 || size == 1048576; }
 
 static int rank;
 static int quick;
@@ -139,6 +149,18 @@ static double pingpong(unsigned char *sbuf, unsigned char *rbuf, int size, long 
     return MPI_Wtime() - t0;
 }
 
+/* The same ping-pong as pingpong(), each round trip timed on its own into
+ * oneway[] (halved); rank 1 cannot tell the difference. */
+static void pingpong_each(unsigned char *sbuf, unsigned char *rbuf, int size, long n, double *oneway) {
+    send_ctrl(n, TAG_LAT_CTRL);
+    for (long i = 0; i < n; i++) {
+        double t0 = MPI_Wtime();
+        MPI_Send(sbuf, size, MPI_BYTE, 1, TAG_LAT, MPI_COMM_WORLD);
+        MPI_Recv(rbuf, size, MPI_BYTE, 1, TAG_LAT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        oneway[i] = (MPI_Wtime() - t0) / 2.0;
+    }
+}
+
 static void latency_rank0(unsigned char *sbuf, unsigned char *rbuf, int size) {
     MPI_Status st;
     /* 1. content check */
@@ -169,9 +191,25 @@ static void latency_rank0(unsigned char *sbuf, unsigned char *rbuf, int size) {
     long per = iters / NBATCH;
     double oneway[NBATCH];
     for (int b = 0; b < NBATCH; b++) oneway[b] = pingpong(sbuf, rbuf, size, per) / (double)per / 2.0;
+
+    /* 4. single round trips */
+    long singles = 0;
+    double *each = NULL;
+    if (timed_singly(size)) {
+        singles = iters < MIN_SINGLES ? MIN_SINGLES : iters > MAX_SINGLES ? MAX_SINGLES : iters;
+        each = malloc((size_t)singles * sizeof *each);
+        if (each == NULL) fail("out of memory", singles, 0, 0);
+        pingpong_each(sbuf, rbuf, size, singles, each);
+        qsort(each, (size_t)singles, sizeof each[0], cmp_double);
+    }
     send_ctrl(0, TAG_LAT_CTRL);
     qsort(oneway, NBATCH, sizeof oneway[0], cmp_double);
     printf("latency %d %.3f\n", size, oneway[NBATCH / 2] * 1e6);
+    if (each != NULL) {
+        printf("latency-single %d %.3f %.3f %ld\n", size, each[singles / 2] * 1e6,
+               each[(singles * 99 + 99) / 100 - 1] * 1e6, singles);
+        free(each);
+    }
     fflush(stdout);
 }
 
