@@ -9,6 +9,9 @@ import Glibc
 let latencySizes = [0, 8, 64, 512, 4096, 32768, 262144, 1048576, 4194304]
 let bandwidthSizes = [65536, 262144, 1048576, 4194304]
 let window = 64, batches = 5
+/// Sizes whose round trips are also timed one by one (a `latency-single` line each).
+let singlyTimedSizes: Set<Int> = [8, 1048576]
+let minSingles = 100, maxSingles = 200_000
 let quick = CommandLine.arguments.contains("--quick")
 
 enum Tag { static let latencyCheck = 100, latencyControl = 101, latency = 102
@@ -52,6 +55,21 @@ try job.run { thread in
         return Brazos.wtime() - start
     }
 
+    /// The same ping-pong as `pingPong`, timing every round trip on its own (rank 1 cannot
+    /// tell the difference).
+    func pingPongEach(_ size: Int, _ n: Int) throws -> [Double] {
+        try control(n, Tag.latencyControl)
+        var roundTrips: [Double] = []
+        roundTrips.reserveCapacity(n)
+        for _ in 0..<n {
+            let start = Brazos.wtime()
+            try world.send(send.baseAddress, byteCount: size, to: 1, tag: Tag.latency)
+            try world.recv(receive.baseAddress, byteCount: size, from: 1, tag: Tag.latency)
+            roundTrips.append(Brazos.wtime() - start)
+        }
+        return roundTrips
+    }
+
     func stream(_ size: Int, _ windows: Int) throws -> Double {
         try control(windows, Tag.bandwidthControl)
         let start = Brazos.wtime()
@@ -78,8 +96,15 @@ try job.run { thread in
             let perBatch = iterations / batches
             var oneWay: [Double] = []
             for _ in 0..<batches { oneWay.append(try pingPong(size, perBatch) / Double(perBatch) / 2) }
+            let singles = singlyTimedSizes.contains(size) ? min(max(iterations, minSingles), maxSingles) : 0
+            let each = try singles > 0 ? pingPongEach(size, singles).map { $0 / 2 }.sorted() : []
             try control(0, Tag.latencyControl)
             print("latency \(size) \(String(format3: oneWay.sorted()[batches / 2] * 1e6))")
+            if !each.isEmpty {
+                // nearest-rank percentiles, as in p2p.c
+                let median = each[each.count / 2], p99 = each[(each.count * 99 + 99) / 100 - 1]
+                print("latency-single \(size) \(String(format3: median * 1e6)) \(String(format3: p99 * 1e6)) \(each.count)")
+            }
             fflush(nil)  // every stream: Swift 6 forbids touching the global stdout
         } else {
             let status = try world.recv(receive.baseAddress, byteCount: size, from: 0, tag: Tag.latencyCheck)
