@@ -152,7 +152,10 @@ final class ProtectedSnapshot: SealedPieces, @unchecked Sendable {
                 }
             }
             guard block != nil else {
-                mutex.withLock { chunks[area][chunk] = .protected }
+                mutex.withLock {
+                    chunks[area][chunk] = .protected
+                    condition.broadcast()
+                }
                 return
             }
         }
@@ -257,18 +260,35 @@ final class ProtectedSnapshot: SealedPieces, @unchecked Sendable {
     }
 
     /// The next chunk for the writer, claimed: the oldest copied one, else the last still
-    /// protected (now `reading`); nil when every chunk is written.
+    /// protected (now `reading`); nil once every chunk is saved. Once the cursor has
+    /// passed every chunk, one the fault handler still reads may yet come back copied,
+    /// or protected (a read-ahead chunk it found no block for): the writer waits for it.
     private func next() -> (area: Int, chunk: Int)? {
         mutex.withLock {
-            if !copied.isEmpty { return copied.removeFirst() }
-            while let (area, chunk) = cursor {
-                cursor = chunk > 0 ? (area, chunk - 1) : area > 0 ? (area - 1, chunks[area - 1].count - 1) : nil
-                if case .protected = chunks[area][chunk] {
-                    chunks[area][chunk] = .reading
-                    return (area, chunk)
+            while true {
+                if !copied.isEmpty { return copied.removeFirst() }
+                while let (area, chunk) = cursor {
+                    cursor = chunk > 0 ? (area, chunk - 1) : area > 0 ? (area - 1, chunks[area - 1].count - 1) : nil
+                    if case .protected = chunks[area][chunk] {
+                        chunks[area][chunk] = .reading
+                        return (area, chunk)
+                    }
                 }
+                var handlerReads = false
+                for area in chunks.indices {
+                    for chunk in chunks[area].indices {
+                        switch chunks[area][chunk] {
+                        case .protected:
+                            chunks[area][chunk] = .reading
+                            return (area, chunk)
+                        case .reading: handlerReads = true
+                        case .copied, .saved: break
+                        }
+                    }
+                }
+                guard handlerReads else { return nil }
+                condition.wait(mutex, seconds: 1)
             }
-            return nil
         }
     }
 
