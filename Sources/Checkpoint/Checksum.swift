@@ -10,6 +10,12 @@ struct Checksum {
         value = brazos_crc32c(value, base, bytes.count)
     }
 
+    /// Continues with bytes whose own checksum is `other`, `length` of them, without
+    /// reading them again.
+    mutating func add(checksum other: UInt32, length: Int) {
+        value = brazos_crc32c_combine(value, other, length)
+    }
+
     mutating func add<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
         Array(bytes).withUnsafeBytes { add($0) }
     }

@@ -28,6 +28,9 @@ public struct CheckpointSummary: Sendable {
     /// The longest any node held its barrier for the checkpoint, and the longest any
     /// node's writer took, in milliseconds.
     public let stallMilliseconds: Double, writeMilliseconds: Double
+    /// The CPU time every node's checkpoint threads spent on it, and the longest any
+    /// node's ranks waited in copy-on-write faults, in milliseconds.
+    public let cpuMilliseconds: Double, faultWaitMilliseconds: Double
 
     init(manifest: Manifest, reports: [PartReport]) {
         self.manifest = manifest
@@ -35,21 +38,25 @@ public struct CheckpointSummary: Sendable {
         homePages = reports.reduce(0) { $0 + $1.homePages }
         stallMilliseconds = Double(reports.map(\.stallMicroseconds).max() ?? 0) / 1000
         writeMilliseconds = Double(reports.map(\.writeMicroseconds).max() ?? 0) / 1000
+        cpuMilliseconds = Double(reports.reduce(0) { $0 + $1.cpuMicroseconds }) / 1000
+        faultWaitMilliseconds = Double(reports.map(\.faultWaitMicroseconds).max() ?? 0) / 1000
     }
 
     /// `checkpoint epoch E complete (full | incremental on B): BYTES bytes in N parts, C of
-    /// H pages changed, barrier held S ms at most, written in W ms at most`, which the
-    /// coordinator prefixes with its name.
+    /// H pages changed, barrier held S ms at most, written in W ms at most with P ms of
+    /// CPU and F ms of fault waits at most`, which the coordinator prefixes with its name.
     public var line: String {
         let kind = manifest.base.map { "incremental on \($0)" } ?? "full"
         return "checkpoint epoch \(manifest.epoch) complete (\(kind)): \(manifest.totalSize) bytes in \(manifest.parts.count) parts, "
             + "\(changedPages) of \(homePages) pages changed, barrier held \(format1(stallMilliseconds)) ms at most, "
-            + "written in \(format1(writeMilliseconds)) ms at most"
+            + "written in \(format1(writeMilliseconds)) ms at most with \(format1(cpuMilliseconds)) ms of CPU "
+            + "and \(format1(faultWaitMilliseconds)) ms of fault waits at most"
     }
 
     /// The line's figures, by name, for a log written as JSON.
     public var fields: [String: String] {
         ["event": "checkpoint", "epoch": "\(manifest.epoch)", "bytes": "\(manifest.totalSize)", "parts": "\(manifest.parts.count)",
-         "stall_ms": format1(stallMilliseconds), "write_ms": format1(writeMilliseconds)]
+         "stall_ms": format1(stallMilliseconds), "write_ms": format1(writeMilliseconds), "cpu_ms": format1(cpuMilliseconds),
+         "fault_wait_ms": format1(faultWaitMilliseconds)]
     }
 }

@@ -171,8 +171,12 @@ public final class PartWriter {
         var sectionChecksum = Checksum()
         sectionChecksum.add(nameBytes)
         for piece in pieces {
-            sectionChecksum.add(piece)
-            try put(piece)
+            // One pass over the piece serves the section's checksum and the file's.
+            var pieceChecksum = Checksum()
+            pieceChecksum.add(piece)
+            sectionChecksum.add(checksum: pieceChecksum.value, length: piece.count)
+            checksum.add(checksum: pieceChecksum.value, length: piece.count)
+            try file.append(piece)
         }
         try put(integer: sectionChecksum.value)
     }

@@ -79,7 +79,7 @@ final class CheckpointWriter: @unchecked Sendable {
 
     private func write(_ part: Part) {
         let me = node
-        let start = monotonicSeconds()
+        let start = monotonicSeconds(), startCPU = threadCPUSeconds()
         // Whatever happens, the layers' copies and protections go once the part is done.
         defer { for pieces in part.pieces { pieces.release() } }
         do {
@@ -101,7 +101,9 @@ final class CheckpointWriter: @unchecked Sendable {
             try coordinator.partWritten(PartReport(
                 epoch: part.epoch, node: me, bytes: entry.size, checksum: entry.checksum, base: part.base, changedPages: changed,
                 homePages: total, stallMicroseconds: part.stall, ranks: part.ranks,
-                writeMicroseconds: Int((monotonicSeconds() - start) * 1e6)))
+                writeMicroseconds: Int((monotonicSeconds() - start) * 1e6),
+                cpuMicroseconds: Int((threadCPUSeconds() - startCPU + part.pieces.reduce(0) { $0 + $1.costs.handlerCPUSeconds }) * 1e6),
+                faultWaitMicroseconds: Int(part.pieces.reduce(0) { $0 + $1.costs.faultWaitSeconds } * 1e6)))
         } catch {
             coordinator.partFailed(epoch: part.epoch, node: me, reason: "\(error)")
         }

@@ -29,6 +29,18 @@ package protocol SealedPieces {
     /// On the writer's thread once it is done, the part written or not: whatever was held
     /// for the writer (copies, write protection) goes.
     func release()
+
+    /// What the pieces cost beside the writer's own time, for the report.
+    var costs: PieceCosts { get }
+}
+
+/// What sealed pieces cost the node beside the writer's time: the CPU a fault handler
+/// spent copying them, and how long the ranks' threads waited in the faults it served.
+package struct PieceCosts {
+    package var handlerCPUSeconds = 0.0
+    package var faultWaitSeconds = 0.0
+
+    package init() {}
 }
 
 /// Sections copied aside at the checkpoint: each a small header and bytes in `copies`,
@@ -69,4 +81,7 @@ package struct CopiedPieces: SealedPieces, @unchecked Sendable {
     }
 
     package func release() {}
+
+    /// Copied at the checkpoint, while the barrier was held: nothing beside the writer.
+    package var costs: PieceCosts { PieceCosts() }
 }

@@ -27,9 +27,9 @@ final class ControlMessageTests: XCTestCase {
         .expecting(node: 5), .admitted, .moved(rank: 3, from: 0, to: 2), .signalled(signal: SIGPWR), .signalled(signal: SIGTERM),
         .drained,
         .partWritten(PartReport(epoch: 4, node: 1, bytes: 1 << 40, checksum: 0xdead_beef, base: 3, changedPages: 12, homePages: 400,
-                                stallMicroseconds: 1500, ranks: 2, writeMicroseconds: 70_000)),
+                                stallMicroseconds: 1500, ranks: 2, writeMicroseconds: 70_000, cpuMicroseconds: 31_000, faultWaitMicroseconds: 2_500)),
         .partWritten(PartReport(epoch: 1, node: 0, bytes: 0, checksum: 0, base: nil, changedPages: 0, homePages: 0,
-                                stallMicroseconds: 0, ranks: 0, writeMicroseconds: 0)),
+                                stallMicroseconds: 0, ranks: 0, writeMicroseconds: 0, cpuMicroseconds: 0, faultWaitMicroseconds: 0)),
         .partFailed(epoch: 2, node: 1, reason: "write /x/epoch-000002/part-1.bcp: errno 28"), .partFailed(epoch: 2, node: 1, reason: ""),
         .restored(epoch: 6, bytes: 123_456, milliseconds: 12.375), .stopping(epoch: 9),
     ]
@@ -56,8 +56,8 @@ final class ControlMessageTests: XCTestCase {
         XCTAssertEqual(NodeMessage.heartbeat(["threads": 2, "barriers": 7, "arrivals": 0]).encode(), "heartbeat arrivals=0 barriers=7 threads=2")
         XCTAssertEqual(NodeMessage.signalled(signal: SIGPWR).encode(), "signalled SIGPWR")
         XCTAssertEqual(NodeMessage.partWritten(PartReport(epoch: 3, node: 1, bytes: 4096, checksum: 0x1a2b, base: nil, changedPages: 5, homePages: 10,
-                                                          stallMicroseconds: 250, ranks: 2, writeMicroseconds: 1200)).encode(),
-                       "part 3 1 4096 1a2b -1 5 10 250 2 1200")
+                                                          stallMicroseconds: 250, ranks: 2, writeMicroseconds: 1200, cpuMicroseconds: 900, faultWaitMicroseconds: 40)).encode(),
+                       "part 3 1 4096 1a2b -1 5 10 250 2 1200 900 40")
         XCTAssertEqual(FailureReason.heartbeatMissed(seconds: 2).description, "sent no heartbeat for 2 s (hung or cut off)")
         XCTAssertEqual(FailureReason.exited(status: 2).description, "exited with status 2")
     }
@@ -92,8 +92,8 @@ final class ControlMessageTests: XCTestCase {
         for line in malformedForNodes { assertMalformed(line) { try LauncherMessage.decode($0) } }
         let malformedForLauncher = [
             "hello x", "ready 1", "heartbeat a", "heartbeat =1", "heartbeat a=1 a=2", "heartbeat a=b", "heartbeat a=1  b=2",
-            "moved 1 2", "moved 1 2 3 4", "part 1 2 3", "part 1 2 3 zz -1 0 0 0 1 0", "part 1 2 3 123456789 -1 0 0 0 1 0",
-            "part 1 2 3 ff -2 0 0 0 1 0", "part 1 2 3 ff -1 0 0 0 1 0 9", "part-failed 1", "part-failed x 1 why",
+            "moved 1 2", "moved 1 2 3 4", "part 1 2 3", "part 1 2 3 zz -1 0 0 0 1 0 0 0", "part 1 2 3 123456789 -1 0 0 0 1 0 0 0",
+            "part 1 2 3 ff -2 0 0 0 1 0 0 0", "part 1 2 3 ff -1 0 0 0 1 0 0 0 9", "part 1 2 3 ff -1 0 0 0 1 0 0", "part-failed 1", "part-failed x 1 why",
             "signalled", "signalled SIGFOO", "signalled signal 0", "restored 1 2 inf", "restored 1 2", "stopping", "stopping -4",
             "expecting", "admitted now",
         ]

@@ -8,7 +8,7 @@ import BrazosCore
 final class EpochAssemblyTests: XCTestCase {
     private func report(_ epoch: Int, node: Int, ranks: Int, base: Int? = nil) -> PartReport {
         PartReport(epoch: epoch, node: node, bytes: 1000 + node, checksum: UInt32(node), base: base, changedPages: 1, homePages: 2,
-                   stallMicroseconds: 3, ranks: ranks, writeMicroseconds: 4)
+                   stallMicroseconds: 3, ranks: ranks, writeMicroseconds: 4, cpuMicroseconds: 5, faultWaitMicroseconds: 6)
     }
 
     func testAnEpochIsCompleteOnceEveryFirstNodeReportedAndItsPartsHoldEveryRank() throws {
@@ -80,7 +80,7 @@ final class EpochAssemblyTests: XCTestCase {
                 let part = try store.writePart(epoch: epoch, node: node, sections: [CheckpointSection(name: "state", payload: [UInt8(epoch), UInt8(node)])])
                 complete = assembly.add(PartReport(epoch: epoch, node: node, bytes: part.size, checksum: part.checksum, base: epoch == 3 ? 2 : nil,
                                                    changedPages: node + 1, homePages: 10, stallMicroseconds: 1250 * (node + 1), ranks: 1,
-                                                   writeMicroseconds: 40_060))
+                                                   writeMicroseconds: 40_060, cpuMicroseconds: 20_500, faultWaitMicroseconds: 1_000 * node))
             }
             summaries.append(try XCTUnwrap(complete).makeCheckpoint(in: store, job: "abc", program: "/bin/sor", arguments: ["-n"], threads: 2, keeping: 1))
         }
@@ -89,9 +89,9 @@ final class EpochAssemblyTests: XCTestCase {
         XCTAssertEqual(store.epochs(), [2, 3], "the newest checkpoint and the one it builds on are kept, the older full one pruned")
         let bytes = summaries[0].manifest.totalSize
         XCTAssertEqual(summaries[0].line, "checkpoint epoch 1 complete (full): \(bytes) bytes in 2 parts, 3 of 20 pages changed, "
-                       + "barrier held 2.5 ms at most, written in 40.1 ms at most")
+                       + "barrier held 2.5 ms at most, written in 40.1 ms at most with 41.0 ms of CPU and 1.0 ms of fault waits at most")
         XCTAssertTrue(summaries[2].line.hasPrefix("checkpoint epoch 3 complete (incremental on 2): "), summaries[2].line)
-        XCTAssertEqual(summaries[0].fields, ["event": "checkpoint", "epoch": "1", "bytes": "\(bytes)", "parts": "2", "stall_ms": "2.5", "write_ms": "40.1"])
+        XCTAssertEqual(summaries[0].fields, ["event": "checkpoint", "epoch": "1", "bytes": "\(bytes)", "parts": "2", "stall_ms": "2.5", "write_ms": "40.1", "cpu_ms": "41.0", "fault_wait_ms": "1.0"])
     }
 
     func testAnEpochWhosePartsDisagreeIsNotMadeACheckpoint() throws {

@@ -77,6 +77,9 @@ final class ProtectedMemoryTests: XCTestCase {
         XCTAssertEqual(counts.changed, counts.total, "a buffer seen for the first time is all changed")
         let sealed = memory.seal(full: true)
         XCTAssertEqual(memory.isCopyingOnWrite, copyOnWrite)
+        // A write before the writer starts: with copy-on-write, the fault handler saves its
+        // chunk first, and the part's costs say what that took.
+        buffer[1 << 20] &+= 1
         var pipe: [Int32] = [0, 0]
         XCTAssertEqual(Glibc.pipe(&pipe), 0)
         let (reader, writer) = (pipe[0], pipe[1])
@@ -91,6 +94,12 @@ final class ProtectedMemoryTests: XCTestCase {
             precondition(got == 3000, "read into a protected buffer failed: \(got), errno \(errno)")
         }
         let full = try write(sealed, epoch: 1)
+        if copyOnWrite {
+            XCTAssertGreaterThan(sealed.costs.faultWaitSeconds, 0, "the thread waited while its chunk was copied")
+            XCTAssertGreaterThan(sealed.costs.handlerCPUSeconds, 0)
+        } else {
+            XCTAssertEqual(sealed.costs.faultWaitSeconds, 0)
+        }
         NativeThread.join(program)
         close(pipe[0])
         close(pipe[1])

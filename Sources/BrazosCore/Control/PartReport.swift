@@ -23,9 +23,16 @@ public struct PartReport: Equatable, Sendable {
     public var ranks: Int
     /// How long the node's writer took to make the part durable, in microseconds.
     public var writeMicroseconds: Int
+    /// The CPU time the node's checkpoint threads (the writer, a fault handler) spent on
+    /// the part, in microseconds: the checkpoint's cost beside the barrier held, which a
+    /// shared machine's drifting wall clock cannot resolve.
+    public var cpuMicroseconds: Int
+    /// How long the node's ranks waited in copy-on-write faults while the part was
+    /// written (summed over the faults), in microseconds.
+    public var faultWaitMicroseconds: Int
 
     public init(epoch: Int, node: Int, bytes: Int, checksum: UInt32, base: Int?, changedPages: Int, homePages: Int,
-                stallMicroseconds: Int, ranks: Int, writeMicroseconds: Int) {
+                stallMicroseconds: Int, ranks: Int, writeMicroseconds: Int, cpuMicroseconds: Int, faultWaitMicroseconds: Int) {
         self.epoch = epoch
         self.node = node
         self.bytes = bytes
@@ -36,14 +43,17 @@ public struct PartReport: Equatable, Sendable {
         self.stallMicroseconds = stallMicroseconds
         self.ranks = ranks
         self.writeMicroseconds = writeMicroseconds
+        self.cpuMicroseconds = cpuMicroseconds
+        self.faultWaitMicroseconds = faultWaitMicroseconds
     }
 
-    /// `EPOCH NODE BYTES CRC32C-HEX BASE CHANGED HOME STALL_US RANKS WRITE_US`, BASE -1 for
+    /// `EPOCH NODE BYTES CRC32C-HEX BASE CHANGED HOME STALL_US RANKS WRITE_US CPU_US
+    /// FAULT_WAIT_US`, BASE -1 for
     /// a full part: the control message's fields, and the report file a node writes
     /// beside its part where no launcher coordinates (`InJobCoordinator`).
     public var text: String {
         "\(epoch) \(node) \(bytes) \(String(checksum, radix: 16)) \(base ?? -1) \(changedPages) \(homePages) "
-            + "\(stallMicroseconds) \(ranks) \(writeMicroseconds)"
+            + "\(stallMicroseconds) \(ranks) \(writeMicroseconds) \(cpuMicroseconds) \(faultWaitMicroseconds)"
     }
 
     /// A report read back from its `text`.
@@ -68,6 +78,8 @@ public struct PartReport: Equatable, Sendable {
         stallMicroseconds = try fields.integer("a stall")
         ranks = try fields.integer("a rank count")
         writeMicroseconds = try fields.integer("a write time")
+        cpuMicroseconds = try fields.integer("a CPU time")
+        faultWaitMicroseconds = try fields.integer("a fault wait")
         try fields.end()
     }
 }

@@ -195,10 +195,3 @@ public struct SocketAddress: CustomStringConvertible, Equatable, Sendable {
     /// `host:port`, as `init(parsing:)` reads it.
     public var description: String { "\(host):\(port)" }
 }
-
-/// Seconds on the monotonic clock.
-public func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}

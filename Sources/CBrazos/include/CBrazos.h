@@ -150,6 +150,10 @@ static inline uint32_t brazos_fault_state(brazos_fault_slot *slot) {
 /// SSE 4.2 instruction where the processor has it, a table otherwise.
 uint32_t brazos_crc32c(uint32_t crc, const void *bytes, size_t length);
 
+/// The CRC-32C of A followed by B from the CRC-32C of A, that of B and B's length: a
+/// checksum taken once of a piece serves both its section's and its file's.
+uint32_t brazos_crc32c_combine(uint32_t first, uint32_t second, size_t second_length);
+
 /// A 64-bit digest of a page (CRC-32C and a multiplicative word hash), the same on every
 /// processor: a checkpoint compares pages' digests to find those that changed.
 uint64_t brazos_page_digest(const void *bytes, size_t length);

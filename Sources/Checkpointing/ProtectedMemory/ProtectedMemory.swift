@@ -227,4 +227,6 @@ private struct ProtectedPieces: SealedPieces {
     func release() {
         snapshot?.release()
     }
+
+    var costs: PieceCosts { snapshot?.costs ?? PieceCosts() }
 }

@@ -71,6 +71,8 @@ final class ProtectedSnapshot: SealedPieces, @unchecked Sendable {
     /// Pages that changed since the last checkpoint, of the areas it had digests of.
     private var changedPages = 0
     private var completed = false
+    /// The fault handler's CPU time on this snapshot, and the ranks' waits in its faults.
+    private var handlerCosts = PieceCosts()
     /// Per area, the digests of this checkpoint, one a page.
     private let after: [UnsafeMutableBufferPointer<UInt64>]
 
@@ -130,7 +132,23 @@ final class ProtectedSnapshot: SealedPieces, @unchecked Sendable {
                 return claimed
             }
         }
-        for (index, (area, chunk)) in claimed.enumerated() { copy(area, chunk, waitingForABlock: index == 0) }
+        guard !claimed.isEmpty else { return }
+        let started = threadCPUSeconds(), arrived = monotonicSeconds()
+        var resolved = arrived
+        for (index, (area, chunk)) in claimed.enumerated() {
+            copy(area, chunk, waitingForABlock: index == 0)
+            // The faulting thread goes on once its own chunk, the first, is unprotected.
+            if index == 0 { resolved = monotonicSeconds() }
+        }
+        let used = threadCPUSeconds() - started
+        mutex.withLock {
+            handlerCosts.handlerCPUSeconds += used
+            handlerCosts.faultWaitSeconds += resolved - arrived
+        }
+    }
+
+    var costs: PieceCosts {
+        mutex.withLock { handlerCosts }
     }
 
     /// Chunks a fault saves after its own, at most.
