@@ -56,6 +56,22 @@ enum Handles {
         }
     }
 
+    /// Calls `body` with the communicator `handle` stands for: `MPI_COMM_WORLD`'s lent
+    /// unretained (`Runtime.unretainedWorld`), on the path of every send and receive.
+    static func withCommunicator<R>(_ handle: MPI_Comm?, _ body: (Communicator) throws(MPIError) -> R) throws(MPIError) -> R {
+        guard value(handle) == Value.commWorld, let world = Runtime.unretainedWorld else { return try body(communicator(handle)) }
+        return try world._withUnsafeGuaranteedRef { world in Result { () throws(MPIError) in try body(world) } }.get()
+    }
+
+    /// Calls `body` with the datatype `handle` stands for: a predefined one lent
+    /// unretained (the table keeps it for the process's life).
+    static func withDatatype<R>(_ handle: MPI_Datatype?, _ body: (Datatype) throws(MPIError) -> R) throws(MPIError) -> R {
+        guard isPredefined(handle), let found = entry(of: unretainedDatatypeTable, at: value(handle) - Value.datatypeNull) else {
+            return try body(datatype(handle))
+        }
+        return try found._withUnsafeGuaranteedRef { datatype in Result { () throws(MPIError) in try body(datatype) } }.get()
+    }
+
     /// The handle the program knows `communicator` by (given to its error handler).
     static func handle(of communicator: Communicator) -> MPI_Comm? {
         if let state = try? Runtime.rank() {
@@ -88,6 +104,7 @@ enum Handles {
     private static let predefinedDatatypeHandles = Dictionary(uniqueKeysWithValues: predefinedDatatypes.map { (ObjectIdentifier($1), $0) })
     /// The table above as an array indexed by handle − 0x200, for lookups on every call.
     private static let datatypeTable = table(predefinedDatatypes, base: Value.datatypeNull, count: 0x100)
+    private static let unretainedDatatypeTable = datatypeTable.map { $0.map { Unmanaged.passUnretained($0) } }
 
     static func datatype(_ handle: MPI_Datatype?) throws(MPIError) -> Datatype {
         let found = isPredefined(handle) ? entry(of: datatypeTable, at: value(handle) - Value.datatypeNull) : datatypes.object(handle)

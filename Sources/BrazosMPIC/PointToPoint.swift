@@ -5,7 +5,11 @@ import CMPI
 @_cdecl("MPI_Send")
 public func mpiSend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?) -> Int32 {
     mpiCall("MPI_Send", on: comm) { () throws(MPIError) in
-        try Handles.communicator(comm).send(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+        try Handles.withCommunicator(comm) { (communicator) throws(MPIError) in
+            try Handles.withDatatype(datatype) { (datatype) throws(MPIError) in
+                try communicator.send(buffer, count: Int(count), datatype: datatype, to: Int(destination), tag: Int(tag))
+            }
+        }
     }
 }
 
@@ -22,7 +26,11 @@ public func mpiSendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatype
 public func mpiRecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                     _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
     mpiCall("MPI_Recv", on: comm) { () throws(MPIError) in
-        store(try Handles.communicator(comm).recv(buffer, count: Int(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag)), in: status)
+        try Handles.withCommunicator(comm) { (communicator) throws(MPIError) in
+            try Handles.withDatatype(datatype) { (datatype) throws(MPIError) in
+                store(try communicator.recv(buffer, count: Int(count), datatype: datatype, from: Int(source), tag: Int(tag)), in: status)
+            }
+        }
     }
 }
 
@@ -40,7 +48,9 @@ public func mpiRecvC(_ buffer: UnsafeMutableRawPointer?, _ count: MPI_Count, _ d
 public func mpiIsend(_ buffer: UnsafeRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ destination: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                      _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Isend", comm, request) { communicator throws(MPIError) in
-        try communicator.isend(buffer, count: Int(count), datatype: try Handles.datatype(datatype), to: Int(destination), tag: Int(tag))
+        try Handles.withDatatype(datatype) { (datatype) throws(MPIError) in
+            try communicator.isend(buffer, count: Int(count), datatype: datatype, to: Int(destination), tag: Int(tag))
+        }
     }
 }
 
@@ -58,7 +68,9 @@ public func mpiIsendC(_ buffer: UnsafeRawPointer?, _ count: MPI_Count, _ datatyp
 public func mpiIrecv(_ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: MPI_Datatype?, _ source: Int32, _ tag: Int32, _ comm: MPI_Comm?,
                      _ request: UnsafeMutablePointer<MPI_Request?>?) -> Int32 {
     startRequest("MPI_Irecv", comm, request) { communicator throws(MPIError) in
-        try communicator.irecv(buffer, count: Int(count), datatype: try Handles.datatype(datatype), from: Int(source), tag: Int(tag))
+        try Handles.withDatatype(datatype) { (datatype) throws(MPIError) in
+            try communicator.irecv(buffer, count: Int(count), datatype: datatype, from: Int(source), tag: Int(tag))
+        }
     }
 }
 
@@ -168,7 +180,7 @@ func startRequest(_ function: StaticString, _ comm: MPI_Comm?, _ pointer: Unsafe
                   _ make: (Communicator) throws(MPIError) -> Request) -> Int32 {
     mpiCall(function, on: comm) { () throws(MPIError) in
         let output = try requestOutput(pointer)
-        output.pointee = Handles.requests.add(try make(try Handles.communicator(comm)))
+        output.pointee = Handles.requests.add(try Handles.withCommunicator(comm, make))
     }
 }
 

@@ -50,7 +50,13 @@ enum Runtime {
     /// `MPI_COMM_WORLD` without a lock: it is written only by `MPI_Init*` and
     /// `MPI_Finalize`, which MPI orders before and after every other call of the world
     /// model (programs start their threads after the one and join them before the other).
-    nonisolated(unsafe) private static var worldState: RankState?
+    nonisolated(unsafe) private static var worldState: RankState? {
+        didSet { unretainedWorld = worldState.map { Unmanaged.passUnretained($0.world) } }
+    }
+    /// `worldState`'s world communicator, unretained (it keeps it alive), written and read
+    /// like it: `Handles.withCommunicator` lends it to the calls that send and receive
+    /// without the retain and release a strong reference costs them each time.
+    nonisolated(unsafe) private(set) static var unretainedWorld: Unmanaged<Communicator>?
     /// The thread that called `MPI_Init_thread` (`MPI_Is_thread_main`), written with
     /// `worldState` and read like it.
     nonisolated(unsafe) private(set) static var mainThread = pthread_self()
