@@ -89,9 +89,15 @@ public func mpiSendrecv(_ sendBuffer: UnsafeRawPointer?, _ sendCount: Int32, _ s
                         _ receiveBuffer: UnsafeMutableRawPointer?, _ receiveCount: Int32, _ receiveType: MPI_Datatype?, _ source: Int32, _ receiveTag: Int32,
                         _ comm: MPI_Comm?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
     mpiCall("MPI_Sendrecv", on: comm) { () throws(MPIError) in
-        store(try Handles.communicator(comm).sendrecv(sendBuffer, sendCount: Int(sendCount), sendType: try Handles.datatype(sendType), to: Int(destination), sendTag: Int(sendTag),
-                                                      receiveBuffer, receiveCount: Int(receiveCount), receiveType: try Handles.datatype(receiveType),
-                                                      from: Int(source), receiveTag: Int(receiveTag)), in: status)
+        try Handles.withCommunicator(comm) { (communicator) throws(MPIError) in
+            try Handles.withDatatype(sendType) { (sendType) throws(MPIError) in
+                try Handles.withDatatype(receiveType) { (receiveType) throws(MPIError) in
+                    store(try communicator.sendrecv(sendBuffer, sendCount: Int(sendCount), sendType: sendType, to: Int(destination), sendTag: Int(sendTag),
+                                                    receiveBuffer, receiveCount: Int(receiveCount), receiveType: receiveType,
+                                                    from: Int(source), receiveTag: Int(receiveTag)), in: status)
+                }
+            }
+        }
     }
 }
 

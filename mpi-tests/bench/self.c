@@ -1,10 +1,12 @@
 /*
  * self.c - the cost of the MPI library's own path for one small message, without a
  * second core: one rank sends 8 bytes to itself and receives them, n times, as
- * MPI_Send + MPI_Recv and as MPI_Irecv + MPI_Send + MPI_Wait. scripts/bench-self builds
- * it with mpicc and with brazoscc and runs both.
+ * MPI_Send + MPI_Recv and as MPI_Irecv + MPI_Send + MPI_Wait; then MPI_Barrier and an
+ * MPI_Allreduce of one double over MPI_COMM_WORLD (run on one rank: the calls' own
+ * cost). scripts/bench-self builds it with mpicc and with brazoscc and runs both.
  *
- * Output (rank 0): "send-recv <ns>" and "irecv-send-wait <ns>" per pass, 3 passes.
+ * Output (rank 0): "<path> <ns>" per pass for send-recv, irecv-send-wait, barrier and
+ * allreduce, 3 passes.
  */
 #include <mpi.h>
 #include <stdio.h>
@@ -32,11 +34,24 @@ int main(int argc, char **argv) {
             MPI_Wait(&request, MPI_STATUS_IGNORE);
         }
         double nonblocking = MPI_Wtime() - start;
+        start = MPI_Wtime();
+        for (int i = 0; i < n; i++) MPI_Barrier(MPI_COMM_WORLD);
+        double barrier = MPI_Wtime() - start;
+        double value = 1.5, sum = 0;
+        start = MPI_Wtime();
+        for (int i = 0; i < n; i++) MPI_Allreduce(&value, &sum, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+        double allreduce = MPI_Wtime() - start;
+        if (sum != 1.5) {
+            fprintf(stderr, "error: allreduce gave %g\n", sum);
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        }
         if (memcmp(sent, received, 8) != 0) {
             fprintf(stderr, "error: the message came back changed\n");
             MPI_Abort(MPI_COMM_WORLD, 1);
         }
-        if (rank == 0) printf("send-recv %.1f\nirecv-send-wait %.1f\n", blocking / n * 1e9, nonblocking / n * 1e9);
+        if (rank == 0)
+            printf("send-recv %.1f\nirecv-send-wait %.1f\nbarrier %.1f\nallreduce %.1f\n", blocking / n * 1e9, nonblocking / n * 1e9,
+                   barrier / n * 1e9, allreduce / n * 1e9);
     }
     MPI_Finalize();
     return 0;

@@ -39,8 +39,7 @@ func collective(_ function: StaticString, _ form: CollectiveForm, on comm: MPI_C
                 _ body: (Communicator) throws(MPIError) -> Request?) -> Int32 {
     mpiCall(function, on: comm) { () throws(MPIError) in
         let output = try form.checkedOutput()
-        let communicator = try Handles.communicator(comm)
-        if let request = try body(communicator), let output { output.pointee = Handles.requests.add(request) }
+        if let request = try Handles.withCommunicator(comm, body), let output { output.pointee = Handles.requests.add(request) }
     }
 }
 
