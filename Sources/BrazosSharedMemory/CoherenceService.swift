@@ -4,30 +4,33 @@ import CBrazos
 import Glibc
 #endif
 
-/// The node's shared-memory service thread: it serves this node's page faults, the
-/// requests of other nodes' service threads (pages it is home of, diffs for them), and
-/// the commands of this node's barrier (release, invalidate). It alone touches the page
-/// table and the protocol sockets, so none of them needs a lock.
+/// The node's shared-memory service thread: it serves the page faults this node's threads
+/// cannot serve themselves (a page whose home is on another host), the requests of other
+/// nodes' service threads (pages it is home of, diffs for them), and the commands of this
+/// node's barrier (release, invalidate). It alone touches the protocol sockets; the page
+/// table it shares with the fault handler, under the table's lock.
 ///
 /// Home-based lazy release consistency (docs/ARCHITECTURE.md): the home's copy of a page
 /// is the master; other nodes fetch it on a fault, twin it before writing, and send the
 /// diff home at release; the release's write notices invalidate stale copies elsewhere.
 ///
-/// Unchecked: every `var` (`table`, `peers`, `locks`, `acquiring`, `nextToken`,
-/// `learned`, `releasedSinceBarrier`, `grantsToApply`) is touched only by the service
-/// thread, which init starts after setting them; the `homes` and `lockManager` closures
-/// are called only there too. Other threads reach the service only through `commands`
-/// (which locks itself) and `listener`'s port; the rest is set in init and never changes.
+/// Unchecked: every `var` (`peers`, `locks`, `acquiring`, `nextToken`, `learned`,
+/// `releasedSinceBarrier`, `grantsToApply`) is touched only by the service thread, which
+/// init starts after setting them; the `lockManager` closure is called only there too.
+/// Other threads reach the service only through `commands` (which locks itself),
+/// `listener`'s port and `mapPeers` (which the table locks); `table` locks itself; the
+/// rest is set in init and never changes.
 final class CoherenceService: @unchecked Sendable {
     private let region: SharedRegion
     private let faults: FaultService
-    private let homes: (Int) -> Int
+    private let table: PageTable
+    /// Regions of nodes of this host, mapped here; the table copies pages from them.
+    private let peerRegions = Guarded<[Int: PeerRegion]>([:])
     private let me: Int
     private let nodes: Int
     /// The node that manages a lock (`lock % nodes`, or the one standing for it if drained).
     private let lockManager: (Int) -> Int
     private let secret: [UInt8]
-    private var table: PageTable
     private var peers: [Int: PeerChannel] = [:]
     private let listener: ServiceListener
     private let host: String
@@ -59,7 +62,7 @@ final class CoherenceService: @unchecked Sendable {
     /// At most this many diffs are unacknowledged per home (the socket buffers hold them).
     static let diffWindow = 16
 
-    init(region: SharedRegion, faults: FaultService, me: Int, nodes: Int, host: String, secret: [UInt8], homes: @escaping (Int) -> Int,
+    init(region: SharedRegion, faults: FaultService, table: PageTable, me: Int, nodes: Int, host: String, secret: [UInt8],
          lockManager: @escaping (Int) -> Int) throws {
         self.region = region
         self.lockManager = lockManager
@@ -68,13 +71,28 @@ final class CoherenceService: @unchecked Sendable {
         self.nodes = nodes
         self.host = host
         self.secret = secret
-        self.homes = homes
-        table = PageTable(pages: region.pageCount)
+        self.table = table
         listener = try ServiceListener(host: host, me: me, secret: secret)
         NativeThread.spawn { [self] in run() }
     }
 
     var port: Int { listener.port }
+
+    private func homes(_ page: Int) -> Int { table.home(of: page) }
+
+    /// Maps the regions of `nodes` (node and process id; nodes of this host) so that
+    /// faults on their pages copy them directly; a node whose region cannot be opened
+    /// keeps being asked through its service thread.
+    func mapPeers(_ nodes: [(node: Int, pid: Int32)]) {
+        for (node, pid) in nodes where peerRegions.withLock({ $0[node] == nil }) {
+            guard let view = PeerRegion(pid: pid, size: region.size) else {
+                trace("the region of node \(node) (pid \(pid)) cannot be mapped: its pages come through its service")
+                continue
+            }
+            peerRegions.withLock { $0[node] = view }
+            table.mapPeer(node, view)
+        }
+    }
 
     /// Runs `command` on the service thread and waits for its answer.
     func perform(_ command: CommandQueue.Command) throws(SharedMemoryError) -> [Int] { try commands.perform(command) }
@@ -213,34 +231,13 @@ final class CoherenceService: @unchecked Sendable {
 
     // MARK: Faults
 
+    /// A fault the handler left to this thread: the page comes from its home over TCP,
+    /// then the table does the rest as the handler would.
     private func serve(_ fault: FaultService.Fault) throws {
         let page = fault.page
-        trace("\(fault.isWrite ? "write" : "read") fault on page \(page) (home \(homes(page)), \(table[page]))")
-        let pages = page..<(page + 1)
-        if homes(page) == me {
-            // The master copy is here; only writes to a page others hold need a notice.
-            if table.shared.contains(page) && !fault.isWrite {
-                try region.setAccess(.read, pages: pages)
-                table[page] = .readOnly
-            } else {
-                if table.shared.contains(page) { table.dirty.insert(page) }
-                try region.setAccess(.readWrite, pages: pages)
-                table[page] = .writable
-            }
-            return
-        }
-        if table[page] == .untouched || table[page] == .invalid {
+        trace("\(fault.isWrite ? "write" : "read") fault on page \(page) (home \(homes(page)))")
+        while try table.serveFault(page: page, isWrite: fault.isWrite) == .needsFetch {
             try fetch(page)
-            try region.setAccess(.read, pages: pages)
-            table[page] = .readOnly
-        }
-        if fault.isWrite && table[page] != .writable {
-            let twin = UnsafeMutableRawPointer.allocate(byteCount: SharedRegion.pageSize, alignment: 64)
-            twin.copyMemory(from: region.servicePage(page).baseAddress!, byteCount: SharedRegion.pageSize)
-            table.twins[page] = twin
-            table.dirty.insert(page)
-            try region.setAccess(.readWrite, pages: pages)
-            table[page] = .writable
         }
     }
 
@@ -250,10 +247,13 @@ final class CoherenceService: @unchecked Sendable {
     private func fetch(_ page: Int) throws {
         let home = homes(page)
         guard let channel = peers[home] else { throw SharedMemoryError.peerLost(node: home, reason: "no connection to the home of page \(page)") }
-        var count = 1
-        while count < Self.fetchBatch, page + count < region.pageCount, homes(page + count) == home,
-              table[page + count] == .untouched || table[page + count] == .invalid {
-            count += 1
+        let count = table.withLock { table in
+            var count = 1
+            while count < Self.fetchBatch, page + count < region.pageCount, table.home(of: page + count) == home,
+                  table[page + count] == .untouched || table[page + count] == .invalid {
+                count += 1
+            }
+            return count
         }
         try channel.send(ProtocolMessage(kind: .pageRequest, page: page, payload: ProtocolMessage.words([count])))
         let reply = try awaitReply { node, kind in node == home && kind == .pageReply }.message
@@ -262,34 +262,33 @@ final class CoherenceService: @unchecked Sendable {
             throw SharedMemoryError.malformed("reply for page \(reply.page) (\(reply.payload.count) bytes) to a request for \(count) pages at \(page)")
         }
         let received = reply.payload.count / pageSize
-        reply.payload.withUnsafeBytes { bytes in
-            for index in 0..<received {
-                region.servicePage(page + index).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[(index * pageSize)..<((index + 1) * pageSize)]))
+        try table.withLock { (table) throws(SharedMemoryError) in
+            for index in 0..<received where table[page + index] == .untouched || table[page + index] == .invalid || table[page + index] == .flushing {
+                reply.payload.withUnsafeBytes { bytes in
+                    region.servicePage(page + index).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[(index * pageSize)..<((index + 1) * pageSize)]))
+                }
+                try table.set(.readOnly, .read, pages: (page + index)..<(page + index + 1))
             }
-        }
-        // The extra pages become valid copies now; the faulting one its caller handles.
-        if received > 1 {
-            try region.setAccess(.read, pages: (page + 1)..<(page + received))
-            for index in 1..<received { table[page + index] = .readOnly }
         }
     }
 
     /// Pages one request may ask for.
-    static let fetchBatch = 8
+    static let fetchBatch = Int(BRAZOS_PAGE_BATCH)
 
     /// Makes the untouched pages of `pages` homed here readable and writable, in as few
     /// `mprotect` calls as there are runs: what their first touch would do one fault at a
     /// time. (Unshared home pages need no tracking.)
     private func claimHomes(_ pages: Range<Int>) throws {
-        var runStart: Int?
-        for page in pages.lowerBound...pages.upperBound {
-            let claimable = page < pages.upperBound && homes(page) == me && table[page] == .untouched && !table.shared.contains(page)
-            if claimable {
-                table[page] = .writable
-                if runStart == nil { runStart = page }
-            } else if let start = runStart {
-                try region.setAccess(.readWrite, pages: start..<page)
-                runStart = nil
+        try table.withLock { (table) throws(SharedMemoryError) in
+            var runStart: Int?
+            for page in pages.lowerBound...pages.upperBound {
+                let claimable = page < pages.upperBound && table.home(of: page) == me && table[page] == .untouched && !table.isShared(page)
+                if claimable {
+                    if runStart == nil { runStart = page }
+                } else if let start = runStart {
+                    try table.set(.writable, .readWrite, pages: start..<page)
+                    runStart = nil
+                }
             }
         }
     }
@@ -310,14 +309,13 @@ final class CoherenceService: @unchecked Sendable {
             payload.reserveCapacity(wanted * SharedRegion.pageSize)
             var next = page
             while next < min(page + wanted, region.pageCount), homes(next) == me {
-                if !table.shared.contains(next) {
-                    table.shared.insert(next)
+                try table.withLock { (table) throws(SharedMemoryError) in
                     // From now on writes here need notices: catch them, and notice the
                     // writes made before (the copy sent may or may not hold them).
+                    table.markShared(next)
                     if table[next] == .writable {
-                        try region.setAccess(.read, pages: next..<(next + 1))
-                        table[next] = .readOnly
-                        table.dirty.insert(next)
+                        try table.set(.readOnly, .read, pages: next..<(next + 1))
+                        table.markDirty(next)
                     }
                 }
                 payload += UnsafeRawBufferPointer(region.servicePage(next))
@@ -353,12 +351,13 @@ final class CoherenceService: @unchecked Sendable {
         guard page >= 0, page < region.pageCount, message.payload.count == SharedRegion.pageSize else {
             throw SharedMemoryError.malformed("page \(page) handed over with \(message.payload.count) bytes")
         }
-        message.payload.withUnsafeBytes { region.servicePage(page).copyMemory(from: $0) }
-        table.takeTwin(of: page)?.deallocate()
-        table.dirty.remove(page)
-        try region.setAccess(.read, pages: page..<(page + 1))
-        table[page] = .readOnly
-        table.shared.insert(page)
+        try table.withLock { (table) throws(SharedMemoryError) in
+            message.payload.withUnsafeBytes { region.servicePage(page).copyMemory(from: $0) }
+            _ = table.takeTwin(of: page)
+            table.clearDirty(page)
+            try table.set(.readOnly, .read, pages: page..<(page + 1))
+            table.markShared(page)
+        }
         try channel.send(ProtocolMessage(kind: .homePageAck, page: page))
     }
 
@@ -368,14 +367,18 @@ final class CoherenceService: @unchecked Sendable {
     /// `diffWindow` unacknowledged per home). Protected first, so that no write of another
     /// thread of this node slips in between the diff and the protection.
     private func flush(_ page: Int, _ outstanding: inout [Int]) throws {
-        if table[page] == .writable {
-            try region.setAccess(.read, pages: page..<(page + 1))
-            table[page] = .readOnly
-        }
         let home = homes(page)
-        guard home != me, let twin = table.takeTwin(of: page) else { return }
-        let diff = PageDiff.make(page: region.servicePage(page).baseAddress!, twin: twin)
-        twin.deallocate()
+        let diff = try table.withLock { (table) throws(SharedMemoryError) -> [UInt8]? in
+            if table[page] == .writable { try table.set(.readOnly, .read, pages: page..<(page + 1)) }
+            // Made under the lock: a write fault after it would take a new twin.
+            guard home != me, let twin = table.takeTwin(of: page) else { return nil }
+            return PageDiff.make(page: region.servicePage(page).baseAddress!, twin: twin)
+        }
+        if let diff { try sendDiff(diff, of: page, to: home, &outstanding) }
+    }
+
+    /// Sends a diff home, with at most `diffWindow` unacknowledged per home.
+    private func sendDiff(_ diff: [UInt8], of page: Int, to home: Int, _ outstanding: inout [Int]) throws {
         guard let channel = peers[home] else { throw SharedMemoryError.peerLost(node: home, reason: "no connection to the home of page \(page)") }
         while outstanding[home] == Self.diffWindow { try awaitAck(&outstanding) }
         try channel.send(ProtocolMessage(kind: .diff, page: page, payload: diff))
@@ -394,28 +397,43 @@ final class CoherenceService: @unchecked Sendable {
     }
 
     /// Every page written since the last release is flushed; returns them (the notices).
+    /// (A page written again while the others are flushed stays dirty for the next.)
     private func release() throws -> [Int] {
-        let notices = table.dirty.sorted()
+        let notices = try table.withLock { (table) throws(SharedMemoryError) in
+            try table.absorbShares()
+            return table.takeDirty()
+        }
         trace("release: notices \(notices)")
         var outstanding = [Int](repeating: 0, count: nodes)
         for page in notices { try flush(page, &outstanding) }
         try awaitAllAcks(&outstanding)
-        table.dirty.removeAll(keepingCapacity: true)
         return notices
     }
 
     /// Invalidates copies of pages written elsewhere (not those homed here). A copy this
     /// node has written too sends its diff home first; the page stays among this node's
     /// notices for its next release.
+    /// Such a page is `flushing` until its diff is acknowledged: a fault on it waits for
+    /// this thread, so that no copy is fetched from a home that lacks this node's writes.
     private func invalidate(_ pages: [Int]) throws {
         trace("invalidate \(pages)")
-        let stale = pages.filter { homes($0) != me && (table[$0] == .readOnly || table[$0] == .writable) }
+        let diffs = try table.withLock { (table) throws(SharedMemoryError) in
+            var diffs: [(page: Int, diff: [UInt8])] = []
+            for page in pages where table.home(of: page) != me && (table[page] == .readOnly || table[page] == .writable) {
+                if let twin = table.takeTwin(of: page) {
+                    try table.set(.flushing, .none, pages: page..<(page + 1))
+                    diffs.append((page, PageDiff.make(page: region.servicePage(page).baseAddress!, twin: twin)))
+                } else {
+                    try table.set(.invalid, .none, pages: page..<(page + 1))
+                }
+            }
+            return diffs
+        }
         var outstanding = [Int](repeating: 0, count: nodes)
-        for page in stale where table.twins[page] != nil { try flush(page, &outstanding) }
+        for (page, diff) in diffs { try sendDiff(diff, of: page, to: homes(page), &outstanding) }
         try awaitAllAcks(&outstanding)
-        for page in stale {
-            try region.setAccess(.none, pages: page..<(page + 1))
-            table[page] = .invalid
+        table.withLock { table in
+            for (page, _) in diffs where table[page] == .flushing { table[page] = .invalid }
         }
     }
 

@@ -29,8 +29,25 @@ public final class SharedAllocator: Sendable {
     /// drained out of the job (their pages have new homes).
     private let placement = Guarded<(ranges: [Range<Int>], retired: Set<Int>)>(([], []))
 
+    /// Where each page's home is written for the fault handler, if anywhere.
+    private let homes: (any HomeRecord)?
+
     /// An allocator for a region of `capacity` bytes.
-    public init(capacity: Int) { self.capacity = capacity }
+    public convenience init(capacity: Int) { self.init(capacity: capacity, recordingHomesIn: nil) }
+
+    /// An allocator that writes the home of every page it places into `homes`.
+    init(capacity: Int, recordingHomesIn homes: (any HomeRecord)?) {
+        self.capacity = capacity
+        self.homes = homes
+    }
+
+    /// Writes the homes of `pages` (all placed pages if nil) into the record.
+    private func recordHomes(of pages: Range<Int>?) {
+        guard let homes else { return }
+        for range in pages.map({ [$0] }) ?? placement.withLock({ $0.ranges }) {
+            for page in range { homes.record(home: home(ofPage: page, nodes: homes.nodes), ofPage: page) }
+        }
+    }
 
     /// The place of `name` (`size` bytes, aligned to `alignment`) on this node.
     public func place(_ name: String, size: Int, alignment: Int) throws(SharedMemoryError) -> Allocation {
@@ -51,7 +68,9 @@ public final class SharedAllocator: Sendable {
             placement.withLock { $0.ranges.append(allocation.pages) }
             return .success(allocation)
         }
-        return try result.get()
+        let allocation = try result.get()
+        recordHomes(of: allocation.pages)
+        return allocation
     }
 
     /// On a node that joined the job, for an allocation made before it came (its
@@ -71,6 +90,7 @@ public final class SharedAllocator: Sendable {
             return .success(())
         }
         try result.get()
+        recordHomes(of: allocation.pages)
     }
 
     /// Every allocation made on this node, in region order.
@@ -96,7 +116,10 @@ public final class SharedAllocator: Sendable {
     }
 
     /// Node `node` was drained: its pages' homes are the next nodes that remain.
-    public func retire(_ node: Int) { placement.withLock { _ = $0.retired.insert(node) } }
+    public func retire(_ node: Int) {
+        placement.withLock { _ = $0.retired.insert(node) }
+        recordHomes(of: nil)
+    }
 
     /// Whether `node` was drained (its pages now have other homes).
     public func isRetired(_ node: Int) -> Bool { placement.withLock { $0.retired.contains(node) } }

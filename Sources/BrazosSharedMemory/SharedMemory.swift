@@ -63,14 +63,13 @@ public final class SharedMemory: Sendable {
         let region = try SharedRegion(base: base, size: size / SharedRegion.pageSize * SharedRegion.pageSize)
         let faults = try FaultService(region: region)
         let node = job.node
-        // Made before the coherence service, whose service thread asks it for homes.
-        let allocator = SharedAllocator(capacity: region.size)
-        let service = try CoherenceService(region: region, faults: faults, me: node.id, nodes: node.nodeCount,
-                                           host: node.cards[node.id].address, secret: node.config.secret, homes: { page in
-            allocator.home(ofPage: page, nodes: node.nodeCount)
-        }, lockManager: { lock in
+        let table = try PageTable(region: region, me: node.id, nodes: node.nodeCount, nodeLimit: max(node.config.nodeLimit, node.nodeCount))
+        let allocator = SharedAllocator(capacity: region.size, recordingHomesIn: table)
+        let service = try CoherenceService(region: region, faults: faults, table: table, me: node.id, nodes: node.nodeCount,
+                                           host: node.cards[node.id].address, secret: node.config.secret, lockManager: { lock in
             allocator.remaining(from: lock % node.nodeCount, nodes: node.nodeCount)
         })
+        table.serveFaultsInHandler()
         let checkpoints = try NodeCheckpoints.attach(to: job)
         try checkpoints?.checkSavedPages(within: region.pageCount)
         let memory = SharedMemory(job: job, region: region, faults: faults, service: service, allocator: allocator, checkpoints: checkpoints)
@@ -88,6 +87,7 @@ public final class SharedMemory: Sendable {
         if node.config.joining {
             let others = node.initialMembers.filter { $0 != node.id }.map { (node: $0, host: node.cards[$0].address, port: Int(node.cards[$0].port)) }
             _ = try service.perform(.connectLate(others))
+            service.mapPeers(hostPeers(of: node))
         }
         return memory
     }
@@ -406,6 +406,14 @@ public final class SharedMemory: Sendable {
         }
     }
 
+    /// The other nodes of this host, whose pages faults copy from their regions; none
+    /// under `--transport tcp`, which keeps every page on the service threads' TCP.
+    private static func hostPeers(of node: Node) -> [(node: Int, pid: Int32)] {
+        guard !node.config.forceTCP else { return [] }
+        let me = node.cards[node.id]
+        return node.cards.filter { $0.node != me.node && $0.hostKey == me.hostKey }.map { ($0.node, $0.pid) }
+    }
+
     /// The rank's first collective call (its first allocation): its thread may fault on
     /// the region from now on, and, once per node, the coherence services connect.
     private func attach(_ thread: BrazosThread) throws {
@@ -417,6 +425,8 @@ public final class SharedMemory: Sendable {
             for index in stride(from: 0, to: ports.count, by: 2) { byNode[Int(ports[index])] = Int(ports[index + 1]) }
             service.hosts = job.node.cards.map(\.address)
             _ = try service.perform(.connect(ports: byNode))
+            // Every node's region exists now (each made it before the allgather).
+            service.mapPeers(Self.hostPeers(of: job.node))
         }
         ranks.withLock { $0[thread.rank, default: RankState()].attached = true }
     }

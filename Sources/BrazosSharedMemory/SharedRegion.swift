@@ -7,11 +7,13 @@ import Glibc
 /// backed by a memory file mapped twice. The application view is what programs use; its
 /// page protections drive the coherence protocol. The service view, elsewhere and always
 /// readable and writable, is how the runtime fills, reads and diffs pages without
-/// changing what the application may touch.
+/// changing what the application may touch. Past the pages, the file holds the node's
+/// sharing bitmap and its summary, which other nodes of the host set when they copy a
+/// page straight from the file (`PeerRegion`).
 ///
-/// Unchecked: every stored property is a `let` set in init (the two views' addresses,
-/// the size, the memory file); the pages behind the pointers are ordered by the
-/// coherence protocol and the program's synchronisation, not by Swift.
+/// Unchecked: every stored property is a `let` set in init (the views' addresses, the
+/// size, the memory file); the pages behind the pointers are ordered by the coherence
+/// protocol and the program's synchronisation, not by Swift, and the bitmaps are C atomics.
 public final class SharedRegion: @unchecked Sendable {
     /// Bytes in a page, the unit of coherence.
     public static let pageSize = 4096
@@ -26,7 +28,20 @@ public final class SharedRegion: @unchecked Sendable {
     public let size: Int
     /// Start of the service view: the same memory, always readable and writable, for the runtime only.
     public let serviceBase: UnsafeMutableRawPointer
+    /// One bit a page: another node fetched it, so writes to it here need notices.
+    let sharedBits: UnsafeMutablePointer<UInt64>
+    /// One bit a word of `sharedBits`: set when a node of this host set a bit in it.
+    let sharedSummary: UnsafeMutablePointer<UInt64>
     private let file: Int32
+
+    /// The memory file's name, by which nodes of the host find it (`PeerRegion`).
+    static let fileName = "brazos-shared"
+
+    /// Bytes of the file past the pages: the sharing bitmap and its summary, whole pages.
+    static func sharingBytes(pages: Int) -> Int {
+        let words = brazos_pages_shared_words(pages) + brazos_pages_summary_words(pages)
+        return (words * 8 + pageSize - 1) / pageSize * pageSize
+    }
 
     /// Pages in the region.
     public var pageCount: Int { size / Self.pageSize }
@@ -35,7 +50,8 @@ public final class SharedRegion: @unchecked Sendable {
     public init(base address: UInt = SharedRegion.defaultBase, size: Int = SharedRegion.defaultSize) throws(SharedMemoryError) {
         precondition(size > 0 && size % Self.pageSize == 0 && address % UInt(Self.pageSize) == 0, "region must be whole pages")
         self.size = size
-        file = brazos_memory_file("brazos-shared", size)
+        let sharing = Self.sharingBytes(pages: size / Self.pageSize)
+        file = brazos_memory_file(Self.fileName, size + sharing)
         guard file >= 0 else { throw .system(call: "memfd_create", errno: errno) }
         guard let mapped = brazos_map_fixed(UnsafeMutableRawPointer(bitPattern: address), size, PROT_NONE, file) else {
             let code = errno
@@ -50,11 +66,21 @@ public final class SharedRegion: @unchecked Sendable {
             throw .system(call: "mmap(service view)", errno: code)
         }
         serviceBase = service
+        guard let bits = mmap(nil, sharing, PROT_READ | PROT_WRITE, MAP_SHARED, file, off_t(size)), bits != MAP_FAILED else {
+            let code = errno
+            munmap(mapped, size)
+            munmap(service, size)
+            close(file)
+            throw .system(call: "mmap(sharing bitmap)", errno: code)
+        }
+        sharedBits = bits.assumingMemoryBound(to: UInt64.self)
+        sharedSummary = sharedBits + brazos_pages_shared_words(size / Self.pageSize)
     }
 
     deinit {
         munmap(base, size)
         munmap(serviceBase, size)
+        munmap(sharedBits, Self.sharingBytes(pages: pageCount))
         close(file)
     }
 
@@ -68,14 +94,6 @@ public final class SharedRegion: @unchecked Sendable {
             case .read: return PROT_READ
             case .readWrite: return PROT_READ | PROT_WRITE
             }
-        }
-    }
-
-    /// Sets what the application may do with `pages` (mprotect); throws `system` if it fails.
-    public func setAccess(_ access: Access, pages: Range<Int>) throws(SharedMemoryError) {
-        guard !pages.isEmpty else { return }
-        if mprotect(base + pages.lowerBound * Self.pageSize, pages.count * Self.pageSize, access.protection) != 0 {
-            throw .system(call: "mprotect", errno: errno)
         }
     }
 

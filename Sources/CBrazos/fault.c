@@ -1,7 +1,10 @@
 // The page-fault path of the distributed shared memory. A SIGSEGV inside the shared
-// region is handed to the node's service thread (Swift), which makes the page accessible;
-// the faulting thread sleeps on a futex meanwhile and then retries the instruction. The
-// handler calls nothing but write(2) and futex(2): no Swift runtime, no malloc. A fault
+// region is served by the faulting thread itself where the page table allows (pages.c:
+// a fault at the home, a twin, a page whose home is on this host); otherwise it is handed
+// to the node's service thread (Swift), which fetches the page from its home, and the
+// faulting thread sleeps on a futex meanwhile. Either way the instruction then runs
+// again. The handler calls nothing but memcpy, mprotect(2), write(2) and futex(2): no
+// Swift runtime, no malloc. A fault
 // outside the region (or on a thread the runtime does not know) goes to the handler that
 // was installed before, so an ordinary crash stays an ordinary crash.
 #define _GNU_SOURCE
@@ -18,6 +21,9 @@ static uintptr_t region_start, region_end;
 static int notify_fd = -1;
 static struct sigaction previous;
 static __thread brazos_fault_slot *current_slot;
+static brazos_page_table *page_table;
+
+void brazos_fault_serve_with(brazos_page_table *table) { __atomic_store_n(&page_table, table, __ATOMIC_RELEASE); }
 
 static void pass_on(int signal, siginfo_t *info, void *context) {
     if (previous.sa_flags & SA_SIGINFO) {
@@ -44,7 +50,13 @@ static void on_fault(int signal, siginfo_t *info, void *context) {
     int saved_errno = errno;
     ucontext_t *uc = (ucontext_t *)context;
     // Bit 1 of the page-fault error code: the access was a write.
-    slot->write = (uc->uc_mcontext.gregs[REG_ERR] & 2) ? 1 : 0;
+    int write_access = (uc->uc_mcontext.gregs[REG_ERR] & 2) ? 1 : 0;
+    brazos_page_table *table = __atomic_load_n(&page_table, __ATOMIC_ACQUIRE);
+    if (table && brazos_pages_serve_fault(table, (address - region_start) / 4096, write_access) == BRAZOS_FAULT_SERVED) {
+        errno = saved_errno;
+        return;
+    }
+    slot->write = (uint32_t)write_access;
     slot->address = address;
     __atomic_store_n(&slot->state, BRAZOS_FAULT_PENDING, __ATOMIC_RELEASE);
     uint64_t one = 1;
@@ -62,6 +74,8 @@ int brazos_fault_install(void *start, size_t length, int fd) {
     region_start = (uintptr_t)start;
     region_end = region_start + length;
     notify_fd = fd;
+    // A table made for another region must not serve this one's faults.
+    brazos_fault_serve_with(NULL);
     // Installed once: a second sigaction would make our own handler the "previous" one.
     if (installed) return 0;
     installed = 1;

@@ -12,7 +12,8 @@ final class SharedRegionTests: XCTestCase {
         let region = try SharedRegion(base: base, size: 16 * SharedRegion.pageSize)
         XCTAssertEqual(UInt(bitPattern: region.base), base)
         region.servicePage(3).storeBytes(of: 0x1234_5678, toByteOffset: 8, as: UInt64.self)
-        try region.setAccess(.read, pages: 3..<4)
+        let table = try PageTable(region: region, me: 0, nodes: 1, nodeLimit: 1)
+        try table.withLock { try $0.set(.readOnly, .read, pages: 3..<4) }
         XCTAssertEqual(region.applicationPage(3).load(fromByteOffset: 8, as: UInt64.self), 0x1234_5678)
         XCTAssertEqual(region.page(containing: base + 3 * 4096 + 100), 3)
         XCTAssertNil(region.page(containing: base - 1))
@@ -50,6 +51,7 @@ final class FaultServiceTests: XCTestCase {
     func testFaultsOfARegisteredThreadAreParkedServedAndRetried() throws {
         let region = try SharedRegion(base: 0x2300_0000_0000, size: 8 * SharedRegion.pageSize)
         let faults = try FaultService(region: region)
+        let access = try PageTable(region: region, me: 0, nodes: 1, nodeLimit: 1)
         let seen = Mutex<[FaultService.Fault]>([])
         let done = Atomic<Bool>(false)
         let server = NativeThread.spawnJoinable {
@@ -60,7 +62,7 @@ final class FaultServiceTests: XCTestCase {
                 for fault in faults.parkedFaults() {
                     seen.withLock { $0.append(fault) }
                     if !fault.isWrite { region.servicePage(fault.page).storeBytes(of: UInt64(fault.page * 11), as: UInt64.self) }
-                    try? region.setAccess(fault.isWrite ? .readWrite : .read, pages: fault.page..<(fault.page + 1))
+                    try? access.withLock { try $0.setAccess(fault.isWrite ? .readWrite : .read, pages: fault.page..<(fault.page + 1)) }
                     faults.resolve(fault)
                 }
             }

@@ -144,6 +144,86 @@ static inline uint32_t brazos_fault_state(brazos_fault_slot *slot) {
     return __atomic_load_n(&slot->state, __ATOMIC_ACQUIRE);
 }
 
+// MARK: The page table of the shared region (pages.c)
+
+/// A page's state on this node (see docs/ARCHITECTURE.md, "Coherence").
+enum {
+    BRAZOS_PAGE_UNTOUCHED = 0,
+    BRAZOS_PAGE_INVALID = 1,
+    BRAZOS_PAGE_READ_ONLY = 2,
+    BRAZOS_PAGE_WRITABLE = 3,
+    /// Invalid here while its diff is on the way home: only the service thread serves it.
+    BRAZOS_PAGE_FLUSHING = 4,
+};
+
+/// What serving a fault needs next.
+enum {
+    /// The page is accessible as the access needs: retry it.
+    BRAZOS_FAULT_SERVED = 0,
+    /// The page must come from a home this process cannot read: the service thread fetches it.
+    BRAZOS_FAULT_NEEDS_SERVICE = 1,
+};
+
+/// Pages one fault fills at most: the faulting one and those after it with the same home
+/// and no valid copy here.
+enum { BRAZOS_PAGE_BATCH = 8 };
+
+/// One node's protocol state for every page of its region, shared by the service thread
+/// and the faulting threads' signal handler. Every field but `homes` is read and written
+/// under the table's lock (`brazos_pages_lock`), which the signal handler takes too.
+typedef struct brazos_page_table brazos_page_table;
+
+/// A table for `pages` pages with every page untouched and homed on node 0; `application`
+/// and `service` are the region's two views, `shared_bits` and `shared_summary` this
+/// node's sharing bitmap and its summary (in the region's memory file, so that other
+/// processes of the host can set them). NULL with errno if memory cannot be had.
+brazos_page_table *brazos_pages_create(size_t pages, int me, int node_limit, uint8_t *application, uint8_t *service,
+                                       uint64_t *shared_bits, uint64_t *shared_summary);
+
+/// Words of the sharing bitmap and of its summary for a region of `pages` pages.
+size_t brazos_pages_shared_words(size_t pages);
+size_t brazos_pages_summary_words(size_t pages);
+
+void brazos_pages_lock(brazos_page_table *table);
+void brazos_pages_unlock(brazos_page_table *table);
+
+// Under the lock:
+uint8_t brazos_pages_state(const brazos_page_table *table, size_t page);
+void brazos_pages_set_state(brazos_page_table *table, size_t page, uint8_t state);
+/// mprotect of the application view of [first, first+count); 0 or -errno.
+int brazos_pages_protect(brazos_page_table *table, size_t first, size_t count, int protection);
+void brazos_pages_mark_dirty(brazos_page_table *table, size_t page);
+void brazos_pages_clear_dirty(brazos_page_table *table, size_t page);
+/// Moves the dirty pages (ascending) into `out` (room for `capacity`) and clears them;
+/// returns how many there were (call again with more room if that is more than `capacity`).
+size_t brazos_pages_take_dirty(brazos_page_table *table, int64_t *out, size_t capacity);
+size_t brazos_pages_dirty_count(const brazos_page_table *table);
+/// The page's twin (its copy before the first write since the last release) if it has
+/// one, and the twin is forgotten: the pointer stays valid until the page is twinned again.
+const uint8_t *brazos_pages_take_twin(brazos_page_table *table, size_t page);
+/// Whether this node marked `page` shared or another process of the host did.
+int brazos_pages_is_shared(const brazos_page_table *table, size_t page);
+void brazos_pages_mark_shared(brazos_page_table *table, size_t page);
+/// Home pages other processes of the host marked shared since the last call: each one
+/// that was writable (its writes untracked) becomes read-only and dirty. Returns 0 or -errno.
+int brazos_pages_absorb_shares(brazos_page_table *table);
+
+// Without the lock:
+/// The home of `page` (relaxed atomics: the allocator sets homes while faults read them).
+int brazos_pages_home(const brazos_page_table *table, size_t page);
+void brazos_pages_set_home(brazos_page_table *table, size_t page, int home);
+/// Node `node` is on this host: its pages (`pages`, read-only) and its sharing bitmap
+/// and summary (writable) are mapped here, and faults on pages it is home of copy them.
+void brazos_pages_map_peer(brazos_page_table *table, int node, const uint8_t *pages, uint64_t *shared_bits,
+                           uint64_t *shared_summary);
+/// Serves a fault on `page` (a write if `write`) as far as this process can: takes the
+/// lock. Safe in a signal handler (memcpy, mprotect and futex only). Returns
+/// BRAZOS_FAULT_SERVED, BRAZOS_FAULT_NEEDS_SERVICE or -errno (mprotect failed).
+int brazos_pages_serve_fault(brazos_page_table *table, size_t page, int write);
+
+/// Faults of registered threads are first served by `table` in the handler itself.
+void brazos_fault_serve_with(brazos_page_table *table);
+
 // MARK: Checksums of checkpoint files (crc32c.c)
 
 /// CRC-32C (Castagnoli) of `length` bytes, continuing from `crc` (0 to start): the
