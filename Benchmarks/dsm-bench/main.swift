@@ -5,6 +5,9 @@
 //                       pages are read in descending order)
 //   remote-read-run     the same per page for pages read in ascending order, which a
 //                       fault fetches 8 at a time
+//   remote-reread-run   the same pages read again in ascending order after their home
+//                       wrote them and a barrier invalidated them: the steady state of an
+//                       iterative program (the first read also makes the page here)
 //   write-fault-twin    a valid copy off its home, first write (twinned)
 //   diff-make, diff-apply   a page with every eighth word changed
 //   message-round-trip  an 8-byte ping-pong between ranks 0 and 1 (for comparison)
@@ -40,6 +43,17 @@ try job.run { thread in
             start = Brazos.wtime()
             for page in (pagesPerRun + half)..<(2 * pagesPerRun) { total &+= pages[page * 512] }
             report("remote-read-run", (Brazos.wtime() - start) / Double(pagesPerRun - half))
+        }
+        try shared.barrier(by: thread)
+        if rank == 1 { for page in pagesPerRun..<(2 * pagesPerRun) { pages[page * 512 + 2] = Int64(page) } }
+        try shared.barrier(by: thread)
+        if rank == 0 {
+            var total = Int64(0)
+            let start = Brazos.wtime()
+            for page in pagesPerRun..<(2 * pagesPerRun) { total &+= pages[page * 512 + 2] }
+            report("remote-reread-run", (Brazos.wtime() - start) / Double(pagesPerRun))
+            precondition(total == Int64((pagesPerRun..<(2 * pagesPerRun)).reduce(0, +)), "a reread saw a stale page")
+            // Written here only: at the next barrier these pages' homes move to this node.
             let writeStart = Brazos.wtime()
             for page in pagesPerRun..<(2 * pagesPerRun) { pages[page * 512 + 1] = total }
             report("write-fault-twin", (Brazos.wtime() - writeStart) / Double(pagesPerRun))

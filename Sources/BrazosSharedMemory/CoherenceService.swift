@@ -80,6 +80,62 @@ final class CoherenceService: @unchecked Sendable {
 
     private func homes(_ page: Int) -> Int { table.home(of: page) }
 
+    /// The home of `page` now.
+    func home(of page: Int) -> Int { table.home(of: page) }
+
+    /// At a shared barrier, after its invalidations, every node moves the same homes: the
+    /// new home's copy (its writer's, equal to the old home's once its diff is in) is the
+    /// master from now on. The old home drops its copy, as every other node did at this
+    /// barrier (the writer's notice), so the new home's copy is unshared: writable, its
+    /// writes untracked until another node copies it. Called on a thread of the node
+    /// while its others wait at the barrier; the table's lock orders it with the service
+    /// thread.
+    ///
+    /// A thread that arrived here during the interval may have dropped this node's copy of
+    /// a page it alone wrote (the thread's notices name pages its old node flushed): such
+    /// a page's contents come from the old home first. An arrival always comes before this
+    /// node's part of the barrier, so what the table says now holds until the move.
+    func moveHomes(_ moves: [(page: Int, home: Int)], in allocator: SharedAllocator) throws(SharedMemoryError) {
+        let gained = moves.filter { $0.home == me }.map { (page: $0.page, from: homes($0.page)) }
+        let lost = moves.filter { homes($0.page) == me && $0.home != me }.map(\.page)
+        trace("homes move: \(moves.count) pages, \(gained.count) to this node, \(lost.count) from it")
+        lostHomes.withLock { $0 = Set(lost) }
+        let dropped = table.withLock { table in gained.filter { table[$0.page] != .readOnly && table[$0.page] != .writable } }
+        for (page, from) in dropped { _ = try perform(.fetchMaster(page: page, from: from)) }
+        allocator.moveHomes(moves)
+        try table.withLock { (table) throws(SharedMemoryError) in
+            for (page, _) in gained {
+                table.clearShared(page)
+                try table.set(.writable, .readWrite, pages: page..<(page + 1))
+            }
+            for page in lost {
+                table.clearDirty(page)
+                try table.set(.invalid, .none, pages: page..<(page + 1))
+            }
+        }
+    }
+
+    /// Pages this node was home of until the last move: it still serves their contents
+    /// to their new homes (`fetchMaster`), which may ask before or after it switched.
+    private let lostHomes = Guarded<Set<Int>>([])
+
+    /// Copies `page` from node `home` into the service view, leaving its state alone:
+    /// straight from the node's region on this host, else by a request over TCP.
+    private func fetchMaster(_ page: Int, from home: Int) throws {
+        trace("fetch the master of page \(page) from node \(home)")
+        if let view = peerRegions.withLock({ $0[home] }) {
+            region.servicePage(page).copyMemory(from: UnsafeRawBufferPointer(start: view.pages + page * SharedRegion.pageSize, count: SharedRegion.pageSize))
+            return
+        }
+        let channel = try channel(to: home)
+        try channel.send(ProtocolMessage(kind: .pageRequest, page: page, payload: ProtocolMessage.words([1])))
+        let reply = try awaitReply { node, kind in node == home && kind == .pageReply }.message
+        guard reply.page == page, reply.payload.count == SharedRegion.pageSize else {
+            throw SharedMemoryError.malformed("reply for page \(reply.page) (\(reply.payload.count) bytes) to a request for the master of page \(page)")
+        }
+        reply.payload.withUnsafeBytes { region.servicePage(page).copyMemory(from: $0) }
+    }
+
     /// Maps the regions of `nodes` (node and process id; nodes of this host) so that
     /// faults on their pages copy them directly; a node whose region cannot be opened
     /// keeps being asked through its service thread.
@@ -191,7 +247,7 @@ final class CoherenceService: @unchecked Sendable {
                 try connect(ports: ports)
                 ticket.complete(.success([]))
             case .release:
-                let notices = releasedSinceBarrier.union(try release())
+                let notices = releasedSinceBarrier.union(try release(atBarrier: true))
                 releasedSinceBarrier.removeAll()
                 ticket.complete(.success(notices.sorted()))
             case let .invalidate(pages):
@@ -218,6 +274,9 @@ final class CoherenceService: @unchecked Sendable {
                 ticket.complete(.success([]))
             case let .connectLate(nodes):
                 try connectLate(to: nodes)
+                ticket.complete(.success([]))
+            case let .fetchMaster(page, node):
+                try fetchMaster(page, from: node)
                 ticket.complete(.success([]))
             case let .adopt(node, socket):
                 peers[node] = PeerChannel(node: node, socket: socket)
@@ -298,7 +357,7 @@ final class CoherenceService: @unchecked Sendable {
     private func serveRequest(_ message: ProtocolMessage, from channel: PeerChannel) throws {
         let page = message.page
         trace("\(message.kind) for page \(page) from node \(channel.node)")
-        guard page >= 0, page < region.pageCount, homes(page) == me else {
+        guard page >= 0, page < region.pageCount, homes(page) == me || message.kind == .pageRequest && lostHomes.withLock({ $0.contains(page) }) else {
             throw SharedMemoryError.malformed("\(message.kind) for page \(page), which node \(me) is not home of")
         }
         switch message.kind {
@@ -307,6 +366,11 @@ final class CoherenceService: @unchecked Sendable {
             guard wanted >= 1, wanted <= Self.fetchBatch else { throw SharedMemoryError.malformed("request for \(wanted) pages") }
             var payload: [UInt8] = []
             payload.reserveCapacity(wanted * SharedRegion.pageSize)
+            if homes(page) != me {
+                // A page this node lost at the last move, asked for by its new home.
+                try channel.send(ProtocolMessage(kind: .pageReply, page: page, payload: Array(UnsafeRawBufferPointer(region.servicePage(page)))))
+                return
+            }
             var next = page
             while next < min(page + wanted, region.pageCount), homes(next) == me {
                 try table.withLock { (table) throws(SharedMemoryError) in
@@ -366,7 +430,7 @@ final class CoherenceService: @unchecked Sendable {
     /// Write-protects a page written here and, off its home, sends its diff home (at most
     /// `diffWindow` unacknowledged per home). Protected first, so that no write of another
     /// thread of this node slips in between the diff and the protection.
-    private func flush(_ page: Int, _ outstanding: inout [Int]) throws {
+    private func flush(_ page: Int, _ outstanding: inout [Int: Int]) throws {
         let home = homes(page)
         let diff = try table.withLock { (table) throws(SharedMemoryError) -> [UInt8]? in
             if table[page] == .writable { try table.set(.readOnly, .read, pages: page..<(page + 1)) }
@@ -378,35 +442,50 @@ final class CoherenceService: @unchecked Sendable {
     }
 
     /// Sends a diff home, with at most `diffWindow` unacknowledged per home.
-    private func sendDiff(_ diff: [UInt8], of page: Int, to home: Int, _ outstanding: inout [Int]) throws {
+    private func sendDiff(_ diff: [UInt8], of page: Int, to home: Int, _ outstanding: inout [Int: Int]) throws {
         guard let channel = peers[home] else { throw SharedMemoryError.peerLost(node: home, reason: "no connection to the home of page \(page)") }
-        while outstanding[home] == Self.diffWindow { try awaitAck(&outstanding) }
+        while outstanding[home, default: 0] == Self.diffWindow { try awaitAck(&outstanding) }
         try channel.send(ProtocolMessage(kind: .diff, page: page, payload: diff))
-        outstanding[home] += 1
+        outstanding[home, default: 0] += 1
     }
 
-    /// Waits for one diff acknowledgement; they come back in any order among homes.
-    private func awaitAck(_ outstanding: inout [Int]) throws {
+    /// Waits for one diff acknowledgement; they come back in any order among homes (diffs
+    /// unacknowledged by home, which may be a node that joined: homes follow writers).
+    private func awaitAck(_ outstanding: inout [Int: Int]) throws {
         let waiting = outstanding
-        let (node, _) = try awaitReply { node, kind in kind == .diffAck && node < waiting.count && waiting[node] > 0 }
-        outstanding[node] -= 1
+        let (node, _) = try awaitReply { node, kind in kind == .diffAck && waiting[node, default: 0] > 0 }
+        outstanding[node, default: 0] -= 1
     }
 
-    private func awaitAllAcks(_ outstanding: inout [Int]) throws {
-        while outstanding.contains(where: { $0 > 0 }) { try awaitAck(&outstanding) }
+    private func awaitAllAcks(_ outstanding: inout [Int: Int]) throws {
+        while outstanding.values.contains(where: { $0 > 0 }) { try awaitAck(&outstanding) }
     }
 
     /// Every page written since the last release is flushed; returns them (the notices).
     /// (A page written again while the others are flushed stays dirty for the next.)
-    private func release() throws -> [Int] {
+    ///
+    /// At a shared barrier, every other node invalidates its copies of the pages noticed,
+    /// so this node's home pages among them are unshared from then on: writable, with
+    /// no fault and no notice until another node copies them again (then they are
+    /// shared anew, by its request or by the bit it sets). A lock's or a message's
+    /// release invalidates only the acquirer's copies, and leaves them shared.
+    private func release(atBarrier: Bool = false) throws -> [Int] {
         let notices = try table.withLock { (table) throws(SharedMemoryError) in
             try table.absorbShares()
             return table.takeDirty()
         }
         trace("release: notices \(notices)")
-        var outstanding = [Int](repeating: 0, count: nodes)
+        var outstanding: [Int: Int] = [:]
         for page in notices { try flush(page, &outstanding) }
         try awaitAllAcks(&outstanding)
+        if atBarrier {
+            try table.withLock { (table) throws(SharedMemoryError) in
+                for page in notices where table.home(of: page) == me && table[page] == .readOnly {
+                    table.clearShared(page)
+                    try table.set(.writable, .readWrite, pages: page..<(page + 1))
+                }
+            }
+        }
         return notices
     }
 
@@ -429,7 +508,7 @@ final class CoherenceService: @unchecked Sendable {
             }
             return diffs
         }
-        var outstanding = [Int](repeating: 0, count: nodes)
+        var outstanding: [Int: Int] = [:]
         for (page, diff) in diffs { try sendDiff(diff, of: page, to: homes(page), &outstanding) }
         try awaitAllAcks(&outstanding)
         table.withLock { table in

@@ -36,6 +36,9 @@ final class CommandQueue: Sendable {
         case connectLate([(node: Int, host: String, port: Int)])
         /// A node that joined connected (through the node's listening socket).
         case adopt(node: Int, socket: Socket)
+        /// A page whose home just moved here, and whose copy here was dropped: its
+        /// contents from `node`, the old home, whose copy is the master until the next barrier.
+        case fetchMaster(page: Int, from: Int)
     }
 
     /// The answer to one command: the thread that asked blocks on it until the service

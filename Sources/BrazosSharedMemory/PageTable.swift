@@ -111,6 +111,7 @@ final class PageTable: HomeRecord, @unchecked Sendable {
 
         func isShared(_ page: Int) -> Bool { brazos_pages_is_shared(table, page) != 0 }
         func markShared(_ page: Int) { brazos_pages_mark_shared(table, page) }
+        func clearShared(_ page: Int) { brazos_pages_clear_shared(table, page) }
 
         /// Home pages that processes of this host copied since the last call and that this
         /// node wrote untracked become read-only and dirty (notices of this release).

@@ -25,9 +25,10 @@ public final class SharedAllocator: Sendable {
 
     private let capacity: Int
     private let state = Guarded<(next: Int, byName: [String: Allocation])>((0, [:]))
-    /// Page ranges of the allocations, in region order, for home placement, and the nodes
-    /// drained out of the job (their pages have new homes).
-    private let placement = Guarded<(ranges: [Range<Int>], retired: Set<Int>)>(([], []))
+    /// Page ranges of the allocations, in region order, for home placement; the nodes
+    /// drained out of the job (their pages have new homes); pages whose home moved to the
+    /// node that wrote them alone (page → home).
+    private let placement = Guarded<(ranges: [Range<Int>], retired: Set<Int>, moved: [Int: Int])>(([], [], [:]))
 
     /// Where each page's home is written for the fault handler, if anywhere.
     private let homes: (any HomeRecord)?
@@ -98,10 +99,11 @@ public final class SharedAllocator: Sendable {
         state.withLock { $0.byName.values.sorted { $0.offset < $1.offset } }
     }
 
-    /// The home of `page` among `nodes`: block placement within the allocation that
-    /// starts on it (node k gets the k-th share of its pages); node 0 for other pages; a
-    /// drained node's pages go to the next node after it that remains. Every node
-    /// computes the same, since every node makes the same allocations and drains.
+    /// The home of `page` among `nodes`: the node it moved to, if it moved; else block
+    /// placement within the allocation that starts on it (node k gets the k-th share of
+    /// its pages); node 0 for other pages; a drained node's pages go to the next node
+    /// after it that remains. Every node computes the same, since every node makes the
+    /// same allocations, moves and drains.
     public func home(ofPage page: Int, nodes: Int) -> Int {
         home(ofPage: page, nodes: nodes, retiring: nil)
     }
@@ -110,7 +112,8 @@ public final class SharedAllocator: Sendable {
     public func home(ofPage page: Int, nodes: Int, retiring: Int?) -> Int {
         placement.withLock { placement -> Int in
             // A page shared by two allocations belongs to the later one's placement.
-            let block = placement.ranges.last(where: { $0.contains(page) }).map { (page - $0.lowerBound) * nodes / $0.count } ?? 0
+            let block = placement.moved[page]
+                ?? placement.ranges.last(where: { $0.contains(page) }).map { (page - $0.lowerBound) * nodes / $0.count } ?? 0
             return Self.remaining(from: block, nodes: nodes, retired: placement.retired.union(retiring.map { [$0] } ?? []))
         }
     }
@@ -119,6 +122,54 @@ public final class SharedAllocator: Sendable {
     public func retire(_ node: Int) {
         placement.withLock { _ = $0.retired.insert(node) }
         recordHomes(of: nil)
+    }
+
+    /// Pages whose only writer since the last shared barrier was another node are homed
+    /// there from now on (every node moves the same pages at the same barrier).
+    func moveHomes(_ moves: [(page: Int, home: Int)]) {
+        placement.withLock { placement in
+            for (page, home) in moves { placement.moved[page] = home }
+        }
+        guard let homes else { return }
+        for (page, _) in moves { homes.record(home: home(ofPage: page, nodes: homes.nodes), ofPage: page) }
+    }
+
+    /// Consecutive pages whose homes moved to one node.
+    public struct MovedRun: Codable, Equatable, Sendable {
+        public var first: Int
+        public var count: Int
+        public var home: Int
+    }
+
+    /// The homes that moved, as runs (for a node that missed the barriers that moved them).
+    var movedHomes: [MovedRun] {
+        placement.withLock { placement in
+            var runs: [MovedRun] = []
+            for (page, home) in placement.moved.sorted(by: { $0.key < $1.key }) {
+                if let last = runs.last, last.home == home, last.first + last.count == page {
+                    runs[runs.count - 1].count += 1
+                } else {
+                    runs.append(MovedRun(first: page, count: 1, home: home))
+                }
+            }
+            return runs
+        }
+    }
+
+    /// Takes the moved homes of a node that followed every barrier (replacing these).
+    func adoptMovedHomes(_ runs: [MovedRun]) {
+        let before = placement.withLock { placement -> [Int] in
+            let before = Array(placement.moved.keys)
+            placement.moved = [:]
+            for run in runs {
+                for page in run.first..<(run.first + run.count) { placement.moved[page] = run.home }
+            }
+            return before
+        }
+        guard let homes else { return }
+        for page in Set(before).union(runs.flatMap { $0.first..<($0.first + $0.count) }) {
+            homes.record(home: home(ofPage: page, nodes: homes.nodes), ofPage: page)
+        }
     }
 
     /// Whether `node` was drained (its pages now have other homes).

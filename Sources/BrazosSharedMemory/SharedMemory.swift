@@ -144,11 +144,18 @@ public final class SharedMemory: Sendable {
     /// node's others wait (docs/ARCHITECTURE.md, "Shared barriers"). Each contribution
     /// also carries the node brazosrun asked to drain and the one it asked to admit, if
     /// any: every rank learns the same of them, and where every rank is.
+    ///
+    /// Homes follow their writers: each notice says whether its page was written off its
+    /// home (bit 0 of `page << 1`); a page that one node alone wrote, off its home, is homed
+    /// on that node from this barrier on. Every rank computes the same moves from the
+    /// same contributions, and when there are any, one more barrier makes sure every node
+    /// has switched before any thread asks a new home for a page.
     private func synchronize(_ thread: BrazosThread) throws -> BarrierNews {
         let notices = try service.perform(.release)
         let runtime = thread.runtime
-        let mine = [Int64(job.node.id), Int64(job.node.drainRequested ?? -1), Int64(job.node.joinRequested ?? -1), Int64(notices.count)]
-            + notices.map { Int64($0) }
+        let me = job.node.id
+        let mine = [Int64(me), Int64(job.node.drainRequested ?? -1), Int64(job.node.joinRequested ?? -1), Int64(notices.count)]
+            + notices.map { Int64($0) << 1 | (service.home(of: $0) != me ? 1 : 0) }
         let counts = try runtime.allgather([Int64(mine.count)])
         var all = [Int64](repeating: 0, count: Int(counts.reduce(0, +)))
         let displacements = counts.indices.map { Int(counts[..<$0].reduce(0, +)) }
@@ -159,12 +166,21 @@ public final class SharedMemory: Sendable {
             }
         }
         var written: [Int] = []
-        for start in displacements where all[start] != Int64(job.node.id) {
-            let count = Int(all[start + 3])
-            written += all[(start + 4)..<(start + 4 + count)].map { Int($0) }
+        var writers = WritersOfPages()
+        for start in displacements {
+            let node = Int(all[start]), count = Int(all[start + 3])
+            for notice in all[(start + 4)..<(start + 4 + count)] {
+                writers.note(page: Int(notice >> 1), writtenBy: node, offItsHome: notice & 1 == 1)
+                if node != me { written.append(Int(notice >> 1)) }
+            }
         }
+        let moves = writers.homeMoves
         let number = ranks.withLock { $0[thread.rank]!.barriers } + 1
-        try clock.catchUp(to: number) { _ = try service.perform(.invalidate(written)) }
+        try clock.catchUp(to: number) {
+            _ = try service.perform(.invalidate(written))
+            if !moves.isEmpty { try service.moveHomes(moves, in: allocator) }
+        }
+        if !moves.isEmpty { try runtime.barrier() }
         ranks.withLock { $0[thread.rank]!.barriers = number }
         let rankNodes = displacements.map { Int(all[$0]) }
         let drainWish = Int(displacements.map { all[$0 + 1] }.max() ?? -1)

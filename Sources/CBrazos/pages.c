@@ -156,6 +156,10 @@ void brazos_pages_mark_shared(brazos_page_table *table, size_t page) {
     __atomic_fetch_or(&table->shared_bits[page / 64], (uint64_t)1 << (page % 64), __ATOMIC_SEQ_CST);
 }
 
+void brazos_pages_clear_shared(brazos_page_table *table, size_t page) {
+    __atomic_fetch_and(&table->shared_bits[page / 64], ~((uint64_t)1 << (page % 64)), __ATOMIC_SEQ_CST);
+}
+
 int brazos_pages_absorb_shares(brazos_page_table *table) {
     size_t summaries = brazos_pages_summary_words(table->pages);
     for (size_t index = 0; index < summaries; index++) {

@@ -16,7 +16,7 @@ import Glibc
 final class SharedPages: PartContributor, @unchecked Sendable {
     private let region: SharedRegion
     private var digests = PageDigests()
-    /// Per allocation, the pages homed here now (they move where nodes drain).
+    /// Per allocation, the pages homed here now (homes move where nodes drain and follow their writers).
     var homePages: () -> [(SharedAllocator.Allocation, homePages: [Int])] = { [] }
     /// What the last `capture` found: per allocation, its home pages and which changed.
     private var captured: [(allocation: SharedAllocator.Allocation, pages: [Int], changed: [Bool])] = []
@@ -28,13 +28,15 @@ final class SharedPages: PartContributor, @unchecked Sendable {
     /// A new allocation: its home pages' digests are taken now (zero, or restored), so the
     /// first checkpoint finds what the program changed since.
     func prepare(_ allocation: SharedAllocator.Allocation, homePages pages: [Int]) {
-        _ = digests.changes(of: allocation.name, pages: pages.map { page(region.servicePage($0)) })
+        _ = digests.changes(of: Self.key(allocation, pages), pages: pages.map { page(region.servicePage($0)) })
     }
 
     func capture() throws -> (changed: Int, total: Int) {
-        captured = homePages().map { allocation, pages in
-            (allocation, pages, digests.changes(of: allocation.name, pages: pages.map { page(region.servicePage($0)) }))
+        let homes = homePages()
+        captured = homes.map { allocation, pages in
+            (allocation, pages, digests.changes(of: Self.key(allocation, pages), pages: pages.map { page(region.servicePage($0)) }))
         }
+        digests.keep(only: Set(homes.map { Self.key($0.0, $0.homePages) }))
         return (captured.reduce(0) { $0 + $1.changed.count { $0 } }, captured.reduce(0) { $0 + $1.pages.count })
     }
 
@@ -64,6 +66,13 @@ final class SharedPages: PartContributor, @unchecked Sendable {
                                       bytes: copies.copy(sources))
         }
         return CopiedPieces(pieces, in: copies, counts: counts)
+    }
+
+    /// Digests are compared page by page in order, so they are kept per allocation and
+    /// set of home pages: where homes moved (to their writers, or from a drained node),
+    /// every home page counts as changed once, and is saved.
+    private static func key(_ allocation: SharedAllocator.Allocation, _ pages: [Int]) -> String {
+        allocation.name + "\u{0}" + String(pages.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }, radix: 16)
     }
 
     private func page(_ bytes: UnsafeMutableRawBufferPointer) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(bytes) }

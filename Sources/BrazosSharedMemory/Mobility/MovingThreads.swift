@@ -8,7 +8,7 @@ import FoundationEssentials
 /// arriving is an acquire (the new node invalidates those pages), so the thread sees its
 /// own writes. Its barrier count, allocations and open files go along too, and what a
 /// node that joined the job after them needs to know: where the allocations are, which
-/// nodes were drained, the next checkpoint's epoch.
+/// nodes were drained, which homes moved, the next checkpoint's epoch.
 extension SharedMemory: MigrationParticipant {
     /// What travels, as JSON inside the move's record.
     struct Carried: Codable {
@@ -19,6 +19,7 @@ extension SharedMemory: MigrationParticipant {
         var files: [CheckpointedFile.Record]
         var placements: [SharedAllocator.Allocation]
         var retired: [Int]
+        var movedHomes: [SharedAllocator.MovedRun]
         var nextEpoch: Int?
     }
 
@@ -36,7 +37,8 @@ extension SharedMemory: MigrationParticipant {
         let notices = state.attached ? try service.perform(.releaseForMessage) : []
         let files = try state.files.compactMap(\.file).filter(\.isOpen).map { try $0.checkpointRecord() }
         let carried = Carried(attached: state.attached, barriers: state.barriers, allocations: state.allocations, notices: notices, files: files,
-                              placements: allocator.allocations, retired: allocator.retiredNodes, nextEpoch: checkpoints?.nextEpoch)
+                              placements: allocator.allocations, retired: allocator.retiredNodes, movedHomes: allocator.movedHomes,
+                              nextEpoch: checkpoints?.nextEpoch)
         return Array(try JSONEncoder().encode(carried))
     }
 
@@ -60,14 +62,20 @@ extension SharedMemory: MigrationParticipant {
         InjectedFault.arriving(node: job.node.id, rank: thread.rank, from: thread.arrival?.fromNode ?? -1)
         for allocation in carried.placements { try allocator.adopt(allocation) }
         for node in carried.retired { allocator.retire(node) }
+        let nodes = job.node.config.nodeLimit
+        if let stray = carried.movedHomes.first(where: { $0.first < 0 || $0.count < 1 || $0.first + $0.count > region.pageCount || !(0..<nodes).contains($0.home) }) {
+            throw SharedMemoryError.malformed("rank \(thread.rank) arrived with a moved home of pages \(stray.first)..+\(stray.count) to node \(stray.home), outside the region or the job")
+        }
         if let epoch = carried.nextEpoch { checkpoints?.catchUp(toEpoch: epoch) }
         faults.registerCurrentThread()
         if carried.attached {
             try clock.arrive(having: carried.barriers, behind: {
                 ranks.withLock { $0.values.contains { $0.attached && $0.barriers < carried.barriers } }
             }, catchUpAlone: {
-                // This node missed barriers while it hosted no thread: any copy may be stale.
-                let me = job.node.id, nodes = job.node.nodeCount
+                // This node missed barriers while it hosted no thread: any copy may be stale,
+                // and homes may have moved.
+                allocator.adoptMovedHomes(carried.movedHomes)
+                let me = job.node.id
                 let copies = allocator.allocations.flatMap { $0.pages.filter { allocator.home(ofPage: $0, nodes: nodes) != me } }
                 _ = try service.perform(.invalidate(copies))
             })

@@ -204,6 +204,9 @@ const uint8_t *brazos_pages_take_twin(brazos_page_table *table, size_t page);
 /// Whether this node marked `page` shared or another process of the host did.
 int brazos_pages_is_shared(const brazos_page_table *table, size_t page);
 void brazos_pages_mark_shared(brazos_page_table *table, size_t page);
+/// No other node holds a valid copy of home page `page` any more (a shared barrier
+/// invalidated them all): its writes here need no notices until a copy is made again.
+void brazos_pages_clear_shared(brazos_page_table *table, size_t page);
 /// Home pages other processes of the host marked shared since the last call: each one
 /// that was writable (its writes untracked) becomes read-only and dirty. Returns 0 or -errno.
 int brazos_pages_absorb_shares(brazos_page_table *table);
