@@ -43,6 +43,8 @@ try job.run { thread in
             start = Brazos.wtime()
             for page in (pagesPerRun + half)..<(2 * pagesPerRun) { total &+= pages[page * 512] }
             report("remote-read-run", (Brazos.wtime() - start) / Double(pagesPerRun - half))
+            // Used, so that the reads are made, and right.
+            precondition(total == Int64((pagesPerRun..<(2 * pagesPerRun)).reduce(0, +)), "a first read saw a stale page")
         }
         try shared.barrier(by: thread)
         if rank == 1 { for page in pagesPerRun..<(2 * pagesPerRun) { pages[page * 512 + 2] = Int64(page) } }
