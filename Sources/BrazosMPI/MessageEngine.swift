@@ -412,7 +412,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         let link = links[peer]
         var offset = 0
         while offset < count {
-            let chunk = min(count - offset, link.maximumFramePayload)
+            let chunk = min(count - offset, link.pushFragment)
             let header = FrameHeader(kind: .rendezvousData, destination: Int32(request.destinationRank), sourceNode: UInt32(nodeID),
                                      messageLength: UInt64(count), cookie: receiveCookie, address: UInt64(offset),
                                      payloadLength: UInt64(chunk))

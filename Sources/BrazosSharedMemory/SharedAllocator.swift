@@ -7,6 +7,16 @@ import Synchronization
 /// threads of a node share one allocator, and a name already allocated on the node gives
 /// its existing place back (so each thread may call `allocate` for every allocation).
 public final class SharedAllocator: Sendable {
+    /// Where an allocation's pages are homed at first (homes then follow their writers).
+    public enum Placement: String, Equatable, Sendable, Codable {
+        /// Node k of N is home of the k-th N-th of the pages: an array split by rank into
+        /// consecutive shares is homed where each share is computed on.
+        case block
+        /// Page p is homed on node p mod N: work dealt out page by page, or a table every
+        /// node reads alike, spread evenly.
+        case cyclic
+    }
+
     /// One allocation: where it is in the region and how big.
     public struct Allocation: Equatable, Sendable, Codable {
         /// The name it was allocated under; the same on every node.
@@ -15,6 +25,8 @@ public final class SharedAllocator: Sendable {
         public let offset: Int
         /// Bytes allocated.
         public let size: Int
+        /// How its pages are homed at first.
+        public var placement: Placement = .block
 
         /// The region's pages it touches (at least one).
         public var pages: Range<Int> {
@@ -28,7 +40,7 @@ public final class SharedAllocator: Sendable {
     /// Page ranges of the allocations, in region order, for home placement; the nodes
     /// drained out of the job (their pages have new homes); pages whose home moved to the
     /// node that wrote them alone (page → home).
-    private let placement = Guarded<(ranges: [Range<Int>], retired: Set<Int>, moved: [Int: Int])>(([], [], [:]))
+    private let placement = Guarded<(ranges: [(pages: Range<Int>, placement: Placement)], retired: Set<Int>, moved: [Int: Int])>(([], [], [:]))
 
     /// Where each page's home is written for the fault handler, if anywhere.
     private let homes: (any HomeRecord)?
@@ -45,17 +57,18 @@ public final class SharedAllocator: Sendable {
     /// Writes the homes of `pages` (all placed pages if nil) into the record.
     private func recordHomes(of pages: Range<Int>?) {
         guard let homes else { return }
-        for range in pages.map({ [$0] }) ?? placement.withLock({ $0.ranges }) {
+        for range in pages.map({ [$0] }) ?? placement.withLock({ $0.ranges.map(\.pages) }) {
             for page in range { homes.record(home: home(ofPage: page, nodes: homes.nodes), ofPage: page) }
         }
     }
 
-    /// The place of `name` (`size` bytes, aligned to `alignment`) on this node.
-    public func place(_ name: String, size: Int, alignment: Int) throws(SharedMemoryError) -> Allocation {
+    /// The place of `name` (`size` bytes, aligned to `alignment`, its pages homed by
+    /// `placement`) on this node.
+    public func place(_ name: String, size: Int, alignment: Int, placement kind: Placement = .block) throws(SharedMemoryError) -> Allocation {
         let result = state.withLock { state -> Result<Allocation, SharedMemoryError> in
             if let existing = state.byName[name] {
-                guard existing.size == size else {
-                    return .failure(.conflictingName(name: name, detail: "\(existing.size) bytes before, \(size) now"))
+                guard existing.size == size, existing.placement == kind else {
+                    return .failure(.conflictingName(name: name, detail: "\(existing.size) bytes placed \(existing.placement) before, \(size) placed \(kind) now"))
                 }
                 return .success(existing)
             }
@@ -63,10 +76,10 @@ public final class SharedAllocator: Sendable {
             guard offset + size <= capacity else {
                 return .failure(.full(name: name, requested: size, available: max(0, capacity - offset)))
             }
-            let allocation = Allocation(name: name, offset: offset, size: size)
+            let allocation = Allocation(name: name, offset: offset, size: size, placement: kind)
             state.next = offset + size
             state.byName[name] = allocation
-            placement.withLock { $0.ranges.append(allocation.pages) }
+            placement.withLock { $0.ranges.append((allocation.pages, allocation.placement)) }
             return .success(allocation)
         }
         let allocation = try result.get()
@@ -87,7 +100,7 @@ public final class SharedAllocator: Sendable {
             }
             state.next = allocation.offset + allocation.size
             state.byName[allocation.name] = allocation
-            placement.withLock { $0.ranges.append(allocation.pages) }
+            placement.withLock { $0.ranges.append((allocation.pages, allocation.placement)) }
             return .success(())
         }
         try result.get()
@@ -99,10 +112,10 @@ public final class SharedAllocator: Sendable {
         state.withLock { $0.byName.values.sorted { $0.offset < $1.offset } }
     }
 
-    /// The home of `page` among `nodes`: the node it moved to, if it moved; else block
-    /// placement within the allocation that starts on it (node k gets the k-th share of
-    /// its pages); node 0 for other pages; a drained node's pages go to the next node
-    /// after it that remains. Every node computes the same, since every node makes the
+    /// The home of `page` among `nodes`: the node it moved to, if it moved; else as the
+    /// placement of the allocation that starts on it says (block: node k gets the k-th
+    /// share of its pages; cyclic: its i-th page goes to node i mod N); node 0 for other
+    /// pages; a drained node's pages go to the next node after it that remains. Every node computes the same, since every node makes the
     /// same allocations, moves and drains.
     public func home(ofPage page: Int, nodes: Int) -> Int {
         home(ofPage: page, nodes: nodes, retiring: nil)
@@ -112,9 +125,14 @@ public final class SharedAllocator: Sendable {
     public func home(ofPage page: Int, nodes: Int, retiring: Int?) -> Int {
         placement.withLock { placement -> Int in
             // A page shared by two allocations belongs to the later one's placement.
-            let block = placement.moved[page]
-                ?? placement.ranges.last(where: { $0.contains(page) }).map { (page - $0.lowerBound) * nodes / $0.count } ?? 0
-            return Self.remaining(from: block, nodes: nodes, retired: placement.retired.union(retiring.map { [$0] } ?? []))
+            let placed = placement.moved[page] ?? placement.ranges.last(where: { $0.pages.contains(page) }).map { range in
+                let index = page - range.pages.lowerBound
+                switch range.placement {
+                case .block: return index * nodes / range.pages.count
+                case .cyclic: return index % nodes
+                }
+            } ?? 0
+            return Self.remaining(from: placed, nodes: nodes, retired: placement.retired.union(retiring.map { [$0] } ?? []))
         }
     }
 
@@ -194,13 +212,14 @@ public final class SharedAllocator: Sendable {
     /// Checks that every rank of `communicator` made the same allocation: its name's hash,
     /// offset and size must agree (allreduce of MIN against MAX).
     public static func checkAgreement(_ allocation: Allocation, on communicator: Communicator) throws {
-        let mine = [Int64(bitPattern: fnv1a(allocation.name)), Int64(allocation.offset), Int64(allocation.size)]
+        let mine = [Int64(bitPattern: fnv1a(allocation.name)), Int64(allocation.offset), Int64(allocation.size),
+                    Int64(bitPattern: fnv1a(allocation.placement.rawValue))]
         let lowest = try communicator.allreduce(mine, op: .min)
         let highest = try communicator.allreduce(mine, op: .max)
         guard lowest == highest else {
             let what = lowest[0] != highest[0] ? "the names differ" : lowest[1] != highest[1]
                 ? "offsets \(lowest[1])...\(highest[1]) (allocations made in another order?)"
-                : "sizes \(lowest[2])...\(highest[2]) bytes"
+                : lowest[2] != highest[2] ? "sizes \(lowest[2])...\(highest[2]) bytes" : "placements differ"
             throw SharedMemoryError.mismatchedAllocation(name: allocation.name, detail: "\(what); this rank has offset \(allocation.offset), \(allocation.size) bytes")
         }
     }

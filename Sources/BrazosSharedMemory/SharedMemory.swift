@@ -95,12 +95,14 @@ public final class SharedMemory: Sendable {
     /// Collective over every rank of the job, in the same order everywhere: `count` values
     /// of `T` under `name`, zero at first. The same name on the same node gives the same
     /// place back. A rank whose allocation differs from another's gets
-    /// `SharedMemoryError.mismatchedAllocation`. Pages are homed in blocks: node k of N is
-    /// home of the k-th N-th of the allocation's pages.
+    /// `SharedMemoryError.mismatchedAllocation`. Pages are homed as `placement` says (by
+    /// default in blocks: node k of N is home of the k-th N-th of the allocation's pages),
+    /// and then on the node that writes them alone.
     public func allocate<T: BitwiseCopyable>(_ name: String, count: Int, of type: T.Type = T.self, pageAligned: Bool = false,
+                                             placement: SharedAllocator.Placement = .block,
                                              by thread: BrazosThread) throws -> SharedArray<T> {
         let bytes = try allocateBytes(name, size: count * MemoryLayout<T>.stride,
-                                      alignment: pageAligned ? SharedRegion.pageSize : MemoryLayout<T>.alignment, by: thread)
+                                      alignment: pageAligned ? SharedRegion.pageSize : MemoryLayout<T>.alignment, placement: placement, by: thread)
         return SharedArray(base: bytes.bindMemory(to: T.self, capacity: count), count: count)
     }
 
@@ -111,7 +113,8 @@ public final class SharedMemory: Sendable {
     }
 
     /// `allocate` for raw bytes.
-    public func allocateBytes(_ name: String, size: Int, alignment: Int = 16, by thread: BrazosThread) throws -> UnsafeMutableRawPointer {
+    public func allocateBytes(_ name: String, size: Int, alignment: Int = 16, placement: SharedAllocator.Placement = .block,
+                              by thread: BrazosThread) throws -> UnsafeMutableRawPointer {
         try attach(thread)
         if ranks.withLock({ $0[thread.rank]?.allocations.contains(name) == true }) {
             // A thread that moved here allocates again what it had: the place is known.
@@ -120,7 +123,7 @@ public final class SharedMemory: Sendable {
             }
             return region.base + allocation.offset
         }
-        let allocation = try allocator.place(name, size: size, alignment: alignment)
+        let allocation = try allocator.place(name, size: size, alignment: alignment, placement: placement)
         try SharedAllocator.checkAgreement(allocation, on: thread.runtime)
         try onceHere.once(allocation.name) {
             _ = try service.perform(.claimHomes(allocation.pages))

@@ -2,11 +2,9 @@
 #include "CBrazos.h"
 #include <errno.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/un.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/uio.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
@@ -37,29 +35,6 @@ void *brazos_map_fixed(void *address, size_t length, int protection, int fd) {
         return NULL;
     }
     return mapped;
-}
-
-int brazos_allow_peer_reads(void) {
-#ifdef PR_SET_PTRACER
-    if (prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0) != 0 && errno != EINVAL) return -errno;
-#endif
-    return 0;
-}
-
-int brazos_read_peer_memory(pid_t pid, const void *remote, void *local, size_t length) {
-    size_t done = 0;
-    while (done < length) {
-        struct iovec l = { (char *)local + done, length - done };
-        struct iovec r = { (char *)remote + done, length - done };
-        ssize_t n = process_vm_readv(pid, &l, 1, &r, 1, 0);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return -errno;
-        }
-        if (n == 0) return -EFAULT;
-        done += (size_t)n;
-    }
-    return 0;
 }
 
 int brazos_wait_for_signal(const int *signals, int count, pid_t *sender) {

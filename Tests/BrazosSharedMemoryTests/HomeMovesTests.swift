@@ -38,6 +38,17 @@ final class HomeMovesTests: XCTestCase {
         XCTAssertEqual(Set(record.homes.values), [0])
     }
 
+    func testCyclicPlacementDealsPagesOutAndANameKeepsItsPlacement() throws {
+        let allocator = SharedAllocator(capacity: 64 * SharedRegion.pageSize)
+        _ = try allocator.place("blocks", size: 6 * SharedRegion.pageSize, alignment: SharedRegion.pageSize)
+        let cyclic = try allocator.place("dealt", size: 7 * SharedRegion.pageSize, alignment: SharedRegion.pageSize, placement: .cyclic)
+        XCTAssertEqual((0..<6).map { allocator.home(ofPage: $0, nodes: 3) }, [0, 0, 1, 1, 2, 2])
+        XCTAssertEqual(cyclic.pages.map { allocator.home(ofPage: $0, nodes: 3) }, [0, 1, 2, 0, 1, 2, 0])
+        XCTAssertThrowsError(try allocator.place("dealt", size: 7 * SharedRegion.pageSize, alignment: SharedRegion.pageSize)) { error in
+            guard case .conflictingName = error as? SharedMemoryError else { return XCTFail("\(error)") }
+        }
+    }
+
     private final class Record: HomeRecord {
         let nodes: Int
         private let recorded = Mutex<[Int: Int]>([:])

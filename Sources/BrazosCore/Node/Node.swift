@@ -95,7 +95,6 @@ public final class Node: @unchecked Sendable {
     // MARK: Wire-up
 
     private func wire() throws {
-        _ = brazos_allow_peer_reads()
         let listenHost = try connectToLauncher()
         let listening = try Socket.listen(host: listenHost)
         let segmentName = SharedMemoryLayout.segmentName(job: config.jobID, node: config.node)
@@ -181,7 +180,7 @@ public final class Node: @unchecked Sendable {
         }
         for peer in local.map({ cards[$0] }) {
             made[peer.node] = SharedMemoryLink(
-                peerNode: peer.node, peerPid: peer.pid, peerSegment: try SharedSegment.open(name: peer.segment),
+                peerNode: peer.node, peerSegment: try SharedSegment.open(name: peer.segment),
                 myNode: config.node, ringCapacity: config.ringCapacity,
                 peerDoorbell: SharedMemoryLayout.doorbellName(job: config.jobID, node: peer.node), ringer: ringer,
                 eagerLimit: config.sharedMemoryEagerLimit, progress: progress,

@@ -9,6 +9,7 @@ final class LateLink: PeerLink {
     let maximumFramePayload = TCPLink.framePayloadLimit
     let eagerLimit: Int
     let canPull = false
+    let pushFragment = TCPLink.framePayloadLimit
     private let mutex = PthreadMutex()
     private let connected = PthreadCondition()
     private var link: PeerLink?

@@ -9,6 +9,8 @@ public final class LoopbackLink: PeerLink {
     public let eagerLimit: Int
     /// Always true: the receiver copies straight from the sender's buffer in the same process.
     public let canPull = true
+    /// Unused (nothing is pushed): a whole frame.
+    public let pushFragment = Int(FrameHeader.maximumPayload)
     private let progress: ProgressEngine
 
     /// A link from `node` to itself whose frames go straight to `progress`.

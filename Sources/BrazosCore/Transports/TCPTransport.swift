@@ -157,6 +157,8 @@ public final class TCPLink: PeerLink {
     public let eagerLimit: Int
     /// Always false: the receiver cannot read another host's memory, so senders push rendezvous data.
     public let canPull = false
+    /// Whole frames: the kernel's socket buffers do the pipelining.
+    public let pushFragment = framePayloadLimit
     let connection: TCPConnection
     private let progress: ProgressEngine
 

@@ -25,6 +25,8 @@ public protocol PeerLink: AnyObject {
     var eagerLimit: Int { get }
     /// Whether the receiver can copy the sender's buffer itself (single copy).
     var canPull: Bool { get }
+    /// The largest piece of a pushed rendezvous message that one frame carries.
+    var pushFragment: Int { get }
     /// Sends one frame. May wait for room, driving progress meanwhile so two nodes
     /// sending to each other cannot deadlock.
     func send(_ header: FrameHeader, payload: UnsafeRawBufferPointer) throws

@@ -78,14 +78,6 @@ int brazos_memory_file(const char *name, size_t length);
 /// there (MAP_FIXED_NOREPLACE); NULL with errno if the range is taken.
 void *brazos_map_fixed(void *address, size_t length, int protection, int fd);
 
-// MARK: Single copy between processes.
-
-/// Allows any process of this user to read this process's memory with process_vm_readv
-/// (Yama's ptrace scope would otherwise allow only ancestors). Returns 0 or -errno.
-int brazos_allow_peer_reads(void);
-/// Copies `length` bytes at `remote` in process `pid` to `local`. Returns 0 or -errno.
-int brazos_read_peer_memory(pid_t pid, const void *remote, void *local, size_t length);
-
 // MARK: Binding through hwloc.
 
 /// Number of cores hwloc sees, or -1.
