@@ -43,6 +43,8 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     let nodeID: Int
     let directory: RankDirectory
     let links: ContiguousArray<PeerLink>
+    /// Each link's eager limit, read on the send path without a call through the link.
+    private let eagerLimits: ContiguousArray<Int>
     let progress: ProgressEngine
     /// Where threads move: the numbers of the messages each hosted rank sends, and the
     /// rest of the state that keeps messages in order and finds moved ranks.
@@ -56,6 +58,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         nodeID = node.id
         directory = node.directory
         links = ContiguousArray(node.allLinks)
+        eagerLimits = ContiguousArray(links.map(\.eagerLimit))
         progress = node.progress
         lock = FastLock(needed: node.localRanks.count > 1 || node.config.migratable || node.config.threadsCallConcurrently)
         queues = Array(repeating: nil, count: node.config.rankCount)
@@ -120,9 +123,8 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         guard let location = directory.location(of: destination) else {
             throw MPIError(.rank, "world rank \(destination) is not in the job")
         }
-        // Borrowed: the node keeps its links for its life.
-        unowned(unsafe) let link = links[location.node]
-        guard bytes.count <= link.eagerLimit else { return false }
+        guard bytes.count <= eagerLimits[location.node] else { return false }
+        let link = links[location.node]
         var header = FrameHeader(kind: .eager, context: envelope.context, source: envelope.source, destination: Int32(destination),
                                  tag: envelope.tag, sourceNode: UInt32(nodeID), messageLength: UInt64(bytes.count),
                                  payloadLength: UInt64(bytes.count))
