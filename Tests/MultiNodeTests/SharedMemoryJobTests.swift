@@ -39,6 +39,14 @@ final class SharedMemoryJobTests: XCTestCase {
             let output = try JobProcess.runToSuccess(brazosrun, arguments + [check, "--litmus", "4"])
             XCTAssertTrue(output.contains("litmus ok: \(ranks) ranks, 4 rounds"), output)
         }
+        // The same with the slots placed cyclically: each rank's pages start homed on
+        // other nodes and move to it, and pages of several homes interleave; and over
+        // TCP, where faults go through the homes' service threads.
+        for arguments in [["-n", "3"], ["-n", "2", "-T", "2"], ["-n", "3", "--transport", "tcp"]] {
+            let ranks = Int(arguments[1])! * (arguments.count > 2 && arguments[2] == "-T" ? Int(arguments[3])! : 1)
+            let output = try JobProcess.runToSuccess(brazosrun, arguments + [check, "--litmus", "4", "--cyclic"])
+            XCTAssertTrue(output.contains("litmus ok: \(ranks) ranks, 4 rounds, cyclic"), output)
+        }
         // A write before a lock's release is seen after the matching acquire: counters
         // incremented under two locks end exact, with release and scope consistency.
         for arguments in [["-n", "3"], ["-n", "2", "-T", "2"], ["-n", "3", "-T", "2"]] {

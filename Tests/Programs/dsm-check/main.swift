@@ -2,7 +2,8 @@
 //
 //   dsm-check --threads-sum N       every rank writes its slice of a shared array; after
 //                                    a shared barrier rank 0 checks the sum
-//   dsm-check --litmus ROUNDS        memory-model litmus tests across nodes (below)
+//   dsm-check --litmus ROUNDS [--cyclic]  memory-model litmus tests across nodes (below);
+//                                    --cyclic places the slots cyclically
 //   dsm-check --locks K [--scope]    every rank adds 1 to a shared counter K times under
 //                                    a lock; a write before a release is seen after the
 //                                    matching acquire, so the total is ranks * K
@@ -73,7 +74,9 @@ case "--litmus":
         let rank = thread.rank, size = world.size
         // A barrier makes every write visible, and no stale page survives it: each rank
         // writes its own slot, on pages homed anywhere, with a new value every round.
-        let slots = try shared.allocate("slots", count: size * 1024, of: Int64.self, pageAligned: true, by: thread)
+        let cyclic = arguments.contains("--cyclic")
+        let slots = try shared.allocate("slots", count: size * 1024, of: Int64.self, pageAligned: true,
+                                        placement: cyclic ? .cyclic : .block, by: thread)
         // Writers of different bytes of one page merge: every rank writes its own bytes
         // of the same two pages.
         let page = try shared.allocate("one page", count: 2 * 4096, of: UInt8.self, pageAligned: true, by: thread)
@@ -93,7 +96,7 @@ case "--litmus":
             }
             try shared.barrier(by: thread)
         }
-        if rank == 0 { print("litmus ok: \(size) ranks, \(rounds) rounds") }
+        if rank == 0 { print("litmus ok: \(size) ranks, \(rounds) rounds\(cyclic ? ", cyclic" : "")") }
     }
 case "--locks":
     let times = Int(arguments.dropFirst().first ?? "") ?? 100
