@@ -56,8 +56,11 @@ public final class Request: @unchecked Sendable {
     private(set) var active = false
     private(set) var freed = false
     /// The communicator the request belongs to, whose error handler the C interface gives
-    /// the request's errors (nil: a collective's own request, or a freed communicator).
-    public internal(set) weak var communicator: Communicator?
+    /// the request's errors (nil: a collective's own request). Held strongly: a
+    /// communicator the program freed lives on while its requests do, as MPI says, and a
+    /// weak reference cost a side table's atomics on every request. (No cycle: the
+    /// communicator holds only its scratch requests, which belong to no communicator.)
+    public internal(set) var communicator: Communicator?
 
     init(engine: MessageEngine, translation: RankTranslation?, persistent: Operation? = nil, driver: RequestDriver? = nil) {
         self.engine = engine

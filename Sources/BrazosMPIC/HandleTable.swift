@@ -16,13 +16,19 @@ final class HandleTable<Object: AnyObject & Sendable>: Sendable {
     }
 
     private let entries = Guarded(Entries())
+    /// Whether `handle(of:)` is asked: requests, made and freed for every message, never are.
+    private let findsHandlesOfObjects: Bool
+
+    /// An empty table; without `findsHandlesOfObjects`, `handle(of:)` finds nothing and
+    /// adding and removing a handle touch one dictionary instead of two.
+    init(findsHandlesOfObjects: Bool = true) { self.findsHandlesOfObjects = findsHandlesOfObjects }
 
     /// A new handle for `object`.
     func add(_ object: Object) -> OpaquePointer? {
         let value = Handles.nextValue.add(16, ordering: .relaxed).oldValue
         entries.withLock { entries in
             entries.objects[value] = object
-            entries.handles[ObjectIdentifier(object)] = value
+            if findsHandlesOfObjects { entries.handles[ObjectIdentifier(object)] = value }
         }
         return Handles.opaque(value)
     }
@@ -39,7 +45,7 @@ final class HandleTable<Object: AnyObject & Sendable>: Sendable {
         let value = Handles.value(handle)
         return entries.withLock { entries in
             guard let object = entries.objects.removeValue(forKey: value) else { return nil }
-            if entries.handles[ObjectIdentifier(object)] == value { entries.handles[ObjectIdentifier(object)] = nil }
+            if findsHandlesOfObjects && entries.handles[ObjectIdentifier(object)] == value { entries.handles[ObjectIdentifier(object)] = nil }
             return object
         }
     }

@@ -39,7 +39,7 @@ enum Handles {
     static let datatypes = HandleTable<Datatype>()
     static let ops = HandleTable<Op>()
     static let groups = HandleTable<Group>()
-    static let requests = HandleTable<Request>()
+    static let requests = HandleTable<Request>(findsHandlesOfObjects: false)
     static let errorHandlers = HandleTable<CustomErrorHandler>()
 
     // MARK: Communicators
