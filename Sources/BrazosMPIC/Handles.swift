@@ -66,10 +66,18 @@ enum Handles {
     /// Calls `body` with the datatype `handle` stands for: a predefined one lent
     /// unretained (the table keeps it for the process's life).
     static func withDatatype<R>(_ handle: MPI_Datatype?, _ body: (Datatype) throws(MPIError) -> R) throws(MPIError) -> R {
-        guard isPredefined(handle), let found = entry(of: unretainedDatatypeTable, at: value(handle) - Value.datatypeNull) else {
+        guard isPredefined(handle), let found = entry(of: datatypeTable, at: value(handle) - Value.datatypeNull) else {
             return try body(datatype(handle))
         }
         return try found._withUnsafeGuaranteedRef { datatype in Result { () throws(MPIError) in try body(datatype) } }.get()
+    }
+
+    /// `withDatatype` for the two datatypes of a call that sends and receives.
+    static func withDatatypes<R>(_ first: MPI_Datatype?, _ second: MPI_Datatype?,
+                                 _ body: (Datatype, Datatype) throws(MPIError) -> R) throws(MPIError) -> R {
+        try withDatatype(first) { (first) throws(MPIError) in
+            try withDatatype(second) { (second) throws(MPIError) in try body(first, second) }
+        }
     }
 
     /// The handle the program knows `communicator` by (given to its error handler).
@@ -102,12 +110,13 @@ enum Handles {
         0x2e3: .complex16,
     ]
     private static let predefinedDatatypeHandles = Dictionary(uniqueKeysWithValues: predefinedDatatypes.map { (ObjectIdentifier($1), $0) })
-    /// The table above as an array indexed by handle − 0x200, for lookups on every call.
-    private static let datatypeTable = table(predefinedDatatypes, base: Value.datatypeNull, count: 0x100)
-    private static let unretainedDatatypeTable = datatypeTable.map { $0.map { Unmanaged.passUnretained($0) } }
+    /// The table above as an array indexed by handle − 0x200, for lookups on every call;
+    /// unretained, since `predefinedDatatypes` keeps them for the process's life.
+    private static let datatypeTable = table(predefinedDatatypes.mapValues { Unmanaged.passUnretained($0) }, base: Value.datatypeNull, count: 0x100)
 
     static func datatype(_ handle: MPI_Datatype?) throws(MPIError) -> Datatype {
-        let found = isPredefined(handle) ? entry(of: datatypeTable, at: value(handle) - Value.datatypeNull) : datatypes.object(handle)
+        let found = isPredefined(handle)
+            ? entry(of: datatypeTable, at: value(handle) - Value.datatypeNull)?.takeUnretainedValue() : datatypes.object(handle)
         guard let found else { throw MPIError(.type, "invalid datatype: \(describe(handle, null: Value.datatypeNull, "MPI_DATATYPE_NULL"))") }
         return found
     }

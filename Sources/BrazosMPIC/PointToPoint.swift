@@ -90,12 +90,10 @@ public func mpiSendrecv(_ sendBuffer: UnsafeRawPointer?, _ sendCount: Int32, _ s
                         _ comm: MPI_Comm?, _ status: UnsafeMutablePointer<MPI_Status>?) -> Int32 {
     mpiCall("MPI_Sendrecv", on: comm) { () throws(MPIError) in
         try Handles.withCommunicator(comm) { (communicator) throws(MPIError) in
-            try Handles.withDatatype(sendType) { (sendType) throws(MPIError) in
-                try Handles.withDatatype(receiveType) { (receiveType) throws(MPIError) in
-                    store(try communicator.sendrecv(sendBuffer, sendCount: Int(sendCount), sendType: sendType, to: Int(destination), sendTag: Int(sendTag),
-                                                    receiveBuffer, receiveCount: Int(receiveCount), receiveType: receiveType,
-                                                    from: Int(source), receiveTag: Int(receiveTag)), in: status)
-                }
+            try Handles.withDatatypes(sendType, receiveType) { (sendType, receiveType) throws(MPIError) in
+                store(try communicator.sendrecv(sendBuffer, sendCount: Int(sendCount), sendType: sendType, to: Int(destination), sendTag: Int(sendTag),
+                                                receiveBuffer, receiveCount: Int(receiveCount), receiveType: receiveType,
+                                                from: Int(source), receiveTag: Int(receiveTag)), in: status)
             }
         }
     }

@@ -96,8 +96,8 @@ final class CoherenceService: @unchecked Sendable {
     /// a page's contents come from the old home first. An arrival always comes before this
     /// node's part of the barrier, so what the table says now holds until the move.
     func moveHomes(_ moves: [(page: Int, home: Int)], in allocator: SharedAllocator) throws(SharedMemoryError) {
-        let gained = moves.filter { $0.home == me }.map { (page: $0.page, from: homes($0.page)) }
-        let lost = moves.filter { homes($0.page) == me && $0.home != me }.map(\.page)
+        let gained = moves.filter { $0.home == me }.map { (page: $0.page, from: home(of: $0.page)) }
+        let lost = moves.filter { home(of: $0.page) == me && $0.home != me }.map(\.page)
         trace("homes move: \(moves.count) pages, \(gained.count) to this node, \(lost.count) from it")
         lostHomes.withLock { $0 = Set(lost) }
         let dropped = table.withLock { table in gained.filter { table[$0.page] != .readOnly && table[$0.page] != .writable } }
@@ -127,13 +127,7 @@ final class CoherenceService: @unchecked Sendable {
             region.servicePage(page).copyMemory(from: UnsafeRawBufferPointer(start: view.pages + page * SharedRegion.pageSize, count: SharedRegion.pageSize))
             return
         }
-        let channel = try channel(to: home)
-        try channel.send(ProtocolMessage(kind: .pageRequest, page: page, payload: ProtocolMessage.words([1])))
-        let reply = try awaitReply { node, kind in node == home && kind == .pageReply }.message
-        guard reply.page == page, reply.payload.count == SharedRegion.pageSize else {
-            throw SharedMemoryError.malformed("reply for page \(reply.page) (\(reply.payload.count) bytes) to a request for the master of page \(page)")
-        }
-        reply.payload.withUnsafeBytes { region.servicePage(page).copyMemory(from: $0) }
+        try requestPages(page, count: 1, from: home).withUnsafeBytes { region.servicePage(page).copyMemory(from: $0) }
     }
 
     /// Maps the regions of `nodes` (node and process id; nodes of this host) so that
@@ -294,7 +288,7 @@ final class CoherenceService: @unchecked Sendable {
     /// then the table does the rest as the handler would.
     private func serve(_ fault: FaultService.Fault) throws {
         let page = fault.page
-        trace("\(fault.isWrite ? "write" : "read") fault on page \(page) (home \(homes(page)))")
+        trace("\(fault.isWrite ? "write" : "read") fault on page \(page) (home \(home(of: page)))")
         while try table.serveFault(page: page, isWrite: fault.isWrite) == .needsFetch {
             try fetch(page)
         }
@@ -304,31 +298,30 @@ final class CoherenceService: @unchecked Sendable {
     /// no valid copy here (up to `fetchBatch` in all): one request for a run of pages a
     /// loop is about to cross.
     private func fetch(_ page: Int) throws {
-        let home = homes(page)
-        guard let channel = peers[home] else { throw SharedMemoryError.peerLost(node: home, reason: "no connection to the home of page \(page)") }
-        let count = table.withLock { table in
-            var count = 1
-            while count < Self.fetchBatch, page + count < region.pageCount, table.home(of: page + count) == home,
-                  table[page + count] == .untouched || table[page + count] == .invalid {
-                count += 1
+        let count = table.withLock { $0.fetchRun(from: page) }
+        let pages = try requestPages(page, count: count, from: home(of: page))
+        let pageSize = SharedRegion.pageSize
+        try table.withLock { (table) throws(SharedMemoryError) in
+            for index in 0..<(pages.count / pageSize) where table[page + index] == .untouched || table[page + index] == .invalid || table[page + index] == .flushing {
+                pages.withUnsafeBytes { bytes in
+                    region.servicePage(page + index).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[(index * pageSize)..<((index + 1) * pageSize)]))
+                }
+                try table.set(.readOnly, .read, pages: (page + index)..<(page + index + 1))
             }
-            return count
         }
+    }
+
+    /// Asks `home` for `page` and up to `count - 1` pages after it; their bytes, at least
+    /// the first page's (a home sends only the pages it is home of).
+    private func requestPages(_ page: Int, count: Int, from home: Int) throws -> [UInt8] {
+        guard let channel = peers[home] else { throw SharedMemoryError.peerLost(node: home, reason: "no connection to the home of page \(page)") }
         try channel.send(ProtocolMessage(kind: .pageRequest, page: page, payload: ProtocolMessage.words([count])))
         let reply = try awaitReply { node, kind in node == home && kind == .pageReply }.message
         let pageSize = SharedRegion.pageSize
         guard reply.page == page, reply.payload.count >= pageSize, reply.payload.count % pageSize == 0, reply.payload.count <= count * pageSize else {
             throw SharedMemoryError.malformed("reply for page \(reply.page) (\(reply.payload.count) bytes) to a request for \(count) pages at \(page)")
         }
-        let received = reply.payload.count / pageSize
-        try table.withLock { (table) throws(SharedMemoryError) in
-            for index in 0..<received where table[page + index] == .untouched || table[page + index] == .invalid || table[page + index] == .flushing {
-                reply.payload.withUnsafeBytes { bytes in
-                    region.servicePage(page + index).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[(index * pageSize)..<((index + 1) * pageSize)]))
-                }
-                try table.set(.readOnly, .read, pages: (page + index)..<(page + index + 1))
-            }
-        }
+        return reply.payload
     }
 
     /// Pages one request may ask for.
@@ -357,7 +350,7 @@ final class CoherenceService: @unchecked Sendable {
     private func serveRequest(_ message: ProtocolMessage, from channel: PeerChannel) throws {
         let page = message.page
         trace("\(message.kind) for page \(page) from node \(channel.node)")
-        guard page >= 0, page < region.pageCount, homes(page) == me || message.kind == .pageRequest && lostHomes.withLock({ $0.contains(page) }) else {
+        guard page >= 0, page < region.pageCount, home(of: page) == me || message.kind == .pageRequest && lostHomes.withLock({ $0.contains(page) }) else {
             throw SharedMemoryError.malformed("\(message.kind) for page \(page), which node \(me) is not home of")
         }
         switch message.kind {
@@ -366,13 +359,13 @@ final class CoherenceService: @unchecked Sendable {
             guard wanted >= 1, wanted <= Self.fetchBatch else { throw SharedMemoryError.malformed("request for \(wanted) pages") }
             var payload: [UInt8] = []
             payload.reserveCapacity(wanted * SharedRegion.pageSize)
-            if homes(page) != me {
+            if home(of: page) != me {
                 // A page this node lost at the last move, asked for by its new home.
                 try channel.send(ProtocolMessage(kind: .pageReply, page: page, payload: Array(UnsafeRawBufferPointer(region.servicePage(page)))))
                 return
             }
             var next = page
-            while next < min(page + wanted, region.pageCount), homes(next) == me {
+            while next < min(page + wanted, region.pageCount), home(of: next) == me {
                 try table.withLock { (table) throws(SharedMemoryError) in
                     // From now on writes here need notices: catch them, and notice the
                     // writes made before (the copy sent may or may not hold them).
@@ -431,7 +424,7 @@ final class CoherenceService: @unchecked Sendable {
     /// `diffWindow` unacknowledged per home). Protected first, so that no write of another
     /// thread of this node slips in between the diff and the protection.
     private func flush(_ page: Int, _ outstanding: inout [Int: Int]) throws {
-        let home = homes(page)
+        let home = self.home(of: page)
         let diff = try table.withLock { (table) throws(SharedMemoryError) -> [UInt8]? in
             if table[page] == .writable { try table.set(.readOnly, .read, pages: page..<(page + 1)) }
             // Made under the lock: a write fault after it would take a new twin.
@@ -509,7 +502,7 @@ final class CoherenceService: @unchecked Sendable {
             return diffs
         }
         var outstanding: [Int: Int] = [:]
-        for (page, diff) in diffs { try sendDiff(diff, of: page, to: homes(page), &outstanding) }
+        for (page, diff) in diffs { try sendDiff(diff, of: page, to: home(of: page), &outstanding) }
         try awaitAllAcks(&outstanding)
         table.withLock { table in
             for (page, _) in diffs where table[page] == .flushing { table[page] = .invalid }

@@ -81,6 +81,10 @@ final class PageTable: HomeRecord, @unchecked Sendable {
 
         func home(of page: Int) -> Int { Int(brazos_pages_home(table, page)) }
 
+        /// Pages one fetch of `page` takes: it and the following ones with the same home
+        /// and no valid copy here, `BRAZOS_PAGE_BATCH` at most.
+        func fetchRun(from page: Int) -> Int { brazos_pages_fetch_run(table, page, brazos_pages_home(table, page)) }
+
         /// Sets what the application may do with `pages` (mprotect).
         func setAccess(_ access: SharedRegion.Access, pages: Range<Int>) throws(SharedMemoryError) {
             let failed = brazos_pages_protect(table, pages.lowerBound, pages.count, access.protection)

@@ -54,12 +54,10 @@ public final class SharedAllocator: Sendable {
         self.homes = homes
     }
 
-    /// Writes the homes of `pages` (all placed pages if nil) into the record.
-    private func recordHomes(of pages: Range<Int>?) {
+    /// Writes the homes of `pages` into the record.
+    private func recordHomes(of pages: some Sequence<Int>) {
         guard let homes else { return }
-        for range in pages.map({ [$0] }) ?? placement.withLock({ $0.ranges.map(\.pages) }) {
-            for page in range { homes.record(home: home(ofPage: page, nodes: homes.nodes), ofPage: page) }
-        }
+        for page in pages { homes.record(home: home(ofPage: page, nodes: homes.nodes), ofPage: page) }
     }
 
     /// The place of `name` (`size` bytes, aligned to `alignment`, its pages homed by
@@ -139,7 +137,7 @@ public final class SharedAllocator: Sendable {
     /// Node `node` was drained: its pages' homes are the next nodes that remain.
     public func retire(_ node: Int) {
         placement.withLock { _ = $0.retired.insert(node) }
-        recordHomes(of: nil)
+        recordHomes(of: placement.withLock { $0.ranges.flatMap(\.pages) })
     }
 
     /// Pages whose only writer since the last shared barrier was another node are homed
@@ -148,8 +146,7 @@ public final class SharedAllocator: Sendable {
         placement.withLock { placement in
             for (page, home) in moves { placement.moved[page] = home }
         }
-        guard let homes else { return }
-        for (page, _) in moves { homes.record(home: home(ofPage: page, nodes: homes.nodes), ofPage: page) }
+        recordHomes(of: moves.map(\.page))
     }
 
     /// Consecutive pages whose homes moved to one node.
@@ -184,10 +181,7 @@ public final class SharedAllocator: Sendable {
             }
             return before
         }
-        guard let homes else { return }
-        for page in Set(before).union(runs.flatMap { $0.first..<($0.first + $0.count) }) {
-            homes.record(home: home(ofPage: page, nodes: homes.nodes), ofPage: page)
-        }
+        recordHomes(of: Set(before).union(runs.flatMap { $0.first..<($0.first + $0.count) }))
     }
 
     /// Whether `node` was drained (its pages now have other homes).

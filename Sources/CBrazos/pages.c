@@ -148,6 +148,17 @@ const uint8_t *brazos_pages_take_twin(brazos_page_table *table, size_t page) {
     return table->twins + page * PAGE;
 }
 
+static int missing(uint8_t state) { return state == BRAZOS_PAGE_UNTOUCHED || state == BRAZOS_PAGE_INVALID; }
+
+size_t brazos_pages_fetch_run(const brazos_page_table *table, size_t page, int home) {
+    size_t count = 1;
+    while (count < BRAZOS_PAGE_BATCH && page + count < table->pages && brazos_pages_home(table, page + count) == home &&
+           missing(table->states[page + count])) {
+        count++;
+    }
+    return count;
+}
+
 int brazos_pages_is_shared(const brazos_page_table *table, size_t page) {
     return (__atomic_load_n(&table->shared_bits[page / 64], __ATOMIC_ACQUIRE) >> (page % 64)) & 1;
 }
@@ -201,17 +212,11 @@ void brazos_pages_map_peer(brazos_page_table *table, int node, const uint8_t *pa
     brazos_pages_unlock(table);
 }
 
-static int missing(uint8_t state) { return state == BRAZOS_PAGE_UNTOUCHED || state == BRAZOS_PAGE_INVALID; }
-
 // Copies `page` and the pages after it with the same home and no valid copy here from
 // the home's memory file, read-only. The sharing bits go first, so that the home tracks
 // every write it makes after the copy.
 static int copy_from_peer(brazos_page_table *table, size_t page, const peer_view *peer, int home) {
-    size_t count = 1;
-    while (count < BRAZOS_PAGE_BATCH && page + count < table->pages && brazos_pages_home(table, page + count) == home &&
-           missing(table->states[page + count])) {
-        count++;
-    }
+    size_t count = brazos_pages_fetch_run(table, page, home);
     for (size_t index = page; index < page + count; index++) {
         uint64_t mask = (uint64_t)1 << (index % 64);
         uint64_t before = __atomic_fetch_or(&peer->shared_bits[index / 64], mask, __ATOMIC_SEQ_CST);

@@ -193,6 +193,9 @@ size_t brazos_pages_dirty_count(const brazos_page_table *table);
 /// The page's twin (its copy before the first write since the last release) if it has
 /// one, and the twin is forgotten: the pointer stays valid until the page is twinned again.
 const uint8_t *brazos_pages_take_twin(brazos_page_table *table, size_t page);
+/// Pages one fetch of `page` from `home` takes: it and those after it with the same home
+/// and no valid copy here, `BRAZOS_PAGE_BATCH` at most.
+size_t brazos_pages_fetch_run(const brazos_page_table *table, size_t page, int home);
 /// Whether this node marked `page` shared or another process of the host did.
 int brazos_pages_is_shared(const brazos_page_table *table, size_t page);
 void brazos_pages_mark_shared(brazos_page_table *table, size_t page);
