@@ -45,6 +45,10 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     let links: ContiguousArray<PeerLink>
     /// Each link's eager limit, read on the send path without a call through the link.
     private let eagerLimits: ContiguousArray<Int>
+    /// The shared-memory links among `links`, borrowed on the eager path: reading an
+    /// element of `links` (a protocol type) retains and releases it, two atomic operations
+    /// on every small message's way. `links` keeps them alive.
+    private let sharedMemoryLinks: ContiguousArray<Unmanaged<SharedMemoryLink>?>
     let progress: ProgressEngine
     /// Where threads move: the numbers of the messages each hosted rank sends, and the
     /// rest of the state that keeps messages in order and finds moved ranks.
@@ -59,6 +63,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         directory = node.directory
         links = ContiguousArray(node.allLinks)
         eagerLimits = ContiguousArray(links.map(\.eagerLimit))
+        sharedMemoryLinks = ContiguousArray(links.map { ($0 as? SharedMemoryLink).map { .passUnretained($0) } })
         progress = node.progress
         lock = FastLock(needed: node.localRanks.count > 1 || node.config.migratable || node.config.threadsCallConcurrently)
         queues = Array(repeating: nil, count: node.config.rankCount)
@@ -124,12 +129,11 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
             throw MPIError(.rank, "world rank \(destination) is not in the job")
         }
         guard bytes.count <= eagerLimits[location.node] else { return false }
-        let link = links[location.node]
         var header = FrameHeader(kind: .eager, context: envelope.context, source: envelope.source, destination: Int32(destination),
                                  tag: envelope.tag, sourceNode: UInt32(nodeID), messageLength: UInt64(bytes.count),
                                  payloadLength: UInt64(bytes.count))
         if sendSequences != nil { try number(&header, version: location.version) }
-        try transmit(header, bytes, on: link)
+        try transmit(header, bytes, toNode: location.node)
         return true
     }
 
@@ -182,6 +186,19 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         header.cookie = cookie
         header.address = UInt64(UInt(bitPattern: bytes.baseAddress))
         try transmit(header, UnsafeRawBufferPointer(start: nil, count: 0), on: link)
+    }
+
+    /// `transmit(_:_:on:)` on the link to `node`, borrowing it when it is a shared-memory link.
+    @inline(__always)
+    private func transmit(_ header: FrameHeader, _ payload: UnsafeRawBufferPointer, toNode node: Int) throws(MPIError) {
+        guard let link = sharedMemoryLinks[node] else { return try transmit(header, payload, on: links[node]) }
+        do {
+            try link._withUnsafeGuaranteedRef { try $0.send(header, payload: payload) }
+        } catch let error as MPIError {
+            throw error
+        } catch {
+            throw MPIError(.other, "sending to node \(node): \(error)")
+        }
     }
 
     func transmit(_ header: FrameHeader, _ payload: UnsafeRawBufferPointer, on link: PeerLink) throws(MPIError) {

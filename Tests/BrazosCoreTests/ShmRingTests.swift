@@ -154,14 +154,27 @@ final class ShmRingTests: XCTestCase {
     }
 
     func testOneDrainTakesAtMostARingsWorth() throws {
-        // Skip markers everywhere and no zero word: a consumer following them would go
-        // round for ever.
+        // A compact record on every line and no zero word: a consumer following them would
+        // go round for ever.
         for line in stride(from: 0, to: capacity, by: 64) {
-            for word in stride(from: 0, to: 64, by: 8) { (records + line + word).storeBytes(of: ShmRing.skipMarker, as: UInt64.self) }
+            (records + line).storeBytes(of: ShmRing.compactFlag | 8, as: UInt64.self)
         }
         let ring = ShmRing(base: memory, capacity: capacity)
-        XCTAssertEqual(try ring.drain { _, _ in XCTFail("a skip marker delivered a frame") }, 0)
+        XCTAssertEqual(try ring.drain { _, payload in XCTAssertEqual(payload.count, 8) }, capacity / 64)
         XCTAssertTrue(ring.hasData)
+    }
+
+    func testEveryRecordStartsOnACacheLine() throws {
+        var ring = ShmRing(base: memory, capacity: capacity)
+        for size in [0, 8, 24, 33, 100, 700] { XCTAssertTrue(write(&ring, tag: Int32(size), bytes: Array(repeating: 1, count: size))) }
+        let start = UInt(bitPattern: records)
+        var starts: [UInt] = []
+        _ = try ring.drain { _, payload in starts.append(UInt(bitPattern: payload.baseAddress!) - start) }
+        XCTAssertEqual(starts.count, 6)
+        // Compact records: the payload sits 32 bytes into its record.
+        XCTAssertEqual(starts.map { ($0 - 32) % 64 }, [0, 0, 0, 0, 0, 0])
+        // 8 and 24 bytes share no line with their neighbours: one line each.
+        XCTAssertEqual(starts[2] - starts[1], 64)
     }
 
     /// Every ring kept by scripts/fuzz (laid out as its target lays them out: 1 KiB of

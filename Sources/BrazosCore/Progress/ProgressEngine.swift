@@ -184,9 +184,16 @@ public final class ProgressEngine: @unchecked Sendable {
         }
     }
 
+    /// With one thread there is nobody to share the role with, and an atomic exchange on
+    /// every turn of a wait would lengthen the time to notice a message.
     @inline(__always)
     private func takePollerRole() -> Bool {
-        !pollerRole.load(ordering: .relaxed) && !pollerRole.exchange(true, ordering: .acquiring)
+        threads == 1 || !pollerRole.load(ordering: .relaxed) && !pollerRole.exchange(true, ordering: .acquiring)
+    }
+
+    @inline(__always)
+    private func givePollerRoleBack() {
+        if threads > 1 { pollerRole.store(false, ordering: .releasing) }
     }
 
     /// Polls once if no other thread is polling; returns the frames delivered.
@@ -197,10 +204,10 @@ public final class ProgressEngine: @unchecked Sendable {
         do {
             delivered = try pollSources()
         } catch {
-            pollerRole.store(false, ordering: .releasing)
+            givePollerRoleBack()
             throw error
         }
-        pollerRole.store(false, ordering: .releasing)
+        givePollerRoleBack()
         try performDeferredWork()
         return delivered
     }
@@ -271,10 +278,10 @@ public final class ProgressEngine: @unchecked Sendable {
                     backoff.reset()
                 }
             } catch {
-                pollerRole.store(false, ordering: .releasing)
+                givePollerRoleBack()
                 throw error
             }
-            pollerRole.store(false, ordering: .releasing)
+            givePollerRoleBack()
             if delivered > 0 { backoff.reset() }
             try performDeferredWork()
         } else if backoff.spinOrExpire() {

@@ -52,23 +52,25 @@ public final class SharedMemoryInbound: InboundSource {
 
     /// Drains every ring that has frames into `sink`; returns how many were delivered. A
     /// broken ring throws `peerLost` naming its sender.
-    public func poll(into sink: FrameSink) throws -> Int {
+    public func poll(into sink: FrameSink) throws -> Int { try poll(intoBorrowed: sink) }
+
+    /// `sink`, opened to its type, is borrowed by the drain's closure: captured as a
+    /// protocol type it would be retained and released around every drain.
+    @inline(__always)
+    private func poll<Sink: FrameSink>(intoBorrowed sink: Sink) throws -> Int {
+        let borrowed = Unmanaged.passUnretained(sink)
         var delivered = 0
         for index in rings.indices where rings[index].ring.hasData {
             let (sender, ring) = rings[index]
             do {
-                delivered += try drain(ring, from: sender, into: sink)
+                delivered += try ring.drain { header, payload in
+                    try borrowed._withUnsafeGuaranteedRef { try $0.deliver(header, payload: payload, fromNode: sender) }
+                }
             } catch BrazosError.peerLost(_, let reason) {
                 throw BrazosError.peerLost(node: sender, reason: "\(reason) from node \(sender)")
             }
         }
         return delivered
-    }
-
-    private func drain(_ ring: ShmRing, from sender: Int, into sink: FrameSink) throws -> Int {
-        try ring.drain { header, payload in
-            try sink.deliver(header, payload: payload, fromNode: sender)
-        }
     }
 
     /// The doorbell, which senders ring when they see this node asleep.

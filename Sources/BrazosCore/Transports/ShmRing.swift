@@ -3,28 +3,28 @@ import CBrazos
 /// A single-producer, single-consumer ring of frames in memory that two processes map.
 ///
 /// Layout at `base`: the consumer's `tail` (bytes ever consumed) on its own cache line,
-/// then `capacity` bytes of records, each starting with a 64-bit word:
+/// then `capacity` bytes of records, each starting on a cache line with a 64-bit word:
 ///
 ///   frame length L         a full frame follows: 56-byte header, payload (L - 56 bytes)
 ///   2^62 | n               an eager frame in compact form: context, source, destination,
 ///                          tag, source node (u32/i32 each) and 4 bytes of padding, then
 ///                          its n payload bytes; 32 bytes of header in all
 ///   2^64 - 1               wrap: the consumer goes back to the start of the ring
-///   2^64 - 2               skip: the consumer goes on at the next cache line
 ///   0                      nothing published here yet
 ///
-/// Records are padded to 8 bytes and never wrap. A record of at most one cache line
-/// never straddles two (a skip word moves it to the next line), so a small message
-/// costs the consumer exactly one line from the producer. The first word is the
-/// publication: the producer writes a zero word just past the record, then the record,
-/// then its first word with a release store; the consumer polls the word at its
-/// position with acquire. Positions only grow; the producer keeps its own position and
-/// reads `tail` only when the ring looks full.
+/// Records are padded to whole cache lines and never wrap, so a small message costs the
+/// consumer exactly one line from the producer, and the next record starts on a line the
+/// producer has not written since the consumer last read it. (Packing records tighter put
+/// the next one's marker on the line just read, which then crossed between the cores a
+/// second time: one more transfer on every message's path.) The first word is the
+/// publication: the producer writes a zero word at the start of the line past the record,
+/// then the record, then its first word with a release store; the consumer polls the
+/// word at its position with acquire. Positions only grow; the producer keeps its own
+/// position and reads `tail` only when the ring looks full.
 public struct ShmRing {
     /// Bytes before the records: the consumer's `tail`, alone on its cache lines.
     public static let headerSize = 128
     static let wrapMarker = UInt64.max
-    static let skipMarker = UInt64.max - 1
     static let compactFlag: UInt64 = 1 << 62
     /// Word, then context, source, destination, tag, source node and sequence (u32 each).
     static let compactHeaderSize = 32
@@ -55,7 +55,7 @@ public struct ShmRing {
     /// Largest frame (header and payload) a single record can hold.
     public var maximumRecord: Int { capacity / 2 - 16 }
 
-    static func padded(_ length: Int) -> Int { (length + 7) & ~7 }
+    static func padded(_ length: Int) -> Int { (length + line - 1) & ~(line - 1) }
 
     /// Writes one record made of `header` and `payload` if there is room; false if full.
     public mutating func tryWrite(header: FrameHeader, payload: UnsafeRawBufferPointer) -> Bool {
@@ -65,15 +65,7 @@ public struct ShmRing {
         let compact = header.kind == .eager && header.destinationVersion == 0
         let needed = Self.padded((compact ? Self.compactHeaderSize : 8 + FrameHeader.size) + payload.count)
         let offset = head & (capacity - 1)
-        var gap = 0
-        var marker = UInt64(0)
-        if needed <= Self.line && (offset & (Self.line - 1)) + needed > Self.line {
-            gap = Self.line - (offset & (Self.line - 1))
-            marker = Self.skipMarker
-        } else if needed > capacity - offset {
-            gap = capacity - offset
-            marker = Self.wrapMarker
-        }
+        let gap = needed > capacity - offset ? capacity - offset : 0
         let room = gap + needed + 8  // and the zero word that ends the published records
         if capacity - (head - knownTail) < room {
             knownTail = Int(brazos_load_acquire_u64(tailWord))
@@ -100,7 +92,7 @@ public struct ShmRing {
         }
         if payload.count > 0 { body.copyMemory(from: payload.baseAddress!, byteCount: payload.count) }
         brazos_store_release_u64(record, word)
-        if gap > 0 { brazos_store_release_u64(data + offset, marker) }
+        if gap > 0 { brazos_store_release_u64(data + offset, Self.wrapMarker) }
         head = start + needed
         return true
     }
@@ -109,7 +101,7 @@ public struct ShmRing {
     @inline(__always)
     public var hasData: Bool {
         let tail = Int(truncatingIfNeeded: brazos_load_acquire_u64(tailWord))
-        return brazos_load_acquire_u64(data + (tail & (capacity - 1) & ~7)) != 0
+        return brazos_load_acquire_u64(data + (tail & (capacity - 1) & ~(Self.line - 1))) != 0
     }
 
     /// Hands each waiting frame to `body`, in order, then frees it; at most a ring's worth
@@ -124,7 +116,7 @@ public struct ShmRing {
         var tail = start
         var count = 0
         defer { brazos_store_release_u64(tailWord, UInt64(truncatingIfNeeded: tail)) }
-        guard tail & 7 == 0 else { throw Self.broken("tail \(tail) is not a record boundary") }
+        guard tail & (Self.line - 1) == 0 else { throw Self.broken("tail \(tail) is not a record boundary") }
         while tail &- start < capacity {
             let offset = tail & (capacity - 1)
             let record = data + offset
@@ -137,9 +129,6 @@ public struct ShmRing {
                 // A producer wraps only when a record does not fit before the end.
                 guard offset != 0 else { throw corrupt(record, "a wrap marker at the start of the ring") }
                 tail &+= room
-                continue
-            case Self.skipMarker:
-                tail &+= Self.line - (offset & (Self.line - 1))
                 continue
             default:
                 break
