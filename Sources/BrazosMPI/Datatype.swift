@@ -50,6 +50,9 @@ public final class Datatype: Sendable, CustomStringConvertible {
     let isDense: Bool
     /// Packing is the identity: the bytes in memory are the bytes on the wire.
     let isPackedAsIs: Bool
+    /// The most elements that fit in this host's memory (`checkFits`), worked out once:
+    /// every send and receive asks.
+    private let countLimit: Int
     /// Derived types must be committed before use in communication (`MPI_Type_commit`).
     public var isCommitted: Bool { committed.load(ordering: .relaxed) }
     /// Atomic because a type committed on one thread may be checked on others; relaxed,
@@ -90,6 +93,7 @@ public final class Datatype: Sendable, CustomStringConvertible {
         alignment = shape.alignment
         hasExplicitBounds = shape.hasExplicitBounds
         isPackedAsIs = shape.size == 0 || (shape.isDense && shape.trueLowerBound == 0 && extent == shape.size)
+        countLimit = Self.countLimit(size: shape.size, extent: extent)
         isPredefined = predefined
         self.committed = Atomic(committed)
         nameStorage = Guarded(name)
@@ -129,13 +133,19 @@ public final class Datatype: Sendable, CustomStringConvertible {
     /// covers stack and heap). Every size and offset of `count` elements is then an `Int`
     /// that does not overflow, and no packed copy of them exceeds memory.
     public func checkFits(_ count: Int) throws(MPIError) {
-        guard count > 0 else { return }
-        let (packed, packedOverflow) = count.multipliedReportingOverflow(by: size)
-        let (lastStart, startOverflow) = (count - 1).multipliedReportingOverflow(by: extent)
-        let memory = Self.hostMemory
-        guard !packedOverflow, !startOverflow, packed <= memory, lastStart.magnitude <= UInt(memory) else {
+        guard count <= countLimit else {
             throw MPIError(.count, "\(count) elements of \(self) do not fit in this host's memory (\(size) bytes each packed, \(extent) apart)")
         }
+    }
+
+    /// The largest count whose packed bytes fit in memory and whose last element starts
+    /// within a memory's span of the first.
+    private static func countLimit(size: Int, extent: Int) -> Int {
+        let memory = hostMemory
+        var limit = Int.max
+        if size > 0 { limit = memory / size }
+        if extent != 0 { limit = Swift.min(limit, Int(UInt(memory) / extent.magnitude) + 1) }
+        return limit
     }
 
     /// Bytes of memory on this host: no buffer or copy of one can be larger.

@@ -132,6 +132,21 @@ final class DatatypeLayoutTests: XCTestCase {
         XCTAssertThrowsError(try Datatype.vector(1 << 62, blockLength: 1, stride: 1 << 62, of: .int))
     }
 
+    func testCountsFitWhilePackedBytesAndTheLastElementsStartStayWithinMemory() throws {
+        let memory = Datatype.hostMemory
+        let int = Datatype.int
+        XCTAssertNoThrow(try int.checkFits(memory / 4))
+        XCTAssertThrowsError(try int.checkFits(memory / 4 + 1)) { XCTAssertEqual(($0 as? MPIError)?.errorClass, .count) }
+        XCTAssertThrowsError(try int.checkFits(Int.max))
+        // One byte per element, elements a memory apart (either way): the third starts too far.
+        for extent in [memory, -memory] {
+            let spread = try Datatype.resized(.byte, lowerBound: 0, extent: extent)
+            XCTAssertNoThrow(try spread.checkFits(2))
+            XCTAssertThrowsError(try spread.checkFits(3)) { XCTAssertEqual(($0 as? MPIError)?.errorClass, .count) }
+        }
+        XCTAssertNoThrow(try Datatype.int.checkFits(0))
+    }
+
     func testPartialMessagesUnpackWholeBasicElements() throws {
         let column = try Datatype.vector(3, blockLength: 1, stride: 2, of: .int)
         XCTAssertEqual(unpack(column, 2, [1, 2, 3, 4], cells: 12, byteCount: 16), [1, 0, 2, 0, 3, 4, 0, 0, 0, 0, 0, 0])
