@@ -120,7 +120,7 @@ final class Membership: Sendable {
             if state.nodes[node].phase == .unneeded { return state.nodes[node].channel.map { [Delivery(channel: $0, message: .unneeded)] } ?? [] }
             let members = state.nodes.indices.filter { state.nodes[$0].isMember }
             state.nodes[node].awaitedExpecting = Set(members)
-            return members.compactMap { state.nodes[$0].channel.map { Delivery(channel: $0, message: .joining(node: node)) } }
+            return members.compactMap { state.nodes[$0].channel.map { Delivery(channel: $0, message: .joining(card)) } }
         }
     }
 

@@ -280,8 +280,10 @@ final class Supervisor: Sendable {
                            checkpoint: checkpoint, now: monotonicSeconds())
     }
 
+    /// Those of nodes that died, and, where nodes may join (their segments stay named
+    /// while they run), of joined nodes too.
     private func removeLeftoverSegments() {
-        for node in 0..<options.nodes { shm_unlink(SharedMemoryLayout.segmentName(job: jobID, node: node)) }
+        for node in 0..<options.nodes + JobConfig.joinLimit { shm_unlink(SharedMemoryLayout.segmentName(job: jobID, node: node)) }
     }
 }
 

@@ -11,7 +11,7 @@ final class ControlMessageTests: XCTestCase {
     ]
 
     static let launcherMessages: [LauncherMessage] = [
-        .peers(cards), .peers([]), .members([0, 2, 5]), .members([]), .go, .exit, .drain(node: 3), .joining(node: 4), .admit(node: 4),
+        .peers(cards), .peers([]), .members([0, 2, 5]), .members([]), .go, .exit, .drain(node: 3), .joining(cards[0]), .admit(node: 4),
         .unneeded, .stop, .request(.checkpoint), .request(.plannedStop), .request(.interval(seconds: 0.25)),
         .request(.interval(seconds: nil)), .request(.interval(seconds: 86400)),
         .failed(NodeFailure(node: 1, pid: 42, host: "localhost", reason: .killed(signal: SIGKILL))),

@@ -103,6 +103,10 @@ final class MigrationJobTests: XCTestCase {
         XCTAssertEqual(job.stdout, expected, job.stderr)
         XCTAssertTrue(job.stderr.contains("brazos: admitting node 3: rank 5 moves there"), job.stderr)
         XCTAssertTrue(job.stderr.contains("brazos: admitting node 4: rank"), job.stderr)
+        // Joining nodes of this host reach the others through shared memory (node 4: not
+        // the drained node 1), and have no TCP connection to them that messages could take.
+        XCTAssertTrue(job.stderr.contains("brazos: node 3 joins: reaches nodes 0,1,2 through shared memory\n"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("brazos: node 4 joins: reaches nodes 0,2,3 through shared memory\n"), job.stderr)
         XCTAssertFalse(job.stderr.contains("failed"), job.stderr)
     }
 

@@ -95,6 +95,7 @@ final class NamespaceTests: XCTestCase {
         XCTAssertEqual(job.stdout, expected, job.stderr)
         XCTAssertTrue(job.stderr.contains("node 2 (on \(hostB)) joined the job: admitted"), job.stderr)
         XCTAssertTrue(job.stderr.contains("brazos: admitting node 2: rank 3 moves there"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("brazos: node 2 joins: reaches nodes 0,1 by TCP\n"), job.stderr)
     }
 
     /// A host cut off by taking its link down: its node's heartbeats stop, brazosrun names

@@ -13,8 +13,9 @@ public enum LauncherMessage: ControlMessage {
     case exit
     /// Move this node's threads away at the job's next eligible barrier (`brazosrun drain`).
     case drain(node: Int)
-    /// A node is joining: accept its connections, and answer `expecting`.
-    case joining(node: Int)
+    /// A node is joining (its card): accept its connections, reach it through shared
+    /// memory if it is on this host, and answer `expecting`.
+    case joining(NodeCard)
     /// The joining node is connected to every node: admit it at the next eligible barrier.
     case admit(node: Int)
     /// To a node still waiting to be admitted when the job ended: nothing is left to join.
@@ -32,7 +33,7 @@ public enum LauncherMessage: ControlMessage {
         case let .failed(failure): return ControlLine.join("failed", failure.description)
         case .exit: return "exit"
         case let .drain(node): return "drain \(node)"
-        case let .joining(node): return "joining \(node)"
+        case let .joining(card): return ControlLine.join("joining", card.encoded)
         case let .admit(node): return "admit \(node)"
         case .unneeded: return "unneeded"
         case .stop: return "stop"
@@ -56,7 +57,12 @@ public enum LauncherMessage: ControlMessage {
         case "failed": return .failed(try NodeFailure(parsing: message.text))
         case "exit": return try message.noText(.exit)
         case "drain": return .drain(node: try node(message))
-        case "joining": return .joining(node: try node(message))
+        case "joining":
+            do {
+                return .joining(try NodeCard(parsing: message.text))
+            } catch {
+                throw .malformed(verb: "joining", reason: "its card does not parse: \(error)")
+            }
         case "admit": return .admit(node: try node(message))
         case "unneeded": return try message.noText(.unneeded)
         case "stop": return try message.noText(.stop)

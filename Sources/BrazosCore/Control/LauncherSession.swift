@@ -13,9 +13,10 @@ final class LauncherSession: Sendable {
     private let channel: LauncherConnection
     private let node: Int
     private let joining: Bool
-    /// Takes in a joining node's number (its connections are accepted from then on);
-    /// false for a number that cannot join this job.
-    private let expectJoiner: @Sendable (Int) -> Bool
+    /// Takes in a joining node's card (its connections are accepted from then on, and a
+    /// node of this host is reached through shared memory); false for a number that
+    /// cannot join this job.
+    private let expectJoiner: @Sendable (NodeCard) -> Bool
     private let state = Guarded(State())
     /// Wakes `waitForExit`: taken around the check of `exitGranted` and the broadcast
     /// after it is set, so that no wake-up is lost.
@@ -41,7 +42,7 @@ final class LauncherSession: Sendable {
         var admissionSaid = false
     }
 
-    init(channel: LauncherConnection, node: Int, joining: Bool, expectJoiner: @escaping @Sendable (Int) -> Bool) {
+    init(channel: LauncherConnection, node: Int, joining: Bool, expectJoiner: @escaping @Sendable (NodeCard) -> Bool) {
         self.channel = channel
         self.node = node
         self.joining = joining
@@ -140,12 +141,12 @@ final class LauncherSession: Sendable {
                 return grantExit()
             case let .drain(target):
                 state.withLock { $0.drainWish = target }
-            case let .joining(joiner):
-                guard expectJoiner(joiner) else {
-                    diagnose("brazos: node \(node): brazosrun announced node \(joiner), which cannot join this job; ignored")
+            case let .joining(card):
+                guard expectJoiner(card) else {
+                    diagnose("brazos: node \(node): brazosrun announced node \(card.node), which cannot join this job; ignored")
                     continue
                 }
-                do { try tell(.expecting(node: joiner)) } catch { exitAfterFailure("brazos: node \(node): lost the launcher (\(error)); stopping") }
+                do { try tell(.expecting(node: card.node)) } catch { exitAfterFailure("brazos: node \(node): lost the launcher (\(error)); stopping") }
             case let .admit(joiner):
                 state.withLock { $0.joinWish = joiner }
             case .unneeded:

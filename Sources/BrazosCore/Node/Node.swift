@@ -8,16 +8,17 @@ import Glibc
 /// its progress engine. The layer above supplies the sink that receives frames and asks
 /// for links by node; which transport a link uses is chosen once, from the peers' cards
 /// (`LinkChoice`). Where threads move, nodes may join while the job runs: each node then
-/// has a `LateLink` for every number a joining node may get, filled in when that node
-/// connects. Under brazosrun, the control connection after wire-up is the
+/// has a `LateLink` for every number a joining node may get, filled in with a
+/// shared-memory link when brazosrun announces a joining node of this host, or with its
+/// TCP connection when it connects from another host. Under brazosrun, the control connection after wire-up is the
 /// `LauncherSession`'s.
 ///
 /// Unchecked: `tcpLinks`, `awaitedPeers`, `joiners`, `lateConnectionHandler` and
 /// `earlyLateConnections` are guarded by `connections` (they change at wire-up on this
 /// thread and the listener's, later as nodes join); `finishingHooks` is a mutex, and the
 /// session and each late link lock themselves. Everything else (`config`, `cards`,
-/// `directory`, `links`, `lateLinks`, `segment`, `wireUp`, `session`, `listener`,
-/// `initialMembers`) is written only by wire-up, on the thread that calls `start`, before
+/// `directory`, `links`, `lateLinks`, `segment`, `sharedInbound`, `ringer`, `wireUp`,
+/// `session`, `listener`, `initialMembers`) is written only by wire-up, on the thread that calls `start`, before
 /// it returns the node: the listener's thread, started during wire-up, reads only
 /// `config`, `lateLinks` and `progress`, all set before it starts, and the session's
 /// thread starts after them too.
@@ -34,7 +35,14 @@ public final class Node: @unchecked Sendable {
     private var links: [PeerLink] = []
     /// Where threads move: one per node number, for the nodes that join later.
     private var lateLinks: [LateLink] = []
+    /// This node's inbound segment: one ring per node number the job may have. Where
+    /// nodes may join, its name stays until the node ends, for them to open.
     private var segment: SharedSegment?
+    /// Polls the rings of `segment` that nodes of this host write; a joining node of this
+    /// host is added to it.
+    private var sharedInbound: SharedMemoryInbound?
+    /// Rings the doorbells of shared-memory peers (one socket for all of them).
+    private var ringer: Doorbell?
     private var wireUp: WireUp!
     /// Under brazosrun: the control connection's life after wire-up.
     private var session: LauncherSession?
@@ -98,12 +106,14 @@ public final class Node: @unchecked Sendable {
         let listenHost = try connectToLauncher()
         let listening = try Socket.listen(host: listenHost)
         let segmentName = SharedMemoryLayout.segmentName(job: config.jobID, node: config.node)
-        let hasSegment = !config.forceTCP && !config.joining
+        let hasSegment = !config.forceTCP
         if hasSegment {
             segment = try SharedSegment.create(name: segmentName,
-                                               size: SharedMemoryLayout.segmentSize(nodes: config.nodeCount, ringCapacity: config.ringCapacity))
+                                               size: SharedMemoryLayout.segmentSize(nodes: config.nodeLimit, ringCapacity: config.ringCapacity))
         }
-        defer { segment?.unlink() }  // peers have mapped it by the time wire-up returns
+        // Peers have mapped it by the time wire-up returns; nodes that join later open it
+        // by its name (brazosrun removes what a node that died left).
+        defer { if !config.migratable { segment?.unlink() } }
         let card = NodeCard(node: config.node, pid: getpid(), hostKey: HostIdentity.key, hostName: HostIdentity.name,
                             address: listenHost, port: listening.localAddress?.port ?? 0,
                             segment: hasSegment ? segmentName : "-", ranks: config.initialRanks(of: config.node))
@@ -169,26 +179,24 @@ public final class Node: @unchecked Sendable {
     private func makeLinks() throws {
         let me = cards[config.node]
         let choice = LinkChoice(me: me, cards: cards, members: Set(initialMembers), hasSegment: segment != nil, nodeLimit: config.nodeLimit)
-        let ringer = try Doorbell()
+        ringer = try Doorbell()
         var sources: [InboundSource] = []
         var made: [PeerLink?] = Array(repeating: nil, count: config.nodeLimit)
         made[config.node] = LoopbackLink(node: config.node, eagerLimit: config.sharedMemoryEagerLimit, progress: progress)
         let local = choice.nodes(using: .sharedMemory)
-        if let segment, !local.isEmpty {
+        if let segment, !local.isEmpty || config.migratable {
             let bell = try Doorbell(listeningAs: SharedMemoryLayout.doorbellName(job: config.jobID, node: config.node))
-            sources.append(SharedMemoryInbound(segment: segment, senders: local, ringCapacity: config.ringCapacity, doorbell: bell))
+            sharedInbound = SharedMemoryInbound(segment: segment, senders: local, ringCapacity: config.ringCapacity, doorbell: bell)
+            sources.append(sharedInbound!)
         }
-        for peer in local.map({ cards[$0] }) {
-            made[peer.node] = SharedMemoryLink(
-                peerNode: peer.node, peerSegment: try SharedSegment.open(name: peer.segment),
-                myNode: config.node, ringCapacity: config.ringCapacity,
-                peerDoorbell: SharedMemoryLayout.doorbellName(job: config.jobID, node: peer.node), ringer: ringer,
-                eagerLimit: config.sharedMemoryEagerLimit, progress: progress,
-                // Where threads move, a node may come to host several, and a rank's threads
-                // may call concurrently: then the ring's lock stays.
-                senders: config.concurrentThreads)
+        for peer in local.map({ cards[$0] }) { made[peer.node] = try sharedMemoryLink(to: peer) }
+        if config.joining {
+            let byTCP = choice.nodes(using: .tcpConnecting) + choice.nodes(using: .tcpAccepting)
+            diagnose("brazos: node \(config.node) joins: " + [(local, "through shared memory"), (byTCP.sorted(), "by TCP")]
+                .filter { !$0.0.isEmpty }.map { "reaches node\($0.0.count == 1 ? "" : "s") \($0.0.map(String.init).joined(separator: ",")) \($0.1)" }
+                .joined(separator: " and "))
         }
-        // Where threads move, nodes that join later connect by TCP.
+        // Where threads move, nodes that join later from other hosts connect by TCP.
         if choice.usesTCP || config.migratable { sources.append(tcpInbound) }
         progress.attach(sources: sources)
         if config.migratable { lateLinks = (0..<config.nodeLimit).map { LateLink(peerNode: $0, eagerLimit: config.tcpEagerLimit) } }
@@ -207,12 +215,35 @@ public final class Node: @unchecked Sendable {
         links = made.enumerated().map { $0.element ?? lateLinks[$0.offset] }
     }
 
-    /// brazosrun announced joining node `joiner`: its connections are accepted from now
-    /// on, and sends to it wait a moment for its link. False for a number that cannot join.
-    private func expectJoiner(_ joiner: Int) -> Bool {
+    /// The link that writes into this node's ring in `peer`'s segment.
+    private func sharedMemoryLink(to peer: NodeCard) throws(BrazosError) -> SharedMemoryLink {
+        try SharedMemoryLink(
+            peerNode: peer.node, peerSegment: try SharedSegment.open(name: peer.segment),
+            myNode: config.node, ringCapacity: config.ringCapacity,
+            peerDoorbell: SharedMemoryLayout.doorbellName(job: config.jobID, node: peer.node), ringer: ringer!,
+            eagerLimit: config.sharedMemoryEagerLimit, progress: progress,
+            // Where threads move, a node may come to host several, and a rank's threads
+            // may call concurrently: then the ring's lock stays.
+            senders: config.concurrentThreads)
+    }
+
+    /// brazosrun announced joining node `card.node`: its connections are accepted from now
+    /// on, and sends to it wait a moment for its link. A node of this host (both with a
+    /// segment) is reached through shared memory from now on, and its ring here polled;
+    /// it does not connect by TCP. False for a number that cannot join.
+    private func expectJoiner(_ card: NodeCard) -> Bool {
+        let joiner = card.node
         guard joiner >= config.nodeCount, joiner < lateLinks.count else { return false }
         connections.withLock { _ = joiners.insert(joiner) }
         lateLinks[joiner].expect()
+        if let sharedInbound, card.segment != "-", card.hostKey == cards[config.node].hostKey {
+            do {
+                lateLinks[joiner].connect(try sharedMemoryLink(to: card))
+                _ = sharedInbound.addSender(joiner)
+            } catch {
+                diagnose("brazos: node \(config.node): cannot map the segment of joining node \(joiner) (\(error)): nothing sent to it will arrive")
+            }
+        }
         return true
     }
 
@@ -346,6 +377,7 @@ public final class Node: @unchecked Sendable {
         try tellLauncher(.drained)
         for link in links { link.close() }
         listener?.close()
+        segment?.unlink()
         progress.detachSink()
         session?.waitForExit()
         fflush(nil)
@@ -360,6 +392,7 @@ public final class Node: @unchecked Sendable {
         for link in links { link.close() }
         try wireUp.leave()
         listener?.close()
+        segment?.unlink()
         progress.detachSink()
         session?.waitForExit()
         fflush(nil)

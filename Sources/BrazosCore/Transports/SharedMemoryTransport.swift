@@ -22,6 +22,11 @@ public enum SharedMemoryLayout {
         controlSize + nodes * ShmRing.footprint(capacity: ringCapacity)
     }
 
+    /// How many rings `segment` holds: one per node number, from its size.
+    static func rings(in segment: SharedSegment, ringCapacity: Int) -> Int {
+        max(0, (segment.size - controlSize) / ShmRing.footprint(capacity: ringCapacity))
+    }
+
     static func ring(in segment: SharedSegment, from sender: Int, ringCapacity: Int) -> ShmRing {
         ShmRing(base: segment.base + controlSize + sender * ShmRing.footprint(capacity: ringCapacity), capacity: ringCapacity)
     }
@@ -32,23 +37,47 @@ public enum SharedMemoryLayout {
     public static func doorbellName(job: String, node: Int) -> String { "brazos-\(job)-\(node)" }
 }
 
-/// The receiving side: all rings of this node's segment, and its doorbell.
+/// The receiving side: the rings of this node's segment that peers write, and its doorbell.
+/// A segment has a ring for every node number the job may have (those that join later
+/// too); the rings of nodes that share this host are polled, and a node of this host
+/// that joins is added to them (`addSender`).
 public final class SharedMemoryInbound: InboundSource {
     private let segment: SharedSegment
     /// A plain buffer, not an array: it is scanned on every spin of every wait, and an
-    /// array would be retained and released each time.
+    /// array would be retained and released each time. Room for a ring per node number;
+    /// the first `activeRings` entries are polled.
     private let rings: UnsafeMutableBufferPointer<(sender: Int, ring: ShmRing)>
+    /// Grows only, by `addSender` (one thread at a time: the launcher session's), which
+    /// writes the entry before it publishes the count with a release store; the poller
+    /// reads the count with acquire, so it never reads an entry half written.
+    private let activeRings = Atomic<Int>(0)
+    private let ringCapacity: Int
     private let doorbell: Doorbell
 
     /// Reads the rings in this node's own `segment` from each of `senders`, and sleeps on `doorbell`.
     public init(segment: SharedSegment, senders: [Int], ringCapacity: Int, doorbell: Doorbell) {
         self.segment = segment
-        rings = .allocate(capacity: senders.count)
-        _ = rings.initialize(from: senders.map { ($0, SharedMemoryLayout.ring(in: segment, from: $0, ringCapacity: ringCapacity)) })
+        self.ringCapacity = ringCapacity
+        rings = .allocate(capacity: SharedMemoryLayout.rings(in: segment, ringCapacity: ringCapacity))
         self.doorbell = doorbell
+        for sender in senders { _ = addSender(sender) }
     }
 
     deinit { rings.deallocate() }
+
+    /// Polls the ring `sender` writes from now on; false if the segment has no ring for
+    /// that number, or it is polled already.
+    public func addSender(_ sender: Int) -> Bool {
+        let count = activeRings.load(ordering: .relaxed)
+        guard sender >= 0, sender < rings.count, count < rings.count, !rings[..<count].contains(where: { $0.sender == sender }) else { return false }
+        (rings.baseAddress! + count).initialize(to: (sender, SharedMemoryLayout.ring(in: segment, from: sender, ringCapacity: ringCapacity)))
+        activeRings.store(count + 1, ordering: .releasing)
+        return true
+    }
+
+    private var polled: Slice<UnsafeMutableBufferPointer<(sender: Int, ring: ShmRing)>> {
+        rings[..<activeRings.load(ordering: .acquiring)]
+    }
 
     /// Drains every ring that has frames into `sink`; returns how many were delivered. A
     /// broken ring throws `peerLost` naming its sender.
@@ -60,7 +89,7 @@ public final class SharedMemoryInbound: InboundSource {
     private func poll<Sink: FrameSink>(intoBorrowed sink: Sink) throws -> Int {
         let borrowed = Unmanaged.passUnretained(sink)
         var delivered = 0
-        for index in rings.indices where rings[index].ring.hasData {
+        for index in polled.indices where rings[index].ring.hasData {
             let (sender, ring) = rings[index]
             do {
                 delivered += try ring.drain { header, payload in
@@ -80,7 +109,7 @@ public final class SharedMemoryInbound: InboundSource {
     public func prepareToBlock() -> Bool {
         brazos_store_seq_cst_u32(segment.base + SharedMemoryLayout.sleepingOffset, 1)
         brazos_fence_seq_cst()
-        if rings.contains(where: { $0.ring.hasData }) {
+        if polled.contains(where: { $0.ring.hasData }) {
             brazos_store_seq_cst_u32(segment.base + SharedMemoryLayout.sleepingOffset, 0)
             return false
         }
@@ -119,9 +148,13 @@ public final class SharedMemoryLink: PeerLink {
     private let sendLock: FastLock
 
     /// A link writing into this node's (`myNode`) ring in the peer's mapped segment. With
-    /// `senders` above one, sends are serialised by a lock.
+    /// `senders` above one, sends are serialised by a lock. Throws `configuration` if the
+    /// segment has no ring for `myNode`.
     public init(peerNode: Int, peerSegment: SharedSegment, myNode: Int, ringCapacity: Int,
-                peerDoorbell: String, ringer: Doorbell, eagerLimit: Int, progress: ProgressEngine, senders: Int) {
+                peerDoorbell: String, ringer: Doorbell, eagerLimit: Int, progress: ProgressEngine, senders: Int) throws(BrazosError) {
+        guard myNode >= 0, myNode < SharedMemoryLayout.rings(in: peerSegment, ringCapacity: ringCapacity) else {
+            throw .configuration("shared-memory segment \(peerSegment.name) of node \(peerNode) has no ring for node \(myNode)")
+        }
         self.sendLock = FastLock(needed: senders > 1)
         self.peerNode = peerNode
         self.segment = peerSegment
