@@ -128,10 +128,12 @@ public final class Node: @unchecked Sendable {
         try makeLinks()
         try wireUp.barrier()
         session?.start()
-        // The cores are shared out among the job's first nodes; a joining node takes none.
-        if config.bindToCore && !config.joining { try bindToCore() }
+        // Counted before binding: a node bound to its core sees one CPU, yet its peers'
+        // threads run on the others.
         let threadsHere = cards.filter { $0.hostKey == cards[config.node].hostKey }.reduce(0) { $0 + $1.ranks.count }
         Backoff.yieldsAtOnce = threadsHere > Int(brazos_available_cpus())
+        // The cores are shared out among the job's first nodes; a joining node takes none.
+        if config.bindToCore && !config.joining { try bindToCore() }
     }
 
     /// Connects to the launcher (if any) and returns the address to listen on.
