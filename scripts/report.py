@@ -191,7 +191,9 @@ def main():
               "its day); its figures below are those the project's issues quote.", ""]
 
     p2p = source("p2p")
-    latency, bandwidth = p2p_rows(tables(p2p)[0]), p2p_rows(tables(p2p)[1])
+    # The latency and bandwidth tables (their first column is the case); the round-by-round
+    # table between them is not plotted.
+    latency, bandwidth = [p2p_rows(table) for table in tables(p2p) if table[0][0] == "case"][:2]
     plot_p2p(latency, "one-way latency", "us", "latency.png")
     plot_p2p(bandwidth, "bandwidth", "MB/s", "bandwidth.png")
     lines += ["## Messages", "", "![latency](latency.png)", "", "![bandwidth](bandwidth.png)", "",
