@@ -201,7 +201,10 @@ public final class Node: @unchecked Sendable {
         // Where threads move, nodes that join later from other hosts connect by TCP.
         if choice.usesTCP || config.migratable { sources.append(tcpInbound) }
         progress.attach(sources: sources)
-        if config.migratable { lateLinks = (0..<config.nodeLimit).map { LateLink(peerNode: $0, eagerLimit: config.tcpEagerLimit) } }
+        if config.migratable {
+            let framePayload = LateLink.maximumFramePayload(ringCapacity: segment == nil ? nil : config.ringCapacity)
+            lateLinks = (0..<config.nodeLimit).map { LateLink(peerNode: $0, eagerLimit: config.tcpEagerLimit, maximumFramePayload: framePayload) }
+        }
         connections.withLock { awaitedPeers = Set(choice.nodes(using: .tcpAccepting)) }
         if let listener { NativeThread.spawn { [self] in acceptConnections(through: listener) } }
         for peer in choice.nodes(using: .tcpConnecting).map({ cards[$0] }) {

@@ -1,23 +1,33 @@
 /// The link to a node that joins the job while it runs (`brazosrun join`). Every node
 /// makes one per node number that may join, at wire-up, so that the tables indexed by
-/// node never grow under the threads reading them; the TCP link is set in it once the
-/// joining node has connected. A node numbered so whose connection never came (it left,
-/// or it never joined) is not in the job: sending there is an error that says so.
+/// node never grow under the threads reading them; the link it wraps is set once the
+/// joining node is announced (a shared-memory link, for a node of this host) or has
+/// connected (TCP). A node numbered so whose link never came (it left, or it never
+/// joined) is not in the job: sending there is an error that says so.
 final class LateLink: PeerLink {
     let peerNode: Int
-    /// As a TCP link's: nodes that join reach every node by TCP.
-    let maximumFramePayload = TCPLink.framePayloadLimit
+    /// Fixed before the link it wraps is known, and read by the layer above at wire-up:
+    /// what both a TCP link and a shared-memory link take (`maximumFramePayload(...)`).
+    let maximumFramePayload: Int
     let eagerLimit: Int
     let canPull = false
-    let pushFragment = TCPLink.framePayloadLimit
+    let pushFragment: Int
     private let mutex = PthreadMutex()
     private let connected = PthreadCondition()
     private var link: PeerLink?
     private var expected = false
 
-    init(peerNode: Int, eagerLimit: Int) {
+    init(peerNode: Int, eagerLimit: Int, maximumFramePayload: Int) {
         self.peerNode = peerNode
+        self.maximumFramePayload = maximumFramePayload
+        self.pushFragment = maximumFramePayload
         self.eagerLimit = min(eagerLimit, maximumFramePayload)
+    }
+
+    /// The largest frame payload a late link admits: a TCP link's, and where a joining
+    /// node may come through shared memory, no more than a ring of `ringCapacity` holds.
+    static func maximumFramePayload(ringCapacity: Int?) -> Int {
+        min(TCPLink.framePayloadLimit, ringCapacity.map { SharedMemoryLink.maximumFramePayload(ringCapacity: $0) } ?? .max)
     }
 
     /// The node has been announced: a send may wait a moment for its connection (it is

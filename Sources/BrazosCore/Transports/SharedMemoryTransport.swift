@@ -163,8 +163,8 @@ public final class SharedMemoryLink: PeerLink {
         self.peerDoorbell = peerDoorbell
         self.ringer = ringer
         self.progress = progress
-        self.maximumFramePayload = ring.maximumRecord - FrameHeader.size
-        self.pushFragment = min(Self.pieceSize, ring.maximumRecord - FrameHeader.size)
+        self.maximumFramePayload = Self.maximumFramePayload(ringCapacity: ringCapacity)
+        self.pushFragment = min(Self.pieceSize, maximumFramePayload)
         self.eagerLimit = min(eagerLimit, maximumFramePayload)
     }
 
@@ -188,6 +188,11 @@ public final class SharedMemoryLink: PeerLink {
         if brazos_load_acquire_u32(segment.base + SharedMemoryLayout.sleepingOffset) != 0 {
             ringer.ring(peerDoorbell)
         }
+    }
+
+    /// The largest payload a frame on rings of `ringCapacity` bytes carries.
+    public static func maximumFramePayload(ringCapacity: Int) -> Int {
+        ShmRing.maximumRecord(capacity: ringCapacity) - FrameHeader.size
     }
 
     /// Always throws `configuration`: check `canPull` first.

@@ -53,7 +53,10 @@ public struct ShmRing {
     private var data: UnsafeMutableRawPointer { base + Self.headerSize }
 
     /// Largest frame (header and payload) a single record can hold.
-    public var maximumRecord: Int { capacity / 2 - 16 }
+    public var maximumRecord: Int { Self.maximumRecord(capacity: capacity) }
+
+    /// Largest frame a record of a ring of `capacity` bytes holds.
+    public static func maximumRecord(capacity: Int) -> Int { capacity / 2 - 16 }
 
     static func padded(_ length: Int) -> Int { (length + line - 1) & ~(line - 1) }
 
