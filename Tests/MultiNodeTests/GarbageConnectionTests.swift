@@ -3,7 +3,8 @@ import Foundation
 import XCTest
 
 /// Connections that are not the job's reach the nodes' listening sockets, and their
-/// shared-memory services', while the job starts and while a node joins: silent ones,
+/// shared-memory services', while the job starts, while a node joins and while the job
+/// recovers from a failure: silent ones,
 /// bytes that are no handshake, handshakes without the secret claiming a real node's
 /// number. None stops the job or takes a real peer's place; the job ends with its right
 /// result.
@@ -119,6 +120,51 @@ final class GarbageConnectionTests: XCTestCase {
         XCTAssertEqual(job.waitForExit(timeout: 300), 0, job.stderr)
         XCTAssertEqual(job.stdout, expected, job.stderr)
         for intruder in intruders { XCTAssertEqual(intruder.wait(timeout: .now() + 30), .success, "a wrong-secret handshake was answered as a peer's") }
+        withExtendedLifetime(garbage) {}
+    }
+
+    func testGarbageDuringARecoveryTakesNoPeersPlace() throws {
+        // Node 1 goes through a launcher that lets its first start through and holds the
+        // second, the recovery's: node 0, started again from the checkpoint, waits for it
+        // in the wire-up, its listener open, while garbage lands in that listener's queue.
+        let fifo = "\(directory)/gate"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let gate = "\(directory)/hold", starts = "\(directory)/starts"
+        try ("shift; case \" $* \" in *\" BRAZOS_NODE=1 \"*) echo >> \(starts); "
+            + "[ $(wc -l < \(starts)) -gt 1 ] && read line < \(fifo);; esac; exec \"$@\"\n").write(toFile: gate, atomically: true, encoding: .utf8)
+        let sor = JobProcess.built("sor")
+        let arguments = ["--size", "100", "--steps", "6000"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "1", "-T", "3", sor] + arguments)
+        let checkpoints = "\(directory)/checkpoints"
+        // Hosts by other names, so that every start (the recovery's too, on a surviving
+        // host) goes through the launcher; all are this machine.
+        let job = try JobProcess(brazosrun, ["-n", "3", "--transport", "tcp", "--host", "gate-a,gate-b,gate-c", "--launcher", "sh \(gate) {host}",
+                                             "--checkpoint-dir", checkpoints, "--checkpoint-every", "200ms", sor] + arguments)
+        defer { job.stop() }
+        _ = job.nodes(once: 1, in: checkpoints)
+        let firstNode0 = try XCTUnwrap(job.child(node: 0), "no node 0: \(job.stderr)")
+        let node1 = try XCTUnwrap(job.child(node: 1), "no node 1: \(job.stderr)")
+        XCTAssertEqual(kill(node1, SIGKILL), 0)
+        let node0 = try XCTUnwrap(waitFor { job.child(node: 0).flatMap { $0 == firstNode0 ? nil : $0 } },
+                                  "node 0 was never started again: \(job.stderr)")
+        let port = try XCTUnwrap(waitFor { Self.listeningPorts(of: node0).first }, "the new node 0 never listened: \(job.stderr)")
+        let address = try SocketAddress(host: "127.0.0.1", port: port)
+
+        let garbage = try flood(address)
+        let intruders = [1, 2].map { claimed in intrude(address, claiming: claimed) }
+        // The held start reads the gate; until it does, the open fails (no blocking).
+        let release = try XCTUnwrap(waitFor { () -> Int32? in
+            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
+            return descriptor >= 0 ? descriptor : nil
+        }, "node 1 was never held: \(job.stderr)")
+        XCTAssertEqual(write(release, "go\n", 3), 3)
+        close(release)
+
+        XCTAssertEqual(job.waitForExit(timeout: 300), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected, job.stderr)
+        XCTAssertTrue(job.stderr.contains("recovering from checkpoint epoch"), job.stderr)
+        for intruder in intruders { XCTAssertEqual(intruder.wait(timeout: .now() + 30), .success, "a wrong-secret handshake was answered as a peer's") }
+        XCTAssertTrue(job.stderr.contains("brazos: node 0: refused a connection from"), "node 0 did not report the garbage: \(job.stderr)")
         withExtendedLifetime(garbage) {}
     }
 
