@@ -71,13 +71,7 @@ final class GarbageConnectionTests: XCTestCase {
                 intruders.append(intrude(address, claiming: node == 0 ? 1 : 0, purpose: .sharedMemory))
             }
         }
-        // A reader is there once node 0 holds; until then the open fails (no blocking).
-        let release = try XCTUnwrap(waitFor { () -> Int32? in
-            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
-            return descriptor >= 0 ? descriptor : nil
-        }, "node 0 never held: \(job.stderr)")
-        XCTAssertEqual(write(release, "go\n", 3), 3)
-        close(release)
+        try release(fifo, "node 0 never held: \(job.stderr)")
 
         XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
         XCTAssertTrue(job.stdout.contains("threads-sum ok: 3 ranks"), job.stdout + job.stderr)
@@ -152,13 +146,7 @@ final class GarbageConnectionTests: XCTestCase {
 
         let garbage = try flood(address)
         let intruders = [1, 2].map { claimed in intrude(address, claiming: claimed) }
-        // The held start reads the gate; until it does, the open fails (no blocking).
-        let release = try XCTUnwrap(waitFor { () -> Int32? in
-            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
-            return descriptor >= 0 ? descriptor : nil
-        }, "node 1 was never held: \(job.stderr)")
-        XCTAssertEqual(write(release, "go\n", 3), 3)
-        close(release)
+        try release(fifo, "node 1 was never held: \(job.stderr)")
 
         XCTAssertEqual(job.waitForExit(timeout: 300), 0, job.stderr)
         XCTAssertEqual(job.stdout, expected, job.stderr)
@@ -194,6 +182,17 @@ final class GarbageConnectionTests: XCTestCase {
             }
         }
         return refused
+    }
+
+    /// Lets the process held reading `fifo` go on. A reader is there once it holds; until
+    /// then the open fails (no blocking), for at most 60 s.
+    private func release(_ fifo: String, _ failure: @autoclosure () -> String) throws {
+        let descriptor = try XCTUnwrap(waitFor { () -> Int32? in
+            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
+            return descriptor >= 0 ? descriptor : nil
+        }, failure())
+        XCTAssertEqual(write(descriptor, "go\n", 3), 3)
+        close(descriptor)
     }
 
     /// What `probe` returns once it returns something; nil after 60 s.
