@@ -134,7 +134,7 @@ final class MigrationJobTests: XCTestCase {
         still.stop()
         let single = try JobProcess(brazosrun, ["-n", "2", "--migratable", sor, "--size", "100", "--steps", "6000"])
         assertAnswer(try request(single, ["join"]), "refused: the job's 2 threads are one per node already", job: single)
-        single.stop()
+        single.stopAndCheckNothingIsLeft()
         // With --residual, sor has no barrier at which threads may move: the node that
         // joins is never admitted, and leaves cleanly when the job ends.
         let arguments = ["--size", "100", "--steps", "3000", "--residual"]

@@ -22,6 +22,31 @@ extension JobProcess {
         }
     }
 
+    /// Kills brazosrun as `stop` does, then checks that its nodes, left without their
+    /// launcher, exit within 30 s and leave no shared-memory segment named for the job
+    /// (where threads move, segments keep their names while the nodes run).
+    func stopAndCheckNothingIsLeft(file: StaticString = #filePath, line: UInt = #line) {
+        let nodes = children
+        let jobs = Set(nodes.compactMap { pid -> String? in
+            guard let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return nil }
+            return environment.split(separator: 0).lazy.map { String(decoding: $0, as: UTF8.self) }
+                .first { $0.hasPrefix("BRAZOS_JOB=") }.map { String($0.dropFirst("BRAZOS_JOB=".count)) }
+        })
+        XCTAssertFalse(jobs.isEmpty, "no node of the job found: \(stderr)", file: file, line: line)
+        stop()
+        func running(_ pid: Int32) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+            return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while nodes.contains(where: running) && Date() < deadline { usleep(10_000) }
+        XCTAssertFalse(nodes.contains(where: running), "nodes \(nodes.filter(running)) outlived their launcher", file: file, line: line)
+        let left = ((try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? []).filter { name in
+            jobs.contains { name.hasPrefix("brazos-\($0)-") }
+        }
+        XCTAssertEqual(left, [], "shared-memory segments left behind", file: file, line: line)
+    }
+
     /// Waits until checkpoint `epoch` in `directory` is complete; then the job's node processes.
     func nodes(once epoch: Int, in directory: String, file: StaticString = #filePath, line: UInt = #line) -> [Int32] {
         let digits = String(epoch)

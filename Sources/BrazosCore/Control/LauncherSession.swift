@@ -17,6 +17,9 @@ final class LauncherSession: Sendable {
     /// node of this host is reached through shared memory); false for a number that
     /// cannot join this job.
     private let expectJoiner: @Sendable (NodeCard) -> Bool
+    /// Runs before the node exits at once (a failure, a planned stop, never admitted):
+    /// removes what would outlive the process (its segment's name).
+    private let beforeExit: @Sendable () -> Void
     private let state = Guarded(State())
     /// Wakes `waitForExit`: taken around the check of `exitGranted` and the broadcast
     /// after it is set, so that no wake-up is lost.
@@ -42,11 +45,13 @@ final class LauncherSession: Sendable {
         var admissionSaid = false
     }
 
-    init(channel: LauncherConnection, node: Int, joining: Bool, expectJoiner: @escaping @Sendable (NodeCard) -> Bool) {
+    init(channel: LauncherConnection, node: Int, joining: Bool, expectJoiner: @escaping @Sendable (NodeCard) -> Bool,
+         beforeExit: @escaping @Sendable () -> Void) {
         self.channel = channel
         self.node = node
         self.joining = joining
         self.expectJoiner = expectJoiner
+        self.beforeExit = beforeExit
     }
 
     /// Starts watching the launcher, the heartbeats and the power signals, once wire-up
@@ -152,10 +157,12 @@ final class LauncherSession: Sendable {
             case .unneeded:
                 // Joining, not yet admitted, and the job has ended: nothing is here.
                 diagnose("brazos: node \(node): the job ended before this node was admitted; leaving")
+                beforeExit()
                 fflush(nil)
                 _exit(0)
             case .stop:
                 // A planned stop: every node's checkpoint is written; nothing is in flight.
+                beforeExit()
                 fflush(nil)
                 _exit(0)
             case let .request(request):
@@ -185,6 +192,7 @@ final class LauncherSession: Sendable {
     }
 
     private func exitAfterFailure(_ message: String) -> Never {
+        beforeExit()
         fflush(nil)
         diagnose(message)
         _exit(1)

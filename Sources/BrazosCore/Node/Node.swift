@@ -143,7 +143,10 @@ public final class Node: @unchecked Sendable {
             let socket = try Socket.connect(to: controlAddress)
             _ = try Handshake.connect(on: socket, secret: config.secret, myNode: config.node, purpose: .control)
             let channel = LauncherConnection(socket: socket)
-            session = LauncherSession(channel: channel, node: config.node, joining: config.joining) { [self] joiner in expectJoiner(joiner) }
+            // The segment is made after this, and read by the session's threads only once
+            // wire-up has started them.
+            session = LauncherSession(channel: channel, node: config.node, joining: config.joining,
+                                      expectJoiner: { [self] joiner in expectJoiner(joiner) }, beforeExit: { [self] in segment?.unlink() })
             wireUp = LauncherWireUp(channel: channel, nodeCount: config.nodeCount, joining: config.joining)
             // The address that reaches the launcher is the one peers can reach us on.
             return socket.localAddress?.host ?? "127.0.0.1"
