@@ -87,6 +87,7 @@ let package = Package(
         // Tests/Programs/: the programs the multi-process tests start as nodes.
         .executableTarget(name: "p2p-check", dependencies: ["BrazosMPI", "BrazosCore", "CBrazos"], path: "Tests/Programs/p2p-check"),
         .executableTarget(name: "coll-check", dependencies: ["BrazosMPI"], path: "Tests/Programs/coll-check"),
+        .executableTarget(name: "rma-check", dependencies: ["BrazosMPI"], path: "Tests/Programs/rma-check"),
         .executableTarget(name: "dsm-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/dsm-check"),
         .executableTarget(name: "checkpoint-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/checkpoint-check"),
         .executableTarget(name: "message-checkpoint-check", dependencies: ["Checkpointing", "BrazosMPI", "BrazosCore"], path: "Tests/Programs/message-checkpoint-check"),

@@ -262,13 +262,20 @@ public final class CustomErrorHandler: Sendable {
     public enum Target: Sendable {
         case communicator(Communicator)
         case session(Session)
+        case window(Window)
     }
 
     /// The kinds of object a handler is made for.
     public enum Kind: Sendable, CustomStringConvertible {
-        case communicator, session
+        case communicator, session, window
 
-        public var description: String { self == .communicator ? "communicators" : "sessions" }
+        public var description: String {
+            switch self {
+            case .communicator: return "communicators"
+            case .session: return "sessions"
+            case .window: return "windows"
+            }
+        }
     }
 
     /// The kind of object this handler may be set on.
@@ -289,6 +296,13 @@ public final class CustomErrorHandler: Sendable {
         }
     }
 
+    /// A handler for windows that calls `function`.
+    public convenience init(window function: @escaping @Sendable (Window, MPIError) -> Void) {
+        self.init(kind: .window) { target, error in
+            if case let .window(window) = target { function(window, error) }
+        }
+    }
+
     private init(kind: Kind, _ function: @escaping @Sendable (Target, MPIError) -> Void) {
         self.kind = kind
         self.function = function
@@ -302,6 +316,11 @@ public final class CustomErrorHandler: Sendable {
     /// Tells the program's function about `error` on `session`.
     public func handle(_ error: MPIError, on session: Session) {
         function(.session(session), error)
+    }
+
+    /// Tells the program's function about `error` on `window`.
+    public func handle(_ error: MPIError, on window: Window) {
+        function(.window(window), error)
     }
 
     /// Throws `MPI_ERR_ARG` unless this handler may be set on objects of `kind`.

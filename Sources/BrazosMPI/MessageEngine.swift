@@ -56,6 +56,8 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     let mobile: MobileRanks?
     /// The ranks placed here at start, which stay here for good unless ranks move.
     let placedRanks: [Int]
+    /// The window endpoints of the node's ranks, which window messages go to.
+    let windows = WindowDirectory()
 
     init(node: Node) {
         placedRanks = node.localRanks
@@ -186,6 +188,25 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         header.cookie = cookie
         header.address = UInt64(UInt(bitPattern: bytes.baseAddress))
         try transmit(header, UnsafeRawBufferPointer(start: nil, count: 0), on: link)
+    }
+
+    /// Sends a window message (`WindowMessage`) from world rank `source` to world rank
+    /// `destination`, eagerly whatever its size: the window cut it to fit the link.
+    func sendWindowMessage(_ bytes: [UInt8], context: UInt32, from source: Int, to destination: Int) throws(MPIError) {
+        guard let location = directory.location(of: destination) else {
+            throw MPIError(.rank, "world rank \(destination) is not in the job")
+        }
+        let header = FrameHeader(kind: .eager, context: context, source: Int32(source), destination: Int32(destination),
+                                 tag: WindowMessage.tag, sourceNode: UInt32(nodeID), messageLength: UInt64(bytes.count),
+                                 payloadLength: UInt64(bytes.count))
+        let payload = UnsafeRawBufferPointer(start: bytes.withUnsafeBytes { $0.baseAddress }, count: bytes.count)
+        try withExtendedLifetime(bytes) { () throws(MPIError) in try transmit(header, payload, toNode: location.node) }
+    }
+
+    /// The largest window message that reaches world rank `destination` in one frame.
+    func windowMessageLimit(to destination: Int) -> Int {
+        guard let node = directory.node(of: destination) else { return 0 }
+        return min(links[node].maximumFramePayload, 1 << 20)
     }
 
     /// `transmit(_:_:on:)` on the link to `node`, borrowing it when it is a shared-memory link.
@@ -365,8 +386,12 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
             try deliverInOrder(header, payload: payload, fromNode: peer)
         case .move, .moved, .finished, .leaving, .left, .locations:
             try deliverMobility(header, payload: payload, fromNode: peer)
+        case .eager where header.tag == WindowMessage.tag:
+            try windows.deliver(header, payload: payload)
         case .eager:
             if let request = try arrive(envelope, for: header.destination, .eager(EagerBytes(payload))) { deliverEager(payload, envelope: envelope, into: request) }
+        case .requestToSend where header.tag == WindowMessage.tag:
+            throw BrazosError.malformed("window message announced for rendezvous from node \(peer): they travel eagerly")
         case .requestToSend:
             // The sender's node, not the link's: a forwarded announcement comes from elsewhere.
             let arrival = Arrival.rendezvous(length: Int(header.messageLength), node: Int(header.sourceNode), cookie: header.cookie, address: header.address)

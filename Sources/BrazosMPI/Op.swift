@@ -24,6 +24,8 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
     enum Kind {
         case predefined(Predefined)
         case user(Function)
+        /// `MPI_REPLACE`, `MPI_NO_OP`: only one-sided accumulates take them.
+        case replace, noOp
     }
 
     let kind: Kind
@@ -42,11 +44,18 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
         isCommutative = commutative
     }
 
+    private init(kind: Kind) {
+        self.kind = kind
+        isCommutative = true
+    }
+
     /// The MPI name, or "user operation" with whether it commutes.
     public var description: String {
         switch kind {
         case let .predefined(op): return op.rawValue
         case .user: return isCommutative ? "user operation (commutative)" : "user operation (not commutative)"
+        case .replace: return "MPI_REPLACE"
+        case .noOp: return "MPI_NO_OP"
         }
     }
 
@@ -58,10 +67,16 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
     public static let band = Op(.band), bor = Op(.bor), bxor = Op(.bxor)
     /// `MPI_MINLOC`, `MPI_MAXLOC`: on the value-index pair types only.
     public static let minloc = Op(.minloc), maxloc = Op(.maxloc)
+    /// `MPI_REPLACE`, `MPI_NO_OP`: for `Window.accumulate` and its relatives only.
+    public static let replace = Op(kind: .replace), noOp = Op(kind: .noOp)
 
     /// Throws `MPI_ERR_OP` when a predefined operation is not defined on the datatype: on
     /// one of several basic types, or of a basic type the operation does not apply to.
     func check(_ datatype: Datatype) throws(MPIError) {
+        switch kind {
+        case .replace, .noOp: throw MPIError(.op, "\(self) applies only to one-sided accumulates")
+        case .predefined, .user: break
+        }
         if case .user = kind, !datatype.isPackedAsIs, datatype.trueExtent > Datatype.hostMemory {
             // The program's function gets copies laid out as the type says: impossible here.
             throw MPIError(.count, "\(datatype) spans \(datatype.trueExtent) bytes, more than this host's memory, for a user operation")
@@ -97,6 +112,8 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
             datatype.unpack(count, from: output, into: rightStart)
             function(leftStart, rightStart, count, datatype)
             datatype.pack(count, from: rightStart, into: output)
+        case .replace, .noOp:
+            break  // `check` refused them
         }
     }
 }

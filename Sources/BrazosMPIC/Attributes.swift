@@ -17,6 +17,7 @@ private func handle(of owner: AttributeOwner) -> OpaquePointer? {
     switch owner {
     case let .communicator(communicator): return Handles.handle(of: communicator)
     case let .datatype(datatype): return Handles.handle(of: datatype)
+    case let .window(window): return Handles.handle(of: window)
     }
 }
 
@@ -215,5 +216,56 @@ public func mpiTypeGetAttr(_ datatype: MPI_Datatype?, _ keyval: Int32, _ value: 
 public func mpiTypeDeleteAttr(_ datatype: MPI_Datatype?, _ keyval: Int32) -> Int32 {
     mpiCall("MPI_Type_delete_attr") { () throws(MPIError) in
         try Handles.datatype(datatype).deleteAttribute(try Keyval.find(Int(keyval), kind: .datatype))
+    }
+}
+
+// MARK: Window attributes
+
+/// `MPI_Win_create_keyval`: `MPI_WIN_NULL_COPY_FN`, `MPI_WIN_DUP_FN` (windows are never
+/// duplicated, so neither is called), `MPI_WIN_NULL_DELETE_FN` or the program's functions.
+@_cdecl("MPI_Win_create_keyval")
+public func mpiWinCreateKeyval(_ copy: UnsafeRawPointer?, _ delete: UnsafeRawPointer?, _ keyval: UnsafeMutablePointer<Int32>?,
+                               _ extraState: UnsafeMutableRawPointer?) -> Int32 {
+    createKeyval("MPI_Win_create_keyval", kind: .window, copy, delete, keyval, extraState)
+}
+
+/// `MPI_Win_free_keyval`.
+@_cdecl("MPI_Win_free_keyval")
+public func mpiWinFreeKeyval(_ keyval: UnsafeMutablePointer<Int32>?) -> Int32 {
+    freeKeyval("MPI_Win_free_keyval", kind: .window, keyval)
+}
+
+/// `MPI_Win_set_attr`.
+@_cdecl("MPI_Win_set_attr")
+public func mpiWinSetAttr(_ win: MPI_Win?, _ keyval: Int32, _ value: UnsafeMutableRawPointer?) -> Int32 {
+    windowCall("MPI_Win_set_attr", win) { (window) throws(MPIError) in
+        try window.setAttribute(try Keyval.find(Int(keyval), kind: .window), Int(bitPattern: value))
+    }
+}
+
+/// `MPI_Win_get_attr`: the predefined `MPI_WIN_BASE` is the base itself; `MPI_WIN_SIZE`,
+/// `MPI_WIN_DISP_UNIT`, `MPI_WIN_CREATE_FLAVOR` and `MPI_WIN_MODEL` the address of the value.
+@_cdecl("MPI_Win_get_attr")
+public func mpiWinGetAttr(_ win: MPI_Win?, _ keyval: Int32, _ value: UnsafeMutableRawPointer?, _ flag: UnsafeMutablePointer<Int32>?) -> Int32 {
+    windowCall("MPI_Win_get_attr", win) { (window) throws(MPIError) in
+        let found = try output(flag, "the flag")
+        guard let value else { throw MPIError(.arg, "null pointer for the attribute value") }
+        let target = value.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+        if (601...605).contains(keyval) {
+            target.pointee = WindowPredefinedValues.address(of: keyval, in: window)
+            found.pointee = 1
+            return
+        }
+        let attribute = try window.attribute(try Keyval.find(Int(keyval), kind: .window))
+        found.pointee = attribute == nil ? 0 : 1
+        if let attribute { target.pointee = UnsafeMutableRawPointer(bitPattern: attribute) }
+    }
+}
+
+/// `MPI_Win_delete_attr`.
+@_cdecl("MPI_Win_delete_attr")
+public func mpiWinDeleteAttr(_ win: MPI_Win?, _ keyval: Int32) -> Int32 {
+    windowCall("MPI_Win_delete_attr", win) { (window) throws(MPIError) in
+        try window.deleteAttribute(try Keyval.find(Int(keyval), kind: .window))
     }
 }

@@ -146,7 +146,7 @@ enum Handles {
 
     private static let predefinedOps: [Int: Op] = [
         0x21: .sum, 0x22: .min, 0x23: .max, 0x24: .prod, 0x28: .band, 0x29: .bor, 0x2a: .bxor,
-        0x30: .land, 0x31: .lor, 0x32: .lxor, 0x38: .minloc, 0x39: .maxloc,
+        0x30: .land, 0x31: .lor, 0x32: .lxor, 0x38: .minloc, 0x39: .maxloc, 0x3c: .replace, 0x3d: .noOp,
     ]
 
     private static let opTable = table(predefinedOps, base: Value.opNull, count: 0x20)

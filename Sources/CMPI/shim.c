@@ -5,3 +5,8 @@ void brazos_call_comm_errhandler(MPI_Comm_errhandler_function *function, MPI_Com
 {
     function(comm, code);
 }
+
+void brazos_call_win_errhandler(MPI_Win_errhandler_function *function, MPI_Win *win, int *code)
+{
+    function(win, code);
+}

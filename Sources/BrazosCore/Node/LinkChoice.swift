@@ -25,9 +25,15 @@ struct LinkChoice: Equatable {
             if node == me.node { return .loopback }
             guard node < cards.count, members.contains(node) else { return .late }
             let peer = cards[node]
-            if hasSegment && peer.segment != "-" && peer.hostKey == me.hostKey { return .sharedMemory }
+            if hasSegment && Self.sharesMemory(me, peer) { return .sharedMemory }
             return node < me.node ? .tcpConnecting : .tcpAccepting
         }
+    }
+
+    /// Whether `peer`, on `me`'s host and with a segment of its own, is reached through
+    /// shared memory by a node that has a segment (at wire-up, and when `peer` joins).
+    static func sharesMemory(_ me: NodeCard, _ peer: NodeCard) -> Bool {
+        peer.segment != "-" && peer.hostKey == me.hostKey
     }
 
     /// The nodes reached by `transport`, in order.

@@ -197,9 +197,10 @@ public final class Node: @unchecked Sendable {
         for peer in local.map({ cards[$0] }) { made[peer.node] = try sharedMemoryLink(to: peer) }
         if config.joining {
             let byTCP = choice.nodes(using: .tcpConnecting) + choice.nodes(using: .tcpAccepting)
-            diagnose("brazos: node \(config.node) joins: " + [(local, "through shared memory"), (byTCP.sorted(), "by TCP")]
-                .filter { !$0.0.isEmpty }.map { "reaches node\($0.0.count == 1 ? "" : "s") \($0.0.map(String.init).joined(separator: ",")) \($0.1)" }
-                .joined(separator: " and "))
+            var reaches: [String] = []
+            if !local.isEmpty { reaches.append("reaches \(Self.describe(nodes: local)) through shared memory") }
+            if !byTCP.isEmpty { reaches.append("reaches \(Self.describe(nodes: byTCP.sorted())) by TCP") }
+            diagnose("brazos: node \(config.node) joins: " + reaches.joined(separator: " and "))
         }
         // Where threads move, nodes that join later from other hosts connect by TCP.
         if choice.usesTCP || config.migratable { sources.append(tcpInbound) }
@@ -223,6 +224,11 @@ public final class Node: @unchecked Sendable {
         links = made.enumerated().map { $0.element ?? lateLinks[$0.offset] }
     }
 
+    /// "node 2" or "nodes 0,1,3".
+    private static func describe(nodes: [Int]) -> String {
+        "node\(nodes.count == 1 ? "" : "s") " + nodes.map(String.init).joined(separator: ",")
+    }
+
     /// The link that writes into this node's ring in `peer`'s segment.
     private func sharedMemoryLink(to peer: NodeCard) throws(BrazosError) -> SharedMemoryLink {
         try SharedMemoryLink(
@@ -244,7 +250,7 @@ public final class Node: @unchecked Sendable {
         guard joiner >= config.nodeCount, joiner < lateLinks.count else { return false }
         connections.withLock { _ = joiners.insert(joiner) }
         lateLinks[joiner].expect()
-        if let sharedInbound, card.segment != "-", card.hostKey == cards[config.node].hostKey {
+        if let sharedInbound, LinkChoice.sharesMemory(cards[config.node], card) {
             do {
                 lateLinks[joiner].connect(try sharedMemoryLink(to: card))
                 _ = sharedInbound.addSender(joiner)

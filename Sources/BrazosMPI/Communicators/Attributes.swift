@@ -4,6 +4,7 @@ import BrazosCore
 public enum AttributeOwner: Sendable {
     case communicator(Communicator)
     case datatype(Datatype)
+    case window(Window)
 }
 
 /// An attribute key (`MPI_Comm_create_keyval`, `MPI_Type_create_keyval`): the number a
@@ -15,7 +16,7 @@ public enum AttributeOwner: Sendable {
 /// set with it can be copied, read and deleted and their callbacks still run, as MPI
 /// requires (freed keys stay in the registry: a key is a few words).
 public final class Keyval: Sendable {
-    public enum Kind: Sendable { case communicator, datatype }
+    public enum Kind: Sendable { case communicator, datatype, window }
 
     /// What a duplicate of the object gets.
     public enum Copy: Sendable {
@@ -131,6 +132,21 @@ struct AttributeList {
     mutating func remove(_ keyval: Keyval) {
         entries.removeAll { $0.keyval === keyval }
     }
+
+    /// Sets the value of `owner`'s attribute; the delete callback of a value it replaces
+    /// runs first (if that fails, nothing changes).
+    mutating func replace(_ keyval: Keyval, with value: Int, of owner: AttributeOwner) throws(MPIError) {
+        if let old = self.value(keyval) { try keyval.delete?(owner, keyval, old) }
+        _ = set(keyval, value)
+    }
+
+    /// Deletes `owner`'s attribute: its delete callback runs; if it fails the value stays.
+    /// Deleting a value that is not set does nothing.
+    mutating func delete(_ keyval: Keyval, of owner: AttributeOwner) throws(MPIError) {
+        guard let value = value(keyval) else { return }
+        try keyval.delete?(owner, keyval, value)
+        remove(keyval)
+    }
 }
 
 // MARK: Communicators
@@ -140,8 +156,7 @@ extension Communicator {
     /// callback runs; if it fails, nothing changes).
     public func setAttribute(_ keyval: Keyval, _ value: Int) throws(MPIError) {
         try Self.checkKind(keyval)
-        if let old = extras.attributes.value(keyval) { try keyval.delete?(.communicator(self), keyval, old) }
-        _ = extras.attributes.set(keyval, value)
+        try extras.attributes.replace(keyval, with: value, of: .communicator(self))
     }
 
     /// `MPI_Comm_get_attr`: nil if none is set.
@@ -159,9 +174,7 @@ extension Communicator {
     /// Deleting a value that is not set does nothing.
     public func deleteAttribute(_ keyval: Keyval) throws(MPIError) {
         try Self.checkKind(keyval)
-        guard let value = extras.attributes.value(keyval) else { return }
-        try keyval.delete?(.communicator(self), keyval, value)
-        extras.attributes.remove(keyval)
+        try extras.attributes.delete(keyval, of: .communicator(self))
     }
 
     /// Gives `copy` (a duplicate of this communicator) the values the copy callbacks give.

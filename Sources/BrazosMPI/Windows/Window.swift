@@ -1,0 +1,242 @@
+import BrazosCore
+
+/// An MPI window (`MPI_Win`) as one member sees it: memory each member of a communicator
+/// exposes to the others' puts, gets and accumulates, and the synchronisations that
+/// order them. Creation and `free` are collective over the communicator.
+///
+/// How accesses run (directly on this node's members, as messages to other nodes), and
+/// the synchronisation protocols, are in docs/ARCHITECTURE.md, *One-sided windows*.
+///
+/// Unchecked: the epochs, `sentInEpoch`, `fenceEpoch`, `outstanding`, `unflushed`, the
+/// name, info and attributes belong to the member's thread (MPI lets one thread at a time
+/// synchronise a window; concurrent accesses of one member are the program's to order,
+/// and Brazos asks `MPI_THREAD_SERIALIZED` of them); `errorHandler` is set by the program
+/// and read when a call fails. The rest is set in init and never changes.
+public final class Window: @unchecked Sendable {
+    /// How the memory came to be (`MPI_WIN_CREATE_FLAVOR`).
+    public enum Flavor: Sendable {
+        case create, allocate, dynamic, shared
+    }
+
+    /// `MPI_Win_lock`'s lock types.
+    public enum LockType: Sendable {
+        case exclusive, shared
+    }
+
+    /// The `assert` argument of the synchronisations (`MPI_MODE_*`): promises that let a
+    /// synchronisation do less. Brazos checks nothing it is promised and skips only what a
+    /// promise makes safe to skip. The raw values are the MPI 5.0 ABI's.
+    public struct Assertions: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let noCheck = Assertions(rawValue: 1024)
+        public static let noPrecede = Assertions(rawValue: 2048)
+        public static let noPut = Assertions(rawValue: 4096)
+        public static let noStore = Assertions(rawValue: 8192)
+        public static let noSucceed = Assertions(rawValue: 16384)
+    }
+
+    /// A member's memory as others see it.
+    struct Peer {
+        let worldRank: Int
+        let size: Int
+        let displacementUnit: Int
+        /// The address of its memory (for `sharedQuery`).
+        let base: Int
+        /// Its endpoint, when it is a rank of this node: accesses to it are applied at once.
+        let local: WindowEndpoint?
+    }
+
+    /// The window's own communicator: a copy of the program's with contexts of its own.
+    let communicator: Communicator
+    let endpoint: WindowEndpoint
+    let peers: [Peer]
+    /// What the program set (`MPI_Win_set_name`, `MPI_Win_set_info`, attributes).
+    public var name = ""
+    public var info: Info
+    var attributes = AttributeList()
+    /// What the C interface does with an error on this window (`MPI_ERRORS_ARE_FATAL`
+    /// until the program sets another); Swift callers always get the error thrown.
+    public var errorHandler: ErrorHandler = .fatal
+
+    var accessEpoch = AccessEpoch.none
+    var exposureEpoch = ExposureEpoch.none
+    /// Fence epochs begun, whose parity the counted messages carry.
+    var fenceEpoch = 0
+    /// Counted messages sent to each member (communicator rank) in this fence epoch.
+    var sentInEpoch: [Int]
+    /// Replies this member waits for as an origin, until a synchronisation completes them.
+    var outstanding: [PendingReply] = []
+    /// Members on other nodes sent to since their last flush, unlock or complete.
+    var unflushed = Set<Int>()
+    private(set) var isFreed = false
+
+    private init(communicator: Communicator, endpoint: WindowEndpoint, peers: [Peer], info: Info) {
+        self.communicator = communicator
+        self.endpoint = endpoint
+        self.peers = peers
+        self.info = info
+        sentInEpoch = Array(repeating: 0, count: communicator.size)
+    }
+
+    // MARK: Creation
+
+    /// `MPI_Win_create`: `size` bytes of the caller's memory at `base`.
+    public static func create(base: UnsafeMutableRawPointer?, size: Int, displacementUnit: Int, info: Info = Info(),
+                              communicator: Communicator) throws(MPIError) -> Window {
+        try checkArguments(size: size, displacementUnit: displacementUnit, communicator: communicator)
+        guard base != nil || size == 0 else { throw MPIError(.base, "null base for a window of \(size) bytes") }
+        return try make(WindowMemory(base: base, size: size, displacementUnit: displacementUnit, flavor: .create), info: info, on: communicator)
+    }
+
+    /// `MPI_Win_allocate`: `size` new bytes (zeroed), at `base` of the window returned.
+    public static func allocate(size: Int, displacementUnit: Int, info: Info = Info(), communicator: Communicator) throws(MPIError) -> Window {
+        try checkArguments(size: size, displacementUnit: displacementUnit, communicator: communicator)
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(size, 1), alignment: 64)
+        memory.initializeMemory(as: UInt8.self, repeating: 0, count: Swift.max(size, 1))
+        return try make(WindowMemory(base: memory, size: size, displacementUnit: displacementUnit, flavor: .allocate, owned: memory),
+                        info: info, on: communicator)
+    }
+
+    /// `MPI_Win_allocate_shared`: like `allocate`, the members' parts laid out one after
+    /// the other in one allocation that every member can load and store
+    /// (`sharedQuery`). Every member must be a rank of one node (`MPI_ERR_RMA_SHARED`
+    /// otherwise): a node's ranks are threads of one process.
+    public static func allocateShared(size: Int, displacementUnit: Int, info: Info = Info(), communicator: Communicator) throws(MPIError) -> Window {
+        try checkArguments(size: size, displacementUnit: displacementUnit, communicator: communicator)
+        let engine = communicator.engine
+        guard communicator.worldRanks.allSatisfy({ engine.directory.node(of: $0) == engine.nodeID }) else {
+            throw MPIError(.rmaShared, "MPI_Win_allocate_shared over ranks of several nodes: each Brazos node is one process, and only its own ranks share memory")
+        }
+        let sizes = try communicator.allgather([size])
+        // The first member allocates every part; the others learn where.
+        var start = [0]
+        var owned: UnsafeMutableRawPointer?
+        if communicator.rank == 0 {
+            let total = sizes.reduce(0, +)
+            owned = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(total, 1), alignment: 64)
+            owned!.initializeMemory(as: UInt8.self, repeating: 0, count: Swift.max(total, 1))
+            start[0] = Int(bitPattern: owned)
+        }
+        try communicator.bcast(&start, root: 0)
+        let base = UnsafeMutableRawPointer(bitPattern: start[0] + sizes[..<communicator.rank].reduce(0, +))
+        let window = try make(WindowMemory(base: base, size: size, displacementUnit: displacementUnit, flavor: .shared, owned: owned),
+                              info: info, on: communicator)
+        return window
+    }
+
+    /// `MPI_Win_create_dynamic`: no memory until the caller attaches some; displacements
+    /// are addresses (`MPI_Get_address`).
+    public static func createDynamic(info: Info = Info(), communicator: Communicator) throws(MPIError) -> Window {
+        try checkArguments(size: 0, displacementUnit: 1, communicator: communicator)
+        return try make(WindowMemory(base: nil, size: 0, displacementUnit: 1, flavor: .dynamic), info: info, on: communicator)
+    }
+
+    private static func checkArguments(size: Int, displacementUnit: Int, communicator: Communicator) throws(MPIError) {
+        guard size >= 0 else { throw MPIError(.size, "negative window size \(size)") }
+        guard displacementUnit > 0 else { throw MPIError(.disp, "displacement unit \(displacementUnit) is not positive") }
+        guard !communicator.isIntercommunicator else { throw MPIError(.comm, "windows are made over intracommunicators") }
+        guard communicator.engine.mobile == nil else {
+            throw MPIError(.unsupportedOperation, "windows are not yet available where threads move (--migratable)")
+        }
+    }
+
+    /// Registers the caller's endpoint, then agrees with the others on every member's
+    /// memory; the members of this node are found through the node's directory.
+    private static func make(_ memory: WindowMemory, info: Info, on parent: Communicator) throws(MPIError) -> Window {
+        let communicator = Communicator(engine: parent.engine, context: try parent.agreeOnContext(), translation: parent.translation,
+                                        rank: parent.rank, size: parent.size, contexts: parent.contexts)
+        let engine = parent.engine
+        let endpoint = WindowEndpoint(context: communicator.context, worldRank: communicator.callerWorldRank, memory: memory, engine: engine)
+        engine.windows.register(endpoint)
+        let described: [Int]
+        do {
+            described = try communicator.allgather([memory.size, memory.displacementUnit, Int(bitPattern: memory.base)])
+        } catch {
+            engine.windows.remove(endpoint)
+            throw error
+        }
+        let peers = (0..<communicator.size).map { rank in
+            let world = communicator.worldRank(of: rank)
+            let local = engine.directory.node(of: world) == engine.nodeID ? engine.windows.endpoint(context: communicator.context, worldRank: world) : nil
+            return Peer(worldRank: world, size: described[3 * rank], displacementUnit: described[3 * rank + 1], base: described[3 * rank + 2], local: local)
+        }
+        return Window(communicator: communicator, endpoint: endpoint, peers: peers, info: info.duplicate())
+    }
+
+    // MARK: Queries
+
+    /// The caller's memory (`MPI_WIN_BASE`): nil for a dynamic window.
+    public var base: UnsafeMutableRawPointer? { endpoint.memory.base }
+    /// `MPI_WIN_SIZE`.
+    public var size: Int { endpoint.memory.size }
+    /// `MPI_WIN_DISP_UNIT`.
+    public var displacementUnit: Int { endpoint.memory.displacementUnit }
+    /// `MPI_WIN_CREATE_FLAVOR`.
+    public var flavor: Flavor { endpoint.memory.flavor }
+    /// `MPI_WIN_MODEL`: always unified. Every access is applied to the memory the
+    /// program loads and stores, and there is no copy that a sync would reconcile.
+    public var isUnified: Bool { true }
+    /// `MPI_Win_get_group`: the members.
+    public var group: Group { communicator.group }
+    /// The caller's rank among the members.
+    public var rank: Int { communicator.rank }
+
+    /// `MPI_Win_shared_query`: a member's part of an `allocateShared` window (its size,
+    /// displacement unit and address); `MPI.procNull` gives the first member whose part
+    /// is not empty.
+    public func sharedQuery(rank: Int) throws(MPIError) -> (size: Int, displacementUnit: Int, base: UnsafeMutableRawPointer?) {
+        guard flavor == .shared else { throw MPIError(.rmaFlavor, "MPI_Win_shared_query on a window not made by MPI_Win_allocate_shared") }
+        let chosen: Int
+        if rank == MPI.procNull {
+            chosen = peers.firstIndex { $0.size > 0 } ?? 0
+        } else {
+            guard peers.indices.contains(rank) else { throw MPIError(.rank, "rank \(rank) is not in a window of \(peers.count) members") }
+            chosen = rank
+        }
+        let peer = peers[chosen]
+        return (peer.size, peer.displacementUnit, UnsafeMutableRawPointer(bitPattern: peer.base))
+    }
+
+    // MARK: Dynamic windows
+
+    /// `MPI_Win_attach`: `size` bytes at `base` become reachable at their addresses.
+    public func attach(_ base: UnsafeMutableRawPointer?, size: Int) throws(MPIError) {
+        guard flavor == .dynamic else { throw MPIError(.rmaFlavor, "MPI_Win_attach on a window not made by MPI_Win_create_dynamic") }
+        guard size >= 0 else { throw MPIError(.size, "negative size \(size)") }
+        guard let base else {
+            guard size == 0 else { throw MPIError(.base, "null base for \(size) bytes") }
+            return
+        }
+        let start = Int(bitPattern: base)
+        try endpoint.memory.attach(start..<(start + size))
+    }
+
+    /// `MPI_Win_detach`: the memory attached at `base` is no longer reachable.
+    public func detach(_ base: UnsafeRawPointer?) throws(MPIError) {
+        guard flavor == .dynamic else { throw MPIError(.rmaFlavor, "MPI_Win_detach on a window not made by MPI_Win_create_dynamic") }
+        try endpoint.memory.detach(at: Int(bitPattern: base))
+    }
+
+    // MARK: Freeing
+
+    /// `MPI_Win_free`: collective; the caller's epochs must have ended. Runs the attributes'
+    /// delete callbacks, waits for every member, then lets go of the memory.
+    public func free() throws(MPIError) {
+        guard !isFreed else { throw MPIError(.win, "the window was freed already") }
+        switch accessEpoch {
+        case .none, .fence: break
+        default: throw MPIError(.rmaSync, "MPI_Win_free inside an access epoch (\(accessEpoch)); end it first")
+        }
+        guard case .none = exposureEpoch else { throw MPIError(.rmaSync, "MPI_Win_free inside an exposure epoch; call MPI_Win_wait first") }
+        try waitForOutstanding()
+        try deleteAllAttributes()
+        try communicator.barrier()
+        communicator.engine.windows.remove(endpoint)
+        isFreed = true
+    }
+
+    func checkUsable() throws(MPIError) {
+        guard !isFreed else { throw MPIError(.win, "the window was freed") }
+    }
+}

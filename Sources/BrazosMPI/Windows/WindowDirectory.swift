@@ -1,0 +1,36 @@
+import BrazosCore
+import Synchronization
+
+/// The window endpoints of a node's ranks, by the window's context and the rank's world
+/// rank: where a window message is handed on delivery, and how an origin finds a target
+/// of its own node. An endpoint is registered before its window's creation agrees on
+/// anything, so no member can reach a target that is not here yet.
+final class WindowDirectory: Sendable {
+    struct Key: Hashable {
+        let context: UInt32
+        let worldRank: Int
+    }
+
+    private let endpoints = Mutex<[Key: WindowEndpoint]>([:])
+
+    func register(_ endpoint: WindowEndpoint) {
+        endpoints.withLock { $0[Key(context: endpoint.context, worldRank: endpoint.worldRank)] = endpoint }
+    }
+
+    func remove(_ endpoint: WindowEndpoint) {
+        endpoints.withLock { $0[Key(context: endpoint.context, worldRank: endpoint.worldRank)] = nil }
+    }
+
+    func endpoint(context: UInt32, worldRank: Int) -> WindowEndpoint? {
+        endpoints.withLock { $0[Key(context: context, worldRank: worldRank)] }
+    }
+
+    /// A window message the engine received (the header checked against the job).
+    func deliver(_ header: FrameHeader, payload: UnsafeRawBufferPointer) throws(BrazosError) {
+        guard let endpoint = endpoint(context: header.context, worldRank: Int(header.destination)) else {
+            throw .malformed("window message for rank \(header.destination) on context \(header.context), which has no window here")
+        }
+        let (message, data) = try WindowMessage.decode(payload)
+        try endpoint.handle(message, data: data, from: Int(header.source))
+    }
+}

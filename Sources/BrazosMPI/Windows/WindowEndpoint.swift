@@ -1,0 +1,280 @@
+import BrazosCore
+
+/// One rank's side of a window that others reach: its memory, its passive-target lock,
+/// the counts its synchronisations wait for, and the replies it waits for as an origin.
+/// Accesses from ranks of this node call `apply` directly; messages from other nodes come
+/// through `handle`, on whichever thread of the node delivers them.
+///
+/// Unchecked: `lock`, `handledByFence`, `fencesCompleted`, `early`, `postsFrom`,
+/// `completesFrom`, `pending` and `nextCookie` are guarded by `guardLock`; accumulates
+/// hold `atomicity` while they read and write the memory. The rest is set in init.
+final class WindowEndpoint: @unchecked Sendable {
+    let context: UInt32
+    let worldRank: Int
+    let memory: WindowMemory
+    let engine: MessageEngine
+    private let guardLock = PthreadMutex()
+    private let atomicity = PthreadMutex()
+    private var lock = WindowLock()
+    /// Counted messages handled, by the parity of the fence epoch they were sent in.
+    private var handledByFence = [0, 0]
+    /// Fences this rank has completed: an access of a later fence epoch waits for this
+    /// target to finish the fence, which it may still be in (waiting for accesses of the
+    /// epoch before) when a faster origin has left it.
+    private var fencesCompleted = 0
+    /// Accesses of the next fence epoch that arrived before this rank completed its fence.
+    private var early: [(message: WindowMessage, data: [UInt8], origin: Int)] = []
+    /// Posts and completes received, by world rank, not yet taken by a start or a wait.
+    private var postsFrom: [Int: Int] = [:]
+    private var completesFrom: [Int: Int] = [:]
+    private var pending: [UInt64: PendingReply] = [:]
+    private var nextCookie: UInt64 = 1
+
+    init(context: UInt32, worldRank: Int, memory: WindowMemory, engine: MessageEngine) {
+        self.context = context
+        self.worldRank = worldRank
+        self.memory = memory
+        self.engine = engine
+    }
+
+    // MARK: Applying accesses
+
+    /// Applies `access` to the memory. `data`: the origin's packed data (put, the
+    /// accumulates; compare-and-swap: the new value, then the compared one). `result`
+    /// receives what the access reads (get, get-accumulate, compare-and-swap), packed.
+    /// `MPI_ERR_RMA_RANGE` before anything is touched when a run lies outside the memory.
+    func apply(_ access: WindowAccess, data: UnsafeRawPointer?, result: UnsafeMutableRawPointer?) throws(MPIError) {
+        var addresses: [UnsafeMutableRawPointer?] = []
+        addresses.reserveCapacity(access.runs.count)
+        for run in access.runs {
+            guard let address = memory.address(of: footprint(of: run, in: access)) else {
+                throw MPIError(.rmaRange, "\(run.length) bytes at \(run.offset) lie outside the window memory of rank \(worldRank)")
+            }
+            addresses.append(address)
+        }
+        switch access.kind {
+        case .put:
+            var at = 0
+            for (run, address) in zip(access.runs, addresses) where run.length > 0 {
+                address!.copyMemory(from: data! + at, byteCount: run.length)
+                at += run.length
+            }
+        case .get:
+            var at = 0
+            for (run, address) in zip(access.runs, addresses) where run.length > 0 {
+                (result! + at).copyMemory(from: address!, byteCount: run.length)
+                at += run.length
+            }
+        case .accumulate, .getAccumulate:
+            atomicity.withLock {
+                var at = 0
+                for (run, address) in zip(access.runs, addresses) where run.length > 0 {
+                    combine(access, run: run, at: address!, origin: data.map { $0 + at }, old: result.map { $0 + at })
+                    at += run.length
+                }
+            }
+        case .compareAndSwap:
+            guard let address = addresses.first, let data, let result, access.elementSize > 0 else { return }
+            let size = access.elementSize
+            atomicity.withLock {
+                result.copyMemory(from: address!, byteCount: size)
+                let current = UnsafeRawBufferPointer(start: address!, count: size)
+                if current.elementsEqual(UnsafeRawBufferPointer(start: data + size, count: size)) {
+                    address!.copyMemory(from: data, byteCount: size)
+                }
+            }
+        case .reply, .lock, .unlock, .flush, .post, .complete:
+            break
+        }
+    }
+
+    /// The memory a run touches: a value-index pair's index lies past its packed size.
+    private func footprint(of run: WindowRun, in access: WindowAccess) -> WindowRun {
+        guard case let .pair(_, indexOffset) = access.element, run.length > 0 else { return run }
+        return WindowRun(offset: run.offset, length: indexOffset + 4)
+    }
+
+    /// One run of an accumulate: the old elements into `old` (a get-accumulate), then the
+    /// operation with the origin's (none for `MPI_NO_OP`, whose `origin` may be nil).
+    private func combine(_ access: WindowAccess, run: WindowRun, at address: UnsafeMutableRawPointer, origin: UnsafeRawPointer?, old: UnsafeMutableRawPointer?) {
+        guard case let .pair(value, indexOffset) = access.element else {
+            old?.copyMemory(from: address, byteCount: run.length)
+            if let origin { access.operation.apply(access.element, count: run.length / access.elementSize, origin: origin, target: address) }
+            return
+        }
+        // One pair: gathered into its packed form, combined, and put back.
+        let valueSize = BasicType.valueSize(value)
+        withUnsafeTemporaryAllocation(byteCount: valueSize + 4, alignment: 16) { packed in
+            let pair = packed.baseAddress!
+            pair.copyMemory(from: address, byteCount: valueSize)
+            (pair + valueSize).copyMemory(from: address + indexOffset, byteCount: 4)
+            old?.copyMemory(from: pair, byteCount: valueSize + 4)
+            guard let origin else { return }
+            access.operation.apply(access.element, count: 1, origin: origin, target: pair)
+            address.copyMemory(from: pair, byteCount: valueSize)
+            (address + indexOffset).copyMemory(from: pair + valueSize, byteCount: 4)
+        }
+    }
+
+    // MARK: Messages from other nodes
+
+    /// A message from world rank `origin` on another node, handled as it is delivered.
+    /// Replies go out as deferred work: this thread may hold the poller role, which a send
+    /// into a full link needs.
+    func handle(_ message: WindowMessage, data: UnsafeRawBufferPointer, from origin: Int) throws(BrazosError) {
+        switch message.kind {
+        case .put, .accumulate, .get, .getAccumulate, .compareAndSwap:
+            let isEarly = guardLock.withLock { () -> Bool in
+                guard message.countedByFence, message.parity != fencesCompleted & 1 else { return false }
+                early.append((message, Array(data), origin))
+                return true
+            }
+            if !isEarly { try handleAccess(message, data: data, from: origin) }
+        case .reply:
+            try receiveReply(message, data: data)
+        case .lock:
+            guardLock.withLock {
+                lock.request(.init(origin: origin, exclusive: message.exclusive) { [self] in reply(to: origin, cookie: message.cookie) })
+            }
+        case .unlock:
+            guard releaseLock(origin: origin) else { throw .malformed("unlock from rank \(origin), which holds no lock on rank \(worldRank)'s window") }
+            reply(to: origin, cookie: message.cookie)
+        case .flush:
+            reply(to: origin, cookie: message.cookie)
+        case .post:
+            guardLock.withLock { postsFrom[origin, default: 0] += 1 }
+        case .complete:
+            guardLock.withLock { completesFrom[origin, default: 0] += 1 }
+        }
+    }
+
+    private func handleAccess(_ message: WindowMessage, data: UnsafeRawBufferPointer, from origin: Int) throws(BrazosError) {
+        var access = WindowAccess(kind: message.kind, runs: message.runs, operation: message.operation, element: message.element)
+        access.elementSize = BasicType.valueSize(message.element)
+        let readsBack = message.kind == .get || message.kind == .getAccumulate || message.kind == .compareAndSwap
+        var result = [UInt8](repeating: 0, count: readsBack ? message.dataLength : 0)
+        let applied = result.withUnsafeMutableBytes { (result) -> MPIError? in
+            do throws(MPIError) {
+                // An empty array's bytes are shared storage: an access that reads nothing back gets no result pointer.
+                try apply(access, data: message.carriedBytes == 0 ? nil : data.baseAddress, result: readsBack ? result.baseAddress : nil)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if message.countedByFence { guardLock.withLock { handledByFence[message.parity] += 1 } }
+        if readsBack {
+            reply(to: origin, cookie: message.cookie, packedOffset: message.packedOffset, data: applied == nil ? result : [], failed: applied != nil)
+        } else if let applied {
+            throw .malformed("\(message.kind) from rank \(origin): \(applied)")
+        }
+    }
+
+    /// Sends a reply to `origin` as deferred work.
+    private func reply(to origin: Int, cookie: UInt64, packedOffset: Int = 0, data: [UInt8] = [], failed: Bool = false) {
+        var answer = WindowMessage(kind: .reply)
+        answer.cookie = cookie
+        answer.packedOffset = packedOffset
+        answer.dataLength = data.count
+        answer.exclusive = failed
+        let bytes = data.withUnsafeBytes { answer.encoded(data: $0) }
+        engine.postpone { [engine, context, worldRank] in
+            try engine.sendWindowMessage(bytes, context: context, from: worldRank, to: origin)
+        }
+    }
+
+    // MARK: Replies, as an origin
+
+    /// Registers `reply` under a new cookie, which the messages that ask for it carry.
+    func expect(_ reply: PendingReply) -> UInt64 {
+        guardLock.withLock {
+            defer { nextCookie += 1 }
+            pending[nextCookie] = reply
+            return nextCookie
+        }
+    }
+
+    private func receiveReply(_ message: WindowMessage, data: UnsafeRawBufferPointer) throws(BrazosError) {
+        let outcome = try guardLock.withLock { () throws(BrazosError) -> (PendingReply, complete: Bool) in
+            guard let reply = pending[message.cookie] else { throw .malformed("window reply for unknown cookie \(message.cookie)") }
+            if message.exclusive {  // the target refused the access
+                pending[message.cookie] = nil
+                return (reply, true)
+            }
+            guard message.packedOffset <= reply.expected - data.count, reply.received + data.count <= reply.expected else {
+                throw .malformed("window reply of \(data.count) bytes at \(message.packedOffset), past the \(reply.expected) expected")
+            }
+            if data.count > 0 { (reply.destination! + message.packedOffset).copyMemory(from: data.baseAddress!, byteCount: data.count) }
+            reply.received += data.count
+            let complete = reply.received == reply.expected
+            if complete { pending[message.cookie] = nil }
+            return (reply, complete)
+        }
+        guard outcome.complete else { return }
+        let reply = outcome.0
+        reply.complete(failure: message.exclusive ? MPIError(.rmaRange, "rank \(reply.target) refused the access: no memory is attached there") : nil)
+    }
+
+    // MARK: Locks, fences, post and complete
+
+    /// Asks for the passive-target lock; `grant` runs when `origin` holds it.
+    func requestLock(origin: Int, exclusive: Bool, grant: @escaping () -> Void) {
+        guardLock.withLock { lock.request(.init(origin: origin, exclusive: exclusive, grant: grant)) }
+    }
+
+    func releaseLock(origin: Int) -> Bool {
+        guardLock.withLock { lock.release(origin) }
+    }
+
+    /// This rank's fence is complete (every access of the epoch it ends has been
+    /// applied here): the accesses of the next epoch that came early are applied now.
+    func completeFence() throws(MPIError) {
+        let arrived = guardLock.withLock { () -> [(message: WindowMessage, data: [UInt8], origin: Int)] in
+            fencesCompleted += 1
+            defer { early.removeAll() }
+            return early
+        }
+        for access in arrived {
+            let failure = access.data.withUnsafeBytes { (data) -> BrazosError? in
+                do throws(BrazosError) {
+                    try handleAccess(access.message, data: data, from: access.origin)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure { throw MPIError(.other, "\(failure)") }
+        }
+    }
+
+    /// Whether this rank has completed `count` fences (an access of the epoch the
+    /// `count`th fence opened may be applied).
+    func hasCompleted(fences count: Int) -> Bool {
+        guardLock.withLock { fencesCompleted >= count }
+    }
+
+    /// Takes `count` handled messages of the fence epoch `parity`, if that many arrived.
+    func takeHandled(_ count: Int, parity: Int) -> Bool {
+        guardLock.withLock {
+            guard handledByFence[parity] >= count else { return false }
+            handledByFence[parity] -= count
+            return true
+        }
+    }
+
+    func notePost(from origin: Int) { guardLock.withLock { postsFrom[origin, default: 0] += 1 } }
+    func noteComplete(from origin: Int) { guardLock.withLock { completesFrom[origin, default: 0] += 1 } }
+
+    /// Takes one post from each of `ranks` if all have posted, else takes nothing.
+    func takePosts(from ranks: [Int]) -> Bool { guardLock.withLock { Self.takeOne(from: ranks, in: &postsFrom) } }
+    func takeCompletes(from ranks: [Int]) -> Bool { guardLock.withLock { Self.takeOne(from: ranks, in: &completesFrom) } }
+
+    private static func takeOne(from ranks: [Int], in counts: inout [Int: Int]) -> Bool {
+        guard ranks.allSatisfy({ counts[$0, default: 0] > 0 }) else { return false }
+        for rank in ranks {
+            counts[rank]! -= 1
+            if counts[rank] == 0 { counts[rank] = nil }
+        }
+        return true
+    }
+}

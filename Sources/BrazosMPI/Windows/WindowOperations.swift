@@ -1,0 +1,293 @@
+/// The accesses of a window (`MPI_Put`, `MPI_Get`, the accumulates and their request
+/// forms) as the origin makes them: checked, described as a `WindowAccess`, then applied
+/// at once to a member of this node or sent to a member of another in pieces. Data to
+/// send is copied as the access is made, so the origin's buffer may be reused on return;
+/// data read back lands when the target replies, which a synchronisation (or the
+/// request) waits for.
+extension Window {
+    /// Memory of the origin: where, how many elements, of which type.
+    public struct Buffer {
+        let pointer: UnsafeRawPointer?
+        let count: Int
+        let datatype: Datatype
+
+        public init(_ pointer: UnsafeRawPointer?, count: Int, datatype: Datatype) {
+            self.pointer = pointer
+            self.count = count
+            self.datatype = datatype
+        }
+    }
+
+    /// Where an access lands in a target: member `rank`, `displacement` units into its
+    /// memory (an address, in a dynamic window), `count` elements of `datatype`.
+    public struct Target {
+        let rank: Int
+        let displacement: Int
+        let count: Int
+        let datatype: Datatype
+
+        public init(rank: Int, displacement: Int, count: Int, datatype: Datatype) {
+            self.rank = rank
+            self.displacement = displacement
+            self.count = count
+            self.datatype = datatype
+        }
+    }
+
+    /// `MPI_Put`.
+    public func put(_ origin: Buffer, to target: Target) throws(MPIError) {
+        try access(.put, origin: origin, result: nil, target: target, request: nil)
+    }
+
+    /// `MPI_Get`: the data is in `origin` once the access is complete.
+    public func get(into origin: Buffer, from target: Target) throws(MPIError) {
+        try access(.get, origin: nil, result: origin, target: target, request: nil)
+    }
+
+    /// `MPI_Accumulate`: `target = origin op target`, elementwise and atomically per
+    /// element; `op` is predefined, `MPI_REPLACE` or `MPI_NO_OP`.
+    public func accumulate(_ origin: Buffer, to target: Target, op: Op) throws(MPIError) {
+        try access(.accumulate, origin: origin, result: nil, target: target, operation: AccumulateOperation(op), request: nil)
+    }
+
+    /// `MPI_Get_accumulate`: `result` gets the target's elements before `op` combines
+    /// `origin` into them (with `MPI_NO_OP`, an atomic get: `origin` is not read).
+    public func getAccumulate(_ origin: Buffer, result: Buffer, target: Target, op: Op) throws(MPIError) {
+        try access(.getAccumulate, origin: origin, result: result, target: target, operation: AccumulateOperation(op), request: nil)
+    }
+
+    /// `MPI_Fetch_and_op`: `getAccumulate` of one element of a predefined type.
+    public func fetchAndOp(_ origin: UnsafeRawPointer?, result: UnsafeMutableRawPointer?, datatype: Datatype, rank: Int, displacement: Int, op: Op) throws(MPIError) {
+        try checkPredefined(datatype, "MPI_Fetch_and_op")
+        let operation = try AccumulateOperation(op)
+        try access(.getAccumulate, origin: Buffer(origin, count: 1, datatype: datatype), result: Buffer(result, count: 1, datatype: datatype),
+                   target: Target(rank: rank, displacement: displacement, count: 1, datatype: datatype), operation: operation, request: nil)
+    }
+
+    /// `MPI_Compare_and_swap`: where the target's element equals `compare`, it becomes
+    /// `origin`; `result` gets the element as it was.
+    public func compareAndSwap(_ origin: UnsafeRawPointer?, compare: UnsafeRawPointer?, result: UnsafeMutableRawPointer?, datatype: Datatype,
+                               rank: Int, displacement: Int) throws(MPIError) {
+        try checkPredefined(datatype, "MPI_Compare_and_swap")
+        guard let basic = datatype.basic, !basic.isPair, basic.value != .packed, basic.value != .character(bits: 32) else {
+            throw MPIError(.type, "MPI_Compare_and_swap takes an integer, logical or byte type, not \(datatype)")
+        }
+        switch basic.value {
+        case .float, .double, .longDouble, .complex: throw MPIError(.type, "MPI_Compare_and_swap takes an integer, logical or byte type, not \(datatype)")
+        default: break
+        }
+        try access(.compareAndSwap, origin: Buffer(origin, count: 1, datatype: datatype), result: Buffer(result, count: 1, datatype: datatype),
+                   target: Target(rank: rank, displacement: displacement, count: 1, datatype: datatype), compare: compare, request: nil)
+    }
+
+    // MARK: Request forms
+
+    /// `MPI_Rput`: the request completes when `origin` may be reused (at once).
+    public func rput(_ origin: Buffer, to target: Target) throws(MPIError) -> Request {
+        try requested { (request) throws(MPIError) in try access(.put, origin: origin, result: nil, target: target, request: request) }
+    }
+
+    /// `MPI_Rget`: the request completes when the data is in `origin`.
+    public func rget(into origin: Buffer, from target: Target) throws(MPIError) -> Request {
+        try requested { (request) throws(MPIError) in try access(.get, origin: nil, result: origin, target: target, request: request) }
+    }
+
+    /// `MPI_Raccumulate`.
+    public func raccumulate(_ origin: Buffer, to target: Target, op: Op) throws(MPIError) -> Request {
+        let operation = try AccumulateOperation(op)
+        return try requested { (request) throws(MPIError) in
+            try access(.accumulate, origin: origin, result: nil, target: target, operation: operation, request: request)
+        }
+    }
+
+    /// `MPI_Rget_accumulate`: the request completes when `result` holds the old elements.
+    public func rgetAccumulate(_ origin: Buffer, result: Buffer, target: Target, op: Op) throws(MPIError) -> Request {
+        let operation = try AccumulateOperation(op)
+        return try requested { (request) throws(MPIError) in
+            try access(.getAccumulate, origin: origin, result: result, target: target, operation: operation, request: request)
+        }
+    }
+
+    /// The request forms may only be used in passive-target epochs (MPI 4.1 §12.3.5).
+    private func requested(_ body: (Request) throws(MPIError) -> Void) throws(MPIError) -> Request {
+        try checkUsable()
+        switch accessEpoch {
+        case .locked, .lockedAll: break
+        default: throw MPIError(.rmaSync, "request-based accesses need a passive-target epoch (MPI_Win_lock or MPI_Win_lock_all)")
+        }
+        let request = communicator.makeRequest()
+        request.begin()
+        try body(request)
+        return request
+    }
+
+    private func checkPredefined(_ datatype: Datatype, _ call: String) throws(MPIError) {
+        guard case .basic = datatype.layout else { throw MPIError(.type, "\(call) takes a predefined datatype, not \(datatype)") }
+    }
+
+    // MARK: One access
+
+    /// Checks an access, describes it, and applies or sends it. `origin`: the data sent
+    /// (put, accumulates, the new value of compare-and-swap); `result`: where data read
+    /// back goes (get, get-accumulate, compare-and-swap).
+    private func access(_ kind: WindowMessage.Kind, origin: Buffer?, result: Buffer?, target: Target,
+                        operation: AccumulateOperation = .replace, compare: UnsafeRawPointer? = nil, request: Request?) throws(MPIError) {
+        try checkUsable()
+        try checkTarget(target.rank)
+        try Communicator.checkBuffer(count: target.count, datatype: target.datatype)
+        let bytes = target.datatype.packedSize(target.count)
+        let sendsData = origin != nil && operation != .noOp
+        if let origin, sendsData { try checkMatches(origin, bytes: bytes, "origin") }
+        if let result { try checkMatches(result, bytes: bytes, "result") }
+        guard target.rank != MPI.procNull else {
+            request?.complete(.empty)
+            return
+        }
+        guard accessEpoch.allows(target.rank) else {
+            throw MPIError(.rmaSync, "an access to rank \(target.rank) outside an epoch that allows it (the window is in \(accessEpoch))")
+        }
+        if case .fence = accessEpoch { accessEpoch = .fence(accessed: true) }
+
+        var described = WindowAccess(kind: kind, runs: [], operation: operation)
+        if kind == .accumulate || kind == .getAccumulate || kind == .compareAndSwap {
+            guard let basic = target.datatype.basic, bytes > 0 || target.count == 0 else {
+                throw MPIError(.type, "an accumulate's target type must be of one basic type, not \(target.datatype)")
+            }
+            if let origin, sendsData, let originBasic = origin.datatype.basic, originBasic.value != basic.value {
+                throw MPIError(.type, "origin elements of \(originBasic) do not match target elements of \(basic)")
+            }
+            try operation.check(on: basic.value, name: basic.name)
+            described.element = basic.value
+            described.elementSize = BasicType.valueSize(basic.value)
+        }
+        guard bytes > 0 else {
+            request?.complete(.empty)
+            return
+        }
+        let peer = peers[target.rank]
+        let (offset, overflow) = target.displacement.multipliedReportingOverflow(by: peer.displacementUnit)
+        guard !overflow else { throw MPIError(.disp, "displacement \(target.displacement) overflows an address") }
+        described.runs = WindowAccess.runs(of: target.datatype, count: target.count, at: offset, pairs: described.isPair)
+        if flavor != .dynamic {
+            let footprintEnd = described.isPair ? { (run: WindowRun) in run.offset + (described.element.pairIndexOffset ?? 0) + 4 } : { $0.offset + $0.length }
+            guard described.runs.allSatisfy({ $0.offset >= 0 && footprintEnd($0) <= peer.size }) else {
+                throw MPIError(.rmaRange, "\(bytes) bytes at displacement \(target.displacement) reach outside rank \(target.rank)'s \(peer.size)-byte window")
+            }
+        }
+
+        // The origin's data, packed (as it lies, when its type packs as is).
+        var packed: PackedCopy?
+        var data: UnsafeRawPointer?
+        if let origin, sendsData {
+            if origin.datatype.isPackedAsIs {
+                data = origin.pointer
+            } else {
+                let copy = PackedCopy(byteCount: bytes)
+                origin.datatype.pack(origin.count, from: origin.pointer, into: copy.pointer)
+                packed = copy
+                data = UnsafeRawPointer(copy.pointer)
+            }
+        }
+        if kind == .compareAndSwap {
+            // The new value, then the one compared with, as the target reads them.
+            let both = PackedCopy(byteCount: 2 * bytes)
+            both.pointer.copyMemory(from: data!, byteCount: bytes)
+            (both.pointer + bytes).copyMemory(from: compare!, byteCount: bytes)
+            packed = both
+            data = UnsafeRawPointer(both.pointer)
+        }
+
+        // Where data read back lands: the result buffer, or a packed copy unpacked at the end.
+        var landing: UnsafeMutableRawPointer?
+        var staging: PackedCopy?
+        if let result {
+            if result.datatype.isPackedAsIs {
+                landing = UnsafeMutableRawPointer(mutating: result.pointer)
+            } else {
+                staging = PackedCopy(byteCount: bytes)
+                landing = staging!.pointer
+            }
+        }
+        let finish = { [staging, packed] (failure: MPIError?) in
+            if let staging, let result, failure == nil {
+                result.datatype.unpack(result.count, from: staging.pointer, into: UnsafeMutableRawPointer(mutating: result.pointer))
+            }
+            _ = packed  // the packed origin lives until the access is done
+            request?.complete(.empty, failure: failure)
+        }
+
+        if let local = peer.local {
+            // In a fence epoch the target may still be finishing the fence that opened it.
+            if case .fence = accessEpoch, !local.hasCompleted(fences: fenceEpoch) {
+                try communicator.engine.wait { local.hasCompleted(fences: fenceEpoch) }
+            }
+            do {
+                try local.apply(described, data: data, result: landing)
+            } catch {
+                finish(error)
+                throw error
+            }
+            finish(nil)
+            return
+        }
+        try sendPieces(of: described, data: data, landing: landing, bytes: bytes, to: target.rank, finish: finish)
+    }
+
+    /// Sends an access to a member of another node, piece by piece; data read back is
+    /// awaited as one `PendingReply`, which the next synchronisation waits for.
+    private func sendPieces(of access: WindowAccess, data: UnsafeRawPointer?, landing: UnsafeMutableRawPointer?, bytes: Int, to target: Int,
+                            finish: @escaping (MPIError?) -> Void) throws(MPIError) {
+        let limit = communicator.engine.windowMessageLimit(to: peers[target].worldRank)
+        let pieces: [(packedOffset: Int, runs: [WindowRun])]
+        if access.kind == .compareAndSwap {
+            pieces = [(0, access.runs)]
+        } else {
+            guard let cut = access.pieces(limit: limit) else {
+                throw MPIError(.intern, "an element of \(access.elementSize) bytes does not fit a \(limit)-byte message to rank \(target)")
+            }
+            pieces = cut
+        }
+        var cookie: UInt64 = 0
+        if let landing, access.kind != .put, access.kind != .accumulate {
+            let reply = PendingReply(expecting: bytes, into: landing, target: target, finish: finish)
+            cookie = endpoint.expect(reply)
+            outstanding.append(reply)
+        }
+        let counted: Bool
+        if case .fence = accessEpoch { counted = true } else { counted = false }
+        for piece in pieces {
+            var message = WindowMessage(kind: access.kind)
+            message.countedByFence = counted
+            message.parity = fenceEpoch & 1
+            message.operation = access.operation
+            message.element = access.element
+            message.cookie = cookie
+            message.packedOffset = piece.packedOffset
+            message.runs = piece.runs
+            message.dataLength = piece.runs.reduce(0) { $0 + $1.length }
+            let carried = access.kind == .compareAndSwap ? UnsafeRawBufferPointer(start: data, count: 2 * bytes)
+                : UnsafeRawBufferPointer(start: message.carriedBytes == 0 ? nil : data! + piece.packedOffset, count: message.carriedBytes)
+            try send(message, data: carried, to: target)
+        }
+        if counted { sentInEpoch[target] += pieces.count }
+        unflushed.insert(target)
+        if cookie == 0 { finish(nil) }
+    }
+
+    /// A buffer whose elements carry exactly the target's `bytes`.
+    private func checkMatches(_ buffer: Buffer, bytes: Int, _ what: String) throws(MPIError) {
+        try Communicator.checkBuffer(buffer.pointer, count: buffer.count, datatype: buffer.datatype)
+        let own = buffer.datatype.packedSize(buffer.count)
+        guard own == bytes else {
+            throw MPIError(.type, "the \(what) has \(own) bytes of data (\(buffer.count) of \(buffer.datatype)), the target \(bytes)")
+        }
+    }
+}
+
+extension BasicType.Value {
+    /// Where a value-index pair's index lies; nil for other values.
+    var pairIndexOffset: Int? {
+        if case let .pair(_, indexOffset) = self { return indexOffset }
+        return nil
+    }
+}
