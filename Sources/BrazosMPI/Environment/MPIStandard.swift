@@ -3,7 +3,7 @@
 /// 5.0: mpi.h is written to the MPI 5.0 standard ABI, whose reference header fixes
 /// `MPI_VERSION` at 5, and the standard requires `MPI_Get_version` to agree with the
 /// header's `MPI_VERSION` and `MPI_SUBVERSION`. No standard since MPI 1.3 is implemented
-/// in full here (MPI-IO, one-sided windows, dynamic processes and the tools interface
+/// in full here (MPI-IO, dynamic processes and the tools interface
 /// are left out), so the number says which interface a program compiles against: the
 /// calls are MPI 4.1's with their 4.1 semantics, plus the MPI 5.0 additions that are
 /// implemented (the ABI queries, handle conversions to int, removing error codes).
@@ -13,5 +13,5 @@ public enum MPIStandard {
 
     /// `MPI_Get_library_version`'s text.
     public static let libraryVersion = "Brazos for Swift: MPI \(version).\(subversion) standard ABI, MPI 4.1 semantics "
-        + "(without MPI-IO, one-sided windows, dynamic processes and the tools interface)"
+        + "(without MPI-IO, dynamic processes and the tools interface)"
 }

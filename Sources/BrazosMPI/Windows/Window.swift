@@ -51,9 +51,9 @@ public final class Window: @unchecked Sendable {
     let communicator: Communicator
     let endpoint: WindowEndpoint
     let peers: [Peer]
-    /// What the program set (`MPI_Win_set_name`, `MPI_Win_set_info`, attributes).
+    /// What the program set (`MPI_Win_set_name`, attributes).
     public var name = ""
-    public var info: Info
+    private var hints: WindowHints
     var attributes = AttributeList()
     /// What the C interface does with an error on this window (`MPI_ERRORS_ARE_FATAL`
     /// until the program sets another); Swift callers always get the error thrown.
@@ -75,7 +75,7 @@ public final class Window: @unchecked Sendable {
         self.communicator = communicator
         self.endpoint = endpoint
         self.peers = peers
-        self.info = info
+        hints = WindowHints(info)
         sentInEpoch = Array(repeating: 0, count: communicator.size)
     }
 
@@ -161,7 +161,7 @@ public final class Window: @unchecked Sendable {
             let local = engine.directory.node(of: world) == engine.nodeID ? engine.windows.endpoint(context: communicator.context, worldRank: world) : nil
             return Peer(worldRank: world, size: described[3 * rank], displacementUnit: described[3 * rank + 1], base: described[3 * rank + 2], local: local)
         }
-        return Window(communicator: communicator, endpoint: endpoint, peers: peers, info: info.duplicate())
+        return Window(communicator: communicator, endpoint: endpoint, peers: peers, info: info)
     }
 
     // MARK: Queries
@@ -179,6 +179,14 @@ public final class Window: @unchecked Sendable {
     public var isUnified: Bool { true }
     /// `MPI_Win_get_group`: the members.
     public var group: Group { communicator.group }
+    /// `MPI_Win_get_info`: the window's hints (see `WindowHints`), a new object.
+    public var info: Info { hints.info }
+
+    /// `MPI_Win_set_info`: the known hints `info` holds replace those in use.
+    public func setInfo(_ info: Info) {
+        hints.update(with: info)
+    }
+
     /// The caller's rank among the members.
     public var rank: Int { communicator.rank }
 

@@ -84,18 +84,18 @@ extension Window {
 
     /// `MPI_Rput`: the request completes when `origin` may be reused (at once).
     public func rput(_ origin: Buffer, to target: Target) throws(MPIError) -> Request {
-        try requested { (request) throws(MPIError) in try access(.put, origin: origin, result: nil, target: target, request: request) }
+        try requested(target: target.rank) { (request) throws(MPIError) in try access(.put, origin: origin, result: nil, target: target, request: request) }
     }
 
     /// `MPI_Rget`: the request completes when the data is in `origin`.
     public func rget(into origin: Buffer, from target: Target) throws(MPIError) -> Request {
-        try requested { (request) throws(MPIError) in try access(.get, origin: nil, result: origin, target: target, request: request) }
+        try requested(target: target.rank) { (request) throws(MPIError) in try access(.get, origin: nil, result: origin, target: target, request: request) }
     }
 
     /// `MPI_Raccumulate`.
     public func raccumulate(_ origin: Buffer, to target: Target, op: Op) throws(MPIError) -> Request {
         let operation = try AccumulateOperation(op)
-        return try requested { (request) throws(MPIError) in
+        return try requested(target: target.rank) { (request) throws(MPIError) in
             try access(.accumulate, origin: origin, result: nil, target: target, operation: operation, request: request)
         }
     }
@@ -103,16 +103,18 @@ extension Window {
     /// `MPI_Rget_accumulate`: the request completes when `result` holds the old elements.
     public func rgetAccumulate(_ origin: Buffer, result: Buffer, target: Target, op: Op) throws(MPIError) -> Request {
         let operation = try AccumulateOperation(op)
-        return try requested { (request) throws(MPIError) in
+        return try requested(target: target.rank) { (request) throws(MPIError) in
             try access(.getAccumulate, origin: origin, result: result, target: target, operation: operation, request: request)
         }
     }
 
-    /// The request forms may only be used in passive-target epochs (MPI 4.1 §12.3.5).
-    private func requested(_ body: (Request) throws(MPIError) -> Void) throws(MPIError) -> Request {
+    /// The request forms may only be used in passive-target epochs (MPI 4.1 §12.3.5); one
+    /// aimed at `MPI.procNull` does nothing, anywhere.
+    private func requested(target: Int, _ body: (Request) throws(MPIError) -> Void) throws(MPIError) -> Request {
         try checkUsable()
         switch accessEpoch {
         case .locked, .lockedAll: break
+        case _ where target == MPI.procNull: break
         default: throw MPIError(.rmaSync, "request-based accesses need a passive-target epoch (MPI_Win_lock or MPI_Win_lock_all)")
         }
         let request = communicator.makeRequest()
@@ -148,9 +150,13 @@ extension Window {
         }
         if case .fence = accessEpoch { accessEpoch = .fence(accessed: true) }
 
+        guard bytes > 0 else {
+            request?.complete(.empty)
+            return
+        }
         var described = WindowAccess(kind: kind, runs: [], operation: operation)
         if kind == .accumulate || kind == .getAccumulate || kind == .compareAndSwap {
-            guard let basic = target.datatype.basic, bytes > 0 || target.count == 0 else {
+            guard let basic = target.datatype.basic else {
                 throw MPIError(.type, "an accumulate's target type must be of one basic type, not \(target.datatype)")
             }
             if let origin, sendsData, let originBasic = origin.datatype.basic, originBasic.value != basic.value {
@@ -159,10 +165,6 @@ extension Window {
             try operation.check(on: basic.value, name: basic.name)
             described.element = basic.value
             described.elementSize = BasicType.valueSize(basic.value)
-        }
-        guard bytes > 0 else {
-            request?.complete(.empty)
-            return
         }
         let peer = peers[target.rank]
         let (offset, overflow) = target.displacement.multipliedReportingOverflow(by: peer.displacementUnit)

@@ -86,6 +86,7 @@ extension Window {
 
     /// Asks each target's lock at once, then waits until all are granted.
     private func acquire(_ type: LockType, of targets: [Int]) throws(MPIError) {
+        try communicator.engine.pollOnce()
         var replies: [PendingReply] = []
         for target in targets {
             let peer = peers[target]
@@ -116,6 +117,9 @@ extension Window {
     /// Sends `kind` to each of `targets` (on other nodes), behind the caller's accesses to
     /// it, and waits for every answer, then for the caller's gets from them.
     private func ask(_ kind: WindowMessage.Kind, of targets: [Int]) throws(MPIError) {
+        // Every flush and unlock drives progress, even one with nothing to wait for: a
+        // program that polls a target of its own node in a loop serves the others here.
+        try communicator.engine.pollOnce()
         var replies: [PendingReply] = []
         for target in targets {
             let reply = PendingReply(expecting: 0, into: nil, target: target)
@@ -150,19 +154,23 @@ extension Window {
     public func flushLocal(rank: Int) throws(MPIError) {
         try checkPassive("MPI_Win_flush_local")
         try checkTarget(rank)
+        try communicator.engine.pollOnce()
         try waitForOutstanding(to: [rank])
     }
 
     /// `MPI_Win_flush_local_all`.
     public func flushLocalAll() throws(MPIError) {
         try checkPassive("MPI_Win_flush_local_all")
+        try communicator.engine.pollOnce()
         try waitForOutstanding()
     }
 
     /// `MPI_Win_sync`: the program's loads and stores and the accesses applied here are
-    /// ordered by the locks that apply them; this is a full memory fence on top.
+    /// ordered by the locks that apply them; this is a full memory fence on top, and a
+    /// step of progress (a program that waits for a flag in its window calls it in a loop).
     public func sync() throws(MPIError) {
         try checkUsable()
+        try communicator.engine.pollOnce()
         atomicMemoryFence(ordering: .sequentiallyConsistent)
     }
 

@@ -29,17 +29,17 @@ public func mpiWinGetName(_ win: MPI_Win?, _ name: UnsafeMutablePointer<CChar>?,
     }
 }
 
-/// `MPI_Win_set_info`: the hints replace those kept.
+/// `MPI_Win_set_info`: the window's known hints take the values `info` gives them.
 @_cdecl("MPI_Win_set_info")
 public func mpiWinSetInfo(_ win: MPI_Win?, _ info: MPI_Info?) -> Int32 {
-    windowCall("MPI_Win_set_info", win) { (window) throws(MPIError) in window.info = try Handles.info(info).duplicate() }
+    windowCall("MPI_Win_set_info", win) { (window) throws(MPIError) in window.setInfo(try Handles.info(info)) }
 }
 
-/// `MPI_Win_get_info`: a new info object of the hints kept, for the program to free.
+/// `MPI_Win_get_info`: a new info object of the window's hints, for the program to free.
 @_cdecl("MPI_Win_get_info")
 public func mpiWinGetInfo(_ win: MPI_Win?, _ info: UnsafeMutablePointer<MPI_Info?>?) -> Int32 {
     windowCall("MPI_Win_get_info", win) { (window) throws(MPIError) in
-        try output(info, "the info").pointee = Handles.infos.add(window.info.duplicate())
+        try output(info, "the info").pointee = Handles.infos.add(window.info)
     }
 }
 
