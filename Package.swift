@@ -91,6 +91,7 @@ let package = Package(
         .executableTarget(name: "dsm-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/dsm-check"),
         .executableTarget(name: "checkpoint-check", dependencies: ["BrazosSharedMemory", "BrazosMPI"], path: "Tests/Programs/checkpoint-check"),
         .executableTarget(name: "message-checkpoint-check", dependencies: ["Checkpointing", "BrazosMPI", "BrazosCore"], path: "Tests/Programs/message-checkpoint-check"),
+        .executableTarget(name: "window-checkpoint-check", dependencies: ["Checkpointing", "BrazosMPI", "BrazosCore"], path: "Tests/Programs/window-checkpoint-check"),
         .executableTarget(name: "migrate-check", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration"], path: "Tests/Programs/migrate-check"),
 
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),

@@ -66,7 +66,8 @@ public final class Checkpoints: Sendable {
     public func restoreProtected(by thread: BrazosThread) throws -> [Int] {
         guard let node, let restored = node.restored else { return [] }
         var done: [Int] = []
-        for (id, buffer) in node.protectedMemory.protected(by: thread.rank).sorted(by: { $0.key < $1.key }) {
+        for (id, buffer) in node.protectedMemory.protected(by: thread.rank).sorted(by: { $0.key < $1.key })
+        where !WindowMemoryCheckpoints.isWindowBuffer(id) {
             guard let size = restored.protectedSize(rank: thread.rank, id: id) else { continue }
             guard size == buffer.count else {
                 throw CheckpointingError("rank \(thread.rank)'s buffer \(id) is \(buffer.count) bytes; epoch \(restored.manifest.epoch) saved \(size)")

@@ -120,6 +120,7 @@ package final class NodeCheckpoints: @unchecked Sendable {
         if let restored {
             for rank in node.localRanks { try job.requeue(restored.messages[rank] ?? [], for: rank) }
         }
+        job.keepWindowMemory(with: WindowMemoryCheckpoints(node: self))
     }
 
     /// In a job no brazosrun started, running the same command again continues it: the
@@ -243,6 +244,10 @@ package final class NodeCheckpoints: @unchecked Sendable {
         let pending = thread.world.pendingOperations
         guard pending == 0 else {
             throw CheckpointingError("rank \(thread.rank) reached a checkpoint with \(pending) non-blocking operation\(pending == 1 ? "" : "s") in progress; wait for them first")
+        }
+        let windows = thread.world.windowsInEpoch
+        guard windows == 0 else {
+            throw CheckpointingError("rank \(thread.rank) reached a checkpoint with \(windows) window\(windows == 1 ? "" : "s") inside an epoch (a lock, a post or start, or accesses since the last fence); end it first")
         }
     }
 

@@ -1,11 +1,18 @@
+import Foundation
 import XCTest
 
 /// One-sided windows of the Swift API in real jobs (rma-check does the checking): ranks
 /// of one node reach each other's windows directly, ranks of other nodes by messages over
 /// shared-memory rings or TCP, and jobs of several threads on several nodes take both.
+/// Windows in checkpoints: a job whose state lives in a window survives kill -9.
 final class WindowTests: XCTestCase {
     let brazosrun = JobProcess.built("brazosrun")
     let check = JobProcess.built("rma-check")
+    let checkpointed = JobProcess.built("window-checkpoint-check")
+    private var directory = ""
+
+    override func setUp() { directory = NSTemporaryDirectory() + "brazos-winckpt-\(getpid())-\(UInt32.random(in: 0 ... .max))" }
+    override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
 
     func testOneRankPerNode() throws {
         for nodes in [1, 2, 3] {
@@ -24,5 +31,19 @@ final class WindowTests: XCTestCase {
     func testOverTCP() throws {
         let output = try JobProcess.runToSuccess(brazosrun, ["-n", "3", "--transport", "tcp", check])
         XCTAssertTrue(output.contains("rma-check ok: 3 ranks"), output)
+    }
+
+    func testAKilledNodeIsRecoveredWithItsWindowAsSaved() throws {
+        let arguments = ["--cells", "2000", "--steps", "4000"]
+        let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "3", checkpointed] + arguments)
+        XCTAssertTrue(expected.hasPrefix("checksum: ") && expected.contains("counter 12000.0"), expected)
+        let job = try JobProcess(brazosrun, ["-n", "3", "--checkpoint-dir", directory, checkpointed] + arguments + ["--checkpoint-every", "400"])
+        let nodes = job.nodes(once: 1, in: directory)
+        XCTAssertEqual(nodes.count, 3, job.stderr)
+        if let victim = nodes.last { kill(victim, SIGKILL) }
+        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
+        XCTAssertEqual(job.stdout, expected, job.stderr)
+        XCTAssertTrue(job.stderr.contains("failed (was killed by SIGKILL) after checkpoint epoch"), job.stderr)
+        XCTAssertTrue(job.stderr.contains("window-checkpoint-check: resumed at step "), "the recovery must resume, not start over: \(job.stderr)")
     }
 }

@@ -59,8 +59,8 @@ public final class Window: @unchecked Sendable {
     /// until the program sets another); Swift callers always get the error thrown.
     public var errorHandler: ErrorHandler = .fatal
 
-    var accessEpoch = AccessEpoch.none
-    var exposureEpoch = ExposureEpoch.none
+    var accessEpoch = AccessEpoch.none { didSet { noteEpochs() } }
+    var exposureEpoch = ExposureEpoch.none { didSet { noteEpochs() } }
     /// Fence epochs begun, whose parity the counted messages carry.
     var fenceEpoch = 0
     /// Counted messages sent to each member (communicator rank) in this fence epoch.
@@ -161,6 +161,15 @@ public final class Window: @unchecked Sendable {
             let local = engine.directory.node(of: world) == engine.nodeID ? engine.windows.endpoint(context: communicator.context, worldRank: world) : nil
             return Peer(worldRank: world, size: described[3 * rank], displacementUnit: described[3 * rank + 1], base: described[3 * rank + 2], local: local)
         }
+        if let keeper = engine.windows.keeper, memory.flavor != .dynamic, memory.size > 0 {
+            do {
+                try keeper.keep(UnsafeMutableRawBufferPointer(start: memory.base, count: memory.size), rank: communicator.callerWorldRank,
+                                id: Int(communicator.context))
+            } catch {
+                engine.windows.remove(endpoint)
+                throw error
+            }
+        }
         return Window(communicator: communicator, endpoint: endpoint, peers: peers, info: info)
     }
 
@@ -229,7 +238,8 @@ public final class Window: @unchecked Sendable {
     // MARK: Freeing
 
     /// `MPI_Win_free`: collective; the caller's epochs must have ended. Runs the attributes'
-    /// delete callbacks, waits for every member, then lets go of the memory.
+    /// delete callbacks, stops checkpoints saving the memory, waits for every member, then
+    /// lets go of the memory.
     public func free() throws(MPIError) {
         guard !isFreed else { throw MPIError(.win, "the window was freed already") }
         switch accessEpoch {
@@ -239,9 +249,20 @@ public final class Window: @unchecked Sendable {
         guard case .none = exposureEpoch else { throw MPIError(.rmaSync, "MPI_Win_free inside an exposure epoch; call MPI_Win_wait first") }
         try waitForOutstanding()
         try deleteAllAttributes()
+        // Before the barrier: no member lets go of memory (the first member of an
+        // allocateShared window holds every part) that a checkpoint still saves.
+        communicator.engine.windows.keeper?.forget(rank: communicator.callerWorldRank, id: Int(communicator.context))
         try communicator.barrier()
         communicator.engine.windows.remove(endpoint)
         isFreed = true
+    }
+
+    /// Tells the endpoint whether a checkpoint could save the window now: outside any
+    /// epoch, or in a fence epoch with no access made yet.
+    private func noteEpochs() {
+        let exposing: Bool
+        if case .posted = exposureEpoch { exposing = true } else { exposing = false }
+        endpoint.isBusy = exposing || !accessEpoch.isOpenFence
     }
 
     func checkUsable() throws(MPIError) {

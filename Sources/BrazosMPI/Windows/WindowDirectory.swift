@@ -12,6 +12,18 @@ final class WindowDirectory: Sendable {
     }
 
     private let endpoints = Mutex<[Key: WindowEndpoint]>([:])
+    private let installedKeeper = Mutex<WindowMemoryKeeper?>(nil)
+
+    /// Where windows' memory is kept across checkpoints (see `WindowMemoryKeeper`).
+    var keeper: WindowMemoryKeeper? {
+        get { installedKeeper.withLock { $0 } }
+        set { installedKeeper.withLock { $0 = newValue } }
+    }
+
+    /// The endpoints of world rank `rank` whose window is in an epoch (`WindowEndpoint.isBusy`).
+    func busyEndpoints(rank: Int) -> Int {
+        endpoints.withLock { $0.values.filter { $0.worldRank == rank && $0.isBusy }.count }
+    }
 
     func register(_ endpoint: WindowEndpoint) {
         endpoints.withLock { $0[Key(context: endpoint.context, worldRank: endpoint.worldRank)] = endpoint }

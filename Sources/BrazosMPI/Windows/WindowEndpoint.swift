@@ -1,4 +1,5 @@
 import BrazosCore
+import Synchronization
 
 /// One rank's side of a window that others reach: its memory, its passive-target lock,
 /// the counts its synchronisations wait for, and the replies it waits for as an origin.
@@ -29,12 +30,20 @@ final class WindowEndpoint: @unchecked Sendable {
     private var completesFrom: [Int: Int] = [:]
     private var pending: [UInt64: PendingReply] = [:]
     private var nextCookie: UInt64 = 1
+    /// Whether the owning window is in an epoch a checkpoint cannot save (set by its
+    /// rank's thread, read by the checkpoint's check on the same thread).
+    private let busy = Atomic<Bool>(false)
 
     init(context: UInt32, worldRank: Int, memory: WindowMemory, engine: MessageEngine) {
         self.context = context
         self.worldRank = worldRank
         self.memory = memory
         self.engine = engine
+    }
+
+    var isBusy: Bool {
+        get { busy.load(ordering: .relaxed) }
+        set { busy.store(newValue, ordering: .relaxed) }
     }
 
     // MARK: Applying accesses
