@@ -199,11 +199,13 @@ public final class Window: @unchecked Sendable {
     /// The caller's rank among the members.
     public var rank: Int { communicator.rank }
 
-    /// `MPI_Win_shared_query`: a member's part of an `allocateShared` window (its size,
-    /// displacement unit and address); `MPI.procNull` gives the first member whose part
-    /// is not empty.
+    /// `MPI_Win_shared_query`: a member's memory the caller can load and store (its size,
+    /// displacement unit and address). Every member of an `allocateShared` window; in a
+    /// window of another flavor (MPI 4.1), the members of the caller's node, the others
+    /// giving size 0 and no address. `MPI.procNull` gives the first member whose part is
+    /// not empty. Not for a dynamic window (`MPI_ERR_RMA_FLAVOR`).
     public func sharedQuery(rank: Int) throws(MPIError) -> (size: Int, displacementUnit: Int, base: UnsafeMutableRawPointer?) {
-        guard flavor == .shared else { throw MPIError(.rmaFlavor, "MPI_Win_shared_query on a window not made by MPI_Win_allocate_shared") }
+        guard flavor != .dynamic else { throw MPIError(.rmaFlavor, "MPI_Win_shared_query on a dynamic window") }
         let chosen: Int
         if rank == MPI.procNull {
             chosen = peers.firstIndex { $0.size > 0 } ?? 0
@@ -212,6 +214,7 @@ public final class Window: @unchecked Sendable {
             chosen = rank
         }
         let peer = peers[chosen]
+        guard peer.local != nil else { return (0, peer.displacementUnit, nil) }
         return (peer.size, peer.displacementUnit, UnsafeMutableRawPointer(bitPattern: peer.base))
     }
 

@@ -20,13 +20,16 @@ public func mpiWinSetName(_ win: MPI_Win?, _ name: UnsafePointer<CChar>?) -> Int
     }
 }
 
-/// `MPI_Win_get_name`: empty until the program names the window.
+/// `MPI_Win_get_name`: empty until the program names the window; `MPI_WIN_NULL` is named
+/// too, as in Open MPI (mpi4py relies on it).
 @_cdecl("MPI_Win_get_name")
 public func mpiWinGetName(_ win: MPI_Win?, _ name: UnsafeMutablePointer<CChar>?, _ length: UnsafeMutablePointer<Int32>?) -> Int32 {
-    windowCall("MPI_Win_get_name", win) { (window) throws(MPIError) in
+    let write = { (text: String) throws(MPIError) in
         let target = try output(name, "the name"), count = try output(length, "the length")
-        count.pointee = Int32(copyString(window.name, into: target, capacity: Communicator.maxNameLength + 1))
+        count.pointee = Int32(copyString(text, into: target, capacity: Communicator.maxNameLength + 1))
     }
+    if Handles.value(win) == Handles.windowNull { return mpiCall("MPI_Win_get_name") { () throws(MPIError) in try write("MPI_WIN_NULL") } }
+    return windowCall("MPI_Win_get_name", win) { (window) throws(MPIError) in try write(window.name) }
 }
 
 /// `MPI_Win_set_info`: the window's known hints take the values `info` gives them.
