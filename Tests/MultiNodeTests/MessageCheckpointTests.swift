@@ -16,14 +16,8 @@ final class MessageCheckpointTests: XCTestCase {
         let arguments = ["--cells", "2000", "--steps", "6000"]
         let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "3", check] + arguments)
         XCTAssertTrue(expected.hasPrefix("checksum: ") && expected.contains("every message once"), expected)
-        let job = try JobProcess(brazosrun, ["-n", "3", "--checkpoint-dir", directory, check] + arguments + ["--checkpoint-every", "500"])
-        let nodes = job.nodes(once: 1, in: directory)
-        XCTAssertEqual(nodes.count, 3, job.stderr)
-        if let victim = nodes.last { kill(victim, SIGKILL) }
-        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
-        XCTAssertEqual(job.stdout, expected, job.stderr)
-        XCTAssertTrue(job.stderr.contains("failed (was killed by SIGKILL) after checkpoint epoch"), job.stderr)
-        XCTAssertTrue(job.stderr.contains("message-checkpoint-check: resumed at step "), "the recovery must resume, not start over: \(job.stderr)")
+        try JobProcess.checkRecoveryFromKill(brazosrun, ["-n", "3", "--checkpoint-dir", directory, check] + arguments + ["--checkpoint-every", "500"],
+                                             in: directory, expected: expected, resumed: "message-checkpoint-check: resumed at step ")
     }
 
     func testIntervalCheckpointsAtItsPointsAndARestartThatResumes() throws {

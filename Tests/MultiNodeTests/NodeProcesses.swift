@@ -57,3 +57,20 @@ extension JobProcess {
         return children
     }
 }
+
+extension JobProcess {
+    /// Starts `arguments` (a job with a checkpoint directory) under `brazosrun`, kills its
+    /// last node with SIGKILL once checkpoint 1 is complete, and checks that the job
+    /// recovers by itself, resumes (its stderr says `resumed`), and prints `expected`.
+    static func checkRecoveryFromKill(_ brazosrun: String, _ arguments: [String], in directory: String, expected: String, resumed: String,
+                                      file: StaticString = #filePath, line: UInt = #line) throws {
+        let job = try JobProcess(brazosrun, arguments)
+        let nodes = job.nodes(once: 1, in: directory, file: file, line: line)
+        XCTAssertGreaterThan(nodes.count, 1, job.stderr, file: file, line: line)
+        if let victim = nodes.last { kill(victim, SIGKILL) }
+        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr, file: file, line: line)
+        XCTAssertEqual(job.stdout, expected, job.stderr, file: file, line: line)
+        XCTAssertTrue(job.stderr.contains("failed (was killed by SIGKILL) after checkpoint epoch"), job.stderr, file: file, line: line)
+        XCTAssertTrue(job.stderr.contains(resumed), "the recovery must resume, not start over: \(job.stderr)", file: file, line: line)
+    }
+}

@@ -37,13 +37,7 @@ final class WindowTests: XCTestCase {
         let arguments = ["--cells", "2000", "--steps", "4000"]
         let expected = try JobProcess.runToSuccess(brazosrun, ["-n", "3", checkpointed] + arguments)
         XCTAssertTrue(expected.hasPrefix("checksum: ") && expected.contains("counter 12000.0"), expected)
-        let job = try JobProcess(brazosrun, ["-n", "3", "--checkpoint-dir", directory, checkpointed] + arguments + ["--checkpoint-every", "400"])
-        let nodes = job.nodes(once: 1, in: directory)
-        XCTAssertEqual(nodes.count, 3, job.stderr)
-        if let victim = nodes.last { kill(victim, SIGKILL) }
-        XCTAssertEqual(job.waitForExit(timeout: 120), 0, job.stderr)
-        XCTAssertEqual(job.stdout, expected, job.stderr)
-        XCTAssertTrue(job.stderr.contains("failed (was killed by SIGKILL) after checkpoint epoch"), job.stderr)
-        XCTAssertTrue(job.stderr.contains("window-checkpoint-check: resumed at step "), "the recovery must resume, not start over: \(job.stderr)")
+        try JobProcess.checkRecoveryFromKill(brazosrun, ["-n", "3", "--checkpoint-dir", directory, checkpointed] + arguments + ["--checkpoint-every", "400"],
+                                             in: directory, expected: expected, resumed: "window-checkpoint-check: resumed at step ")
     }
 }
