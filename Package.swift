@@ -17,7 +17,7 @@ let fuzzTargets: [Target] = Context.environment["BRAZOS_FUZZ"] == "1" ? [
             linkerSettings: [.linkedLibrary("stdc++")]),
 ] + [
     ("frame-header", "BrazosCore"), ("ring-records", "BrazosCore"), ("node-card", "BrazosCore"), ("control-message", "BrazosCore"),
-    ("move-record", "BrazosMPI"), ("rank-locations", "BrazosMPI"),
+    ("move-record", "BrazosMPI"), ("rank-locations", "BrazosMPI"), ("window-message", "BrazosMPI"),
     ("page-diff", "BrazosSharedMemory"), ("protocol-message", "BrazosSharedMemory"), ("checkpoint-sections", "Checkpointing"),
     ("part-file", "Checkpoint"), ("manifest", "Checkpoint"),
 ].map { name, library in

@@ -1,5 +1,4 @@
 import BrazosCore
-import Synchronization
 
 /// The window endpoints of a node's ranks, by the window's context and the rank's world
 /// rank: where a window message is handed on delivery, and how an origin finds a target
@@ -11,8 +10,8 @@ final class WindowDirectory: Sendable {
         let worldRank: Int
     }
 
-    private let endpoints = Mutex<[Key: WindowEndpoint]>([:])
-    private let installedKeeper = Mutex<WindowMemoryKeeper?>(nil)
+    private let endpoints = Guarded<[Key: WindowEndpoint]>([:])
+    private let installedKeeper = Guarded<WindowMemoryKeeper?>(nil)
 
     /// Where windows' memory is kept across checkpoints (see `WindowMemoryKeeper`).
     var keeper: WindowMemoryKeeper? {
