@@ -203,10 +203,13 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         try withExtendedLifetime(bytes) { () throws(MPIError) in try transmit(header, payload, toNode: location.node) }
     }
 
-    /// The largest window message that reaches world rank `destination` in one frame.
+    /// The largest window message sent to world rank `destination`: what one frame of its
+    /// link holds, and at most 64 KiB, so that the pieces of a large access pipeline
+    /// through a ring instead of each waiting for it to empty (a 1 MiB put took 88 us in
+    /// 1 MiB pieces, 36 us in 64 KiB ones).
     func windowMessageLimit(to destination: Int) -> Int {
         guard let node = directory.node(of: destination) else { return 0 }
-        return min(links[node].maximumFramePayload, 1 << 20)
+        return min(links[node].maximumFramePayload, 1 << 16)
     }
 
     /// `transmit(_:_:on:)` on the link to `node`, borrowing it when it is a shared-memory link.

@@ -160,33 +160,48 @@ final class WindowEndpoint: @unchecked Sendable {
     private func handleAccess(_ message: WindowMessage, data: UnsafeRawBufferPointer, from origin: Int) throws(BrazosError) {
         var access = WindowAccess(kind: message.kind, runs: message.runs, operation: message.operation, element: message.element)
         access.elementSize = BasicType.valueSize(message.element)
-        let readsBack = message.kind == .get || message.kind == .getAccumulate || message.kind == .compareAndSwap
-        var result = [UInt8](repeating: 0, count: readsBack ? message.dataLength : 0)
-        let applied = result.withUnsafeMutableBytes { (result) -> MPIError? in
+        let data = message.carriedBytes == 0 ? nil : data.baseAddress
+        defer { if message.countedByFence { guardLock.withLock { handledByFence[message.parity] += 1 } } }
+        guard message.kind == .get || message.kind == .getAccumulate || message.kind == .compareAndSwap else {
             do throws(MPIError) {
-                // An empty array's bytes are shared storage: an access that reads nothing back gets no result pointer.
-                try apply(access, data: message.carriedBytes == 0 ? nil : data.baseAddress, result: readsBack ? result.baseAddress : nil)
+                try apply(access, data: data, result: nil)
+            } catch {
+                throw .malformed("\(message.kind) from rank \(origin): \(error)")
+            }
+            return
+        }
+        var answer = WindowMessage(kind: .reply)
+        answer.cookie = message.cookie
+        answer.packedOffset = message.packedOffset
+        answer.dataLength = message.dataLength
+        // What the access reads goes straight into the reply, after its head.
+        var reply = answer.encoded(reservingData: answer.dataLength)
+        let applied = reply.withUnsafeMutableBytes { (bytes) -> MPIError? in
+            do throws(MPIError) {
+                try apply(access, data: data, result: bytes.baseAddress! + bytes.count - answer.dataLength)
                 return nil
             } catch {
                 return error
             }
         }
-        if message.countedByFence { guardLock.withLock { handledByFence[message.parity] += 1 } }
-        if readsBack {
-            reply(to: origin, cookie: message.cookie, packedOffset: message.packedOffset, data: applied == nil ? result : [], failed: applied != nil)
-        } else if let applied {
-            throw .malformed("\(message.kind) from rank \(origin): \(applied)")
+        if applied != nil {
+            // The target refused the access (memory not attached): a reply without data, flagged.
+            answer.dataLength = 0
+            answer.exclusive = true
+            reply = answer.encoded(reservingData: 0)
         }
+        send(reply, to: origin)
     }
 
-    /// Sends a reply to `origin` as deferred work.
-    private func reply(to origin: Int, cookie: UInt64, packedOffset: Int = 0, data: [UInt8] = [], failed: Bool = false) {
+    /// Sends a reply without data to `origin` (a lock's grant, an unlock's or a flush's end).
+    private func reply(to origin: Int, cookie: UInt64) {
         var answer = WindowMessage(kind: .reply)
         answer.cookie = cookie
-        answer.packedOffset = packedOffset
-        answer.dataLength = data.count
-        answer.exclusive = failed
-        let bytes = data.withUnsafeBytes { answer.encoded(data: $0) }
+        send(answer.encoded(reservingData: 0), to: origin)
+    }
+
+    /// Sends `bytes` to `origin` as deferred work.
+    private func send(_ bytes: [UInt8], to origin: Int) {
         engine.postpone { [engine, context, worldRank] in
             try engine.sendWindowMessage(bytes, context: context, from: worldRank, to: origin)
         }

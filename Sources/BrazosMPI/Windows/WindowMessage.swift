@@ -36,7 +36,17 @@ struct WindowMessage: Equatable {
 
     /// The bytes of the message, head and runs, with `data` after them.
     func encoded(data: UnsafeRawBufferPointer) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: Self.headLength + runs.count * Self.runLength + data.count)
+        var bytes = encoded(reservingData: data.count)
+        if data.count > 0 {
+            bytes.withUnsafeMutableBytes { out in (out.baseAddress! + out.count - data.count).copyMemory(from: data.baseAddress!, byteCount: data.count) }
+        }
+        return bytes
+    }
+
+    /// The bytes of the message with room for `count` bytes of data at the end, for the
+    /// caller to write there (a reply's data, read straight from the window).
+    func encoded(reservingData count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: Self.headLength + runs.count * Self.runLength + count)
         bytes.withUnsafeMutableBytes { out in
             out[0] = kind.rawValue
             out[1] = (countedByFence ? 1 : 0) | UInt8(parity & 1) << 1 | (exclusive ? 4 : 0)
@@ -52,7 +62,6 @@ struct WindowMessage: Equatable {
                 out.storeBytes(of: Int64(run.length).littleEndian, toByteOffset: at + 8, as: Int64.self)
                 at += Self.runLength
             }
-            if data.count > 0 { (out.baseAddress! + at).copyMemory(from: data.baseAddress!, byteCount: data.count) }
         }
         return bytes
     }
