@@ -132,21 +132,6 @@ struct AttributeList {
     mutating func remove(_ keyval: Keyval) {
         entries.removeAll { $0.keyval === keyval }
     }
-
-    /// Sets the value of `owner`'s attribute; the delete callback of a value it replaces
-    /// runs first (if that fails, nothing changes).
-    mutating func replace(_ keyval: Keyval, with value: Int, of owner: AttributeOwner) throws(MPIError) {
-        if let old = self.value(keyval) { try keyval.delete?(owner, keyval, old) }
-        _ = set(keyval, value)
-    }
-
-    /// Deletes `owner`'s attribute: its delete callback runs; if it fails the value stays.
-    /// Deleting a value that is not set does nothing.
-    mutating func delete(_ keyval: Keyval, of owner: AttributeOwner) throws(MPIError) {
-        guard let value = value(keyval) else { return }
-        try keyval.delete?(owner, keyval, value)
-        remove(keyval)
-    }
 }
 
 // MARK: Communicators
@@ -156,7 +141,9 @@ extension Communicator {
     /// callback runs; if it fails, nothing changes).
     public func setAttribute(_ keyval: Keyval, _ value: Int) throws(MPIError) {
         try Self.checkKind(keyval)
-        try extras.attributes.replace(keyval, with: value, of: .communicator(self))
+        // The callback runs outside any access to the list: it may read the attributes.
+        if let old = extras.attributes.value(keyval) { try keyval.delete?(.communicator(self), keyval, old) }
+        _ = extras.attributes.set(keyval, value)
     }
 
     /// `MPI_Comm_get_attr`: nil if none is set.
@@ -174,7 +161,10 @@ extension Communicator {
     /// Deleting a value that is not set does nothing.
     public func deleteAttribute(_ keyval: Keyval) throws(MPIError) {
         try Self.checkKind(keyval)
-        try extras.attributes.delete(keyval, of: .communicator(self))
+        guard let value = extras.attributes.value(keyval) else { return }
+        // The callback runs outside any access to the list: it may read the attributes.
+        try keyval.delete?(.communicator(self), keyval, value)
+        extras.attributes.remove(keyval)
     }
 
     /// Gives `copy` (a duplicate of this communicator) the values the copy callbacks give.

@@ -5,7 +5,9 @@ extension Window {
     /// `MPI_Win_set_attr`: a value already set with `keyval` is deleted first.
     public func setAttribute(_ keyval: Keyval, _ value: Int) throws(MPIError) {
         try Self.checkKind(keyval)
-        try attributes.replace(keyval, with: value, of: .window(self))
+        // The callback runs outside any access to the list: it may read the attributes.
+        if let old = attributes.value(keyval) { try keyval.delete?(.window(self), keyval, old) }
+        _ = attributes.set(keyval, value)
     }
 
     /// `MPI_Win_get_attr`: nil if none is set.
@@ -17,7 +19,10 @@ extension Window {
     /// `MPI_Win_delete_attr`: runs the delete callback; if it fails the value stays.
     public func deleteAttribute(_ keyval: Keyval) throws(MPIError) {
         try Self.checkKind(keyval)
-        try attributes.delete(keyval, of: .window(self))
+        guard let value = attributes.value(keyval) else { return }
+        // The callback runs outside any access to the list: it may read the attributes.
+        try keyval.delete?(.window(self), keyval, value)
+        attributes.remove(keyval)
     }
 
     func deleteAllAttributes() throws(MPIError) {
