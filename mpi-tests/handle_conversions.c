@@ -5,7 +5,9 @@
  * MPI_Comm_dup, a group, a datatype, a user operation, a pending request (completed
  * through the handle that came back), an error handler; the null handles of every
  * kind, info and message included.  Distinct handles give distinct integers.
- * Any number of processes.
+ * A received message's status converted to Fortran's INTEGER array (and, under MPI 5,
+ * to the mpi_f08 type) and back keeps its source, tag and count; converting
+ * MPI_STATUS_IGNORE is an error.  Any number of processes.
  */
 #include "testutil.h"
 
@@ -113,6 +115,42 @@ int main(int argc, char **argv)
         MPI_Wait(&again, MPI_STATUS_IGNORE);
         CHECK_INT(value, rank, "a receive completed through its converted handle");
         CHECK(again == MPI_REQUEST_NULL, "MPI_Wait did not set the converted request to MPI_REQUEST_NULL");
+    }
+
+    {
+        int payload[3] = {1, 2, 3}, got[3], count = -1;
+        MPI_Fint fortran[8]; /* Open MPI 4.1 has no MPI_F_STATUS_SIZE in C; its status is 6 words */
+        MPI_Status status, back_status;
+        MPI_Sendrecv(payload, 3, MPI_INT, rank, 9, got, 3, MPI_INT, rank, 9, dup, &status);
+        CHECK(MPI_Status_c2f(&status, fortran) == MPI_SUCCESS, "MPI_Status_c2f failed");
+        CHECK_INT(fortran[0], rank, "the Fortran status's source");
+        CHECK_INT(fortran[1], 9, "the Fortran status's tag");
+        CHECK(MPI_Status_f2c(fortran, &back_status) == MPI_SUCCESS, "MPI_Status_f2c failed");
+        CHECK_INT(back_status.MPI_SOURCE, rank, "the source after MPI_Status_f2c");
+        CHECK_INT(back_status.MPI_TAG, 9, "the tag after MPI_Status_f2c");
+        MPI_Get_count(&back_status, MPI_INT, &count);
+        CHECK_INT(count, 3, "MPI_Get_count of a status converted to Fortran and back");
+#if MPI_VERSION >= 5
+        {
+            MPI_F08_status f08;
+            MPI_Fint again[MPI_F_STATUS_SIZE];
+            MPI_Status from_f08;
+            CHECK(MPI_Status_c2f08(&status, &f08) == MPI_SUCCESS, "MPI_Status_c2f08 failed");
+            CHECK_INT(f08.MPI_SOURCE, rank, "the mpi_f08 status's source");
+            CHECK_INT(f08.MPI_TAG, 9, "the mpi_f08 status's tag");
+            CHECK(MPI_Status_f082f(&f08, again) == MPI_SUCCESS, "MPI_Status_f082f failed");
+            CHECK_INT(again[MPI_F_TAG], 9, "the tag after MPI_Status_f082f");
+            CHECK(MPI_Status_f2f08(again, &f08) == MPI_SUCCESS, "MPI_Status_f2f08 failed");
+            CHECK(MPI_Status_f082c(&f08, &from_f08) == MPI_SUCCESS, "MPI_Status_f082c failed");
+            count = -1;
+            MPI_Get_count(&from_f08, MPI_INT, &count);
+            CHECK_INT(count, 3, "MPI_Get_count after C -> f08 -> Fortran -> f08 -> C");
+        }
+#endif
+        MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+        CHECK(MPI_Status_c2f(MPI_STATUS_IGNORE, fortran) != MPI_SUCCESS, "MPI_Status_c2f(MPI_STATUS_IGNORE) succeeded");
+        CHECK(MPI_Status_f2c(MPI_F_STATUS_IGNORE, &status) != MPI_SUCCESS, "MPI_Status_f2c(MPI_F_STATUS_IGNORE) succeeded");
+        MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
     }
 
     MPI_Comm_create_errhandler((MPI_Comm_errhandler_function *) add_ints, &handler);

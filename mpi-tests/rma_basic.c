@@ -4,6 +4,8 @@
  * (exclusive and shared, lock_all, flush) and post-start-complete-wait; fetch-and-op,
  * compare-and-swap, the request forms; window attributes and names; errors returned
  * (MPI_ERRORS_RETURN on the window) for an access past the window and outside an epoch.
+ * MPI_Win_allocate_shared over MPI_COMM_TYPE_SHARED: loads of every part, and a store
+ * into a neighbour's part through the address MPI_Win_shared_query gives.
  * Every rank checks what landed in its own window and what it read back.
  */
 #include "testutil.h"
@@ -250,6 +252,19 @@ int main(int argc, char **argv)
         CHECK_INT(peer_unit, sizeof(int), "shared part's displacement unit");
         for (int i = 0; i < 4; i++)
             CHECK_INT(peer_part[i], peer * 4 + i, "a shared part read by load");
+    }
+    /* A store into the right neighbour's part, through the address shared_query gave. */
+    {
+        int right = (node_rank + 1) % node_size, left = (node_rank + node_size - 1) % node_size;
+        int right_unit, *right_part = NULL;
+        MPI_Aint right_size;
+        MPI_Win_shared_query(win, right, &right_size, &right_unit, &right_part);
+        MPI_Barrier(node);
+        right_part[0] = 1000 + node_rank;
+        MPI_Win_sync(win);
+        MPI_Barrier(node);
+        MPI_Win_sync(win);
+        CHECK_INT(part[0], 1000 + left, "a store by the left neighbour into this part");
     }
     MPI_Win_unlock_all(win);
     MPI_Win_free(&win);

@@ -67,19 +67,21 @@ extension Communicator {
 
     /// How `MPI_Comm_split_type` splits.
     public enum SplitType: Sendable, Equatable {
-        /// `MPI_COMM_TYPE_SHARED`: the ranks of one node, which share its memory.
+        /// `MPI_COMM_TYPE_SHARED`: the ranks of the nodes that share memory, those of one
+        /// host that reach each other through shared-memory links (one node alone under
+        /// `--transport tcp`): `Window.allocateShared` spans them.
         case shared
         /// `MPI_COMM_TYPE_HW_GUIDED`: by the resource named in the info key
-        /// `mpi_hw_resource_type`; this runtime knows `mpi_shared_memory` (a node); any
-        /// other gives nil.
+        /// `mpi_hw_resource_type`; this runtime knows `mpi_shared_memory` (as `shared`);
+        /// any other gives nil.
         case hardwareGuided
         /// MPI 4.1's `MPI_COMM_TYPE_RESOURCE_GUIDED`: as `hardwareGuided`, or by the
         /// process set named in the info key `mpi_pset_name` (`mpi://WORLD`: everyone,
         /// `mpi://SELF`: each rank alone).
         case resourceGuided
         /// `MPI_COMM_TYPE_HW_UNGUIDED`: the next smaller level of the hardware that makes
-        /// a strict subset of the communicator: the node, else the rank's own core; nil
-        /// when neither does.
+        /// a strict subset of the communicator: the nodes sharing memory (as `shared`),
+        /// else the rank's own core; nil when neither does.
         case hardwareUnguided
     }
 
@@ -92,26 +94,25 @@ extension Communicator {
     /// unguided split.
     public func split(type: SplitType?, key: Int, info: Info? = nil) throws(MPIError) -> Communicator? {
         try checkIntracommunicator("Comm_split_type")
-        let node = engine.directory.node(of: callerWorldRank) ?? -1
+        let memoryGroup = engine.sharedMemoryGroup
         var color: Int?
         var resource: (key: String, value: String)?
         switch type {
         case nil:
             color = nil
         case .shared:
-            color = node
+            color = memoryGroup
         case .hardwareGuided, .resourceGuided:
             if try info?.value(Self.hardwareResourceKey) == "mpi_shared_memory" {
-                color = node
+                color = memoryGroup
                 resource = (Self.hardwareResourceKey, "mpi_shared_memory")
             } else if type == .resourceGuided, let set = try info?.value(Self.processSetKey), ["mpi://WORLD", "mpi://SELF"].contains(set) {
                 color = set == "mpi://WORLD" ? 0 : rank
                 resource = (Self.processSetKey, set)
             }
         case .hardwareUnguided:
-            let nodes = Set(worldRanks.map { engine.directory.node(of: $0) ?? -1 })
-            if nodes.count > 1 {
-                color = node
+            if worldRanks.contains(where: { engine.hostProcess(ofRank: $0) == nil }) {
+                color = memoryGroup
                 resource = (Self.hardwareResourceKey, "mpi_shared_memory")
             } else if size > 1 {
                 color = rank

@@ -16,7 +16,7 @@ import BrazosCore
 /// node's one rank thread is the only thread that enters: then `hostedRanks` answers
 /// other threads from `placedRanks` instead); `deferredRunner` lets one thread at a time
 /// run the deferred work. `nodeID`, `directory`, `links`, `progress`, `placedRanks`,
-/// `sendSequences` and `mobile` are set in init and never change; each link locks its
+/// `hostProcesses`, `sendSequences` and `mobile` are set in init and never change; each link locks its
 /// own sends, a row of `sendSequences` is used only by its rank's own thread (or before
 /// that thread starts here), and `mobile`'s state is guarded by `lock` too.
 final class MessageEngine: FrameSink, @unchecked Sendable {
@@ -58,6 +58,9 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     let placedRanks: [Int]
     /// The window endpoints of the node's ranks, which window messages go to.
     let windows = WindowDirectory()
+    /// The process of this node and of each node a shared-memory link reaches (nil for
+    /// the others): windows map memory those processes made (`WindowFile`).
+    let hostProcesses: [Int32?]
 
     init(node: Node) {
         placedRanks = node.localRanks
@@ -67,6 +70,9 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         eagerLimits = ContiguousArray(links.map(\.eagerLimit))
         sharedMemoryLinks = ContiguousArray(links.map { ($0 as? SharedMemoryLink).map { .passUnretained($0) } })
         progress = node.progress
+        hostProcesses = node.allLinks.indices.map { index in
+            (index == node.id || node.allLinks[index] is SharedMemoryLink) && index < node.cards.count ? node.cards[index].pid : nil
+        }
         lock = FastLock(needed: node.localRanks.count > 1 || node.config.migratable || node.config.threadsCallConcurrently)
         queues = Array(repeating: nil, count: node.config.rankCount)
         for rank in node.localRanks { queues[rank] = MatchQueues() }
@@ -87,6 +93,17 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     }
 
     deinit { sendSequences?.deallocate() }
+
+    /// The nodes that share memory with this one (`hostProcesses`), known by the lowest
+    /// number among them: the same on each of them.
+    var sharedMemoryGroup: Int { hostProcesses.firstIndex { $0 != nil } ?? nodeID }
+
+    /// The process hosting world rank `rank`, if it is this node's or that of a node a
+    /// shared-memory link reaches.
+    func hostProcess(ofRank rank: Int) -> Int32? {
+        guard let node = directory.node(of: rank), node < hostProcesses.count else { return nil }
+        return hostProcesses[node]
+    }
 
     func newCookie() -> UInt64 {
         defer { nextCookie += 1 }

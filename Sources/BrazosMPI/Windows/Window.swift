@@ -45,6 +45,17 @@ public final class Window: @unchecked Sendable {
         let base: Int
         /// Its endpoint, when it is a rank of this node: accesses to it are applied at once.
         let local: WindowEndpoint?
+        /// Its memory as mapped here, when it is a rank of another node of this host whose
+        /// memory lies in a `WindowFile`: puts, gets and accumulates are applied at once
+        /// too; locks, posts and completes still go to its node.
+        let mapped: WindowMemory?
+
+        /// Whether the member has completed `count` fences (a direct access of the epoch
+        /// the `count`th fence opened may be applied).
+        func hasCompleted(fences count: Int) -> Bool {
+            if let local { return local.hasCompleted(fences: count) }
+            return (mapped?.part?.fencesCompleted ?? count) >= count
+        }
     }
 
     /// The window's own communicator: a copy of the program's with contexts of its own.
@@ -90,8 +101,20 @@ public final class Window: @unchecked Sendable {
     }
 
     /// `MPI_Win_allocate`: `size` new bytes (zeroed), at `base` of the window returned.
+    /// Where members are on other nodes of this host, the bytes lie in a `WindowFile`
+    /// those nodes map.
     public static func allocate(size: Int, displacementUnit: Int, info: Info = Info(), communicator: Communicator) throws(MPIError) -> Window {
         try checkArguments(size: size, displacementUnit: displacementUnit, communicator: communicator)
+        let engine = communicator.engine
+        let sharesHost = communicator.worldRanks.contains { world in
+            engine.directory.node(of: world) != engine.nodeID && engine.hostProcess(ofRank: world) != nil
+        }
+        let control = WindowFile.controlSize(members: 1)
+        // Without a file (none is needed, or none could be had) the others send messages.
+        if sharesHost, let file = try? MemoryFile.create(name: WindowFile.name(owner: communicator.callerWorldRank), size: control + size) {
+            let part = WindowFile.Part(file: file, owner: communicator.callerWorldRank, slot: 0, dataOffset: control)
+            return try make(WindowMemory(part: part, size: size, displacementUnit: displacementUnit, flavor: .allocate), info: info, on: communicator)
+        }
         let memory = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(size, 1), alignment: 64)
         memory.initializeMemory(as: UInt8.self, repeating: 0, count: Swift.max(size, 1))
         return try make(WindowMemory(base: memory, size: size, displacementUnit: displacementUnit, flavor: .allocate, owned: memory),
@@ -100,29 +123,52 @@ public final class Window: @unchecked Sendable {
 
     /// `MPI_Win_allocate_shared`: like `allocate`, the members' parts laid out one after
     /// the other in one allocation that every member can load and store
-    /// (`sharedQuery`). Every member must be a rank of one node (`MPI_ERR_RMA_SHARED`
-    /// otherwise): a node's ranks are threads of one process.
+    /// (`sharedQuery`). The members must be ranks of one node, or of nodes of one host
+    /// that reach each other through shared memory (`MPI_ERR_RMA_SHARED` otherwise): the
+    /// parts then lie in one `WindowFile` that every member maps.
     public static func allocateShared(size: Int, displacementUnit: Int, info: Info = Info(), communicator: Communicator) throws(MPIError) -> Window {
         try checkArguments(size: size, displacementUnit: displacementUnit, communicator: communicator)
         let engine = communicator.engine
-        guard communicator.worldRanks.allSatisfy({ engine.directory.node(of: $0) == engine.nodeID }) else {
-            throw MPIError(.rmaShared, "MPI_Win_allocate_shared over ranks of several nodes: each Brazos node is one process, and only its own ranks share memory")
+        let nodes = Set(communicator.worldRanks.map { engine.directory.node(of: $0) })
+        guard communicator.worldRanks.allSatisfy({ engine.hostProcess(ofRank: $0) != nil }) else {
+            throw MPIError(.rmaShared, "MPI_Win_allocate_shared over ranks of nodes that do not share memory (other hosts, or --transport tcp)")
         }
         let sizes = try communicator.allgather([size])
-        // The first member allocates every part; the others learn where.
-        var start = [0]
-        var owned: UnsafeMutableRawPointer?
-        if communicator.rank == 0 {
-            let total = sizes.reduce(0, +)
-            owned = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(total, 1), alignment: 64)
-            owned!.initializeMemory(as: UInt8.self, repeating: 0, count: Swift.max(total, 1))
-            start[0] = Int(bitPattern: owned)
+        let before = sizes[..<communicator.rank].reduce(0, +)
+        let total = sizes.reduce(0, +)
+        guard nodes.count > 1 else {
+            // The first member allocates every part; the others learn where.
+            var start = [0]
+            var owned: UnsafeMutableRawPointer?
+            if communicator.rank == 0 {
+                owned = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(total, 1), alignment: 64)
+                owned!.initializeMemory(as: UInt8.self, repeating: 0, count: Swift.max(total, 1))
+                start[0] = Int(bitPattern: owned)
+            }
+            try communicator.bcast(&start, root: 0)
+            let base = UnsafeMutableRawPointer(bitPattern: start[0] + before)
+            return try make(WindowMemory(base: base, size: size, displacementUnit: displacementUnit, flavor: .shared, owned: owned),
+                            info: info, on: communicator)
         }
-        try communicator.bcast(&start, root: 0)
-        let base = UnsafeMutableRawPointer(bitPattern: start[0] + sizes[..<communicator.rank].reduce(0, +))
-        let window = try make(WindowMemory(base: base, size: size, displacementUnit: displacementUnit, flavor: .shared, owned: owned),
-                              info: info, on: communicator)
-        return window
+        // The first member makes the file; every other maps it, and all agree that all could.
+        let owner = communicator.worldRank(of: 0)
+        let control = WindowFile.controlSize(members: communicator.size)
+        var file: MemoryFile?
+        var descriptor = [-1]
+        if communicator.rank == 0 {
+            file = try? MemoryFile.create(name: WindowFile.name(owner: owner), size: control + total)
+            descriptor[0] = file?.descriptor.map(Int.init) ?? -1
+        }
+        try communicator.bcast(&descriptor, root: 0)
+        if communicator.rank != 0 {
+            file = WindowFile.open(owner: owner, descriptor: descriptor[0], engine: engine)
+        }
+        let mapped = try communicator.allreduce([file == nil ? 0 : 1], op: .min)
+        guard let file, mapped[0] == 1 else {
+            throw MPIError(.rmaShared, "MPI_Win_allocate_shared: a member could not map the memory of the window's first member (\(control + total) bytes)")
+        }
+        let part = WindowFile.Part(file: file, owner: owner, slot: communicator.rank, dataOffset: control + before)
+        return try make(WindowMemory(part: part, size: size, displacementUnit: displacementUnit, flavor: .shared), info: info, on: communicator)
     }
 
     /// `MPI_Win_create_dynamic`: no memory until the caller attaches some; displacements
@@ -149,17 +195,37 @@ public final class Window: @unchecked Sendable {
         let engine = parent.engine
         let endpoint = WindowEndpoint(context: communicator.context, worldRank: communicator.callerWorldRank, memory: memory, engine: engine)
         engine.windows.register(endpoint)
+        // Each member's memory, and where it lies in a file if it does: the file's maker,
+        // its descriptor there, the member's slot and the part's offset.
+        let part = memory.part
         let described: [Int]
         do {
-            described = try communicator.allgather([memory.size, memory.displacementUnit, Int(bitPattern: memory.base)])
+            described = try communicator.allgather([memory.size, memory.displacementUnit, Int(bitPattern: memory.base),
+                                                    part?.owner ?? -1, part.flatMap { $0.file.descriptor }.map(Int.init) ?? -1,
+                                                    part?.slot ?? 0, part?.dataOffset ?? 0])
         } catch {
             engine.windows.remove(endpoint)
             throw error
         }
+        var files: [Int: MemoryFile] = [:]
+        if let part { files[part.owner] = part.file }
         let peers = (0..<communicator.size).map { rank in
+            let fields = described[(7 * rank)..<(7 * rank + 7)].map { $0 }
             let world = communicator.worldRank(of: rank)
-            let local = engine.directory.node(of: world) == engine.nodeID ? engine.windows.endpoint(context: communicator.context, worldRank: world) : nil
-            return Peer(worldRank: world, size: described[3 * rank], displacementUnit: described[3 * rank + 1], base: described[3 * rank + 2], local: local)
+            let node = engine.directory.node(of: world)
+            let local = node == engine.nodeID ? engine.windows.endpoint(context: communicator.context, worldRank: world) : nil
+            var mapped: WindowMemory?
+            let owner = fields[3]
+            if local == nil, owner >= 0 {
+                if files[owner] == nil {
+                    files[owner] = WindowFile.open(owner: owner, descriptor: fields[4], engine: engine)
+                }
+                if let file = files[owner] {
+                    mapped = WindowMemory(part: WindowFile.Part(file: file, owner: owner, slot: fields[5], dataOffset: fields[6]),
+                                          size: fields[0], displacementUnit: fields[1], flavor: memory.flavor)
+                }
+            }
+            return Peer(worldRank: world, size: fields[0], displacementUnit: fields[1], base: fields[2], local: local, mapped: mapped)
         }
         if let keeper = engine.windows.keeper, memory.flavor != .dynamic, memory.size > 0 {
             do {
@@ -201,8 +267,9 @@ public final class Window: @unchecked Sendable {
 
     /// `MPI_Win_shared_query`: a member's memory the caller can load and store (its size,
     /// displacement unit and address). Every member of an `allocateShared` window; in a
-    /// window of another flavor (MPI 4.1), the members of the caller's node, the others
-    /// giving size 0 and no address. `MPI.procNull` gives the first member whose part is
+    /// window of another flavor (MPI 4.1), the members of the caller's node and those
+    /// whose memory is mapped here (`WindowFile`), the others giving size 0 and no address
+    /// (as does a member whose part is empty). `MPI.procNull` gives the first member whose part is
     /// not empty. Not for a dynamic window (`MPI_ERR_RMA_FLAVOR`).
     public func sharedQuery(rank: Int) throws(MPIError) -> (size: Int, displacementUnit: Int, base: UnsafeMutableRawPointer?) {
         guard flavor != .dynamic else { throw MPIError(.rmaFlavor, "MPI_Win_shared_query on a dynamic window") }
@@ -214,6 +281,8 @@ public final class Window: @unchecked Sendable {
             chosen = rank
         }
         let peer = peers[chosen]
+        if peer.size == 0 { return (0, peer.displacementUnit, nil) }
+        if let mapped = peer.mapped { return (peer.size, peer.displacementUnit, mapped.base) }
         guard peer.local != nil else { return (0, peer.displacementUnit, nil) }
         return (peer.size, peer.displacementUnit, UnsafeMutableRawPointer(bitPattern: peer.base))
     }

@@ -20,6 +20,7 @@ struct WindowAccess {
     /// of an access. For an accumulate on value-index pairs, one run per element, each of
     /// the pair's packed size, starting at the value.
     static func runs(of datatype: Datatype, count: Int, at offset: Int, pairs: Bool) -> [WindowRun] {
+        if !pairs, datatype.isPackedAsIs { return [WindowRun(offset: offset, length: datatype.packedSize(count))] }
         if pairs {
             var collector = PairRunCollector()
             datatype.walk(count, at: offset, &collector)

@@ -8,14 +8,13 @@ import Synchronization
 ///
 /// Unchecked: `lock`, `handledByFence`, `fencesCompleted`, `early`, `postsFrom`,
 /// `completesFrom`, `pending` and `nextCookie` are guarded by `guardLock`; accumulates
-/// hold `atomicity` while they read and write the memory. The rest is set in init.
+/// hold the memory's `atomicity` while they read and write it. The rest is set in init.
 final class WindowEndpoint: @unchecked Sendable {
     let context: UInt32
     let worldRank: Int
     let memory: WindowMemory
     let engine: MessageEngine
     private let guardLock = PthreadMutex()
-    private let atomicity = PthreadMutex()
     private var lock = WindowLock()
     /// Counted messages handled, by the parity of the fence epoch they were sent in.
     private var handledByFence = [0, 0]
@@ -46,83 +45,9 @@ final class WindowEndpoint: @unchecked Sendable {
         set { busy.store(newValue, ordering: .relaxed) }
     }
 
-    // MARK: Applying accesses
-
-    /// Applies `access` to the memory. `data`: the origin's packed data (put, the
-    /// accumulates; compare-and-swap: the new value, then the compared one). `result`
-    /// receives what the access reads (get, get-accumulate, compare-and-swap), packed.
-    /// `MPI_ERR_RMA_RANGE` before anything is touched when a run lies outside the memory.
+    /// Applies `access` to the rank's memory (see `WindowMemory.apply`).
     func apply(_ access: WindowAccess, data: UnsafeRawPointer?, result: UnsafeMutableRawPointer?) throws(MPIError) {
-        var addresses: [UnsafeMutableRawPointer?] = []
-        addresses.reserveCapacity(access.runs.count)
-        for run in access.runs {
-            guard let address = memory.address(of: footprint(of: run, in: access)) else {
-                throw MPIError(.rmaRange, "\(run.length) bytes at \(run.offset) lie outside the window memory of rank \(worldRank)")
-            }
-            addresses.append(address)
-        }
-        switch access.kind {
-        case .put:
-            var at = 0
-            for (run, address) in zip(access.runs, addresses) where run.length > 0 {
-                address!.copyMemory(from: data! + at, byteCount: run.length)
-                at += run.length
-            }
-        case .get:
-            var at = 0
-            for (run, address) in zip(access.runs, addresses) where run.length > 0 {
-                (result! + at).copyMemory(from: address!, byteCount: run.length)
-                at += run.length
-            }
-        case .accumulate, .getAccumulate:
-            atomicity.withLock {
-                var at = 0
-                for (run, address) in zip(access.runs, addresses) where run.length > 0 {
-                    combine(access, run: run, at: address!, origin: data.map { $0 + at }, old: result.map { $0 + at })
-                    at += run.length
-                }
-            }
-        case .compareAndSwap:
-            guard let address = addresses.first, let data, let result, access.elementSize > 0 else { return }
-            let size = access.elementSize
-            atomicity.withLock {
-                result.copyMemory(from: address!, byteCount: size)
-                let current = UnsafeRawBufferPointer(start: address!, count: size)
-                if current.elementsEqual(UnsafeRawBufferPointer(start: data + size, count: size)) {
-                    address!.copyMemory(from: data, byteCount: size)
-                }
-            }
-        case .reply, .lock, .unlock, .flush, .post, .complete:
-            break
-        }
-    }
-
-    /// The memory a run touches: a value-index pair's index lies past its packed size.
-    private func footprint(of run: WindowRun, in access: WindowAccess) -> WindowRun {
-        guard case let .pair(_, indexOffset) = access.element, run.length > 0 else { return run }
-        return WindowRun(offset: run.offset, length: indexOffset + 4)
-    }
-
-    /// One run of an accumulate: the old elements into `old` (a get-accumulate), then the
-    /// operation with the origin's (none for `MPI_NO_OP`, whose `origin` may be nil).
-    private func combine(_ access: WindowAccess, run: WindowRun, at address: UnsafeMutableRawPointer, origin: UnsafeRawPointer?, old: UnsafeMutableRawPointer?) {
-        guard case let .pair(value, indexOffset) = access.element else {
-            old?.copyMemory(from: address, byteCount: run.length)
-            if let origin { access.operation.apply(access.element, count: run.length / access.elementSize, origin: origin, target: address) }
-            return
-        }
-        // One pair: gathered into its packed form, combined, and put back.
-        let valueSize = BasicType.valueSize(value)
-        withUnsafeTemporaryAllocation(byteCount: valueSize + 4, alignment: 16) { packed in
-            let pair = packed.baseAddress!
-            pair.copyMemory(from: address, byteCount: valueSize)
-            (pair + valueSize).copyMemory(from: address + indexOffset, byteCount: 4)
-            old?.copyMemory(from: pair, byteCount: valueSize + 4)
-            guard let origin else { return }
-            access.operation.apply(access.element, count: 1, origin: origin, target: pair)
-            address.copyMemory(from: pair, byteCount: valueSize)
-            (address + indexOffset).copyMemory(from: pair + valueSize, byteCount: 4)
-        }
+        try memory.apply(access, data: data, result: result, owner: worldRank)
     }
 
     // MARK: Messages from other nodes
@@ -255,6 +180,7 @@ final class WindowEndpoint: @unchecked Sendable {
     func completeFence() throws(MPIError) {
         let arrived = guardLock.withLock { () -> [(message: WindowMessage, data: [UInt8], origin: Int)] in
             fencesCompleted += 1
+            memory.part?.publish(fencesCompleted: fencesCompleted)
             defer { early.removeAll() }
             return early
         }

@@ -2,12 +2,31 @@ import BrazosCore
 
 /// A rank's memory in a window, as its target: where it lies, how large it is, and the
 /// unit displacements count in; for a dynamic window, the regions attached so far. It
-/// turns a run of an access into an address, or refuses a run outside the memory.
+/// turns a run of an access into an address, or refuses a run outside the memory, and
+/// applies accesses (`ApplyingAccesses.swift`).
+///
+/// The same member's memory has one of these in its own process and, when it lies in a
+/// `WindowFile` that nodes of the host map, one in each process that maps it; all of them
+/// serialise accumulates on the file's lock.
 ///
 /// Unchecked: `regions` changes only in `attach`/`detach`, called by the owning rank, and
 /// is read by whoever applies an access (the delivering thread, or another rank of the
 /// node); both hold `lock`. The rest is set in init.
 final class WindowMemory: @unchecked Sendable {
+    /// What keeps accumulates to the memory atomic: a mutex where only this process
+    /// applies them, the part's lock in its file where processes of the host do.
+    enum Atomicity {
+        case process(PthreadMutex)
+        case host(SharedSpinLock)
+
+        func withLock<Result>(_ body: () -> Result) -> Result {
+            switch self {
+            case let .process(mutex): mutex.withLock(body)
+            case let .host(lock): lock.withLock(body)
+            }
+        }
+    }
+
     let base: UnsafeMutableRawPointer?
     let size: Int
     let displacementUnit: Int
@@ -15,6 +34,9 @@ final class WindowMemory: @unchecked Sendable {
     /// Freed with the window: memory `allocate` made (for `allocateShared`, the first
     /// member's, which holds every member's part).
     let owned: UnsafeMutableRawPointer?
+    /// The member's slot and part, when the memory lies in a file nodes of the host map.
+    let part: WindowFile.Part?
+    let atomicity: Atomicity
     private let lock = PthreadMutex()
     private var regions: [Range<Int>] = []
 
@@ -24,6 +46,19 @@ final class WindowMemory: @unchecked Sendable {
         self.displacementUnit = displacementUnit
         self.flavor = flavor
         self.owned = owned
+        part = nil
+        atomicity = .process(PthreadMutex())
+    }
+
+    /// Memory in a file: `part`'s, as this process maps it.
+    init(part: WindowFile.Part, size: Int, displacementUnit: Int, flavor: Window.Flavor) {
+        base = part.base
+        self.size = size
+        self.displacementUnit = displacementUnit
+        self.flavor = flavor
+        owned = nil
+        self.part = part
+        atomicity = .host(part.atomicity)
     }
 
     deinit { owned?.deallocate() }
@@ -40,11 +75,6 @@ final class WindowMemory: @unchecked Sendable {
         }
         guard run.offset >= 0, end <= size, let base else { return nil }
         return base + run.offset
-    }
-
-    /// Every run lies in the memory.
-    func contains(_ runs: [WindowRun]) -> Bool {
-        runs.allSatisfy { address(of: $0) != nil }
     }
 
     // MARK: Dynamic windows

@@ -1,6 +1,7 @@
 /// The accesses of a window (`MPI_Put`, `MPI_Get`, the accumulates and their request
 /// forms) as the origin makes them: checked, described as a `WindowAccess`, then applied
-/// at once to a member of this node or sent to a member of another in pieces. Data to
+/// at once to a member of this node or one whose memory is mapped here (`WindowFile`),
+/// or sent to a member of another node in pieces. Data to
 /// send is copied as the access is made, so the origin's buffer may be reused on return;
 /// data read back lands when the target replies, which a synchronisation (or the
 /// request) waits for.
@@ -210,6 +211,23 @@ extension Window {
                 landing = staging!.pointer
             }
         }
+        if let memory = peer.local?.memory ?? peer.mapped {
+            // In a fence epoch the target may still be finishing the fence that opened it.
+            if case .fence = accessEpoch, !peer.hasCompleted(fences: fenceEpoch) {
+                try communicator.engine.wait { peer.hasCompleted(fences: fenceEpoch) }
+            }
+            do {
+                try withExtendedLifetime(packed) { () throws(MPIError) in try memory.apply(described, data: data, result: landing, owner: peer.worldRank) }
+            } catch {
+                request?.complete(.empty, failure: error)
+                throw error
+            }
+            if let staging, let result {
+                result.datatype.unpack(result.count, from: staging.pointer, into: UnsafeMutableRawPointer(mutating: result.pointer))
+            }
+            request?.complete(.empty)
+            return
+        }
         let finish = { [staging, packed] (failure: MPIError?) in
             if let staging, let result, failure == nil {
                 result.datatype.unpack(result.count, from: staging.pointer, into: UnsafeMutableRawPointer(mutating: result.pointer))
@@ -218,20 +236,6 @@ extension Window {
             request?.complete(.empty, failure: failure)
         }
 
-        if let local = peer.local {
-            // In a fence epoch the target may still be finishing the fence that opened it.
-            if case .fence = accessEpoch, !local.hasCompleted(fences: fenceEpoch) {
-                try communicator.engine.wait { local.hasCompleted(fences: fenceEpoch) }
-            }
-            do {
-                try local.apply(described, data: data, result: landing)
-            } catch {
-                finish(error)
-                throw error
-            }
-            finish(nil)
-            return
-        }
         try sendPieces(of: described, data: data, landing: landing, bytes: bytes, to: target.rank, finish: finish)
     }
 

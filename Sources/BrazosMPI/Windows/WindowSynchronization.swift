@@ -175,6 +175,8 @@ extension Window {
     }
 
     private func flush(_ targets: [Int]) throws(MPIError) {
+        // Accesses applied at once (this node's members, mapped memory) are complete.
+        guard !unflushed.isEmpty || !outstanding.isEmpty else { return try communicator.engine.pollOnce() }
         try ask(.flush, of: targets.filter { unflushed.contains($0) })
         try waitForOutstanding(to: Set(targets))
     }

@@ -149,13 +149,26 @@ try job.run { thread in
     try exercise(window, memory: Elements(base: own), world: world)
     try window.free()
 
+    // The ranks that share memory with this one: those of its node, and those of the
+    // host's other nodes that shared-memory links reach.
+    let node = try world.split(type: .shared, key: world.rank)!
+    let sharing = Set(try node.allgather([world.rank]))
+
     window = try Window.allocate(size: bytes, displacementUnit: 8, communicator: world)
     try expect(window.flavor == .allocate && window.base != nil, "allocate's attributes")
     try exercise(window, memory: Elements(base: window.base!), world: world)
+    // Allocated memory of the ranks sharing memory is mapped here, the others' is not.
+    Elements(base: window.base!)[0] = Int64(1000 + world.rank)
+    try world.barrier()
+    for member in 0..<world.size {
+        let (size, _, base) = try window.sharedQuery(rank: member)
+        try expect((base != nil) == sharing.contains(member), "rank \(member)'s allocated memory mapped here: \(base != nil)")
+        if let base { try expect(size == bytes && Elements(base: base)[0] == Int64(1000 + member), "rank \(member)'s allocated memory read by load") }
+    }
+    try world.barrier()
     try window.free()
 
-    // allocateShared among the ranks of each node: loads and stores across the parts.
-    let node = try world.split(type: .shared, key: world.rank)!
+    // allocateShared among the ranks sharing memory: loads and stores across the parts.
     window = try Window.allocateShared(size: 64, displacementUnit: 8, communicator: node)
     let part = Elements(base: window.base!)
     for index in 0..<8 { part[index] = Int64(node.rank * 8 + index) }
@@ -183,5 +196,5 @@ try job.run { thread in
     try window.free()
 
     try world.barrier()
-    if world.rank == 0 { print("rma-check ok: \(world.size) ranks") }
+    if world.rank == 0 { print("rma-check ok: \(world.size) ranks, \(node.size) sharing memory") }
 }

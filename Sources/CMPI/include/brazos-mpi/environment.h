@@ -125,6 +125,32 @@ MPI_Datatype MPI_Type_f2c(MPI_Fint datatype);
 MPI_Fint MPI_Win_c2f(MPI_Win win);
 MPI_Win MPI_Win_f2c(MPI_Fint win);
 
+/* Statuses for Fortran (MPI 4.1). MPI_Fint being int, a Fortran status is MPI_Status's
+ * eight words in the same order (MPI_F_SOURCE, MPI_F_TAG, MPI_F_ERROR, then the count and
+ * the cancelled flag), and so is the mpi_f08 module's TYPE(MPI_Status). */
+enum {
+    MPI_F_STATUS_SIZE = 8,
+    MPI_F_SOURCE = 0,
+    MPI_F_TAG = 1,
+    MPI_F_ERROR = 2
+};
+typedef struct {
+    MPI_Fint MPI_SOURCE;
+    MPI_Fint MPI_TAG;
+    MPI_Fint MPI_ERROR;
+    MPI_Fint MPI_internal[5];
+} MPI_F08_status;
+#define MPI_F_STATUS_IGNORE      ((MPI_Fint *)0)
+#define MPI_F_STATUSES_IGNORE    ((MPI_Fint *)0)
+#define MPI_F08_STATUS_IGNORE    ((MPI_F08_status *)0)
+#define MPI_F08_STATUSES_IGNORE  ((MPI_F08_status *)0)
+int MPI_Status_c2f(const MPI_Status *c_status, MPI_Fint *f_status);
+int MPI_Status_f2c(const MPI_Fint *f_status, MPI_Status *c_status);
+int MPI_Status_c2f08(const MPI_Status *c_status, MPI_F08_status *f08_status);
+int MPI_Status_f082c(const MPI_F08_status *f08_status, MPI_Status *c_status);
+int MPI_Status_f2f08(const MPI_Fint *f_status, MPI_F08_status *f08_status);
+int MPI_Status_f082f(const MPI_F08_status *f08_status, MPI_Fint *f_status);
+
 #if defined(__cplusplus)
 }
 #endif
