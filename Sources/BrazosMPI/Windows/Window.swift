@@ -81,6 +81,10 @@ public final class Window: @unchecked Sendable {
     /// Members on other nodes sent to since their last flush, unlock or complete.
     var unflushed = Set<Int>()
     private(set) var isFreed = false
+    /// Regions attached to a dynamic window so far (the count names each in checkpoints),
+    /// and the checkpoint ids of those still attached, by start address.
+    private var attachments = 0
+    private var keptRegions: [Int: Int] = [:]
 
     private init(communicator: Communicator, endpoint: WindowEndpoint, peers: [Peer], info: Info) {
         self.communicator = communicator
@@ -290,6 +294,8 @@ public final class Window: @unchecked Sendable {
     // MARK: Dynamic windows
 
     /// `MPI_Win_attach`: `size` bytes at `base` become reachable at their addresses.
+    /// Checkpoints save them (as the window's `n`th attachment: a restarted program that
+    /// attaches regions of the same sizes in the same order finds them as saved).
     public func attach(_ base: UnsafeMutableRawPointer?, size: Int) throws(MPIError) {
         guard flavor == .dynamic else { throw MPIError(.rmaFlavor, "MPI_Win_attach on a window not made by MPI_Win_create_dynamic") }
         guard size >= 0 else { throw MPIError(.size, "negative size \(size)") }
@@ -299,12 +305,24 @@ public final class Window: @unchecked Sendable {
         }
         let start = Int(bitPattern: base)
         try endpoint.memory.attach(start..<(start + size))
+        attachments += 1
+        guard let keeper = communicator.engine.windows.keeper, size > 0 else { return }
+        let id = Int(communicator.context) + attachments << 32
+        do {
+            try keeper.keep(UnsafeMutableRawBufferPointer(start: base, count: size), rank: communicator.callerWorldRank, id: id)
+        } catch {
+            try? endpoint.memory.detach(at: start)
+            throw error
+        }
+        keptRegions[start] = id
     }
 
     /// `MPI_Win_detach`: the memory attached at `base` is no longer reachable.
     public func detach(_ base: UnsafeRawPointer?) throws(MPIError) {
         guard flavor == .dynamic else { throw MPIError(.rmaFlavor, "MPI_Win_detach on a window not made by MPI_Win_create_dynamic") }
-        try endpoint.memory.detach(at: Int(bitPattern: base))
+        let start = Int(bitPattern: base)
+        try endpoint.memory.detach(at: start)
+        if let id = keptRegions.removeValue(forKey: start) { communicator.engine.windows.keeper?.forget(rank: communicator.callerWorldRank, id: id) }
     }
 
     // MARK: Freeing
@@ -323,7 +341,9 @@ public final class Window: @unchecked Sendable {
         try deleteAllAttributes()
         // Before the barrier: no member lets go of memory (the first member of an
         // allocateShared window holds every part) that a checkpoint still saves.
-        communicator.engine.windows.keeper?.forget(rank: communicator.callerWorldRank, id: Int(communicator.context))
+        let keeper = communicator.engine.windows.keeper
+        for id in [Int(communicator.context)] + keptRegions.values { keeper?.forget(rank: communicator.callerWorldRank, id: id) }
+        keptRegions.removeAll()
         try communicator.barrier()
         communicator.engine.windows.remove(endpoint)
         isFreed = true

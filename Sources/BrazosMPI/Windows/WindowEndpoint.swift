@@ -67,9 +67,7 @@ final class WindowEndpoint: @unchecked Sendable {
         case .reply:
             try receiveReply(message, data: data)
         case .lock:
-            guardLock.withLock {
-                lock.request(.init(origin: origin, exclusive: message.exclusive) { [self] in reply(to: origin, cookie: message.cookie) })
-            }
+            requestLock(origin: origin, exclusive: message.exclusive) { [self] in reply(to: origin, cookie: message.cookie) }
         case .unlock:
             guard releaseLock(origin: origin) else { throw .malformed("unlock from rank \(origin), which holds no lock on rank \(worldRank)'s window") }
             reply(to: origin, cookie: message.cookie)

@@ -2,7 +2,8 @@
 /// (Checkpointing) installs one with `Brazos.keepWindowMemory(with:)`; without one,
 /// checkpoints do not save windows. A window is known by its id, the context its
 /// creation agreed on, which is the same when a restarted program makes its windows
-/// again in the same order.
+/// again in the same order; the `n`th region attached to a dynamic window by
+/// `context + n << 32`.
 public protocol WindowMemoryKeeper: AnyObject, Sendable {
     /// World rank `rank` made window `id` over `memory`: checkpoints save it from now on,
     /// and after a restart it holds what the checkpoint saved under that id at once.

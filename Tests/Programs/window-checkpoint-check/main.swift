@@ -5,10 +5,11 @@
 //
 // Each rank holds C cells of a 1-D heat bar in its part of an `MPI_Win_allocate` window
 // and relaxes them for S steps; the edge cells travel as puts into the neighbours' halo
-// cells, and every rank adds 1 to a counter in rank 0's window by an accumulate, all
-// between fences. Every K steps, after a fence, a checkpoint saves the step; a restarted
-// job makes its window again and finds it as saved. Rank 0 prints the bar's checksum and
-// the counter, which a failure and recovery must not change.
+// cells, and every rank adds 1 to a counter that rank 0 attached to a dynamic window, by
+// an accumulate, all between fences. Every K steps, after a fence, a checkpoint saves the
+// step; a restarted job makes its windows again (and attaches the counter again, at
+// another address) and finds them as saved. Rank 0 prints the bar's checksum and the
+// counter, which a failure and recovery must not change.
 import BrazosCore
 import BrazosMPI
 import Checkpointing
@@ -47,15 +48,22 @@ do {
     try job.run { thread in
         let world = thread.world, rank = thread.rank, size = world.size
         let next = (rank + 1) % size, previous = (rank + size - 1) % size
-        // Cells 1...C, halo cells 0 and C+1, and the counter at C+2 (used on rank 0).
-        let counter = cells + 2
-        let window = try Window.allocate(size: (cells + 3) * 8, displacementUnit: 8, communicator: world)
-        let cell = window.base!.bindMemory(to: Double.self, capacity: cells + 3)
+        // Cells 1...C and halo cells 0 and C+1.
+        let window = try Window.allocate(size: (cells + 2) * 8, displacementUnit: 8, communicator: world)
+        let cell = window.base!.bindMemory(to: Double.self, capacity: cells + 2)
+        // The counter, in memory of rank 0's own attached to a dynamic window.
+        let counters = try Window.createDynamic(communicator: world)
+        let counter = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+        defer { counter.deallocate() }
+        counter.pointee = 0
+        if rank == 0 { try counters.attach(counter, size: 8) }
+        var counterAddress = [Int(bitPattern: counter)]
+        try world.bcast(&counterAddress, root: 0)
         let resumed = try checkpoints.resumeState(Progress.self, by: thread)
         if let resumed {
             if rank == 0 {
-                guard cell[counter] == Double(resumed.step * size) else {
-                    throw CheckFailed("resumed at step \(resumed.step) with a counter of \(cell[counter]): the window was not restored")
+                guard counter.pointee == Double(resumed.step * size) else {
+                    throw CheckFailed("resumed at step \(resumed.step) with a counter of \(counter.pointee): the dynamic window was not restored")
                 }
                 diagnose("window-checkpoint-check: resumed at step \(resumed.step) from checkpoint epoch \(checkpoints.restartedEpoch ?? -1)")
             }
@@ -64,14 +72,16 @@ do {
         }
         let one = 1.0
         try window.fence()
+        try counters.fence()
         for step in (resumed?.step ?? 0)..<steps {
             var edges = (left: cell[1], right: cell[cells])
             if size > 1 {
                 try withUnsafeBytes(of: &edges.left) { try window.put(.init($0.baseAddress, count: 1, datatype: .double), to: .init(rank: previous, displacement: cells + 1, count: 1, datatype: .double)) }
                 try withUnsafeBytes(of: &edges.right) { try window.put(.init($0.baseAddress, count: 1, datatype: .double), to: .init(rank: next, displacement: 0, count: 1, datatype: .double)) }
             }
-            try withUnsafeBytes(of: one) { try window.accumulate(.init($0.baseAddress, count: 1, datatype: .double), to: .init(rank: 0, displacement: counter, count: 1, datatype: .double), op: .sum) }
+            try withUnsafeBytes(of: one) { try counters.accumulate(.init($0.baseAddress, count: 1, datatype: .double), to: .init(rank: 0, displacement: counterAddress[0], count: 1, datatype: .double), op: .sum) }
             try window.fence()
+            try counters.fence()
             if rank == 0 { cell[0] = cell[1] }
             if rank == size - 1 { cell[cells + 1] = cell[cells] }
             var previousCell = cell[0]
@@ -85,8 +95,10 @@ do {
             if (step + 1) % every == 0 { try checkpoints.checkpoint(by: thread, state: Progress(step: step + 1)) }
         }
         let sums = try world.allreduce([(1...cells).reduce(0.0) { $0 + cell[$1] * Double($1) }], op: .sum)
-        if rank == 0 { print("checksum: \(sums[0]) after \(steps) steps, counter \(cell[counter])") }
+        if rank == 0 { print("checksum: \(sums[0]) after \(steps) steps, counter \(counter.pointee)") }
         try window.free()
+        if rank == 0 { try counters.detach(counter) }
+        try counters.free()
     }
 } catch {
     diagnose("window-checkpoint-check: \(error)")
