@@ -155,6 +155,10 @@ extension Window {
             request?.complete(.empty)
             return
         }
+        if try copiedDirectly(kind, origin: origin, result: result, target: target, bytes: bytes) {
+            request?.complete(.empty)
+            return
+        }
         var described = WindowAccess(kind: kind, runs: [], operation: operation)
         if kind == .accumulate || kind == .getAccumulate || kind == .compareAndSwap {
             guard let basic = target.datatype.basic else {
@@ -237,6 +241,31 @@ extension Window {
         }
 
         try sendPieces(of: described, data: data, landing: landing, bytes: bytes, to: target.rank, finish: finish)
+    }
+
+    /// The most common access on its shortest way: a put or get of contiguous data to
+    /// memory reached here (a member of this node, or mapped), one copy. False, having
+    /// done nothing, for any other.
+    private func copiedDirectly(_ kind: WindowMessage.Kind, origin: Buffer?, result: Buffer?, target: Target, bytes: Int) throws(MPIError) -> Bool {
+        guard kind == .put || kind == .get, flavor != .dynamic, target.datatype.isPackedAsIs,
+              (kind == .put ? origin?.datatype : result?.datatype)?.isPackedAsIs == true else { return false }
+        let peer = peers[target.rank]
+        guard let memory = peer.local?.memory ?? peer.mapped, let base = memory.base else { return false }
+        let (offset, overflow) = target.displacement.multipliedReportingOverflow(by: peer.displacementUnit)
+        guard !overflow, offset >= 0, offset <= peer.size - bytes else {
+            throw MPIError(.rmaRange, "\(bytes) bytes at displacement \(target.displacement) reach outside rank \(target.rank)'s \(peer.size)-byte window")
+        }
+        if case .fence = accessEpoch, !peer.hasCompleted(fences: fenceEpoch) {
+            try communicator.engine.wait { peer.hasCompleted(fences: fenceEpoch) }
+        }
+        if kind == .put {
+            guard let source = origin?.pointer else { return false }
+            (base + offset).copyMemory(from: source, byteCount: bytes)
+        } else {
+            guard let destination = result?.pointer else { return false }
+            UnsafeMutableRawPointer(mutating: destination).copyMemory(from: base + offset, byteCount: bytes)
+        }
+        return true
     }
 
     /// Sends an access to a member of another node, piece by piece; data read back is

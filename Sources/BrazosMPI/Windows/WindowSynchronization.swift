@@ -140,6 +140,7 @@ extension Window {
         try checkPassive("MPI_Win_flush")
         try checkTarget(rank)
         guard rank != MPI.procNull else { return }
+        guard !outstanding.isEmpty || (!unflushed.isEmpty && unflushed.contains(rank)) else { return try communicator.engine.pollOnce() }
         try flush([rank])
     }
 
