@@ -225,8 +225,10 @@ public final class Window: @unchecked Sendable {
                     files[owner] = WindowFile.open(owner: owner, descriptor: fields[4], engine: engine)
                 }
                 if let file = files[owner] {
-                    mapped = WindowMemory(part: WindowFile.Part(file: file, owner: owner, slot: fields[5], dataOffset: fields[6]),
-                                          size: fields[0], displacementUnit: fields[1], flavor: memory.flavor)
+                    let part = WindowFile.Part(file: file, owner: owner, slot: fields[5], dataOffset: fields[6])
+                    if part.fits(size: fields[0]) {
+                        mapped = WindowMemory(part: part, size: fields[0], displacementUnit: fields[1], flavor: memory.flavor)
+                    }
                 }
             }
             return Peer(worldRank: world, size: fields[0], displacementUnit: fields[1], base: fields[2], local: local, mapped: mapped)

@@ -42,6 +42,16 @@ enum WindowFile {
 
         var base: UnsafeMutableRawPointer { file.base + dataOffset }
 
+        /// Whether a part of `size` bytes at `dataOffset`, and slot `slot`, lie in the
+        /// file as this process maps it (what another member described is checked before
+        /// it is used).
+        func fits(size: Int) -> Bool {
+            let slotEnd = slot.multipliedReportingOverflow(by: WindowFile.slotSize)
+            let dataEnd = dataOffset.addingReportingOverflow(size)
+            return slot >= 0 && !slotEnd.overflow && slotEnd.partialValue + WindowFile.slotSize <= dataOffset
+                && size >= 0 && !dataEnd.overflow && dataEnd.partialValue <= file.size
+        }
+
         /// The fences the member has completed.
         var fencesCompleted: Int { Int(file.loadAcquire(wordAt: slot * WindowFile.slotSize)) }
 
