@@ -93,6 +93,7 @@ let package = Package(
         .executableTarget(name: "message-checkpoint-check", dependencies: ["Checkpointing", "BrazosMPI", "BrazosCore"], path: "Tests/Programs/message-checkpoint-check"),
         .executableTarget(name: "window-checkpoint-check", dependencies: ["Checkpointing", "BrazosMPI", "BrazosCore"], path: "Tests/Programs/window-checkpoint-check"),
         .executableTarget(name: "migrate-check", dependencies: ["BrazosSharedMemory", "BrazosMPI", "BrazosCore", "Migration"], path: "Tests/Programs/migrate-check"),
+        .executableTarget(name: "window-move-check", dependencies: ["BrazosMPI", "Migration"], path: "Tests/Programs/window-move-check"),
 
         .testTarget(name: "BrazosCoreTests", dependencies: ["BrazosCore"]),
         .testTarget(name: "BrazosMPITests", dependencies: ["BrazosMPI"]),

@@ -70,8 +70,8 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         eagerLimits = ContiguousArray(links.map(\.eagerLimit))
         sharedMemoryLinks = ContiguousArray(links.map { ($0 as? SharedMemoryLink).map { .passUnretained($0) } })
         progress = node.progress
-        hostProcesses = node.allLinks.indices.map { index in
-            (index == node.id || node.allLinks[index] is SharedMemoryLink) && index < node.cards.count ? node.cards[index].pid : nil
+        hostProcesses = sharedMemoryLinks.indices.map { [sharedMemoryLinks] index in
+            (index == node.id || sharedMemoryLinks[index] != nil) && index < node.cards.count ? node.cards[index].pid : nil
         }
         lock = FastLock(needed: node.localRanks.count > 1 || node.config.migratable || node.config.threadsCallConcurrently)
         queues = Array(repeating: nil, count: node.config.rankCount)
@@ -208,14 +208,24 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     }
 
     /// Sends a window message (`WindowMessage`) from world rank `source` to world rank
-    /// `destination`, eagerly whatever its size: the window cut it to fit the link.
-    func sendWindowMessage(_ bytes: [UInt8], context: UInt32, from source: Int, to destination: Int) throws(MPIError) {
+    /// `destination`, eagerly whatever its size: the window cut it to fit the link. A
+    /// reply goes on the target's behalf; any other message is sent by `source`'s own
+    /// thread and, where threads move, takes its place in the pair's order.
+    func sendWindowMessage(_ bytes: [UInt8], isReply: Bool = false, context: UInt32, from source: Int, to destination: Int) throws(MPIError) {
+        guard let mobile else { return try sendWindowMessageNow(bytes, isReply: isReply, context: context, from: source, to: destination) }
+        try mobile.sendGate.reading { () throws(MPIError) in
+            try sendWindowMessageNow(bytes, isReply: isReply, context: context, from: source, to: destination)
+        }
+    }
+
+    private func sendWindowMessageNow(_ bytes: [UInt8], isReply: Bool, context: UInt32, from source: Int, to destination: Int) throws(MPIError) {
         guard let location = directory.location(of: destination) else {
             throw MPIError(.rank, "world rank \(destination) is not in the job")
         }
-        let header = FrameHeader(kind: .eager, context: context, source: Int32(source), destination: Int32(destination),
-                                 tag: WindowMessage.tag, sourceNode: UInt32(nodeID), messageLength: UInt64(bytes.count),
-                                 payloadLength: UInt64(bytes.count))
+        var header = FrameHeader(kind: .eager, context: context, source: Int32(source), destination: Int32(destination),
+                                 tag: isReply ? WindowMessage.replyTag : WindowMessage.tag, sourceNode: UInt32(nodeID),
+                                 messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count))
+        if sendSequences != nil && !isReply { try number(&header, version: location.version) }
         let payload = UnsafeRawBufferPointer(start: bytes.withUnsafeBytes { $0.baseAddress }, count: bytes.count)
         try withExtendedLifetime(bytes) { () throws(MPIError) in try transmit(header, payload, toNode: location.node) }
     }
@@ -402,6 +412,8 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         try header.check(ranks: directory.rankCount, nodes: links.count)
         let envelope = Envelope(context: header.context, source: header.source, tag: header.tag)
         switch header.kind {
+        case .eager where header.tag == WindowMessage.replyTag:
+            try windows.deliver(header, payload: payload)
         case .eager where mobile != nil, .requestToSend where mobile != nil:
             try deliverInOrder(header, payload: payload, fromNode: peer)
         case .move, .moved, .finished, .leaving, .left, .locations:
@@ -410,7 +422,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
             try windows.deliver(header, payload: payload)
         case .eager:
             if let request = try arrive(envelope, for: header.destination, .eager(EagerBytes(payload))) { deliverEager(payload, envelope: envelope, into: request) }
-        case .requestToSend where header.tag == WindowMessage.tag:
+        case .requestToSend where header.tag == WindowMessage.tag || header.tag == WindowMessage.replyTag:
             throw BrazosError.malformed("window message announced for rendezvous from node \(peer): they travel eagerly")
         case .requestToSend:
             // The sender's node, not the link's: a forwarded announcement comes from elsewhere.

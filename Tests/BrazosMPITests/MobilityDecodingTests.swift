@@ -59,6 +59,53 @@ final class MobilityDecodingTests: XCTestCase {
         assertMalformed(kind, naming: "message kind 9")
     }
 
+    // MARK: Windows that move with their rank
+
+    private func carriedWindow(members: Int = 3, memory: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8], origins: [Int: Int] = [3: 2]) -> CarriedWindow {
+        var early = WindowMessage(kind: .put)
+        early.countedByFence = true
+        early.parity = 1
+        early.dataLength = 2
+        early.runs = [WindowRun(offset: 4, length: 2)]
+        let message = [UInt8](repeating: 9, count: 2).withUnsafeBytes { early.encoded(data: $0) }
+        return CarriedWindow(origin: .init(context: 12, rank: 1, worldRanks: Array(0..<members), members: (0..<members).map { .init(size: $0 == 1 ? memory.count : 16, displacementUnit: 8, base: 4096 * $0) },
+                                           fenceEpoch: 5, fenceOpen: true, name: "counters"),
+                             target: .init(memory: memory, fencesCompleted: 5, handledByFence: [0, 3], early: [.init(message: message, origin: 2)],
+                                           postsFrom: origins, completesFrom: [:], nextCookie: 77))
+    }
+
+    private func assertWindowsMalformed(_ bytes: [UInt8], naming text: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try CarriedWindow.decode(bytes, ranks: ranks), file: file, line: line) { error in
+            guard case let BrazosError.malformed(what) = error else { return XCTFail("unexpected \(error)", file: file, line: line) }
+            XCTAssertTrue(what.contains(text), what, file: file, line: line)
+        }
+    }
+
+    func testCarriedWindowsRoundTripInTheRecord() throws {
+        let windows = [carriedWindow(), carriedWindow(members: 4, memory: [], origins: [:])]
+        XCTAssertEqual(try CarriedWindow.decode(CarriedWindow.encode(windows), ranks: ranks), windows)
+        XCTAssertEqual(try CarriedWindow.decode([], ranks: ranks), [])
+        var made = record()
+        made.windows = CarriedWindow.encode(windows)
+        XCTAssertEqual(try decode(made.encoded()), made)
+    }
+
+    func testCarriedWindowsOutsideTheJobOrCutShortAreMalformed() {
+        assertWindowsMalformed(CarriedWindow.encode([carriedWindow(members: 5)]), naming: "outside the job's 4 ranks")
+        assertWindowsMalformed(CarriedWindow.encode([carriedWindow(origins: [4: 1])]), naming: "posts or completes are out of range")
+        var wrongSize = carriedWindow()
+        wrongSize.target.memory = [1]
+        assertWindowsMalformed(CarriedWindow.encode([wrongSize]), naming: "holds 1 bytes of a 8-byte member")
+        var badEarly = carriedWindow()
+        badEarly.target.early[0].message = [99]
+        assertWindowsMalformed(CarriedWindow.encode([badEarly]), naming: "early access from rank 2")
+        let bytes = CarriedWindow.encode([carriedWindow()])
+        for cut in [1, 4, 9, bytes.count / 2, bytes.count - 1] {
+            assertWindowsMalformed(Array(bytes.prefix(cut)), naming: "a moving rank's windows")
+        }
+        assertWindowsMalformed(bytes + [0], naming: "past their end")
+    }
+
     func testRankLocationsNameEveryRankOnANodeOfTheJob() throws {
         var writer = ByteWriter()
         for rank in 0..<ranks { writer.put(UInt32(rank % nodes)); writer.put(UInt32(rank)) }

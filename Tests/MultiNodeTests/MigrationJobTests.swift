@@ -25,6 +25,17 @@ final class MigrationJobTests: XCTestCase {
         }
     }
 
+    /// A rank moves every other step, right after the fence that opens an epoch (the
+    /// others' accesses follow it) or between epochs; its window's memory, fence counts
+    /// and counters go along (window-move-check compares them with the failure-free values).
+    func testAWindowIsUsedAcrossItsRanksMoves() throws {
+        for (ranks, arguments) in [(6, ["-n", "3", "-T", "2"]), (4, ["-n", "4", "--transport", "tcp"])] {
+            let output = try JobProcess.runToSuccess(brazosrun, arguments + ["--migratable", JobProcess.built("window-move-check"), "--steps", "10"])
+            XCTAssertTrue(output.contains("window-move-check: refusals ok"), output)
+            XCTAssertTrue(output.contains("window-move-check ok: \(ranks) ranks, 10 steps, 10 moves"), output)
+        }
+    }
+
     func testAMoveInAJobNotStartedMigratableIsAClearError() throws {
         let job = try JobProcess(brazosrun, ["-n", "2", migrateCheck, "--file", directory + ".txt"])
         XCTAssertEqual(job.waitForExit(timeout: 60), 1, job.stderr)

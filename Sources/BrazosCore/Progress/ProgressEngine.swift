@@ -212,6 +212,16 @@ public final class ProgressEngine: @unchecked Sendable {
         return delivered
     }
 
+    /// Polls once if no other thread is polling, and leaves deferred work to the next
+    /// `poll`: for a transport's send waiting for room while it holds its link's send
+    /// lock, which deferred work (replies, forwards, pushes) may need for the same link.
+    @discardableResult
+    public func pollInbound() throws -> Int {
+        guard takePollerRole() else { return 0 }
+        defer { givePollerRoleBack() }
+        return try pollSources()
+    }
+
     /// Set by the sink when `deliver` put work off, so that the polling loop calls the
     /// sink only when there is some.
     private let deferredWorkPending = Atomic<Bool>(false)

@@ -178,7 +178,7 @@ public final class SharedMemoryLink: PeerLink {
                 // inbound moving so that it can drain toward us as well. Nothing signals
                 // room, so back off from a yield to naps of at most a millisecond.
                 ringer.ring(peerDoorbell)
-                if try progress.poll() == 0 {
+                if try progress.pollInbound() == 0 {
                     if pause == 0 { sched_yield() } else { usleep(pause) }
                     pause = min(max(pause * 2, 20), 1000)
                 }

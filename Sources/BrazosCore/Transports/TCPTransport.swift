@@ -206,7 +206,7 @@ public final class TCPLink: PeerLink {
                 throw BrazosError.peerLost(node: peerNode, reason: "send to node \(peerNode) failed: errno \(errno)")
             }
             // The peer's buffers are full: let our own inbound move, then wait for room.
-            try progress.poll()
+            try progress.pollInbound()
             var descriptor = pollfd(fd: connection.socket.descriptor, events: Int16(POLLOUT), revents: 0)
             _ = Glibc.poll(&descriptor, 1, 1)
         }

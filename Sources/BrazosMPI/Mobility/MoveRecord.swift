@@ -2,9 +2,9 @@ import BrazosCore
 
 /// What a rank carries from one node to another when its thread moves: where it stands in
 /// every pair's message order, the messages that reached it and were not received yet,
-/// the next context id of its communicators, and two opaque byte strings: what the
-/// layers above take along (shared memory's write notices, open files) and the thread's
-/// resume state.
+/// the next context id of its communicators, its windows (`CarriedWindow`, encoded), and
+/// two opaque byte strings: what the layers above take along (shared memory's write
+/// notices, open files) and the thread's resume state.
 struct MoveRecord: Equatable {
     var rank: Int
     /// The location version the rank has on arrival (one more per move).
@@ -14,6 +14,8 @@ struct MoveRecord: Equatable {
     var receiveSequences: [UInt32]
     var sendSequences: [UInt32]
     var messages: [Message]
+    /// `CarriedWindow.encode` of its windows (empty when it has none).
+    var windows: [UInt8]
     var carried: [UInt8]
     var state: [UInt8]
 
@@ -56,13 +58,14 @@ struct MoveRecord: Equatable {
                 writer.put(rendezvous.address)
             }
         }
+        writer.put(bytes: windows)
         writer.put(bytes: carried)
         writer.put(bytes: state)
         return writer.bytes
     }
 
     init(rank: Int, version: UInt32, fromNode: Int, nextContext: UInt32, receiveSequences: [UInt32], sendSequences: [UInt32],
-         messages: [Message], carried: [UInt8], state: [UInt8]) {
+         messages: [Message], windows: [UInt8] = [], carried: [UInt8], state: [UInt8]) {
         self.rank = rank
         self.version = version
         self.fromNode = fromNode
@@ -70,6 +73,7 @@ struct MoveRecord: Equatable {
         self.receiveSequences = receiveSequences
         self.sendSequences = sendSequences
         self.messages = messages
+        self.windows = windows
         self.carried = carried
         self.state = state
     }
@@ -109,6 +113,7 @@ struct MoveRecord: Equatable {
             }
             messages.append(message)
         }
+        windows = try reader.takeBytes()
         carried = try reader.takeBytes()
         state = try reader.takeBytes()
         guard reader.isAtEnd else { throw .malformed("a moving rank's record has bytes past its end") }

@@ -36,6 +36,10 @@ final class MobileRanks: @unchecked Sendable {
     /// record received so far.
     var early: [Int: [HeldFrame]] = [:]
     var incoming: [Int: [UInt8]] = [:]
+    /// Per hosted rank: window messages accepted in order, not yet handled; and the ranks
+    /// whose messages a thread is handling now (one thread at a time keeps their order).
+    var windowInbox: [Int: [HeldFrame]] = [:]
+    var handlingWindows: Set<Int> = []
     var finished: Set<Int> = []
     /// Ranks that arrived here, for `brazosrun status`.
     var arrivals = 0
@@ -74,6 +78,9 @@ extension MessageEngine {
     func deliverInOrder(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode peer: Int) throws {
         let mobile = mobile!
         let rank = Int(header.destination), source = Int(header.source)
+        guard header.kind == .eager || header.tag != WindowMessage.tag else {
+            throw BrazosError.malformed("window message announced for rendezvous from node \(peer): they travel eagerly")
+        }
         enum Outcome {
             case held
             case forward(node: Int, version: UInt32)
@@ -127,15 +134,53 @@ extension MessageEngine {
                     try take(header, payload, into: request)
                 }
             }
+            if frames.contains(where: { $0.header.tag == WindowMessage.tag }) { try handleWindowMessages(of: rank) }
         }
     }
 
-    /// Under the lock: counts the message in its pair's order, then matches or queues it.
+    /// Under the lock: counts the message in its pair's order, then matches or queues it
+    /// (a window message in the rank's window inbox).
     private func matchLocked(_ header: FrameHeader, _ payload: UnsafeRawBufferPointer) -> Request? {
         let rank = Int(header.destination)
         _ = mobile!.receiveSequences.take(rank, Int(header.source))
+        if header.tag == WindowMessage.tag {
+            mobile!.windowInbox[rank, default: []].append(.init(header: header, payload: Array(payload), peer: Int(header.sourceNode)))
+            return nil
+        }
         let envelope = Envelope(context: header.context, source: header.source, tag: header.tag)
         return queues[rank]!.arrive(envelope, Self.arrival(of: header, payload))
+    }
+
+    /// Handles the window messages accepted for `rank`, in their order, one thread at a
+    /// time: a thread that finds another at it leaves them to that one, which looks again
+    /// before it stops. A rank departs only when none waits or is being handled, so what
+    /// it carries holds every access accepted before it left.
+    private func handleWindowMessages(of rank: Int) throws {
+        let mobile = mobile!
+        var failure: Error?
+        while true {
+            let frames = lock.withLock { () -> [MobileRanks.HeldFrame] in
+                guard !mobile.handlingWindows.contains(rank), let frames = mobile.windowInbox.removeValue(forKey: rank) else { return [] }
+                mobile.handlingWindows.insert(rank)
+                return frames
+            }
+            guard !frames.isEmpty else { break }
+            for frame in frames {
+                // One malformed message is reported; the others are still handled.
+                do {
+                    try frame.payload.withUnsafeBytes { try windows.deliver(frame.header, payload: $0) }
+                } catch {
+                    failure = failure ?? error
+                }
+            }
+            lock.withLock { _ = mobile.handlingWindows.remove(rank) }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Whether window messages for `rank` wait or are being handled (under the lock).
+    private func windowMessagesInFlightLocked(for rank: Int) -> Bool {
+        mobile!.windowInbox[rank] != nil || mobile!.handlingWindows.contains(rank)
     }
 
     static func arrival(of header: FrameHeader, _ payload: UnsafeRawBufferPointer) -> Arrival {
@@ -223,34 +268,14 @@ extension MessageEngine {
         guard node != nodeID else { throw MPIError(.rank, "rank \(rank) is on node \(node) already") }
         guard !leaving else { throw MPIError(.rank, "node \(node) is drained (or being drained): no thread moves there") }
         let link = links[node]
-        let (record, stashed) = try lock.withLock { () throws(MPIError) -> ([UInt8], [MobileRanks.HeldFrame]) in
-            guard let queue = queues[rank] else { throw MPIError(.rank, "rank \(rank) is not hosted on node \(nodeID)") }
-            let pending = pendingOperationsLocked(rank: rank)
-            guard pending == 0 else {
-                throw MPIError(.pending, "rank \(rank) cannot move with \(pending) operation\(pending == 1 ? "" : "s") in progress; wait for them first")
-            }
-            let version = directory.location(of: rank)!.version &+ 1
-            let messages = queue.unexpected.map { item -> MoveRecord.Message in
-                let envelope = item.envelope
-                switch item.item {
-                case let .eager(bytes):
-                    return .init(context: envelope.context, source: envelope.source, tag: envelope.tag, bytes: bytes.withUnsafeBytes { Array($0) })
-                case let .rendezvous(length, sender, cookie, address):
-                    return .init(context: envelope.context, source: envelope.source, tag: envelope.tag, bytes: [],
-                                 rendezvous: .init(length: UInt64(length), node: UInt32(sender), cookie: cookie, address: address))
-                }
-            }
-            let record = MoveRecord(rank: rank, version: version, fromNode: nodeID, nextContext: nextContext,
-                                    // Both rows exist: the rank is hosted here.
-                                    receiveSequences: (0..<queues.count).map { mobile.receiveSequences.value(rank, $0) ?? 0 },
-                                    sendSequences: (0..<queues.count).map { sendSequences.value(rank, $0) ?? 0 },
-                                    messages: messages, carried: carried, state: state).encoded()
-            queues[rank] = nil
-            _ = mobile.receiveSequences.remove(rank)
-            directory.move(rank: rank, to: node, version: version)
-            defer { mobile.outOfOrder[rank] = nil }
-            return (record, mobile.outOfOrder[rank] ?? [])
+        var departure: (record: [UInt8], stashed: [MobileRanks.HeldFrame], windowIDs: [Int])?
+        while departure == nil {
+            // What its windows carry must hold every window message accepted for it.
+            try wait { lock.withLock { !windowMessagesInFlightLocked(for: rank) } }
+            departure = try departLocked(rank: rank, to: node, nextContext: nextContext, carried: carried, state: state)
         }
+        let (record, stashed, windowIDs) = departure!
+        for id in windowIDs { windows.keeper?.forget(rank: rank, id: id) }
         _ = sendSequences.remove(rank)
         let version = directory.location(of: rank)!.version
         // In pieces of at most a frame, one after the other on the link to `node`.
@@ -270,12 +295,53 @@ extension MessageEngine {
         for held in stashed { postpone { [self] in try forward(held.header, held.payload, to: node, version: version) } }
     }
 
+    /// Under the lock, the departure itself: refused (nothing changed) while the rank has
+    /// operations in progress or a window not at rest; nil, nothing changed, if a window
+    /// message for it came in since the caller looked (it is handled first).
+    private func departLocked(rank: Int, to node: Int, nextContext: UInt32, carried: [UInt8], state: [UInt8]) throws(MPIError)
+        -> (record: [UInt8], stashed: [MobileRanks.HeldFrame], windowIDs: [Int])? {
+        let mobile = mobile!
+        return try lock.withLock { () throws(MPIError) -> (record: [UInt8], stashed: [MobileRanks.HeldFrame], windowIDs: [Int])? in
+            guard let queue = queues[rank] else { throw MPIError(.rank, "rank \(rank) is not hosted on node \(nodeID)") }
+            let pending = pendingOperationsLocked(rank: rank)
+            guard pending == 0 else {
+                throw MPIError(.pending, "rank \(rank) cannot move with \(pending) operation\(pending == 1 ? "" : "s") in progress; wait for them first")
+            }
+            guard !windowMessagesInFlightLocked(for: rank) else { return nil }
+            // Its windows' state, taken out of the directory: nothing can change after this.
+            let (windowRecord, windowIDs) = try windows.departing(rank: rank)
+            let version = directory.location(of: rank)!.version &+ 1
+            let messages = queue.unexpected.map { item -> MoveRecord.Message in
+                let envelope = item.envelope
+                switch item.item {
+                case let .eager(bytes):
+                    return .init(context: envelope.context, source: envelope.source, tag: envelope.tag, bytes: bytes.withUnsafeBytes { Array($0) })
+                case let .rendezvous(length, sender, cookie, address):
+                    return .init(context: envelope.context, source: envelope.source, tag: envelope.tag, bytes: [],
+                                 rendezvous: .init(length: UInt64(length), node: UInt32(sender), cookie: cookie, address: address))
+                }
+            }
+            let record = MoveRecord(rank: rank, version: version, fromNode: nodeID, nextContext: nextContext,
+                                    // Both rows exist: the rank is hosted here.
+                                    receiveSequences: (0..<queues.count).map { mobile.receiveSequences.value(rank, $0) ?? 0 },
+                                    sendSequences: (0..<queues.count).map { sendSequences!.value(rank, $0) ?? 0 },
+                                    messages: messages, windows: windowRecord, carried: carried, state: state).encoded()
+            queues[rank] = nil
+            _ = mobile.receiveSequences.remove(rank)
+            directory.move(rank: rank, to: node, version: version)
+            defer { mobile.outOfOrder[rank] = nil }
+            return (record, mobile.outOfOrder[rank] ?? [], windowIDs)
+        }
+    }
+
     /// On the destination: the rank's queues and order are set up as they were, the
     /// messages that came before it are let through, every other node learns where it is,
     /// and the host starts its thread.
     private func arrive(_ record: MoveRecord, from peer: Int) throws {
         let mobile = mobile!, sendSequences = sendSequences!
         let rank = record.rank
+        // Its windows first: a message for it may be handled as soon as its queues are set.
+        windows.arriving(rank: rank, windows: try CarriedWindow.decode(record.windows, ranks: queues.count), engine: self)
         let early = try lock.withLock { () throws(BrazosError) -> [MobileRanks.HeldFrame] in
             guard queues[rank] == nil else { throw .malformed("rank \(rank) arrived from node \(peer) but is here already") }
             var queue = MatchQueues<Request, Arrival>()

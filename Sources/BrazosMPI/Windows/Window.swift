@@ -99,7 +99,7 @@ public final class Window: @unchecked Sendable {
     /// `MPI_Win_create`: `size` bytes of the caller's memory at `base`.
     public static func create(base: UnsafeMutableRawPointer?, size: Int, displacementUnit: Int, info: Info = Info(),
                               communicator: Communicator) throws(MPIError) -> Window {
-        try checkArguments(size: size, displacementUnit: displacementUnit, communicator: communicator)
+        try checkArguments(size: size, displacementUnit: displacementUnit, communicator: communicator, flavor: .create)
         guard base != nil || size == 0 else { throw MPIError(.base, "null base for a window of \(size) bytes") }
         return try make(WindowMemory(base: base, size: size, displacementUnit: displacementUnit, flavor: .create), info: info, on: communicator)
     }
@@ -108,9 +108,12 @@ public final class Window: @unchecked Sendable {
     /// Where members are on other nodes of this host, the bytes lie in a `WindowFile`
     /// those nodes map.
     public static func allocate(size: Int, displacementUnit: Int, info: Info = Info(), communicator: Communicator) throws(MPIError) -> Window {
-        try checkArguments(size: size, displacementUnit: displacementUnit, communicator: communicator)
+        try checkArguments(size: size, displacementUnit: displacementUnit, communicator: communicator, flavor: .allocate)
         let engine = communicator.engine
-        let sharesHost = communicator.worldRanks.contains { world in
+        if engine.mobile != nil, let carried = engine.windows.takeCarried(rank: communicator.callerWorldRank) {
+            return try resume(carried, size: size, displacementUnit: displacementUnit, info: info, on: communicator)
+        }
+        let sharesHost = engine.mobile == nil && communicator.worldRanks.contains { world in
             engine.directory.node(of: world) != engine.nodeID && engine.hostProcess(ofRank: world) != nil
         }
         let control = WindowFile.controlSize(members: 1)
@@ -131,7 +134,7 @@ public final class Window: @unchecked Sendable {
     /// that reach each other through shared memory (`MPI_ERR_RMA_SHARED` otherwise): the
     /// parts then lie in one `WindowFile` that every member maps.
     public static func allocateShared(size: Int, displacementUnit: Int, info: Info = Info(), communicator: Communicator) throws(MPIError) -> Window {
-        try checkArguments(size: size, displacementUnit: displacementUnit, communicator: communicator)
+        try checkArguments(size: size, displacementUnit: displacementUnit, communicator: communicator, flavor: .shared)
         let engine = communicator.engine
         let nodes = Set(communicator.worldRanks.map { engine.directory.node(of: $0) })
         guard communicator.worldRanks.allSatisfy({ engine.hostProcess(ofRank: $0) != nil }) else {
@@ -178,17 +181,54 @@ public final class Window: @unchecked Sendable {
     /// `MPI_Win_create_dynamic`: no memory until the caller attaches some; displacements
     /// are addresses (`MPI_Get_address`).
     public static func createDynamic(info: Info = Info(), communicator: Communicator) throws(MPIError) -> Window {
-        try checkArguments(size: 0, displacementUnit: 1, communicator: communicator)
+        try checkArguments(size: 0, displacementUnit: 1, communicator: communicator, flavor: .dynamic)
         return try make(WindowMemory(base: nil, size: 0, displacementUnit: 1, flavor: .dynamic), info: info, on: communicator)
     }
 
-    private static func checkArguments(size: Int, displacementUnit: Int, communicator: Communicator) throws(MPIError) {
+    /// Where threads move, only `allocate` windows: their memory is the library's, which
+    /// can follow a rank; a program's own memory (`create`, `dynamic`) stays with the node
+    /// the thread left, and `shared` memory is reached by loads and stores.
+    private static func checkArguments(size: Int, displacementUnit: Int, communicator: Communicator, flavor: Flavor) throws(MPIError) {
         guard size >= 0 else { throw MPIError(.size, "negative window size \(size)") }
         guard displacementUnit > 0 else { throw MPIError(.disp, "displacement unit \(displacementUnit) is not positive") }
         guard !communicator.isIntercommunicator else { throw MPIError(.comm, "windows are made over intracommunicators") }
-        guard communicator.engine.mobile == nil else {
-            throw MPIError(.unsupportedOperation, "windows are not yet available where threads move (--migratable)")
+        guard communicator.engine.mobile == nil || flavor == .allocate else {
+            throw MPIError(.unsupportedOperation, "where threads move (--migratable) windows are made by MPI_Win_allocate, whose memory can follow a thread; not \(flavor)")
         }
+    }
+
+    /// On a rank that moved here, its body making again the first window it brought
+    /// along: no collective (the others have theirs); the window as it was, if the
+    /// arguments are those it was made with.
+    private static func resume(_ endpoint: WindowEndpoint, size: Int, displacementUnit: Int, info: Info, on parent: Communicator) throws(MPIError) -> Window {
+        let origin = endpoint.carriedOrigin!
+        guard parent.worldRanks == origin.worldRanks, size == endpoint.memory.size, displacementUnit == endpoint.memory.displacementUnit else {
+            throw MPIError(.win, "rank \(parent.callerWorldRank) moved here with a window of \(endpoint.memory.size) bytes (unit \(endpoint.memory.displacementUnit)) over world ranks \(origin.worldRanks); make it again first, with those arguments, not \(size) bytes (unit \(displacementUnit)) over \(parent.worldRanks)")
+        }
+        if let keeper = parent.engine.windows.keeper, size > 0 {
+            try keeper.keep(UnsafeMutableRawBufferPointer(start: endpoint.memory.base, count: size), rank: parent.callerWorldRank, id: Int(origin.context))
+        }
+        let communicator = Communicator(engine: parent.engine, context: origin.context, translation: parent.translation,
+                                        rank: parent.rank, size: parent.size, contexts: parent.contexts)
+        let peers = origin.members.enumerated().map { rank, member in
+            Peer(worldRank: origin.worldRanks[rank], size: member.size, displacementUnit: member.displacementUnit, base: member.base, local: nil, mapped: nil)
+        }
+        let window = Window(communicator: communicator, endpoint: endpoint, peers: peers, info: info)
+        window.name = origin.name
+        window.fenceEpoch = origin.fenceEpoch
+        window.accessEpoch = origin.fenceOpen ? .fence(accessed: false) : .none
+        endpoint.carriedOrigin = nil
+        endpoint.window = window
+        return window
+    }
+
+    /// What a moving rank carries of the window as an origin (see `CarriedWindow`).
+    func carriedOrigin() -> CarriedWindow.Origin {
+        let fenceOpen: Bool
+        if case .fence = accessEpoch { fenceOpen = true } else { fenceOpen = false }
+        return CarriedWindow.Origin(context: communicator.context, rank: communicator.rank, worldRanks: communicator.worldRanks,
+                             members: peers.map { .init(size: $0.size, displacementUnit: $0.displacementUnit, base: $0.base) },
+                             fenceEpoch: fenceEpoch, fenceOpen: fenceOpen, name: name)
     }
 
     /// Registers the caller's endpoint, then agrees with the others on every member's
@@ -217,7 +257,8 @@ public final class Window: @unchecked Sendable {
             let fields = described[(7 * rank)..<(7 * rank + 7)].map { $0 }
             let world = communicator.worldRank(of: rank)
             let node = engine.directory.node(of: world)
-            let local = node == engine.nodeID ? engine.windows.endpoint(context: communicator.context, worldRank: world) : nil
+            // Where threads move, every access is a message: a member found here may leave.
+            let local = node == engine.nodeID && engine.mobile == nil ? engine.windows.endpoint(context: communicator.context, worldRank: world) : nil
             var mapped: WindowMemory?
             let owner = fields[3]
             if local == nil, owner >= 0 {
@@ -242,7 +283,9 @@ public final class Window: @unchecked Sendable {
                 throw error
             }
         }
-        return Window(communicator: communicator, endpoint: endpoint, peers: peers, info: info)
+        let window = Window(communicator: communicator, endpoint: endpoint, peers: peers, info: info)
+        if engine.mobile != nil { endpoint.window = window }
+        return window
     }
 
     // MARK: Queries

@@ -3,7 +3,7 @@ import Synchronization
 
 /// One rank's side of a window that others reach: its memory, its passive-target lock,
 /// the counts its synchronisations wait for, and the replies it waits for as an origin.
-/// Accesses from ranks of this node call `apply` directly; messages from other nodes come
+/// Accesses from ranks of this node apply to `memory` directly; messages from other nodes come
 /// through `handle`, on whichever thread of the node delivers them.
 ///
 /// Unchecked: `lock`, `handledByFence`, `fencesCompleted`, `early`, `postsFrom`,
@@ -33,6 +33,12 @@ final class WindowEndpoint: @unchecked Sendable {
     /// rank's thread, read by the checkpoint's check on the same thread).
     private let busy = Atomic<Bool>(false)
 
+    /// Where threads move: the rank's window, to describe it when the rank moves on; or,
+    /// on a node the rank moved to, what it knew as an origin until its body makes the
+    /// window again (`Window.allocate` on a resumed rank). Used by the rank's thread only.
+    weak var window: Window?
+    var carriedOrigin: CarriedWindow.Origin?
+
     init(context: UInt32, worldRank: Int, memory: WindowMemory, engine: MessageEngine) {
         self.context = context
         self.worldRank = worldRank
@@ -40,14 +46,61 @@ final class WindowEndpoint: @unchecked Sendable {
         self.engine = engine
     }
 
+    /// On the node a rank moved to: its endpoint as it left the other, over new memory
+    /// holding the carried bytes.
+    init(arriving carried: CarriedWindow, worldRank: Int, engine: MessageEngine) {
+        let target = carried.target, size = target.memory.count
+        let bytes = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(size, 1), alignment: 64)
+        bytes.initializeMemory(as: UInt8.self, repeating: 0, count: Swift.max(size, 1))
+        target.memory.withUnsafeBytes { if size > 0 { bytes.copyMemory(from: $0.baseAddress!, byteCount: size) } }
+        context = carried.origin.context
+        self.worldRank = worldRank
+        memory = WindowMemory(base: bytes, size: size, displacementUnit: carried.origin.members[carried.origin.rank].displacementUnit,
+                              flavor: .allocate, owned: bytes)
+        self.engine = engine
+        fencesCompleted = target.fencesCompleted
+        handledByFence = target.handledByFence
+        early = target.early.compactMap { access in
+            access.message.withUnsafeBytes { bytes in
+                (try? WindowMessage.decode(bytes)).map { ($0.message, Array($0.data), access.origin) }
+            }
+        }
+        postsFrom = target.postsFrom
+        completesFrom = target.completesFrom
+        nextCookie = target.nextCookie
+        carriedOrigin = carried.origin
+    }
+
+    // MARK: Moving with the rank
+
+    /// Refuses a move (nothing changed) unless nothing is in flight for the window that a
+    /// record of values cannot carry: an epoch of the rank's own (`isBusy`), a reply it
+    /// waits for, another rank holding or waiting for its lock.
+    func checkAtRest() throws(MPIError) {
+        guard !isBusy else {
+            throw MPIError(.pending, "rank \(worldRank) cannot move inside an epoch of its window (a lock, a post or start, or a fence epoch with accesses); end it first")
+        }
+        try guardLock.withLock { () throws(MPIError) in
+            guard pending.isEmpty else { throw MPIError(.pending, "rank \(worldRank) cannot move while it waits for \(pending.count) window replies") }
+            guard lock.isFree else {
+                throw MPIError(.pending, "rank \(worldRank) cannot move while another rank holds or waits for the lock of its window")
+            }
+        }
+    }
+
+    /// The endpoint as a record of values (see `CarriedWindow.Target`); the memory copied.
+    func carriedTarget() -> CarriedWindow.Target {
+        let bytes = memory.base.map { Array(UnsafeRawBufferPointer(start: $0, count: memory.size)) } ?? []
+        return guardLock.withLock {
+            CarriedWindow.Target(memory: bytes, fencesCompleted: fencesCompleted, handledByFence: handledByFence,
+                                 early: early.map { access in .init(message: access.data.withUnsafeBytes { access.message.encoded(data: $0) }, origin: access.origin) },
+                                 postsFrom: postsFrom, completesFrom: completesFrom, nextCookie: nextCookie)
+        }
+    }
+
     var isBusy: Bool {
         get { busy.load(ordering: .relaxed) }
         set { busy.store(newValue, ordering: .relaxed) }
-    }
-
-    /// Applies `access` to the rank's memory (see `WindowMemory.apply`).
-    func apply(_ access: WindowAccess, data: UnsafeRawPointer?, result: UnsafeMutableRawPointer?) throws(MPIError) {
-        try memory.apply(access, data: data, result: result, owner: worldRank)
     }
 
     // MARK: Messages from other nodes
@@ -87,7 +140,7 @@ final class WindowEndpoint: @unchecked Sendable {
         defer { if message.countedByFence { guardLock.withLock { handledByFence[message.parity] += 1 } } }
         guard message.kind == .get || message.kind == .getAccumulate || message.kind == .compareAndSwap else {
             do throws(MPIError) {
-                try apply(access, data: data, result: nil)
+                try memory.apply(access, data: data, result: nil, owner: worldRank)
             } catch {
                 throw .malformed("\(message.kind) from rank \(origin): \(error)")
             }
@@ -101,7 +154,7 @@ final class WindowEndpoint: @unchecked Sendable {
         var reply = answer.encoded(reservingData: answer.dataLength)
         let applied = reply.withUnsafeMutableBytes { (bytes) -> MPIError? in
             do throws(MPIError) {
-                try apply(access, data: data, result: bytes.baseAddress! + bytes.count - answer.dataLength)
+                try memory.apply(access, data: data, result: bytes.baseAddress! + bytes.count - answer.dataLength, owner: worldRank)
                 return nil
             } catch {
                 return error
@@ -126,7 +179,7 @@ final class WindowEndpoint: @unchecked Sendable {
     /// Sends `bytes` to `origin` as deferred work.
     private func send(_ bytes: [UInt8], to origin: Int) {
         engine.postpone { [engine, context, worldRank] in
-            try engine.sendWindowMessage(bytes, context: context, from: worldRank, to: origin)
+            try engine.sendWindowMessage(bytes, isReply: true, context: context, from: worldRank, to: origin)
         }
     }
 

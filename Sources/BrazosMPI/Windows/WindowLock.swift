@@ -19,6 +19,9 @@ struct WindowLock {
     private(set) var holders = Holders.none
     private var waiting: [Waiter] = []
 
+    /// Nobody holds it and nobody waits for it.
+    var isFree: Bool { holders == .none && waiting.isEmpty }
+
     /// Grants at once when nothing waits and the holders allow it, else queues.
     mutating func request(_ waiter: Waiter) {
         if waiting.isEmpty && admit(waiter) { waiter.grant() } else { waiting.append(waiter) }

@@ -13,8 +13,12 @@ struct WindowMessage: Equatable {
         case post, complete
     }
 
-    /// The tag of every window message: far below any tag a program may use.
+    /// The tag of every window message but replies: far below any tag a program may use.
     static let tag = Int32.min + 128
+    /// The tag of replies. Where threads move, they are the only window messages not in
+    /// their pair's order: a target's node sends them on its behalf, from whichever thread
+    /// delivered what they answer, while the origin waits for them (it cannot move then).
+    static let replyTag = Int32.min + 129
     static let headLength = 40
     static let runLength = 16
 

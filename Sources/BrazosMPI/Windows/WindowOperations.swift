@@ -216,10 +216,7 @@ extension Window {
             }
         }
         if let memory = peer.local?.memory ?? peer.mapped {
-            // In a fence epoch the target may still be finishing the fence that opened it.
-            if case .fence = accessEpoch, !peer.hasCompleted(fences: fenceEpoch) {
-                try communicator.engine.wait { peer.hasCompleted(fences: fenceEpoch) }
-            }
+            try awaitFenceOpened(by: peer)
             do {
                 try withExtendedLifetime(packed) { () throws(MPIError) in try memory.apply(described, data: data, result: landing, owner: peer.worldRank) }
             } catch {
@@ -255,9 +252,7 @@ extension Window {
         guard !overflow, offset >= 0, offset <= peer.size - bytes else {
             throw MPIError(.rmaRange, "\(bytes) bytes at displacement \(target.displacement) reach outside rank \(target.rank)'s \(peer.size)-byte window")
         }
-        if case .fence = accessEpoch, !peer.hasCompleted(fences: fenceEpoch) {
-            try communicator.engine.wait { peer.hasCompleted(fences: fenceEpoch) }
-        }
+        try awaitFenceOpened(by: peer)
         if kind == .put {
             guard let source = origin?.pointer else { return false }
             (base + offset).copyMemory(from: source, byteCount: bytes)
@@ -266,6 +261,14 @@ extension Window {
             UnsafeMutableRawPointer(mutating: destination).copyMemory(from: base + offset, byteCount: bytes)
         }
         return true
+    }
+
+    /// In a fence epoch a target reached directly may still be finishing the fence that
+    /// opened it (waiting for accesses of the epoch before); its memory is touched after.
+    private func awaitFenceOpened(by peer: Peer) throws(MPIError) {
+        if case .fence = accessEpoch, !peer.hasCompleted(fences: fenceEpoch) {
+            try communicator.engine.wait { peer.hasCompleted(fences: fenceEpoch) }
+        }
     }
 
     /// Sends an access to a member of another node, piece by piece; data read back is
