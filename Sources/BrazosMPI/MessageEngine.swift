@@ -207,27 +207,34 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
         try transmit(header, UnsafeRawBufferPointer(start: nil, count: 0), on: link)
     }
 
-    /// Sends a window message (`WindowMessage`) from world rank `source` to world rank
-    /// `destination`, eagerly whatever its size: the window cut it to fit the link. A
-    /// reply goes on the target's behalf; any other message is sent by `source`'s own
-    /// thread and, where threads move, takes its place in the pair's order.
-    func sendWindowMessage(_ bytes: [UInt8], isReply: Bool = false, context: UInt32, from source: Int, to destination: Int) throws(MPIError) {
-        guard let mobile else { return try sendWindowMessageNow(bytes, isReply: isReply, context: context, from: source, to: destination) }
+    /// Sends a window message (`WindowMessage`) from world rank `source`, on its own
+    /// thread, to world rank `destination`, eagerly whatever its size: the window cut it
+    /// to fit the link. Where threads move it takes its place in the pair's order.
+    func sendWindowMessage(_ bytes: [UInt8], context: UInt32, from source: Int, to destination: Int) throws(MPIError) {
+        guard let mobile else { return try sendWindowFrame(bytes, tag: WindowMessage.tag, context: context, from: source, to: destination, onNode: nil) }
         try mobile.sendGate.reading { () throws(MPIError) in
-            try sendWindowMessageNow(bytes, isReply: isReply, context: context, from: source, to: destination)
+            try sendWindowFrame(bytes, tag: WindowMessage.tag, context: context, from: source, to: destination, onNode: nil)
         }
     }
 
-    private func sendWindowMessageNow(_ bytes: [UInt8], isReply: Bool, context: UInt32, from source: Int, to destination: Int) throws(MPIError) {
+    /// Sends a window reply on target `source`'s behalf to rank `destination` on `node`,
+    /// the node its request came from; unnumbered (see `WindowMessage.replyTag`).
+    func sendWindowReply(_ bytes: [UInt8], context: UInt32, from source: Int, to destination: Int, onNode node: Int) throws(MPIError) {
+        guard let mobile else { return try sendWindowFrame(bytes, tag: WindowMessage.replyTag, context: context, from: source, to: destination, onNode: node) }
+        try mobile.sendGate.reading { () throws(MPIError) in
+            try sendWindowFrame(bytes, tag: WindowMessage.replyTag, context: context, from: source, to: destination, onNode: node)
+        }
+    }
+
+    private func sendWindowFrame(_ bytes: [UInt8], tag: Int32, context: UInt32, from source: Int, to destination: Int, onNode node: Int?) throws(MPIError) {
         guard let location = directory.location(of: destination) else {
             throw MPIError(.rank, "world rank \(destination) is not in the job")
         }
         var header = FrameHeader(kind: .eager, context: context, source: Int32(source), destination: Int32(destination),
-                                 tag: isReply ? WindowMessage.replyTag : WindowMessage.tag, sourceNode: UInt32(nodeID),
-                                 messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count))
-        if sendSequences != nil && !isReply { try number(&header, version: location.version) }
+                                 tag: tag, sourceNode: UInt32(nodeID), messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count))
+        if sendSequences != nil && node == nil { try number(&header, version: location.version) }
         let payload = UnsafeRawBufferPointer(start: bytes.withUnsafeBytes { $0.baseAddress }, count: bytes.count)
-        try withExtendedLifetime(bytes) { () throws(MPIError) in try transmit(header, payload, toNode: location.node) }
+        try withExtendedLifetime(bytes) { () throws(MPIError) in try transmit(header, payload, toNode: node ?? location.node) }
     }
 
     /// The largest window message sent to world rank `destination`: what one frame of its

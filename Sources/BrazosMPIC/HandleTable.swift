@@ -13,9 +13,24 @@ final class HandleTable<Object: AnyObject & Sendable>: Sendable {
     private struct Entries {
         var objects: [Int: Object] = [:]
         var handles: [ObjectIdentifier: Int] = [:]
+        /// The handle looked up last and its object: a program calls on one window (or
+        /// communicator) many times in a row, and hashing cost more than an 8-byte put.
+        var recentValue = 0
+        /// Kept alive by `objects`; cleared when its handle is removed.
+        var recentObject: Unmanaged<Object>?
+
+        /// The object of handle `value`, found first among the recent one.
+        mutating func find(_ value: Int) -> Unmanaged<Object>? {
+            if let recent = recentObject, recentValue == value { return recent }
+            guard let object = objects[value] else { return nil }
+            recentValue = value
+            recentObject = .passUnretained(object)
+            return recentObject
+        }
     }
 
-    private let entries = Guarded(Entries())
+    /// Every call on a handle takes this lock once: its fast path is inlined.
+    private let entries = FastGuarded(Entries())
     /// Whether `handle(of:)` is asked: requests, made and freed for every message, never are.
     private let findsHandlesOfObjects: Bool
 
@@ -36,7 +51,17 @@ final class HandleTable<Object: AnyObject & Sendable>: Sendable {
     /// The object behind `handle`, or nil if it is not a live handle of this table.
     func object(_ handle: OpaquePointer?) -> Object? {
         let value = Handles.value(handle)
-        return entries.withLock { $0.objects[value] }
+        return entries.withLock { $0.find(value) }?.takeUnretainedValue()
+    }
+
+    /// Calls `body` with the object behind `handle` lent without a retain, or returns nil
+    /// if `handle` is not live. For the calls of the hot paths (a put, a flush): the
+    /// table keeps the object alive meanwhile, as MPI makes freeing a handle while a call
+    /// on it runs erroneous; a call that frees its own handle takes `object` instead.
+    func withObject<R, E: Error>(_ handle: OpaquePointer?, _ body: (Object) throws(E) -> R) throws(E) -> R? {
+        let value = Handles.value(handle)
+        guard let found = entries.withLock({ $0.find(value) }) else { return nil }
+        return try found._withUnsafeGuaranteedRef { object in Result { () throws(E) in try body(object) } }.get()
     }
 
     /// Forgets `handle`; returns its object, or nil if it was not a live handle.
@@ -45,6 +70,7 @@ final class HandleTable<Object: AnyObject & Sendable>: Sendable {
         let value = Handles.value(handle)
         return entries.withLock { entries in
             guard let object = entries.objects.removeValue(forKey: value) else { return nil }
+            if entries.recentValue == value { entries.recentObject = nil }
             if findsHandlesOfObjects && entries.handles[ObjectIdentifier(object)] == value { entries.handles[ObjectIdentifier(object)] = nil }
             return object
         }

@@ -70,12 +70,12 @@ final class MobilityDecodingTests: XCTestCase {
         let message = [UInt8](repeating: 9, count: 2).withUnsafeBytes { early.encoded(data: $0) }
         return CarriedWindow(origin: .init(context: 12, rank: 1, worldRanks: Array(0..<members), members: (0..<members).map { .init(size: $0 == 1 ? memory.count : 16, displacementUnit: 8, base: 4096 * $0) },
                                            fenceEpoch: 5, fenceOpen: true, name: "counters"),
-                             target: .init(memory: memory, fencesCompleted: 5, handledByFence: [0, 3], early: [.init(message: message, origin: 2)],
+                             target: .init(memory: memory, fencesCompleted: 5, handledByFence: [0, 3], early: [.init(message: message, origin: 2, node: 1)],
                                            postsFrom: origins, completesFrom: [:], nextCookie: 77))
     }
 
     private func assertWindowsMalformed(_ bytes: [UInt8], naming text: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try CarriedWindow.decode(bytes, ranks: ranks), file: file, line: line) { error in
+        XCTAssertThrowsError(try CarriedWindow.decode(bytes, ranks: ranks, nodes: nodes), file: file, line: line) { error in
             guard case let BrazosError.malformed(what) = error else { return XCTFail("unexpected \(error)", file: file, line: line) }
             XCTAssertTrue(what.contains(text), what, file: file, line: line)
         }
@@ -83,8 +83,8 @@ final class MobilityDecodingTests: XCTestCase {
 
     func testCarriedWindowsRoundTripInTheRecord() throws {
         let windows = [carriedWindow(), carriedWindow(members: 4, memory: [], origins: [:])]
-        XCTAssertEqual(try CarriedWindow.decode(CarriedWindow.encode(windows), ranks: ranks), windows)
-        XCTAssertEqual(try CarriedWindow.decode([], ranks: ranks), [])
+        XCTAssertEqual(try CarriedWindow.decode(CarriedWindow.encode(windows), ranks: ranks, nodes: nodes), windows)
+        XCTAssertEqual(try CarriedWindow.decode([], ranks: ranks, nodes: nodes), [])
         var made = record()
         made.windows = CarriedWindow.encode(windows)
         XCTAssertEqual(try decode(made.encoded()), made)
@@ -99,6 +99,9 @@ final class MobilityDecodingTests: XCTestCase {
         var badEarly = carriedWindow()
         badEarly.target.early[0].message = [99]
         assertWindowsMalformed(CarriedWindow.encode([badEarly]), naming: "early access from rank 2")
+        var farEarly = carriedWindow()
+        farEarly.target.early[0].node = 3
+        assertWindowsMalformed(CarriedWindow.encode([farEarly]), naming: "on node 3")
         let bytes = CarriedWindow.encode([carriedWindow()])
         for cut in [1, 4, 9, bytes.count / 2, bytes.count - 1] {
             assertWindowsMalformed(Array(bytes.prefix(cut)), naming: "a moving rank's windows")

@@ -102,6 +102,37 @@ public final class FastLock: Sendable {
     }
 }
 
+/// State behind a `FastLock`-like lock: Synchronization's `Mutex` holding the value
+/// inline, so that its accesses need no dynamic exclusivity check (a class's stored
+/// property behind `Guarded` costs one, with a thread-local lookup, on every call).
+/// Under ThreadSanitizer (`BRAZOS_TSAN`) a `Guarded`, which it sees.
+public final class FastGuarded<Value: Sendable>: Sendable {
+    #if BRAZOS_TSAN
+    @usableFromInline let guarded: Guarded<Value>
+    #else
+    @usableFromInline let mutex: Mutex<Value>
+    #endif
+
+    /// Shared state starting as `value`.
+    public init(_ value: Value) {
+        #if BRAZOS_TSAN
+        guarded = Guarded(value)
+        #else
+        mutex = Mutex(value)
+        #endif
+    }
+
+    /// Runs `body` on the state, holding the lock, and returns its result.
+    @inlinable @inline(__always)
+    public func withLock<T: Sendable, E: Error>(_ body: (inout Value) throws(E) -> T) throws(E) -> T {
+        #if BRAZOS_TSAN
+        return try guarded.withLock(body)
+        #else
+        return try mutex.withLock { (value: inout Value) throws(E) -> T in try body(&value) }
+        #endif
+    }
+}
+
 /// A pthread read-write lock with a stable address: many readers at once, or one writer.
 /// Readers may take it again while they hold it (glibc prefers readers by default).
 ///

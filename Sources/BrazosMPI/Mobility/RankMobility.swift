@@ -341,7 +341,7 @@ extension MessageEngine {
         let mobile = mobile!, sendSequences = sendSequences!
         let rank = record.rank
         // Its windows first: a message for it may be handled as soon as its queues are set.
-        windows.arriving(rank: rank, windows: try CarriedWindow.decode(record.windows, ranks: directory.rankCount), engine: self)
+        windows.arriving(rank: rank, windows: try CarriedWindow.decode(record.windows, ranks: directory.rankCount, nodes: links.count), engine: self)
         let early = try lock.withLock { () throws(BrazosError) -> [MobileRanks.HeldFrame] in
             guard queues[rank] == nil else { throw .malformed("rank \(rank) arrived from node \(peer) but is here already") }
             var queue = MatchQueues<Request, Arrival>()

@@ -16,10 +16,12 @@ struct CarriedWindow: Equatable {
     }
 
     /// A window message the rank had not applied yet (one of the next fence epoch that
-    /// came before the rank finished its fence): the message with its data, and its origin.
+    /// came before the rank finished its fence): the message with its data, its origin
+    /// and the node the origin sent it from (where a get's data goes).
     struct EarlyAccess: Equatable {
         var message: [UInt8]
         var origin: Int
+        var node: Int
     }
 
     /// The window as the rank knows it as an origin (`Window.carriedOrigin`).
@@ -56,14 +58,14 @@ struct CarriedWindow: Equatable {
         return writer.bytes
     }
 
-    /// Decodes what `encode` wrote, for a job of `ranks` ranks; throws `malformed`, naming
+    /// Decodes what `encode` wrote, for a job of `ranks` ranks on `nodes` nodes; throws `malformed`, naming
     /// the field, for a truncated list, bytes past its end, or values no window can have.
-    static func decode(_ bytes: [UInt8], ranks: Int) throws(BrazosError) -> [CarriedWindow] {
+    static func decode(_ bytes: [UInt8], ranks: Int, nodes: Int) throws(BrazosError) -> [CarriedWindow] {
         guard !bytes.isEmpty else { return [] }
         var reader = ByteReader(bytes, what: "a moving rank's windows")
         let count = try reader.take(UInt32.self)
         var windows: [CarriedWindow] = []
-        for _ in 0..<count { windows.append(try CarriedWindow(from: &reader, ranks: ranks)) }
+        for _ in 0..<count { windows.append(try CarriedWindow(from: &reader, ranks: ranks, nodes: nodes)) }
         guard reader.isAtEnd else { throw .malformed("a moving rank's windows have bytes past their end") }
         return windows
     }
@@ -89,6 +91,7 @@ struct CarriedWindow: Equatable {
         for access in target.early {
             writer.put(bytes: access.message)
             writer.put(UInt32(access.origin))
+            writer.put(UInt32(access.node))
         }
         for counts in [target.postsFrom, target.completesFrom] {
             let origins = counts.keys.sorted()
@@ -98,7 +101,7 @@ struct CarriedWindow: Equatable {
         writer.put(target.nextCookie)
     }
 
-    private init(from reader: inout ByteReader, ranks: Int) throws(BrazosError) {
+    private init(from reader: inout ByteReader, ranks: Int, nodes: Int) throws(BrazosError) {
         let context = try reader.take(UInt32.self)
         let rank = Int(try reader.take(UInt32.self))
         let worldRanks = try reader.takeList(UInt32.self).map { Int($0) }
@@ -129,10 +132,12 @@ struct CarriedWindow: Equatable {
         }
         var early: [EarlyAccess] = []
         for _ in 0..<(try reader.take(UInt32.self)) {
-            let message = try reader.takeBytes(), origin = Int(try reader.take(UInt32.self))
+            let message = try reader.takeBytes(), origin = Int(try reader.take(UInt32.self)), node = Int(try reader.take(UInt32.self))
             let decodes = message.withUnsafeBytes { (try? WindowMessage.decode($0)) != nil }
-            guard origin < ranks, decodes else { throw .malformed("a carried window's early access from rank \(origin) is not a window message of this job") }
-            early.append(EarlyAccess(message: message, origin: origin))
+            guard origin < ranks, node < nodes, decodes else {
+                throw .malformed("a carried window's early access from rank \(origin) on node \(node) is not a window message of this job")
+            }
+            early.append(EarlyAccess(message: message, origin: origin, node: node))
         }
         var counts: [[Int: Int]] = []
         for _ in 0..<2 {

@@ -7,7 +7,7 @@ enum AccessEpoch: CustomStringConvertible {
     case fence(accessed: Bool)
     /// Passive target: the members (communicator ranks) locked, each with whether its lock
     /// was asked for (not under `noCheck`), so that unlocking lets go of it.
-    case locked([Int: Bool])
+    case locked(LockedTargets)
     case lockedAll(acquired: Bool)
     /// Post-start-complete-wait, as an origin: the targets of `start`.
     case started([Int])
@@ -16,7 +16,7 @@ enum AccessEpoch: CustomStringConvertible {
         switch self {
         case .none: return "none"
         case .fence: return "a fence epoch"
-        case let .locked(targets): return "a lock epoch on \(targets.keys.sorted().map(String.init).joined(separator: ","))"
+        case let .locked(targets): return "a lock epoch on \(targets.ranks.sorted().map(String.init).joined(separator: ","))"
         case .lockedAll: return "a lock-all epoch"
         case .started: return "an epoch begun by MPI_Win_start"
         }
@@ -46,4 +46,23 @@ enum ExposureEpoch {
     case none
     /// The origins (communicator ranks) of `post`.
     case posted([Int])
+}
+
+/// The members a lock epoch holds, each with whether its lock was asked for: a short
+/// list, searched on every access (a dictionary's hashing cost more than the put it
+/// checked, at 8 bytes).
+struct LockedTargets {
+    private var entries: [(rank: Int, acquired: Bool)] = []
+
+    var isEmpty: Bool { entries.isEmpty }
+    var ranks: [Int] { entries.map(\.rank) }
+
+    /// Whether `rank`'s lock was asked for; nil when `rank` is not locked. Setting nil unlocks it.
+    subscript(rank: Int) -> Bool? {
+        get { entries.first { $0.rank == rank }?.acquired }
+        set {
+            entries.removeAll { $0.rank == rank }
+            if let newValue { entries.append((rank, newValue)) }
+        }
+    }
 }

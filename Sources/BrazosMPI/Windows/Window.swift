@@ -49,6 +49,19 @@ public final class Window: @unchecked Sendable {
         /// memory lies in a `WindowFile`: puts, gets and accumulates are applied at once
         /// too; locks, posts and completes still go to its node.
         let mapped: WindowMemory?
+        /// The address of its memory here when `local` or `mapped` reaches it (not for a
+        /// dynamic window): the fast path's, read without retaining either.
+        let directBase: UnsafeMutableRawPointer?
+
+        init(worldRank: Int, size: Int, displacementUnit: Int, base: Int, local: WindowEndpoint?, mapped: WindowMemory?) {
+            self.worldRank = worldRank
+            self.size = size
+            self.displacementUnit = displacementUnit
+            self.base = base
+            self.local = local
+            self.mapped = mapped
+            directBase = (local?.memory ?? mapped).flatMap { $0.flavor == .dynamic ? nil : $0.base }
+        }
 
         /// Whether the member has completed `count` fences (a direct access of the epoch
         /// the `count`th fence opened may be applied).

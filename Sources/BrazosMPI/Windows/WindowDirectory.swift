@@ -71,6 +71,6 @@ final class WindowDirectory: Sendable {
             throw .malformed("window message for rank \(header.destination) on context \(header.context), which has no window here")
         }
         let (message, data) = try WindowMessage.decode(payload)
-        try endpoint.handle(message, data: data, from: Int(header.source))
+        try endpoint.handle(message, data: data, from: .init(rank: Int(header.source), node: Int(header.sourceNode)))
     }
 }

@@ -23,7 +23,7 @@ final class WindowEndpoint: @unchecked Sendable {
     /// epoch before) when a faster origin has left it.
     private var fencesCompleted = 0
     /// Accesses of the next fence epoch that arrived before this rank completed its fence.
-    private var early: [(message: WindowMessage, data: [UInt8], origin: Int)] = []
+    private var early: [(message: WindowMessage, data: [UInt8], origin: Sender)] = []
     /// Posts and completes received, by world rank, not yet taken by a start or a wait.
     private var postsFrom: [Int: Int] = [:]
     private var completesFrom: [Int: Int] = [:]
@@ -62,7 +62,7 @@ final class WindowEndpoint: @unchecked Sendable {
         handledByFence = target.handledByFence
         early = target.early.compactMap { access in
             access.message.withUnsafeBytes { bytes in
-                (try? WindowMessage.decode(bytes)).map { ($0.message, Array($0.data), access.origin) }
+                (try? WindowMessage.decode(bytes)).map { ($0.message, Array($0.data), Sender(rank: access.origin, node: access.node)) }
             }
         }
         postsFrom = target.postsFrom
@@ -93,7 +93,9 @@ final class WindowEndpoint: @unchecked Sendable {
         let bytes = memory.base.map { Array(UnsafeRawBufferPointer(start: $0, count: memory.size)) } ?? []
         return guardLock.withLock {
             CarriedWindow.Target(memory: bytes, fencesCompleted: fencesCompleted, handledByFence: handledByFence,
-                                 early: early.map { access in .init(message: access.data.withUnsafeBytes { access.message.encoded(data: $0) }, origin: access.origin) },
+                                 early: early.map { access in
+                                     .init(message: access.data.withUnsafeBytes { access.message.encoded(data: $0) }, origin: access.origin.rank, node: access.origin.node)
+                                 },
                                  postsFrom: postsFrom, completesFrom: completesFrom, nextCookie: nextCookie)
         }
     }
@@ -105,10 +107,17 @@ final class WindowEndpoint: @unchecked Sendable {
 
     // MARK: Messages from other nodes
 
+    /// Who sent a window message: its rank, and the node it was sent from (where an
+    /// answer goes).
+    struct Sender {
+        let rank: Int
+        let node: Int
+    }
+
     /// A message from world rank `origin` on another node, handled as it is delivered.
     /// Replies go out as deferred work: this thread may hold the poller role, which a send
     /// into a full link needs.
-    func handle(_ message: WindowMessage, data: UnsafeRawBufferPointer, from origin: Int) throws(BrazosError) {
+    func handle(_ message: WindowMessage, data: UnsafeRawBufferPointer, from origin: Sender) throws(BrazosError) {
         switch message.kind {
         case .put, .accumulate, .get, .getAccumulate, .compareAndSwap:
             let isEarly = guardLock.withLock { () -> Bool in
@@ -120,20 +129,20 @@ final class WindowEndpoint: @unchecked Sendable {
         case .reply:
             try receiveReply(message, data: data)
         case .lock:
-            requestLock(origin: origin, exclusive: message.exclusive) { [self] in reply(to: origin, cookie: message.cookie) }
+            requestLock(origin: origin.rank, exclusive: message.exclusive) { [self] in reply(to: origin, cookie: message.cookie) }
         case .unlock:
-            guard releaseLock(origin: origin) else { throw .malformed("unlock from rank \(origin), which holds no lock on rank \(worldRank)'s window") }
+            guard releaseLock(origin: origin.rank) else { throw .malformed("unlock from rank \(origin.rank), which holds no lock on rank \(worldRank)'s window") }
             reply(to: origin, cookie: message.cookie)
         case .flush:
             reply(to: origin, cookie: message.cookie)
         case .post:
-            guardLock.withLock { postsFrom[origin, default: 0] += 1 }
+            guardLock.withLock { postsFrom[origin.rank, default: 0] += 1 }
         case .complete:
-            guardLock.withLock { completesFrom[origin, default: 0] += 1 }
+            guardLock.withLock { completesFrom[origin.rank, default: 0] += 1 }
         }
     }
 
-    private func handleAccess(_ message: WindowMessage, data: UnsafeRawBufferPointer, from origin: Int) throws(BrazosError) {
+    private func handleAccess(_ message: WindowMessage, data: UnsafeRawBufferPointer, from origin: Sender) throws(BrazosError) {
         var access = WindowAccess(kind: message.kind, runs: message.runs, operation: message.operation, element: message.element)
         access.elementSize = BasicType.valueSize(message.element)
         let data = message.carriedBytes == 0 ? nil : data.baseAddress
@@ -142,7 +151,7 @@ final class WindowEndpoint: @unchecked Sendable {
             do throws(MPIError) {
                 try memory.apply(access, data: data, result: nil, owner: worldRank)
             } catch {
-                throw .malformed("\(message.kind) from rank \(origin): \(error)")
+                throw .malformed("\(message.kind) from rank \(origin.rank): \(error)")
             }
             return
         }
@@ -170,16 +179,18 @@ final class WindowEndpoint: @unchecked Sendable {
     }
 
     /// Sends a reply without data to `origin` (a lock's grant, an unlock's or a flush's end).
-    private func reply(to origin: Int, cookie: UInt64) {
+    private func reply(to origin: Sender, cookie: UInt64) {
         var answer = WindowMessage(kind: .reply)
         answer.cookie = cookie
         send(answer.encoded(reservingData: 0), to: origin)
     }
 
-    /// Sends `bytes` to `origin` as deferred work.
-    private func send(_ bytes: [UInt8], to origin: Int) {
+    /// Sends `bytes` to `origin` as deferred work, on the node the request came from:
+    /// where threads move, the origin is there until it has its answer, though this node
+    /// may not have heard yet that it moved there.
+    private func send(_ bytes: [UInt8], to origin: Sender) {
         engine.postpone { [engine, context, worldRank] in
-            try engine.sendWindowMessage(bytes, isReply: true, context: context, from: worldRank, to: origin)
+            try engine.sendWindowReply(bytes, context: context, from: worldRank, to: origin.rank, onNode: origin.node)
         }
     }
 
@@ -229,7 +240,7 @@ final class WindowEndpoint: @unchecked Sendable {
     /// This rank's fence is complete (every access of the epoch it ends has been
     /// applied here): the accesses of the next epoch that came early are applied now.
     func completeFence() throws(MPIError) {
-        let arrived = guardLock.withLock { () -> [(message: WindowMessage, data: [UInt8], origin: Int)] in
+        let arrived = guardLock.withLock { () -> [(message: WindowMessage, data: [UInt8], origin: Sender)] in
             fencesCompleted += 1
             memory.part?.publish(fencesCompleted: fencesCompleted)
             defer { early.removeAll() }

@@ -170,6 +170,10 @@ extension Window {
             try operation.check(on: basic.value, name: basic.name)
             described.element = basic.value
             described.elementSize = BasicType.valueSize(basic.value)
+            if try accumulatedDirectly(described, origin: origin, result: result, compare: compare, target: target, bytes: bytes) {
+                request?.complete(.empty)
+                return
+            }
         }
         let peer = peers[target.rank]
         let (offset, overflow) = target.displacement.multipliedReportingOverflow(by: peer.displacementUnit)
@@ -244,21 +248,53 @@ extension Window {
     /// memory reached here (a member of this node, or mapped), one copy. False, having
     /// done nothing, for any other.
     private func copiedDirectly(_ kind: WindowMessage.Kind, origin: Buffer?, result: Buffer?, target: Target, bytes: Int) throws(MPIError) -> Bool {
-        guard kind == .put || kind == .get, flavor != .dynamic, target.datatype.isPackedAsIs,
-              (kind == .put ? origin?.datatype : result?.datatype)?.isPackedAsIs == true else { return false }
-        let peer = peers[target.rank]
-        guard let memory = peer.local?.memory ?? peer.mapped, let base = memory.base else { return false }
-        let (offset, overflow) = target.displacement.multipliedReportingOverflow(by: peer.displacementUnit)
-        guard !overflow, offset >= 0, offset <= peer.size - bytes else {
-            throw MPIError(.rmaRange, "\(bytes) bytes at displacement \(target.displacement) reach outside rank \(target.rank)'s \(peer.size)-byte window")
+        guard kind == .put || kind == .get, target.datatype.isPackedAsIs,
+              (kind == .put ? origin?.datatype : result?.datatype)?.isPackedAsIs == true,
+              let base = peers[target.rank].directBase else { return false }
+        let size = peers[target.rank].size
+        let (offset, overflow) = target.displacement.multipliedReportingOverflow(by: peers[target.rank].displacementUnit)
+        guard !overflow, offset >= 0, offset <= size - bytes else {
+            throw MPIError(.rmaRange, "\(bytes) bytes at displacement \(target.displacement) reach outside rank \(target.rank)'s \(size)-byte window")
         }
-        try awaitFenceOpened(by: peer)
+        if case .fence = accessEpoch { try awaitFenceOpened(by: peers[target.rank]) }
         if kind == .put {
             guard let source = origin?.pointer else { return false }
             (base + offset).copyMemory(from: source, byteCount: bytes)
         } else {
             guard let destination = result?.pointer else { return false }
             UnsafeMutableRawPointer(mutating: destination).copyMemory(from: base + offset, byteCount: bytes)
+        }
+        return true
+    }
+
+    /// An accumulate, get-accumulate or compare-and-swap of contiguous elements of one
+    /// basic type to memory reached here: applied in place under the memory's atomicity,
+    /// with no access description or runs. False, having done nothing, for any other.
+    private func accumulatedDirectly(_ access: WindowAccess, origin: Buffer?, result: Buffer?, compare: UnsafeRawPointer?,
+                                     target: Target, bytes: Int) throws(MPIError) -> Bool {
+        let data = access.operation == .noOp ? nil : origin?.pointer
+        guard !access.isPair, access.elementSize > 0, target.datatype.isPackedAsIs,
+              origin?.datatype.isPackedAsIs ?? true, result?.datatype.isPackedAsIs ?? true,
+              data != nil || access.operation == .noOp, result == nil || result?.pointer != nil,
+              access.kind != .compareAndSwap || compare != nil,
+              let base = peers[target.rank].directBase, let memory = peers[target.rank].local?.memory ?? peers[target.rank].mapped else { return false }
+        let size = peers[target.rank].size
+        let (offset, overflow) = target.displacement.multipliedReportingOverflow(by: peers[target.rank].displacementUnit)
+        guard !overflow, offset >= 0, offset <= size - bytes else {
+            throw MPIError(.rmaRange, "\(bytes) bytes at displacement \(target.displacement) reach outside rank \(target.rank)'s \(size)-byte window")
+        }
+        if case .fence = accessEpoch { try awaitFenceOpened(by: peers[target.rank]) }
+        let address = base + offset
+        let old = result.map { UnsafeMutableRawPointer(mutating: $0.pointer!) }
+        memory.atomicity.withLock {
+            old?.copyMemory(from: address, byteCount: bytes)
+            if access.kind == .compareAndSwap {
+                if UnsafeRawBufferPointer(start: address, count: bytes).elementsEqual(UnsafeRawBufferPointer(start: compare, count: bytes)) {
+                    address.copyMemory(from: data!, byteCount: bytes)
+                }
+            } else if let data {
+                access.operation.apply(access.element, count: bytes / access.elementSize, origin: data, target: address)
+            }
         }
         return true
     }

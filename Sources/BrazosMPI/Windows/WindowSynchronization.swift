@@ -37,7 +37,7 @@ extension Window {
         try checkUsable()
         try checkTarget(rank)
         guard rank != MPI.procNull else { return }
-        var targets: [Int: Bool] = [:]
+        var targets = LockedTargets()
         switch accessEpoch {
         case let .locked(held):
             guard held[rank] == nil else { throw MPIError(.rmaSync, "rank \(rank) is locked already") }

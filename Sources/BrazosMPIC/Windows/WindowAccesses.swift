@@ -11,10 +11,22 @@ private func target<Count: BinaryInteger>(_ rank: Int32, _ displacement: MPI_Ain
     Window.Target(rank: Int(rank), displacement: Int(displacement), count: try elementCount(count), datatype: try Handles.datatype(datatype))
 }
 
+/// A put, get or accumulate from C: both sides made with their datatypes lent (predefined ones
+/// unretained, as on the send path: an 8-byte put is dominated by such per-call costs).
+private func transfer<Count: BinaryInteger>(_ pointer: UnsafeRawPointer?, _ originCount: Count, _ originType: MPI_Datatype?,
+                                            _ rank: Int32, _ displacement: MPI_Aint, _ targetCount: Count, _ targetType: MPI_Datatype?,
+                                            _ body: (Window.Buffer, Window.Target) throws(MPIError) -> Void) throws(MPIError) {
+    let originCount = try elementCount(originCount), targetCount = try elementCount(targetCount)
+    try Handles.withDatatypes(originType, targetType) { (originType, targetType) throws(MPIError) in
+        try body(Window.Buffer(pointer, count: originCount, datatype: originType),
+                 Window.Target(rank: Int(rank), displacement: Int(displacement), count: targetCount, datatype: targetType))
+    }
+}
+
 /// Starts a request-based access and hands its request out.
 private func requestCall(_ function: StaticString, _ win: MPI_Win?, _ request: UnsafeMutablePointer<MPI_Request?>?,
                          _ start: (Window) throws(MPIError) -> Request) -> Int32 {
-    windowCall(function, win) { (window) throws(MPIError) in
+    lentWindowCall(function, win) { (window) throws(MPIError) in
         let output = try requestOutput(request)
         output.pointee = Handles.requests.add(try start(window))
     }
@@ -26,8 +38,10 @@ private func requestCall(_ function: StaticString, _ win: MPI_Win?, _ request: U
 @_cdecl("MPI_Put")
 public func mpiPut(_ originAddress: UnsafeRawPointer?, _ originCount: Int32, _ originType: MPI_Datatype?, _ rank: Int32, _ displacement: MPI_Aint,
                    _ targetCount: Int32, _ targetType: MPI_Datatype?, _ win: MPI_Win?) -> Int32 {
-    windowCall("MPI_Put", win) { (window) throws(MPIError) in
-        try window.put(try origin(originAddress, originCount, originType), to: try target(rank, displacement, targetCount, targetType))
+    lentWindowCall("MPI_Put", win) { (window) throws(MPIError) in
+        try transfer(originAddress, originCount, originType, rank, displacement, targetCount, targetType) { (origin, target) throws(MPIError) in
+            try window.put(origin, to: target)
+        }
     }
 }
 
@@ -35,8 +49,10 @@ public func mpiPut(_ originAddress: UnsafeRawPointer?, _ originCount: Int32, _ o
 @_cdecl("MPI_Put_c")
 public func mpiPutC(_ originAddress: UnsafeRawPointer?, _ originCount: MPI_Count, _ originType: MPI_Datatype?, _ rank: Int32, _ displacement: MPI_Aint,
                     _ targetCount: MPI_Count, _ targetType: MPI_Datatype?, _ win: MPI_Win?) -> Int32 {
-    windowCall("MPI_Put_c", win) { (window) throws(MPIError) in
-        try window.put(try origin(originAddress, originCount, originType), to: try target(rank, displacement, targetCount, targetType))
+    lentWindowCall("MPI_Put_c", win) { (window) throws(MPIError) in
+        try transfer(originAddress, originCount, originType, rank, displacement, targetCount, targetType) { (origin, target) throws(MPIError) in
+            try window.put(origin, to: target)
+        }
     }
 }
 
@@ -44,8 +60,10 @@ public func mpiPutC(_ originAddress: UnsafeRawPointer?, _ originCount: MPI_Count
 @_cdecl("MPI_Get")
 public func mpiGet(_ originAddress: UnsafeMutableRawPointer?, _ originCount: Int32, _ originType: MPI_Datatype?, _ rank: Int32, _ displacement: MPI_Aint,
                    _ targetCount: Int32, _ targetType: MPI_Datatype?, _ win: MPI_Win?) -> Int32 {
-    windowCall("MPI_Get", win) { (window) throws(MPIError) in
-        try window.get(into: try origin(originAddress, originCount, originType), from: try target(rank, displacement, targetCount, targetType))
+    lentWindowCall("MPI_Get", win) { (window) throws(MPIError) in
+        try transfer(originAddress, originCount, originType, rank, displacement, targetCount, targetType) { (origin, target) throws(MPIError) in
+            try window.get(into: origin, from: target)
+        }
     }
 }
 
@@ -53,8 +71,10 @@ public func mpiGet(_ originAddress: UnsafeMutableRawPointer?, _ originCount: Int
 @_cdecl("MPI_Get_c")
 public func mpiGetC(_ originAddress: UnsafeMutableRawPointer?, _ originCount: MPI_Count, _ originType: MPI_Datatype?, _ rank: Int32, _ displacement: MPI_Aint,
                     _ targetCount: MPI_Count, _ targetType: MPI_Datatype?, _ win: MPI_Win?) -> Int32 {
-    windowCall("MPI_Get_c", win) { (window) throws(MPIError) in
-        try window.get(into: try origin(originAddress, originCount, originType), from: try target(rank, displacement, targetCount, targetType))
+    lentWindowCall("MPI_Get_c", win) { (window) throws(MPIError) in
+        try transfer(originAddress, originCount, originType, rank, displacement, targetCount, targetType) { (origin, target) throws(MPIError) in
+            try window.get(into: origin, from: target)
+        }
     }
 }
 
@@ -64,9 +84,11 @@ public func mpiGetC(_ originAddress: UnsafeMutableRawPointer?, _ originCount: MP
 @_cdecl("MPI_Accumulate")
 public func mpiAccumulate(_ originAddress: UnsafeRawPointer?, _ originCount: Int32, _ originType: MPI_Datatype?, _ rank: Int32, _ displacement: MPI_Aint,
                           _ targetCount: Int32, _ targetType: MPI_Datatype?, _ op: MPI_Op?, _ win: MPI_Win?) -> Int32 {
-    windowCall("MPI_Accumulate", win) { (window) throws(MPIError) in
-        try window.accumulate(try origin(originAddress, originCount, originType), to: try target(rank, displacement, targetCount, targetType),
-                              op: try Handles.op(op))
+    lentWindowCall("MPI_Accumulate", win) { (window) throws(MPIError) in
+        let op = try Handles.op(op)
+        try transfer(originAddress, originCount, originType, rank, displacement, targetCount, targetType) { (origin, target) throws(MPIError) in
+            try window.accumulate(origin, to: target, op: op)
+        }
     }
 }
 
@@ -74,9 +96,11 @@ public func mpiAccumulate(_ originAddress: UnsafeRawPointer?, _ originCount: Int
 @_cdecl("MPI_Accumulate_c")
 public func mpiAccumulateC(_ originAddress: UnsafeRawPointer?, _ originCount: MPI_Count, _ originType: MPI_Datatype?, _ rank: Int32,
                            _ displacement: MPI_Aint, _ targetCount: MPI_Count, _ targetType: MPI_Datatype?, _ op: MPI_Op?, _ win: MPI_Win?) -> Int32 {
-    windowCall("MPI_Accumulate_c", win) { (window) throws(MPIError) in
-        try window.accumulate(try origin(originAddress, originCount, originType), to: try target(rank, displacement, targetCount, targetType),
-                              op: try Handles.op(op))
+    lentWindowCall("MPI_Accumulate_c", win) { (window) throws(MPIError) in
+        let op = try Handles.op(op)
+        try transfer(originAddress, originCount, originType, rank, displacement, targetCount, targetType) { (origin, target) throws(MPIError) in
+            try window.accumulate(origin, to: target, op: op)
+        }
     }
 }
 
@@ -85,7 +109,7 @@ public func mpiAccumulateC(_ originAddress: UnsafeRawPointer?, _ originCount: MP
 public func mpiGetAccumulate(_ originAddress: UnsafeRawPointer?, _ originCount: Int32, _ originType: MPI_Datatype?,
                              _ resultAddress: UnsafeMutableRawPointer?, _ resultCount: Int32, _ resultType: MPI_Datatype?, _ rank: Int32,
                              _ displacement: MPI_Aint, _ targetCount: Int32, _ targetType: MPI_Datatype?, _ op: MPI_Op?, _ win: MPI_Win?) -> Int32 {
-    windowCall("MPI_Get_accumulate", win) { (window) throws(MPIError) in
+    lentWindowCall("MPI_Get_accumulate", win) { (window) throws(MPIError) in
         try window.getAccumulate(try accumulated(originAddress, originCount, originType, op), result: try origin(resultAddress, resultCount, resultType),
                                  target: try target(rank, displacement, targetCount, targetType), op: try Handles.op(op))
     }
@@ -96,7 +120,7 @@ public func mpiGetAccumulate(_ originAddress: UnsafeRawPointer?, _ originCount: 
 public func mpiGetAccumulateC(_ originAddress: UnsafeRawPointer?, _ originCount: MPI_Count, _ originType: MPI_Datatype?,
                               _ resultAddress: UnsafeMutableRawPointer?, _ resultCount: MPI_Count, _ resultType: MPI_Datatype?, _ rank: Int32,
                               _ displacement: MPI_Aint, _ targetCount: MPI_Count, _ targetType: MPI_Datatype?, _ op: MPI_Op?, _ win: MPI_Win?) -> Int32 {
-    windowCall("MPI_Get_accumulate_c", win) { (window) throws(MPIError) in
+    lentWindowCall("MPI_Get_accumulate_c", win) { (window) throws(MPIError) in
         try window.getAccumulate(try accumulated(originAddress, originCount, originType, op), result: try origin(resultAddress, resultCount, resultType),
                                  target: try target(rank, displacement, targetCount, targetType), op: try Handles.op(op))
     }
@@ -113,9 +137,11 @@ private func accumulated<Count: BinaryInteger>(_ pointer: UnsafeRawPointer?, _ c
 @_cdecl("MPI_Fetch_and_op")
 public func mpiFetchAndOp(_ originAddress: UnsafeRawPointer?, _ resultAddress: UnsafeMutableRawPointer?, _ datatype: MPI_Datatype?, _ rank: Int32,
                           _ displacement: MPI_Aint, _ op: MPI_Op?, _ win: MPI_Win?) -> Int32 {
-    windowCall("MPI_Fetch_and_op", win) { (window) throws(MPIError) in
-        try window.fetchAndOp(originAddress, result: resultAddress, datatype: try Handles.datatype(datatype), rank: Int(rank),
-                              displacement: Int(displacement), op: try Handles.op(op))
+    lentWindowCall("MPI_Fetch_and_op", win) { (window) throws(MPIError) in
+        let op = try Handles.op(op)
+        try Handles.withDatatype(datatype) { (datatype) throws(MPIError) in
+            try window.fetchAndOp(originAddress, result: resultAddress, datatype: datatype, rank: Int(rank), displacement: Int(displacement), op: op)
+        }
     }
 }
 
@@ -123,9 +149,11 @@ public func mpiFetchAndOp(_ originAddress: UnsafeRawPointer?, _ resultAddress: U
 @_cdecl("MPI_Compare_and_swap")
 public func mpiCompareAndSwap(_ originAddress: UnsafeRawPointer?, _ compareAddress: UnsafeRawPointer?, _ resultAddress: UnsafeMutableRawPointer?,
                               _ datatype: MPI_Datatype?, _ rank: Int32, _ displacement: MPI_Aint, _ win: MPI_Win?) -> Int32 {
-    windowCall("MPI_Compare_and_swap", win) { (window) throws(MPIError) in
-        try window.compareAndSwap(originAddress, compare: compareAddress, result: resultAddress, datatype: try Handles.datatype(datatype),
-                                  rank: Int(rank), displacement: Int(displacement))
+    lentWindowCall("MPI_Compare_and_swap", win) { (window) throws(MPIError) in
+        try Handles.withDatatype(datatype) { (datatype) throws(MPIError) in
+            try window.compareAndSwap(originAddress, compare: compareAddress, result: resultAddress, datatype: datatype,
+                                      rank: Int(rank), displacement: Int(displacement))
+        }
     }
 }
 
