@@ -41,7 +41,7 @@ final class WindowDirectory: Sendable {
     /// On the node a rank leaves, from the departure (under the engine's lock, once no
     /// window message for the rank is being handled): its windows in creation order
     /// (their contexts ascend), each refused unless at rest, then taken out of the
-    /// directory. Returns the record's bytes and the windows' ids (for the keeper).
+    /// directory. Returns the record's bytes and the ids of all of them (for the keeper).
     func departing(rank: Int) throws(MPIError) -> (record: [UInt8], ids: [Int]) {
         let mine = endpoints.withLock { $0.values.filter { $0.worldRank == rank } }.sorted { $0.context < $1.context }
         for endpoint in mine { try endpoint.checkAtRest() }
@@ -50,7 +50,7 @@ final class WindowDirectory: Sendable {
             (endpoint.window?.carriedOrigin() ?? endpoint.carriedOrigin).map { CarriedWindow(origin: $0, target: endpoint.carriedTarget()) }
         }
         endpoints.withLock { for endpoint in mine { $0[Key(context: endpoint.context, worldRank: rank)] = nil } }
-        return (carried.isEmpty ? [] : CarriedWindow.encode(carried), carried.map { Int($0.origin.context) })
+        return (carried.isEmpty ? [] : CarriedWindow.encode(carried), mine.map { Int($0.context) })
     }
 
     /// On the node a rank arrives at, before any message for it is let through: its

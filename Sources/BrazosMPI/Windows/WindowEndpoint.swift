@@ -3,12 +3,14 @@ import Synchronization
 
 /// One rank's side of a window that others reach: its memory, its passive-target lock,
 /// the counts its synchronisations wait for, and the replies it waits for as an origin.
-/// Accesses from ranks of this node apply to `memory` directly; messages from other nodes come
-/// through `handle`, on whichever thread of the node delivers them.
+/// Accesses from ranks of this node apply to `memory` directly; messages from other
+/// nodes come through `handle`, on whichever thread of the node delivers them.
 ///
 /// Unchecked: `lock`, `handledByFence`, `fencesCompleted`, `early`, `postsFrom`,
 /// `completesFrom`, `pending` and `nextCookie` are guarded by `guardLock`; accumulates
-/// hold the memory's `atomicity` while they read and write it. The rest is set in init.
+/// hold the memory's `atomicity` while they read and write it; `window` and
+/// `carriedOrigin` are the rank's thread's (set on arrival before that thread starts).
+/// The rest is set in init.
 final class WindowEndpoint: @unchecked Sendable {
     let context: UInt32
     let worldRank: Int
