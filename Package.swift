@@ -8,6 +8,10 @@ let pmixInclude = "/usr/lib/x86_64-linux-gnu/pmix2/include"
 // The progress and matching paths run millions of times a second; release builds drop
 // the dynamic exclusivity checks there (debug builds, which the tests use, keep them).
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+// The C skin's entry points come in near-identical pairs (MPI_Put and MPI_Get differ in a
+// name and a callee); LLVM's function merging made each a thunk that passes its stack
+// arguments on again, a store-forwarding stall that was a third of an 8-byte put.
+let cSkin: [SwiftSetting] = hotPath + [.unsafeFlags(["-Xfrontend", "-disable-llvm-merge-functions-pass"], .when(configuration: .release))]
 
 // Fuzz/: one libFuzzer target per decoder of what peers, the launcher and disks hand in,
 // and the driver they share. Declared only for scripts/fuzz (BRAZOS_FUZZ=1), which builds
@@ -65,7 +69,7 @@ let package = Package(
         .target(name: "CMPI"),
         // The profiling interface: the linker script gives each MPI_X function a second
         // name, PMPI_X (generated from mpi.h's prototypes by scripts/profiling-interface).
-        .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "Checkpointing", "CMPI"],
+        .target(name: "BrazosMPIC", dependencies: ["BrazosMPI", "BrazosCore", "Checkpointing", "CMPI"], swiftSettings: cSkin,
                 linkerSettings: [.unsafeFlags(["-Xlinker", Context.packageDirectory + "/Sources/CMPI/pmpi-aliases.ld"])]),
         .executableTarget(name: "brazosrun", dependencies: ["BrazosCore", "Checkpoint", .product(name: "Logging", package: "swift-log"), .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The compiler wrappers for C and C++ programs, one implementation (BrazosWrapper).

@@ -3,7 +3,7 @@
 /// basic types; one made of a single basic type (or the predefined pairs) can be reduced.
 public struct BasicType: Equatable, Sendable, CustomStringConvertible {
     /// What arithmetic sees.
-    public indirect enum Value: Equatable, Sendable {
+    public enum Value: Equatable, Sendable {
         case signed(bits: Int)
         case unsigned(bits: Int)
         case float, double, longDouble
@@ -12,7 +12,7 @@ public struct BasicType: Equatable, Sendable, CustomStringConvertible {
         /// Fortran `LOGICAL*n`: zero is false; only the logical reductions apply.
         case logical(bits: Int)
         /// A complex number: real then imaginary part, each of the floating-point `Value`.
-        case complex(Value)
+        indirect case complex(Value)
         /// `MPI_CHAR`, `MPI_WCHAR`: characters; only 8-bit ones reduce, as signed integers
         /// (what Open MPI and MPICH do for `MPI_CHAR`).
         case character(bits: Int)
@@ -21,7 +21,7 @@ public struct BasicType: Equatable, Sendable, CustomStringConvertible {
         /// `MPI_PACKED`: bytes made by `MPI_Pack`; no reduction applies.
         case packed
         /// A value-index pair for `MINLOC`/`MAXLOC`: the value, then a C `int` at `indexOffset`.
-        case pair(Value, indexOffset: Int)
+        indirect case pair(Value, indexOffset: Int)
     }
 
     /// The MPI name (`MPI_INT`); two basic types are equal when their names are.

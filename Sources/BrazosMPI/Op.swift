@@ -21,31 +21,39 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
     /// datatype describes: `output[i] = input[i] op output[i]`.
     public typealias Function = (_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, _ count: Int, _ datatype: Datatype) -> Void
 
+    /// A plain value (the program's function is kept beside it), so that telling the
+    /// kind of an operation costs no reference counting on the accumulates' fast path.
     enum Kind {
         case predefined(Predefined)
-        case user(Function)
+        /// The program's `function`.
+        case user
         /// `MPI_REPLACE`, `MPI_NO_OP`: only one-sided accumulates take them.
         case replace, noOp
     }
 
     let kind: Kind
+    /// The program's operation, for a `user` kind.
+    private let function: Function?
     /// Whether operand order does not matter; true for every predefined operation.
     public let isCommutative: Bool
 
     /// A predefined operation; use the static members rather than making new ones.
     public init(_ predefined: Predefined) {
         kind = .predefined(predefined)
+        function = nil
         isCommutative = true
     }
 
     /// `MPI_Op_create`.
     public init(commutative: Bool, _ function: @escaping Function) {
-        kind = .user(function)
+        kind = .user
+        self.function = function
         isCommutative = commutative
     }
 
     private init(kind: Kind) {
         self.kind = kind
+        function = nil
         isCommutative = true
     }
 
@@ -96,7 +104,8 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
         case let .predefined(op):
             guard let basic = datatype.basic else { return }  // `check` refused it, or it has no data
             Reduction.apply(op, basic.value, basicCount: count * datatype.size / basic.size, input, output)
-        case let .user(function):
+        case .user:
+            guard let function else { return }
             if datatype.isPackedAsIs {
                 function(input, output, count, datatype)
                 return

@@ -13,24 +13,11 @@ final class HandleTable<Object: AnyObject & Sendable>: Sendable {
     private struct Entries {
         var objects: [Int: Object] = [:]
         var handles: [ObjectIdentifier: Int] = [:]
-        /// The handle looked up last and its object: a program calls on one window (or
-        /// communicator) many times in a row, and hashing cost more than an 8-byte put.
-        var recentValue = 0
-        /// Kept alive by `objects`; cleared when its handle is removed.
-        var recentObject: Unmanaged<Object>?
-
-        /// The object of handle `value`, found first among the recent one.
-        mutating func find(_ value: Int) -> Unmanaged<Object>? {
-            if let recent = recentObject, recentValue == value { return recent }
-            guard let object = objects[value] else { return nil }
-            recentValue = value
-            recentObject = .passUnretained(object)
-            return recentObject
-        }
     }
 
-    /// Every call on a handle takes this lock once: its fast path is inlined.
     private let entries = FastGuarded(Entries())
+    /// The handle looked up last, found without the lock.
+    private let recent = RecentHandle<Object>()
     /// Whether `handle(of:)` is asked: requests, made and freed for every message, never are.
     private let findsHandlesOfObjects: Bool
 
@@ -51,7 +38,7 @@ final class HandleTable<Object: AnyObject & Sendable>: Sendable {
     /// The object behind `handle`, or nil if it is not a live handle of this table.
     func object(_ handle: OpaquePointer?) -> Object? {
         let value = Handles.value(handle)
-        return entries.withLock { $0.find(value) }?.takeUnretainedValue()
+        return find(value)?.takeUnretainedValue()
     }
 
     /// Calls `body` with the object behind `handle` lent without a retain, or returns nil
@@ -60,8 +47,18 @@ final class HandleTable<Object: AnyObject & Sendable>: Sendable {
     /// on it runs erroneous; a call that frees its own handle takes `object` instead.
     func withObject<R, E: Error>(_ handle: OpaquePointer?, _ body: (Object) throws(E) -> R) throws(E) -> R? {
         let value = Handles.value(handle)
-        guard let found = entries.withLock({ $0.find(value) }) else { return nil }
+        guard let found = find(value) else { return nil }
         return try found._withUnsafeGuaranteedRef { object in Result { () throws(E) in try body(object) } }.get()
+    }
+
+    /// The object of handle `value`: the recent one, else looked up (and made recent).
+    private func find(_ value: Int) -> Unmanaged<Object>? {
+        if let found = recent.object(for: value) { return found }
+        return entries.withLock { entries in
+            guard let object = entries.objects[value] else { return nil }
+            recent.remember(value, .passUnretained(object))
+            return .passUnretained(object)
+        }
     }
 
     /// Forgets `handle`; returns its object, or nil if it was not a live handle.
@@ -70,7 +67,7 @@ final class HandleTable<Object: AnyObject & Sendable>: Sendable {
         let value = Handles.value(handle)
         return entries.withLock { entries in
             guard let object = entries.objects.removeValue(forKey: value) else { return nil }
-            if entries.recentValue == value { entries.recentObject = nil }
+            if recent.holds(value) { recent.remember(value, nil) }
             if findsHandlesOfObjects && entries.handles[ObjectIdentifier(object)] == value { entries.handles[ObjectIdentifier(object)] = nil }
             return object
         }

@@ -149,12 +149,19 @@ enum Handles {
         0x30: .land, 0x31: .lor, 0x32: .lxor, 0x38: .minloc, 0x39: .maxloc, 0x3c: .replace, 0x3d: .noOp,
     ]
 
-    private static let opTable = table(predefinedOps, base: Value.opNull, count: 0x20)
+    private static let opTable = table(predefinedOps.mapValues { Unmanaged.passUnretained($0) }, base: Value.opNull, count: 0x20)
 
     static func op(_ handle: MPI_Op?) throws(MPIError) -> Op {
-        let found = isPredefined(handle) ? entry(of: opTable, at: value(handle) - Value.opNull) : ops.object(handle)
+        let found = isPredefined(handle) ? entry(of: opTable, at: value(handle) - Value.opNull)?.takeUnretainedValue() : ops.object(handle)
         guard let found else { throw MPIError(.op, "invalid operation: \(describe(handle, null: Value.opNull, "MPI_OP_NULL"))") }
         return found
+    }
+
+    /// Calls `body` with the operation `handle` stands for: a predefined one lent
+    /// unretained (the table keeps it for the process's life), as `withDatatype`.
+    static func withOp<R>(_ handle: MPI_Op?, _ body: (Op) throws(MPIError) -> R) throws(MPIError) -> R {
+        guard isPredefined(handle), let found = entry(of: opTable, at: value(handle) - Value.opNull) else { return try body(op(handle)) }
+        return try found._withUnsafeGuaranteedRef { op in Result { () throws(MPIError) in try body(op) } }.get()
     }
 
     // MARK: Groups, requests, error handlers

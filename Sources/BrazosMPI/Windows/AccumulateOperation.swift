@@ -36,6 +36,12 @@ enum AccumulateOperation: Equatable {
         }
     }
 
+    /// Whether it applies to elements of `value`.
+    func isDefined(on value: BasicType.Value) -> Bool {
+        guard case let .reduce(op) = self else { return true }
+        return Reduction.isDefined(op, on: value)
+    }
+
     /// `MPI_ERR_OP` unless it applies to elements of `value`.
     func check(on value: BasicType.Value, name: String) throws(MPIError) {
         guard case let .reduce(op) = self, !Reduction.isDefined(op, on: value) else { return }

@@ -51,6 +51,24 @@ extension WindowMemory {
         }
     }
 
+    /// An accumulate, get-accumulate or compare-and-swap of `bytes` of contiguous
+    /// elements of `element` (not pairs) at `address`, in this memory, under its
+    /// atomicity: the old elements into `old`, then `operation` with `data`'s (none for
+    /// `MPI_NO_OP`); a compare-and-swap writes `data` where the element equals `compare`.
+    func combine(_ kind: WindowMessage.Kind, _ operation: AccumulateOperation, element: BasicType.Value, elementSize: Int,
+                 at address: UnsafeMutableRawPointer, bytes: Int, data: UnsafeRawPointer?, old: UnsafeMutableRawPointer?, compare: UnsafeRawPointer?) {
+        atomicity.withLock {
+            old?.copyMemory(from: address, byteCount: bytes)
+            if kind == .compareAndSwap {
+                if let data, UnsafeRawBufferPointer(start: address, count: bytes).elementsEqual(UnsafeRawBufferPointer(start: compare, count: bytes)) {
+                    address.copyMemory(from: data, byteCount: bytes)
+                }
+            } else if let data {
+                operation.apply(element, count: bytes / elementSize, origin: data, target: address)
+            }
+        }
+    }
+
     /// The memory a run touches: a value-index pair's index lies past its packed size.
     private func footprint(of run: WindowRun, in access: WindowAccess) -> WindowRun {
         guard case let .pair(_, indexOffset) = access.element, run.length > 0 else { return run }

@@ -83,7 +83,14 @@ public final class Window: @unchecked Sendable {
     /// until the program sets another); Swift callers always get the error thrown.
     public var errorHandler: ErrorHandler = .fatal
 
-    var accessEpoch = AccessEpoch.none { didSet { noteEpochs() } }
+    var accessEpoch = AccessEpoch.none {
+        didSet {
+            directReach.follow(accessEpoch, peers: peers)
+            noteEpochs()
+        }
+    }
+    /// The members the epoch lets the fast path copy to and from (`DirectReach`).
+    private(set) var directReach: DirectReach
     var exposureEpoch = ExposureEpoch.none { didSet { noteEpochs() } }
     /// Fence epochs begun, whose parity the counted messages carry.
     var fenceEpoch = 0
@@ -93,6 +100,9 @@ public final class Window: @unchecked Sendable {
     var outstanding: [PendingReply] = []
     /// Members on other nodes sent to since their last flush, unlock or complete.
     var unflushed = Set<Int>()
+    /// Flushes that found nothing to wait for, of which one in `idlePollInterval` polls.
+    var idleFlushes = 0
+    static let idlePollInterval = 8
     private(set) var isFreed = false
     /// Regions attached to a dynamic window so far (the count names each in checkpoints),
     /// and the checkpoint ids of those still attached, by start address.
@@ -105,6 +115,7 @@ public final class Window: @unchecked Sendable {
         self.peers = peers
         hints = WindowHints(info)
         sentInEpoch = Array(repeating: 0, count: communicator.size)
+        directReach = DirectReach(members: peers.count)
     }
 
     // MARK: Creation

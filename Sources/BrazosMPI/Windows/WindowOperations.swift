@@ -37,32 +37,65 @@ extension Window {
 
     /// `MPI_Put`.
     public func put(_ origin: Buffer, to target: Target) throws(MPIError) {
+        if let (address, bytes) = directSpan(origin, target) {
+            address.copyMemory(from: origin.pointer!, byteCount: bytes)
+            return
+        }
         try access(.put, origin: origin, result: nil, target: target, request: nil)
     }
 
     /// `MPI_Get`: the data is in `origin` once the access is complete.
     public func get(into origin: Buffer, from target: Target) throws(MPIError) {
+        if let (address, bytes) = directSpan(origin, target) {
+            UnsafeMutableRawPointer(mutating: origin.pointer!).copyMemory(from: address, byteCount: bytes)
+            return
+        }
         try access(.get, origin: nil, result: origin, target: target, request: nil)
+    }
+
+    /// The fast path of a put or get: the origin's buffer and the target hold the same
+    /// count of one committed type whose packed form is its memory, the target is in
+    /// `directReach`, and the data lies inside its window. The target's address and the
+    /// bytes; nil for anything else, which the general path checks (and reports).
+    @inline(__always)
+    private func directSpan(_ buffer: Buffer, _ target: Target) -> (address: UnsafeMutableRawPointer, bytes: Int)? {
+        guard buffer.datatype === target.datatype, buffer.count == target.count, buffer.pointer != nil,
+              target.datatype.isPackedAsIs, target.datatype.isCommitted, let span = directReach.span(of: target.rank) else { return nil }
+        let (bytes, countOverflow) = target.count.multipliedReportingOverflow(by: target.datatype.size)
+        let (offset, offsetOverflow) = target.displacement.multipliedReportingOverflow(by: span.displacementUnit)
+        guard !countOverflow, !offsetOverflow, bytes > 0, offset >= 0, offset <= span.size - bytes else { return nil }
+        return (span.base + offset, bytes)
     }
 
     /// `MPI_Accumulate`: `target = origin op target`, elementwise and atomically per
     /// element; `op` is predefined, `MPI_REPLACE` or `MPI_NO_OP`.
     public func accumulate(_ origin: Buffer, to target: Target, op: Op) throws(MPIError) {
-        try access(.accumulate, origin: origin, result: nil, target: target, operation: AccumulateOperation(op), request: nil)
+        let operation = try AccumulateOperation(op)
+        if origin.datatype === target.datatype, origin.count == target.count,
+           combinedInPlace(.accumulate, operation, data: origin.pointer, result: nil, compare: nil, target: target) { return }
+        try access(.accumulate, origin: origin, result: nil, target: target, operation: operation, request: nil)
     }
 
     /// `MPI_Get_accumulate`: `result` gets the target's elements before `op` combines
     /// `origin` into them (with `MPI_NO_OP`, an atomic get: `origin` is not read).
     public func getAccumulate(_ origin: Buffer, result: Buffer, target: Target, op: Op) throws(MPIError) {
-        try access(.getAccumulate, origin: origin, result: result, target: target, operation: AccumulateOperation(op), request: nil)
+        let operation = try AccumulateOperation(op)
+        if result.datatype === target.datatype, result.count == target.count,
+           operation == .noOp || (origin.datatype === target.datatype && origin.count == target.count),
+           combinedInPlace(.getAccumulate, operation, data: operation == .noOp ? nil : origin.pointer, result: result.pointer, compare: nil, target: target) {
+            return
+        }
+        try access(.getAccumulate, origin: origin, result: result, target: target, operation: operation, request: nil)
     }
 
     /// `MPI_Fetch_and_op`: `getAccumulate` of one element of a predefined type.
     public func fetchAndOp(_ origin: UnsafeRawPointer?, result: UnsafeMutableRawPointer?, datatype: Datatype, rank: Int, displacement: Int, op: Op) throws(MPIError) {
         try checkPredefined(datatype, "MPI_Fetch_and_op")
         let operation = try AccumulateOperation(op)
+        let target = Target(rank: rank, displacement: displacement, count: 1, datatype: datatype)
+        if combinedInPlace(.getAccumulate, operation, data: operation == .noOp ? nil : origin, result: result, compare: nil, target: target) { return }
         try access(.getAccumulate, origin: Buffer(origin, count: 1, datatype: datatype), result: Buffer(result, count: 1, datatype: datatype),
-                   target: Target(rank: rank, displacement: displacement, count: 1, datatype: datatype), operation: operation, request: nil)
+                   target: target, operation: operation, request: nil)
     }
 
     /// `MPI_Compare_and_swap`: where the target's element equals `compare`, it becomes
@@ -70,15 +103,34 @@ extension Window {
     public func compareAndSwap(_ origin: UnsafeRawPointer?, compare: UnsafeRawPointer?, result: UnsafeMutableRawPointer?, datatype: Datatype,
                                rank: Int, displacement: Int) throws(MPIError) {
         try checkPredefined(datatype, "MPI_Compare_and_swap")
-        guard let basic = datatype.basic, !basic.isPair, basic.value != .packed, basic.value != .character(bits: 32) else {
+        let target = Target(rank: rank, displacement: displacement, count: 1, datatype: datatype)
+        if datatype.basic?.value.isSwappable == true,
+           combinedInPlace(.compareAndSwap, .replace, data: origin, result: result, compare: compare, target: target) { return }
+        guard let basic = datatype.basic, !basic.isPair, basic.value.isSwappable else {
             throw MPIError(.type, "MPI_Compare_and_swap takes an integer, logical or byte type, not \(datatype)")
         }
-        switch basic.value {
-        case .float, .double, .longDouble, .complex: throw MPIError(.type, "MPI_Compare_and_swap takes an integer, logical or byte type, not \(datatype)")
-        default: break
-        }
         try access(.compareAndSwap, origin: Buffer(origin, count: 1, datatype: datatype), result: Buffer(result, count: 1, datatype: datatype),
-                   target: Target(rank: rank, displacement: displacement, count: 1, datatype: datatype), compare: compare, request: nil)
+                   target: target, compare: compare, request: nil)
+    }
+
+    /// The fast path of the accumulates, fetch-and-op and compare-and-swap, beside
+    /// `directSpan`'s: elements of one basic type (not pairs) whose packed form is their
+    /// memory, an operation defined on them, the data inside the window of a target in
+    /// `directReach`, and every buffer the access reads or writes given. Applied in place
+    /// under the memory's atomicity; false, having done nothing, for anything else. The
+    /// caller has checked that the origin's and result's types and counts are the target's.
+    @inline(__always)
+    private func combinedInPlace(_ kind: WindowMessage.Kind, _ operation: AccumulateOperation, data: UnsafeRawPointer?, result: UnsafeRawPointer?,
+                                 compare: UnsafeRawPointer?, target: Target) -> Bool {
+        guard let span = directReach.span(of: target.rank), target.datatype.isPackedAsIs, target.datatype.isCommitted,
+              let element = target.datatype.basic?.value, element.pairIndexOffset == nil, operation.isDefined(on: element),
+              data != nil || operation == .noOp, result != nil || kind == .accumulate, compare != nil || kind != .compareAndSwap else { return false }
+        let (bytes, countOverflow) = target.count.multipliedReportingOverflow(by: target.datatype.size)
+        let (offset, offsetOverflow) = target.displacement.multipliedReportingOverflow(by: span.displacementUnit)
+        guard !countOverflow, !offsetOverflow, bytes > 0, offset >= 0, offset <= span.size - bytes else { return false }
+        span.memory.combine(kind, operation, element: element, elementSize: BasicType.valueSize(element), at: span.base + offset, bytes: bytes,
+                            data: data, old: result.map(UnsafeMutableRawPointer.init(mutating:)), compare: compare)
+        return true
     }
 
     // MARK: Request forms
@@ -244,32 +296,26 @@ extension Window {
         try sendPieces(of: described, data: data, landing: landing, bytes: bytes, to: target.rank, finish: finish)
     }
 
-    /// The most common access on its shortest way: a put or get of contiguous data to
-    /// memory reached here (a member of this node, or mapped), one copy. False, having
-    /// done nothing, for any other.
+    /// A put or get of contiguous data to memory reached here (a member of this node, or
+    /// mapped) that the fast path (`directSpan`) did not take, in any epoch: one copy.
+    /// False, having done nothing, for any other.
     private func copiedDirectly(_ kind: WindowMessage.Kind, origin: Buffer?, result: Buffer?, target: Target, bytes: Int) throws(MPIError) -> Bool {
         guard kind == .put || kind == .get, target.datatype.isPackedAsIs,
               (kind == .put ? origin?.datatype : result?.datatype)?.isPackedAsIs == true,
-              let base = peers[target.rank].directBase else { return false }
-        let size = peers[target.rank].size
-        let (offset, overflow) = target.displacement.multipliedReportingOverflow(by: peers[target.rank].displacementUnit)
-        guard !overflow, offset >= 0, offset <= size - bytes else {
-            throw MPIError(.rmaRange, "\(bytes) bytes at displacement \(target.displacement) reach outside rank \(target.rank)'s \(size)-byte window")
-        }
-        if case .fence = accessEpoch { try awaitFenceOpened(by: peers[target.rank]) }
+              let source = kind == .put ? origin?.pointer : result?.pointer,
+              let address = try directAddress(of: target, bytes: bytes) else { return false }
         if kind == .put {
-            guard let source = origin?.pointer else { return false }
-            (base + offset).copyMemory(from: source, byteCount: bytes)
+            address.copyMemory(from: source, byteCount: bytes)
         } else {
-            guard let destination = result?.pointer else { return false }
-            UnsafeMutableRawPointer(mutating: destination).copyMemory(from: base + offset, byteCount: bytes)
+            UnsafeMutableRawPointer(mutating: source).copyMemory(from: address, byteCount: bytes)
         }
         return true
     }
 
     /// An accumulate, get-accumulate or compare-and-swap of contiguous elements of one
-    /// basic type to memory reached here: applied in place under the memory's atomicity,
-    /// with no access description or runs. False, having done nothing, for any other.
+    /// basic type to memory reached here, that the fast path (`combinedInPlace`) did not
+    /// take: applied in place, with no access description or runs. False, having done
+    /// nothing, for any other.
     private func accumulatedDirectly(_ access: WindowAccess, origin: Buffer?, result: Buffer?, compare: UnsafeRawPointer?,
                                      target: Target, bytes: Int) throws(MPIError) -> Bool {
         let data = access.operation == .noOp ? nil : origin?.pointer
@@ -277,26 +323,25 @@ extension Window {
               origin?.datatype.isPackedAsIs ?? true, result?.datatype.isPackedAsIs ?? true,
               data != nil || access.operation == .noOp, result == nil || result?.pointer != nil,
               access.kind != .compareAndSwap || compare != nil,
-              let base = peers[target.rank].directBase, let memory = peers[target.rank].local?.memory ?? peers[target.rank].mapped else { return false }
+              let memory = peers[target.rank].local?.memory ?? peers[target.rank].mapped,
+              let address = try directAddress(of: target, bytes: bytes) else { return false }
+        memory.combine(access.kind, access.operation, element: access.element, elementSize: access.elementSize, at: address, bytes: bytes,
+                       data: data, old: result.map { UnsafeMutableRawPointer(mutating: $0.pointer!) }, compare: compare)
+        return true
+    }
+
+    /// Where `bytes` at `target`'s displacement lie here, when its memory is reached
+    /// directly (nil when it is not: the access goes by message); in a fence epoch, once
+    /// the target has finished the fence that opened it.
+    private func directAddress(of target: Target, bytes: Int) throws(MPIError) -> UnsafeMutableRawPointer? {
+        guard let base = peers[target.rank].directBase else { return nil }
         let size = peers[target.rank].size
         let (offset, overflow) = target.displacement.multipliedReportingOverflow(by: peers[target.rank].displacementUnit)
         guard !overflow, offset >= 0, offset <= size - bytes else {
             throw MPIError(.rmaRange, "\(bytes) bytes at displacement \(target.displacement) reach outside rank \(target.rank)'s \(size)-byte window")
         }
         if case .fence = accessEpoch { try awaitFenceOpened(by: peers[target.rank]) }
-        let address = base + offset
-        let old = result.map { UnsafeMutableRawPointer(mutating: $0.pointer!) }
-        memory.atomicity.withLock {
-            old?.copyMemory(from: address, byteCount: bytes)
-            if access.kind == .compareAndSwap {
-                if UnsafeRawBufferPointer(start: address, count: bytes).elementsEqual(UnsafeRawBufferPointer(start: compare, count: bytes)) {
-                    address.copyMemory(from: data!, byteCount: bytes)
-                }
-            } else if let data {
-                access.operation.apply(access.element, count: bytes / access.elementSize, origin: data, target: address)
-            }
-        }
-        return true
+        return base + offset
     }
 
     /// In a fence epoch a target reached directly may still be finishing the fence that
@@ -359,6 +404,15 @@ extension Window {
 }
 
 extension BasicType.Value {
+    /// Whether `MPI_Compare_and_swap` takes it: integers, logicals, bytes, 8- and 16-bit characters.
+    var isSwappable: Bool {
+        switch self {
+        case .signed, .unsigned, .bool, .logical, .byte: return true
+        case let .character(bits): return bits != 32
+        case .float, .double, .longDouble, .complex, .packed, .pair: return false
+        }
+    }
+
     /// Where a value-index pair's index lies; nil for other values.
     var pairIndexOffset: Int? {
         if case let .pair(_, indexOffset) = self { return indexOffset }

@@ -140,7 +140,7 @@ extension Window {
         try checkPassive("MPI_Win_flush")
         try checkTarget(rank)
         guard rank != MPI.procNull else { return }
-        guard !outstanding.isEmpty || (!unflushed.isEmpty && unflushed.contains(rank)) else { return try communicator.engine.pollOnce() }
+        guard !outstanding.isEmpty || (!unflushed.isEmpty && unflushed.contains(rank)) else { return try pollWhenIdle() }
         try flush([rank])
     }
 
@@ -177,9 +177,18 @@ extension Window {
 
     private func flush(_ targets: [Int]) throws(MPIError) {
         // Accesses applied at once (this node's members, mapped memory) are complete.
-        guard !unflushed.isEmpty || !outstanding.isEmpty else { return try communicator.engine.pollOnce() }
+        guard !unflushed.isEmpty || !outstanding.isEmpty else { return try pollWhenIdle() }
         try ask(.flush, of: targets.filter { unflushed.contains($0) })
         try waitForOutstanding(to: Set(targets))
+    }
+
+    /// A flush with nothing to wait for still drives progress, so that a program polling
+    /// memory reached here in a loop of flushes serves the others' messages; one call in
+    /// `Window.idlePollInterval` polls, since a poll costs several 8-byte puts.
+    private func pollWhenIdle() throws(MPIError) {
+        idleFlushes &+= 1
+        guard idleFlushes % Window.idlePollInterval == 0 else { return }
+        try communicator.engine.pollOnce()
     }
 
     private func checkPassive(_ call: String) throws(MPIError) {

@@ -85,9 +85,10 @@ public func mpiGetC(_ originAddress: UnsafeMutableRawPointer?, _ originCount: MP
 public func mpiAccumulate(_ originAddress: UnsafeRawPointer?, _ originCount: Int32, _ originType: MPI_Datatype?, _ rank: Int32, _ displacement: MPI_Aint,
                           _ targetCount: Int32, _ targetType: MPI_Datatype?, _ op: MPI_Op?, _ win: MPI_Win?) -> Int32 {
     lentWindowCall("MPI_Accumulate", win) { (window) throws(MPIError) in
-        let op = try Handles.op(op)
-        try transfer(originAddress, originCount, originType, rank, displacement, targetCount, targetType) { (origin, target) throws(MPIError) in
-            try window.accumulate(origin, to: target, op: op)
+        try Handles.withOp(op) { (op) throws(MPIError) in
+            try transfer(originAddress, originCount, originType, rank, displacement, targetCount, targetType) { (origin, target) throws(MPIError) in
+                try window.accumulate(origin, to: target, op: op)
+            }
         }
     }
 }
@@ -97,9 +98,10 @@ public func mpiAccumulate(_ originAddress: UnsafeRawPointer?, _ originCount: Int
 public func mpiAccumulateC(_ originAddress: UnsafeRawPointer?, _ originCount: MPI_Count, _ originType: MPI_Datatype?, _ rank: Int32,
                            _ displacement: MPI_Aint, _ targetCount: MPI_Count, _ targetType: MPI_Datatype?, _ op: MPI_Op?, _ win: MPI_Win?) -> Int32 {
     lentWindowCall("MPI_Accumulate_c", win) { (window) throws(MPIError) in
-        let op = try Handles.op(op)
-        try transfer(originAddress, originCount, originType, rank, displacement, targetCount, targetType) { (origin, target) throws(MPIError) in
-            try window.accumulate(origin, to: target, op: op)
+        try Handles.withOp(op) { (op) throws(MPIError) in
+            try transfer(originAddress, originCount, originType, rank, displacement, targetCount, targetType) { (origin, target) throws(MPIError) in
+                try window.accumulate(origin, to: target, op: op)
+            }
         }
     }
 }
@@ -138,9 +140,10 @@ private func accumulated<Count: BinaryInteger>(_ pointer: UnsafeRawPointer?, _ c
 public func mpiFetchAndOp(_ originAddress: UnsafeRawPointer?, _ resultAddress: UnsafeMutableRawPointer?, _ datatype: MPI_Datatype?, _ rank: Int32,
                           _ displacement: MPI_Aint, _ op: MPI_Op?, _ win: MPI_Win?) -> Int32 {
     lentWindowCall("MPI_Fetch_and_op", win) { (window) throws(MPIError) in
-        let op = try Handles.op(op)
-        try Handles.withDatatype(datatype) { (datatype) throws(MPIError) in
-            try window.fetchAndOp(originAddress, result: resultAddress, datatype: datatype, rank: Int(rank), displacement: Int(displacement), op: op)
+        try Handles.withOp(op) { (op) throws(MPIError) in
+            try Handles.withDatatype(datatype) { (datatype) throws(MPIError) in
+                try window.fetchAndOp(originAddress, result: resultAddress, datatype: datatype, rank: Int(rank), displacement: Int(displacement), op: op)
+            }
         }
     }
 }
