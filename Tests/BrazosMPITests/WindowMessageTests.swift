@@ -67,6 +67,33 @@ final class WindowMessageTests: XCTestCase {
         refuses(cover, "runs that do not cover the data")
     }
 
+    func testHeldAccessesTravelBackToBackAndTheLastCarriesTheFlush() throws {
+        var put = WindowMessage(kind: .put)
+        put.runs = [WindowRun(offset: 8, length: 8)]
+        put.dataLength = 8
+        var accumulate = WindowMessage(kind: .accumulate)
+        accumulate.operation = .reduce(.sum)
+        accumulate.element = .signed(bits: 32)
+        accumulate.runs = [WindowRun(offset: 0, length: 4)]
+        accumulate.dataLength = 4
+        var held = HeldAccess(target: 1)
+        held.append([UInt8](repeating: 7, count: 8).withUnsafeBytes { put.encoded(data: $0) })
+        held.append([UInt8](repeating: 9, count: 4).withUnsafeBytes { accumulate.encoded(data: $0) })
+        held.setCookie(42)
+        try held.bytes.withUnsafeBytes { raw in
+            let messages = try WindowMessage.decodeAll(raw)
+            XCTAssertEqual(messages.map(\.message.kind), [.put, .accumulate])
+            XCTAssertEqual(messages[0].message.cookie, 0)
+            XCTAssertEqual(Array(messages[0].data), [UInt8](repeating: 7, count: 8))
+            accumulate.cookie = 42
+            XCTAssertEqual(messages[1].message, accumulate)
+            XCTAssertEqual(Array(messages[1].data), [UInt8](repeating: 9, count: 4))
+            XCTAssertThrowsError(try WindowMessage.decode(raw), "two messages are not one")
+            XCTAssertThrowsError(try WindowMessage.decodeAll(UnsafeRawBufferPointer(rebasing: raw.dropLast())), "the second is cut short")
+            XCTAssertThrowsError(try WindowMessage.decodeAll(UnsafeRawBufferPointer(rebasing: raw.prefix(0))), "no message at all")
+        }
+    }
+
     func testPiecesFitTheLimitAndCutBetweenElements() throws {
         var access = WindowAccess(kind: .accumulate, runs: [WindowRun(offset: 0, length: 8000), WindowRun(offset: 10_000, length: 16)],
                                   operation: .reduce(.sum), element: .signed(bits: 64))

@@ -7,7 +7,7 @@ import BrazosCore
 /// How accesses run (directly on this node's members, as messages to other nodes), and
 /// the synchronisation protocols, are in docs/ARCHITECTURE.md, *One-sided windows*.
 ///
-/// Unchecked: the epochs, `sentInEpoch`, `fenceEpoch`, `outstanding`, `unflushed`, the
+/// Unchecked: the epochs, `sentInEpoch`, `fenceEpoch`, `outstanding`, `unflushed`, `heldAccess`, the
 /// name, info and attributes belong to the member's thread (MPI lets one thread at a time
 /// synchronise a window; concurrent accesses of one member are the program's to order,
 /// and Brazos asks `MPI_THREAD_SERIALIZED` of them); `errorHandler` is set by the program
@@ -100,6 +100,14 @@ public final class Window: @unchecked Sendable {
     var outstanding: [PendingReply] = []
     /// Members on other nodes sent to since their last flush, unlock or complete.
     var unflushed = Set<Int>()
+    /// The small puts and accumulates last made to one member on another node, not sent
+    /// yet (as Open MPI's `pt2pt` gathers accesses until a synchronisation): they go in
+    /// one frame before the caller's next other window message, and a flush right after
+    /// them asks the last for its answer instead of sending a message of its own, so a
+    /// window of puts and its flush are one frame each way. Every synchronisation sends
+    /// them; MPI completes an access only there.
+    var heldAccess: HeldAccess?
+    static let heldAccessLimit = 4096
     /// Flushes that found nothing to wait for, of which one in `idlePollInterval` polls.
     var idleFlushes = 0
     static let idlePollInterval = 8
@@ -406,6 +414,7 @@ public final class Window: @unchecked Sendable {
         default: throw MPIError(.rmaSync, "MPI_Win_free inside an access epoch (\(accessEpoch)); end it first")
         }
         guard case .none = exposureEpoch else { throw MPIError(.rmaSync, "MPI_Win_free inside an exposure epoch; call MPI_Win_wait first") }
+        try sendHeldAccess()
         try waitForOutstanding()
         try deleteAllAttributes()
         // Before the barrier: no member lets go of memory (the first member of an

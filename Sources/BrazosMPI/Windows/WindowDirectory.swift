@@ -70,7 +70,8 @@ final class WindowDirectory: Sendable {
         guard let endpoint = endpoint(context: header.context, worldRank: Int(header.destination)) else {
             throw .malformed("window message for rank \(header.destination) on context \(header.context), which has no window here")
         }
-        let (message, data) = try WindowMessage.decode(payload)
-        try endpoint.handle(message, data: data, from: .init(rank: Int(header.source), node: Int(header.sourceNode)))
+        for (message, data) in try WindowMessage.decodeAll(payload) {
+            try endpoint.handle(message, data: data, from: .init(rank: Int(header.source), node: Int(header.sourceNode)))
+        }
     }
 }

@@ -150,6 +150,9 @@ final class WindowEndpoint: @unchecked Sendable {
         let data = message.carriedBytes == 0 ? nil : data.baseAddress
         defer { if message.countedByFence { guardLock.withLock { handledByFence[message.parity] += 1 } } }
         guard message.kind == .get || message.kind == .getAccumulate || message.kind == .compareAndSwap else {
+            // A put or accumulate that carries a cookie had a flush ride on it: answered
+            // once applied (and if it fails, so that the flush still ends).
+            defer { if message.cookie != 0 { reply(to: origin, cookie: message.cookie) } }
             do throws(MPIError) {
                 try memory.apply(access, data: data, result: nil, owner: worldRank)
             } catch {

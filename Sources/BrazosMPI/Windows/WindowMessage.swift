@@ -21,6 +21,8 @@ struct WindowMessage: Equatable {
     static let replyTag = Int32.min + 129
     static let headLength = 40
     static let runLength = 16
+    /// Where the cookie lies in the head.
+    static let cookieOffset = 16
 
     var kind: Kind
     /// Counted by the fence whose epoch has `parity`.
@@ -57,7 +59,7 @@ struct WindowMessage: Equatable {
             out[2] = operation.code
             out.storeBytes(of: Self.code(of: element).littleEndian, toByteOffset: 4, as: UInt32.self)
             out.storeBytes(of: UInt64(runs.count).littleEndian, toByteOffset: 8, as: UInt64.self)
-            out.storeBytes(of: cookie.littleEndian, toByteOffset: 16, as: UInt64.self)
+            out.storeBytes(of: cookie.littleEndian, toByteOffset: Self.cookieOffset, as: UInt64.self)
             out.storeBytes(of: UInt64(packedOffset).littleEndian, toByteOffset: 24, as: UInt64.self)
             out.storeBytes(of: UInt64(dataLength).littleEndian, toByteOffset: 32, as: UInt64.self)
             var at = Self.headLength
@@ -70,11 +72,33 @@ struct WindowMessage: Equatable {
         return bytes
     }
 
-    /// Reads a message; `data` is what follows its runs. Throws `malformed` for bytes no
-    /// sender of this library makes: a short head, an unknown kind, operation or basic
-    /// type, more runs than the bytes hold, a negative run length, data that does not
-    /// match what the kind carries.
+    /// Reads a message that is all of `bytes`; `data` is what follows its runs. Throws
+    /// `malformed` for bytes no sender of this library makes: a short head, an unknown
+    /// kind, operation or basic type, more runs than the bytes hold, a negative run
+    /// length, data that does not match what the kind carries.
     static func decode(_ bytes: UnsafeRawBufferPointer) throws(BrazosError) -> (message: WindowMessage, data: UnsafeRawBufferPointer) {
+        let (message, data, length) = try decodeFirst(of: bytes)
+        guard length == bytes.count else {
+            throw .malformed("window \(message.kind) message with \(bytes.count - length + data.count) bytes of data, \(message.carriedBytes) announced")
+        }
+        return (message, data)
+    }
+
+    /// Reads the messages of a frame: several back to back where an origin sent its held
+    /// accesses together (`Window.heldAccess`), each as `decode` reads one.
+    static func decodeAll(_ bytes: UnsafeRawBufferPointer) throws(BrazosError) -> [(message: WindowMessage, data: UnsafeRawBufferPointer)] {
+        var messages: [(message: WindowMessage, data: UnsafeRawBufferPointer)] = []
+        var at = 0
+        repeat {
+            let (message, data, length) = try decodeFirst(of: UnsafeRawBufferPointer(rebasing: bytes[at...]))
+            messages.append((message, data))
+            at += length
+        } while at < bytes.count
+        return messages
+    }
+
+    /// The message at the start of `bytes`, its data and its length in bytes.
+    private static func decodeFirst(of bytes: UnsafeRawBufferPointer) throws(BrazosError) -> (message: WindowMessage, data: UnsafeRawBufferPointer, length: Int) {
         guard bytes.count >= headLength else { throw .malformed("window message of \(bytes.count) bytes, shorter than its \(headLength)-byte head") }
         guard let kind = Kind(rawValue: bytes[0]) else { throw .malformed("window message of unknown kind \(bytes[0])") }
         guard let operation = AccumulateOperation(code: bytes[2]) else { throw .malformed("window message with unknown operation \(bytes[2])") }
@@ -88,7 +112,7 @@ struct WindowMessage: Equatable {
         message.operation = operation
         message.element = element
         let runCount = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-        message.cookie = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+        message.cookie = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: cookieOffset, as: UInt64.self))
         let packedOffset = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
         let dataLength = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 32, as: UInt64.self))
         guard runCount <= UInt64((bytes.count - headLength) / runLength) else {
@@ -110,14 +134,14 @@ struct WindowMessage: Equatable {
             message.runs.append(WindowRun(offset: Int(offset), length: Int(length)))
             at += runLength
         }
-        let data = UnsafeRawBufferPointer(rebasing: bytes[at...])
-        guard data.count == message.carriedBytes else {
-            throw .malformed("window \(kind) message with \(data.count) bytes of data, \(message.dataLength) announced")
+        guard bytes.count - at >= message.carriedBytes else {
+            throw .malformed("window \(kind) message with \(bytes.count - at) bytes of data, \(message.carriedBytes) announced")
         }
+        let data = UnsafeRawBufferPointer(rebasing: bytes[at..<(at + message.carriedBytes)])
         guard !kind.touchesMemory || runBytes == message.dataLength else {
             throw .malformed("window \(kind) message whose runs cover \(runBytes) bytes, not its \(message.dataLength)")
         }
-        return (message, data)
+        return (message, data, at + message.carriedBytes)
     }
 
     // MARK: Basic types on the wire
@@ -153,16 +177,17 @@ struct WindowMessage: Equatable {
 
     static func value(ofCode code: UInt32) -> BasicType.Value? {
         func simple(_ kind: UInt32, _ bits: UInt32) -> BasicType.Value? {
-            let validBits: Set<UInt32> = [8, 16, 32, 64, 128]
+            // A power of two from 8 to 128 (no set: this runs for every message).
+            let validBits = bits >= 8 && bits <= 128 && bits & (bits - 1) == 0
             switch kind {
-            case 1 where validBits.contains(bits): return .signed(bits: Int(bits))
-            case 2 where validBits.contains(bits): return .unsigned(bits: Int(bits))
+            case 1 where validBits: return .signed(bits: Int(bits))
+            case 2 where validBits: return .unsigned(bits: Int(bits))
             case 3: return .float
             case 4: return .double
             case 5: return .longDouble
             case 6: return .bool
-            case 7 where validBits.contains(bits): return .logical(bits: Int(bits))
-            case 9 where validBits.contains(bits): return .character(bits: Int(bits))
+            case 7 where validBits: return .logical(bits: Int(bits))
+            case 9 where validBits: return .character(bits: Int(bits))
             case 10: return .byte
             case 11: return .packed
             default: return nil

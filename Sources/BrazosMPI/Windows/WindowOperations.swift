@@ -374,6 +374,7 @@ extension Window {
         }
         let counted: Bool
         if case .fence = accessEpoch { counted = true } else { counted = false }
+        let holds = pieces.count == 1 && cookie == 0 && (access.kind == .put || access.kind == .accumulate) && bytes <= Window.heldAccessLimit
         for piece in pieces {
             var message = WindowMessage(kind: access.kind)
             message.countedByFence = counted
@@ -386,10 +387,16 @@ extension Window {
             message.dataLength = piece.runs.reduce(0) { $0 + $1.length }
             let carried = access.kind == .compareAndSwap ? UnsafeRawBufferPointer(start: data, count: 2 * bytes)
                 : UnsafeRawBufferPointer(start: message.carriedBytes == 0 ? nil : data! + piece.packedOffset, count: message.carriedBytes)
-            try send(message, data: carried, to: target)
+            if holds {
+                try hold(message.encoded(data: carried), to: target)
+            } else {
+                try send(message, data: carried, to: target)
+            }
         }
         if counted { sentInEpoch[target] += pieces.count }
-        unflushed.insert(target)
+        // The target answers an access in the order sent: once this one's answer is in,
+        // so is every access before it, and a flush needs no message of its own.
+        if cookie == 0 { unflushed.insert(target) } else { unflushed.remove(target) }
         if cookie == 0 { finish(nil) }
     }
 

@@ -11,6 +11,7 @@ extension Window {
         try checkUsable()
         guard accessEpoch.isOpenFence || isFenceEpoch else { throw MPIError(.rmaSync, "MPI_Win_fence inside \(accessEpoch)") }
         guard case .none = exposureEpoch else { throw MPIError(.rmaSync, "MPI_Win_fence inside an exposure epoch of MPI_Win_post") }
+        try sendHeldAccess()
         // Every member learns how many counted messages were sent to it.
         let sent = try communicator.allreduce(sentInEpoch, op: .sum)
         let parity = fenceEpoch & 1
@@ -119,14 +120,20 @@ extension Window {
     private func ask(_ kind: WindowMessage.Kind, of targets: [Int]) throws(MPIError) {
         // Every flush and unlock drives progress, even one with nothing to wait for: a
         // program that polls a target of its own node in a loop serves the others here.
-        try communicator.engine.pollOnce()
+        // One that asks something waits, which polls; it sends first.
+        guard !targets.isEmpty else { return try communicator.engine.pollOnce() }
         var replies: [PendingReply] = []
         for target in targets {
             let reply = PendingReply(expecting: 0, into: nil, target: target)
             replies.append(reply)
-            var message = WindowMessage(kind: kind)
-            message.cookie = endpoint.expect(reply)
-            try send(message, to: target)
+            if kind == .flush, heldAccess?.target == target {
+                // The held access asks for the answer itself: one frame, not two.
+                try sendHeldAccess(cookie: endpoint.expect(reply))
+            } else {
+                var message = WindowMessage(kind: kind)
+                message.cookie = endpoint.expect(reply)
+                try send(message, to: target)
+            }
             unflushed.remove(target)
         }
         try communicator.engine.wait { replies.allSatisfy(\.isDone) }
@@ -137,6 +144,10 @@ extension Window {
 
     /// `MPI_Win_flush`: the caller's accesses to `rank` are complete there and here.
     public func flush(rank: Int) throws(MPIError) {
+        // A member in `directReach` is valid and in a passive epoch: with nothing sent and
+        // no answer awaited, only the occasional poll is left (after an 8-byte put the
+        // argument checks cost more than the put).
+        if directReach.span(of: rank) != nil, unflushed.isEmpty, outstanding.isEmpty, heldAccess == nil { return try pollWhenIdle() }
         try checkPassive("MPI_Win_flush")
         try checkTarget(rank)
         guard rank != MPI.procNull else { return }
@@ -148,6 +159,7 @@ extension Window {
     public func flushAll() throws(MPIError) {
         try checkPassive("MPI_Win_flush_all")
         try flush(Array(unflushed))
+        try waitForOutstanding()
     }
 
     /// `MPI_Win_flush_local`: the caller's buffers of accesses to `rank` may be reused.
@@ -285,10 +297,37 @@ extension Window {
         }
     }
 
-    /// Sends `message` to member `target`, on another node.
+    /// Sends `message` to member `target`, on another node, behind the held access.
     func send(_ message: WindowMessage, data: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0), to target: Int) throws(MPIError) {
-        try communicator.engine.sendWindowMessage(message.encoded(data: data), context: communicator.context,
-                                                   from: communicator.callerWorldRank, to: peers[target].worldRank)
+        try sendHeldAccess()
+        try transmit(message, data: data, to: target)
+    }
+
+    /// Keeps an encoded put or accumulate back, behind those held for the same target;
+    /// what is held for another target, or would not fit one frame with it, goes first.
+    func hold(_ encoded: [UInt8], to target: Int) throws(MPIError) {
+        if let held = heldAccess, held.target != target || held.bytes.count + encoded.count > communicator.engine.windowMessageLimit(to: peers[target].worldRank) {
+            try sendHeldAccess()
+        }
+        if heldAccess == nil { heldAccess = HeldAccess(target: target) }
+        heldAccess!.append(encoded)
+    }
+
+    /// Sends the held accesses, if any, in one frame; the last with a flush's `cookie`,
+    /// which the target answers once it has applied them.
+    func sendHeldAccess(cookie: UInt64 = 0) throws(MPIError) {
+        guard var held = heldAccess else { return }
+        heldAccess = nil
+        if cookie != 0 { held.setCookie(cookie) }
+        try transmit(held.bytes, to: held.target)
+    }
+
+    private func transmit(_ message: WindowMessage, data: UnsafeRawBufferPointer, to target: Int) throws(MPIError) {
+        try transmit(message.encoded(data: data), to: target)
+    }
+
+    private func transmit(_ bytes: [UInt8], to target: Int) throws(MPIError) {
+        try communicator.engine.sendWindowMessage(bytes, context: communicator.context, from: communicator.callerWorldRank, to: peers[target].worldRank)
     }
 
     /// Waits for the replies of the caller's gets (to `targets`, or all), and reports the
