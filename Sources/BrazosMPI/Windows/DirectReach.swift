@@ -16,6 +16,16 @@ struct DirectReach {
         /// Whose atomicity the accumulates take. Unretained, so that reading a span costs
         /// no reference counting: the window's `peers` hold it while the window lives.
         unowned(unsafe) let memory: WindowMemory
+
+        /// The address of `count` elements of `datatype` at `displacement`, and their
+        /// bytes, when they lie inside the memory; nil otherwise (or when empty).
+        @inline(__always)
+        func address(of count: Int, _ datatype: Datatype, at displacement: Int) -> (address: UnsafeMutableRawPointer, bytes: Int)? {
+            let (bytes, countOverflow) = count.multipliedReportingOverflow(by: datatype.size)
+            let (offset, offsetOverflow) = displacement.multipliedReportingOverflow(by: displacementUnit)
+            guard !countOverflow, !offsetOverflow, bytes > 0, offset >= 0, offset <= size - bytes else { return nil }
+            return (base + offset, bytes)
+        }
     }
 
     /// By member (communicator rank): its span while the epoch allows it, else nil.

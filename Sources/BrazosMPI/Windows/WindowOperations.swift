@@ -61,10 +61,7 @@ extension Window {
     private func directSpan(_ buffer: Buffer, _ target: Target) -> (address: UnsafeMutableRawPointer, bytes: Int)? {
         guard buffer.datatype === target.datatype, buffer.count == target.count, buffer.pointer != nil,
               target.datatype.isPackedAsIs, target.datatype.isCommitted, let span = directReach.span(of: target.rank) else { return nil }
-        let (bytes, countOverflow) = target.count.multipliedReportingOverflow(by: target.datatype.size)
-        let (offset, offsetOverflow) = target.displacement.multipliedReportingOverflow(by: span.displacementUnit)
-        guard !countOverflow, !offsetOverflow, bytes > 0, offset >= 0, offset <= span.size - bytes else { return nil }
-        return (span.base + offset, bytes)
+        return span.address(of: target.count, target.datatype, at: target.displacement)
     }
 
     /// `MPI_Accumulate`: `target = origin op target`, elementwise and atomically per
@@ -103,12 +100,11 @@ extension Window {
     public func compareAndSwap(_ origin: UnsafeRawPointer?, compare: UnsafeRawPointer?, result: UnsafeMutableRawPointer?, datatype: Datatype,
                                rank: Int, displacement: Int) throws(MPIError) {
         try checkPredefined(datatype, "MPI_Compare_and_swap")
-        let target = Target(rank: rank, displacement: displacement, count: 1, datatype: datatype)
-        if datatype.basic?.value.isSwappable == true,
-           combinedInPlace(.compareAndSwap, .replace, data: origin, result: result, compare: compare, target: target) { return }
-        guard let basic = datatype.basic, !basic.isPair, basic.value.isSwappable else {
+        guard datatype.basic?.value.isSwappable == true else {
             throw MPIError(.type, "MPI_Compare_and_swap takes an integer, logical or byte type, not \(datatype)")
         }
+        let target = Target(rank: rank, displacement: displacement, count: 1, datatype: datatype)
+        if combinedInPlace(.compareAndSwap, .replace, data: origin, result: result, compare: compare, target: target) { return }
         try access(.compareAndSwap, origin: Buffer(origin, count: 1, datatype: datatype), result: Buffer(result, count: 1, datatype: datatype),
                    target: target, compare: compare, request: nil)
     }
@@ -124,11 +120,9 @@ extension Window {
                                  compare: UnsafeRawPointer?, target: Target) -> Bool {
         guard let span = directReach.span(of: target.rank), target.datatype.isPackedAsIs, target.datatype.isCommitted,
               let element = target.datatype.basic?.value, element.pairIndexOffset == nil, operation.isDefined(on: element),
-              data != nil || operation == .noOp, result != nil || kind == .accumulate, compare != nil || kind != .compareAndSwap else { return false }
-        let (bytes, countOverflow) = target.count.multipliedReportingOverflow(by: target.datatype.size)
-        let (offset, offsetOverflow) = target.displacement.multipliedReportingOverflow(by: span.displacementUnit)
-        guard !countOverflow, !offsetOverflow, bytes > 0, offset >= 0, offset <= span.size - bytes else { return false }
-        span.memory.combine(kind, operation, element: element, elementSize: BasicType.valueSize(element), at: span.base + offset, bytes: bytes,
+              data != nil || operation == .noOp, result != nil || kind == .accumulate, compare != nil || kind != .compareAndSwap,
+              let (address, bytes) = span.address(of: target.count, target.datatype, at: target.displacement) else { return false }
+        span.memory.combine(kind, operation, element: element, elementSize: BasicType.valueSize(element), at: address, bytes: bytes,
                             data: data, old: result.map(UnsafeMutableRawPointer.init(mutating:)), compare: compare)
         return true
     }
@@ -396,8 +390,12 @@ extension Window {
         if counted { sentInEpoch[target] += pieces.count }
         // The target answers an access in the order sent: once this one's answer is in,
         // so is every access before it, and a flush needs no message of its own.
-        if cookie == 0 { unflushed.insert(target) } else { unflushed.remove(target) }
-        if cookie == 0 { finish(nil) }
+        if cookie == 0 {
+            unflushed.insert(target)
+            finish(nil)
+        } else {
+            unflushed.remove(target)
+        }
     }
 
     /// A buffer whose elements carry exactly the target's `bytes`.
