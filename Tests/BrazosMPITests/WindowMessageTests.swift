@@ -77,20 +77,24 @@ final class WindowMessageTests: XCTestCase {
         accumulate.runs = [WindowRun(offset: 0, length: 4)]
         accumulate.dataLength = 4
         var held = HeldAccess(target: 1)
-        held.append([UInt8](repeating: 7, count: 8).withUnsafeBytes { put.encoded(data: $0) })
-        held.append([UInt8](repeating: 9, count: 4).withUnsafeBytes { accumulate.encoded(data: $0) })
+        [UInt8](repeating: 7, count: 8).withUnsafeBytes { held.append(put, data: $0) }
+        [UInt8](repeating: 9, count: 4).withUnsafeBytes { held.append(accumulate, data: $0) }
         held.setCookie(42)
         try held.bytes.withUnsafeBytes { raw in
-            let messages = try WindowMessage.decodeAll(raw)
+            var messages: [(message: WindowMessage, data: [UInt8])] = []
+            try WindowMessage.decodeEach(raw) { messages.append(($0, Array($1))) }
             XCTAssertEqual(messages.map(\.message.kind), [.put, .accumulate])
             XCTAssertEqual(messages[0].message.cookie, 0)
-            XCTAssertEqual(Array(messages[0].data), [UInt8](repeating: 7, count: 8))
+            XCTAssertEqual(messages[0].data, [UInt8](repeating: 7, count: 8))
             accumulate.cookie = 42
             XCTAssertEqual(messages[1].message, accumulate)
-            XCTAssertEqual(Array(messages[1].data), [UInt8](repeating: 9, count: 4))
+            XCTAssertEqual(messages[1].data, [UInt8](repeating: 9, count: 4))
             XCTAssertThrowsError(try WindowMessage.decode(raw), "two messages are not one")
-            XCTAssertThrowsError(try WindowMessage.decodeAll(UnsafeRawBufferPointer(rebasing: raw.dropLast())), "the second is cut short")
-            XCTAssertThrowsError(try WindowMessage.decodeAll(UnsafeRawBufferPointer(rebasing: raw.prefix(0))), "no message at all")
+            var handed = 0
+            XCTAssertThrowsError(try WindowMessage.decodeEach(UnsafeRawBufferPointer(rebasing: raw.dropLast())) { _, _ in handed += 1 }, "the second is cut short")
+            XCTAssertEqual(handed, 1, "the first was handed before the second failed")
+            XCTAssertThrowsError(try WindowMessage.decodeEach(UnsafeRawBufferPointer(rebasing: raw.prefix(0))) { _, _ in handed += 1 }, "no message at all")
+            XCTAssertEqual(handed, 1)
         }
     }
 

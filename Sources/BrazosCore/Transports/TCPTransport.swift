@@ -28,7 +28,9 @@ final class TCPConnection {
 
     deinit { buffer.deallocate() }
 
-    /// Reads what the kernel has and delivers each complete frame.
+    /// Reads what the kernel has and delivers each complete frame. A read that leaves room
+    /// has taken all the kernel held: the next would only say EAGAIN, a system call
+    /// between a request's arrival and its answer (the caller polls again anyway).
     func receive(into sink: FrameSink) throws -> Int {
         var delivered = 0
         while true {
@@ -36,13 +38,15 @@ final class TCPConnection {
                 let length = Int(chunk.header.payloadLength)
                 let n = recv(socket.descriptor, chunk.destination + chunk.received, length - chunk.received, 0)
                 if n > 0 {
-                    if chunk.received + n < length {
+                    let drained = chunk.received + n < length
+                    if drained {
                         inPlace = (chunk.header, chunk.destination, chunk.received + n)
                     } else {
                         inPlace = nil
                         try sink.deliver(chunk.header, payload: UnsafeRawBufferPointer(start: chunk.destination, count: length), fromNode: peerNode)
                         delivered += 1
                     }
+                    if drained { return delivered }
                     continue
                 }
                 if n == 0 { throw BrazosError.peerLost(node: peerNode, reason: "connection closed by node \(peerNode)") }
@@ -51,10 +55,12 @@ final class TCPConnection {
                 throw BrazosError.peerLost(node: peerNode, reason: "receive from node \(peerNode) failed: errno \(errno)")
             }
             if filled == buffer.count { grow(to: buffer.count * 2) }
-            let n = recv(socket.descriptor, buffer.baseAddress! + filled, buffer.count - filled, 0)
+            let room = buffer.count - filled
+            let n = recv(socket.descriptor, buffer.baseAddress! + filled, room, 0)
             if n > 0 {
                 filled += n
                 delivered += try deliverFrames(into: sink)
+                if n < room { return delivered }
                 continue
             }
             if n == 0 {
@@ -186,18 +192,23 @@ public final class TCPLink: PeerLink {
         let total = header.count + payload.count
         var sent = 0
         while sent < total {
-            var vectors: [iovec] = []
-            if sent < header.count {
-                vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: header.baseAddress! + sent), iov_len: header.count - sent))
-            }
-            if payload.count > 0 {
-                let from = max(0, sent - header.count)
-                vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: payload.baseAddress! + from), iov_len: payload.count - from))
-            }
-            var message = msghdr()
-            let n = vectors.withUnsafeMutableBufferPointer { vectorBuffer in
-                message.msg_iov = vectorBuffer.baseAddress
-                message.msg_iovlen = vectorBuffer.count
+            // At most two pieces, on the stack: what is left of the header, then of the payload.
+            var vectors = (iovec(), iovec())
+            let n = withUnsafeMutableBytes(of: &vectors) { raw in
+                let vector = raw.baseAddress!.assumingMemoryBound(to: iovec.self)
+                var count = 0
+                if sent < header.count {
+                    vector[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: header.baseAddress! + sent), iov_len: header.count - sent)
+                    count += 1
+                }
+                if payload.count > 0 {
+                    let from = max(0, sent - header.count)
+                    vector[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: payload.baseAddress! + from), iov_len: payload.count - from)
+                    count += 1
+                }
+                var message = msghdr()
+                message.msg_iov = vector
+                message.msg_iovlen = count
                 return sendmsg(connection.socket.descriptor, &message, Int32(MSG_NOSIGNAL))
             }
             if n >= 0 { sent += n; continue }

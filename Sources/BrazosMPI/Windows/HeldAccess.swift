@@ -10,9 +10,9 @@ struct HeldAccess {
 
     init(target: Int) { self.target = target }
 
-    mutating func append(_ encoded: [UInt8]) {
+    mutating func append(_ message: WindowMessage, data: UnsafeRawBufferPointer) {
         lastStart = bytes.count
-        bytes += encoded
+        message.append(to: &bytes, data: data)
     }
 
     /// Makes the last message carry `cookie` (see `WindowMessage.cookie`).

@@ -70,8 +70,7 @@ final class WindowDirectory: Sendable {
         guard let endpoint = endpoint(context: header.context, worldRank: Int(header.destination)) else {
             throw .malformed("window message for rank \(header.destination) on context \(header.context), which has no window here")
         }
-        for (message, data) in try WindowMessage.decodeAll(payload) {
-            try endpoint.handle(message, data: data, from: .init(rank: Int(header.source), node: Int(header.sourceNode)))
-        }
+        let origin = WindowEndpoint.Sender(rank: Int(header.source), node: Int(header.sourceNode))
+        try WindowMessage.decodeEach(payload) { (message, data) throws(BrazosError) in try endpoint.handle(message, data: data, from: origin) }
     }
 }

@@ -42,34 +42,49 @@ struct WindowMessage: Equatable {
 
     /// The bytes of the message, head and runs, with `data` after them.
     func encoded(data: UnsafeRawBufferPointer) -> [UInt8] {
-        var bytes = encoded(reservingData: data.count)
-        if data.count > 0 {
-            bytes.withUnsafeMutableBytes { out in (out.baseAddress! + out.count - data.count).copyMemory(from: data.baseAddress!, byteCount: data.count) }
-        }
+        var bytes: [UInt8] = []
+        append(to: &bytes, data: data)
         return bytes
     }
 
     /// The bytes of the message with room for `count` bytes of data at the end, for the
     /// caller to write there (a reply's data, read straight from the window).
     func encoded(reservingData count: Int) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: Self.headLength + runs.count * Self.runLength + count)
-        bytes.withUnsafeMutableBytes { out in
-            out[0] = kind.rawValue
-            out[1] = (countedByFence ? 1 : 0) | UInt8(parity & 1) << 1 | (exclusive ? 4 : 0)
-            out[2] = operation.code
-            out.storeBytes(of: Self.code(of: element).littleEndian, toByteOffset: 4, as: UInt32.self)
-            out.storeBytes(of: UInt64(runs.count).littleEndian, toByteOffset: 8, as: UInt64.self)
-            out.storeBytes(of: cookie.littleEndian, toByteOffset: Self.cookieOffset, as: UInt64.self)
-            out.storeBytes(of: UInt64(packedOffset).littleEndian, toByteOffset: 24, as: UInt64.self)
-            out.storeBytes(of: UInt64(dataLength).littleEndian, toByteOffset: 32, as: UInt64.self)
-            var at = Self.headLength
-            for run in runs {
-                out.storeBytes(of: Int64(run.offset).littleEndian, toByteOffset: at, as: Int64.self)
-                out.storeBytes(of: Int64(run.length).littleEndian, toByteOffset: at + 8, as: Int64.self)
-                at += Self.runLength
-            }
-        }
+        var bytes = [UInt8](repeating: 0, count: encodedLength(data: count))
+        bytes.withUnsafeMutableBytes { writeHeadAndRuns(into: $0) }
         return bytes
+    }
+
+    /// Appends the message and `data` to `bytes` (held accesses, one frame for several).
+    func append(to bytes: inout [UInt8], data: UnsafeRawBufferPointer) {
+        // Head and runs made on the stack, then both parts copied in (appending zeros to
+        // write over costs more than an 8-byte put's message).
+        withUnsafeTemporaryAllocation(byteCount: encodedLength(data: 0), alignment: 8) { head in
+            head.initializeMemory(as: UInt8.self, repeating: 0)
+            writeHeadAndRuns(into: head)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(head))
+        }
+        bytes.append(contentsOf: data)
+    }
+
+    /// The message's length with `count` bytes of data.
+    func encodedLength(data count: Int) -> Int { Self.headLength + runs.count * Self.runLength + count }
+
+    private func writeHeadAndRuns(into out: UnsafeMutableRawBufferPointer) {
+        out[0] = kind.rawValue
+        out[1] = (countedByFence ? 1 : 0) | UInt8(parity & 1) << 1 | (exclusive ? 4 : 0)
+        out[2] = operation.code
+        out.storeBytes(of: Self.code(of: element).littleEndian, toByteOffset: 4, as: UInt32.self)
+        out.storeBytes(of: UInt64(runs.count).littleEndian, toByteOffset: 8, as: UInt64.self)
+        out.storeBytes(of: cookie.littleEndian, toByteOffset: Self.cookieOffset, as: UInt64.self)
+        out.storeBytes(of: UInt64(packedOffset).littleEndian, toByteOffset: 24, as: UInt64.self)
+        out.storeBytes(of: UInt64(dataLength).littleEndian, toByteOffset: 32, as: UInt64.self)
+        var at = Self.headLength
+        for run in runs {
+            out.storeBytes(of: Int64(run.offset).littleEndian, toByteOffset: at, as: Int64.self)
+            out.storeBytes(of: Int64(run.length).littleEndian, toByteOffset: at + 8, as: Int64.self)
+            at += Self.runLength
+        }
     }
 
     /// Reads a message that is all of `bytes`; `data` is what follows its runs. Throws
@@ -84,17 +99,17 @@ struct WindowMessage: Equatable {
         return (message, data)
     }
 
-    /// Reads the messages of a frame: several back to back where an origin sent its held
-    /// accesses together (`Window.heldAccess`), each as `decode` reads one.
-    static func decodeAll(_ bytes: UnsafeRawBufferPointer) throws(BrazosError) -> [(message: WindowMessage, data: UnsafeRawBufferPointer)] {
-        var messages: [(message: WindowMessage, data: UnsafeRawBufferPointer)] = []
+    /// Reads the messages of a frame, handing each to `body` as it is read: several back
+    /// to back where an origin sent its held accesses together (`Window.heldAccess`), each
+    /// as `decode` reads one. A malformed message throws after those before it were handed.
+    static func decodeEach(_ bytes: UnsafeRawBufferPointer,
+                           _ body: (WindowMessage, UnsafeRawBufferPointer) throws(BrazosError) -> Void) throws(BrazosError) {
         var at = 0
         repeat {
             let (message, data, length) = try decodeFirst(of: UnsafeRawBufferPointer(rebasing: bytes[at...]))
-            messages.append((message, data))
+            try body(message, data)
             at += length
         } while at < bytes.count
-        return messages
     }
 
     /// The message at the start of `bytes`, its data and its length in bytes.

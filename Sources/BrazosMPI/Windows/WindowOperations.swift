@@ -221,6 +221,7 @@ extension Window {
                 return
             }
         }
+        if try heldDirectly(described, origin: origin, target: target, bytes: bytes, request: request) { return }
         let peer = peers[target.rank]
         let (offset, overflow) = target.displacement.multipliedReportingOverflow(by: peer.displacementUnit)
         guard !overflow else { throw MPIError(.disp, "displacement \(target.displacement) overflows an address") }
@@ -382,7 +383,7 @@ extension Window {
             let carried = access.kind == .compareAndSwap ? UnsafeRawBufferPointer(start: data, count: 2 * bytes)
                 : UnsafeRawBufferPointer(start: message.carriedBytes == 0 ? nil : data! + piece.packedOffset, count: message.carriedBytes)
             if holds {
-                try hold(message.encoded(data: carried), to: target)
+                try hold(message, data: carried, to: target)
             } else {
                 try send(message, data: carried, to: target)
             }
@@ -396,6 +397,32 @@ extension Window {
         } else {
             unflushed.remove(target)
         }
+    }
+
+    /// A small put or accumulate (with data) to a member on another node, contiguous at
+    /// both ends and inside its window: encoded straight into the held frame, without
+    /// the general path's runs, pieces and completion (which cost more than the rest of
+    /// an 8-byte put across hosts). False, having done nothing, for any other; the
+    /// general path then checks and reports.
+    private func heldDirectly(_ access: WindowAccess, origin: Buffer?, target: Target, bytes: Int, request: Request?) throws(MPIError) -> Bool {
+        guard request == nil, access.kind == .put || (access.kind == .accumulate && access.operation != .noOp), !access.isPair,
+              bytes <= Window.heldAccessLimit, let origin, let data = origin.pointer, origin.datatype.isPackedAsIs,
+              target.datatype.isPackedAsIs else { return false }
+        let peer = peers[target.rank]
+        guard peer.local == nil, peer.mapped == nil else { return false }
+        let (offset, overflow) = target.displacement.multipliedReportingOverflow(by: peer.displacementUnit)
+        guard !overflow, flavor == .dynamic || (offset >= 0 && offset <= peer.size - bytes) else { return false }
+        var message = WindowMessage(kind: access.kind)
+        if case .fence = accessEpoch { message.countedByFence = true }
+        message.parity = fenceEpoch & 1
+        message.operation = access.operation
+        message.element = access.element
+        message.runs = [WindowRun(offset: offset, length: bytes)]
+        message.dataLength = bytes
+        try hold(message, data: UnsafeRawBufferPointer(start: data, count: bytes), to: target.rank)
+        if message.countedByFence { sentInEpoch[target.rank] += 1 }
+        unflushed.insert(target.rank)
+        return true
     }
 
     /// A buffer whose elements carry exactly the target's `bytes`.

@@ -123,21 +123,33 @@ extension Window {
         // One that asks something waits, which polls; it sends first.
         guard !targets.isEmpty else { return try communicator.engine.pollOnce() }
         var replies: [PendingReply] = []
-        for target in targets {
-            let reply = PendingReply(expecting: 0, into: nil, target: target)
-            replies.append(reply)
-            if kind == .flush, heldAccess?.target == target {
-                // The held access asks for the answer itself: one frame, not two.
-                try sendHeldAccess(cookie: endpoint.expect(reply))
-            } else {
-                var message = WindowMessage(kind: kind)
-                message.cookie = endpoint.expect(reply)
-                try send(message, to: target)
-            }
-            unflushed.remove(target)
+        for target in targets { replies.append(try request(kind, of: target)) }
+        try communicator.engine.wait { replies.allSatisfy { $0.isDone } }
+        try waitForOutstanding { targets.contains($0) }
+    }
+
+    /// `ask` of one target, without the collections: a flush after each small put is
+    /// the common case, and its round trip is what a program waits for.
+    private func ask(_ kind: WindowMessage.Kind, of target: Int) throws(MPIError) {
+        let reply = try request(kind, of: target)
+        try communicator.engine.wait { reply.isDone }
+        try waitForOutstanding { $0 == target }
+    }
+
+    /// Sends `kind` to `target` behind the caller's accesses to it; its answer completes
+    /// the reply returned.
+    private func request(_ kind: WindowMessage.Kind, of target: Int) throws(MPIError) -> PendingReply {
+        let reply = PendingReply(expecting: 0, into: nil, target: target)
+        if kind == .flush, heldAccess?.target == target {
+            // The held access asks for the answer itself: one frame, not two.
+            try sendHeldAccess(cookie: endpoint.expect(reply))
+        } else {
+            var message = WindowMessage(kind: kind)
+            message.cookie = endpoint.expect(reply)
+            try send(message, to: target)
         }
-        try communicator.engine.wait { replies.allSatisfy(\.isDone) }
-        try waitForOutstanding(to: Set(targets))
+        unflushed.remove(target)
+        return reply
     }
 
     // MARK: Flush
@@ -151,8 +163,12 @@ extension Window {
         try checkPassive("MPI_Win_flush")
         try checkTarget(rank)
         guard rank != MPI.procNull else { return }
-        guard !outstanding.isEmpty || (!unflushed.isEmpty && unflushed.contains(rank)) else { return try pollWhenIdle() }
-        try flush([rank])
+        guard !unflushed.isEmpty, unflushed.contains(rank) else {
+            if outstanding.isEmpty { return try pollWhenIdle() }
+            try communicator.engine.pollOnce()
+            return try waitForOutstanding { $0 == rank }
+        }
+        try ask(.flush, of: rank)
     }
 
     /// `MPI_Win_flush_all`.
@@ -168,7 +184,7 @@ extension Window {
         try checkPassive("MPI_Win_flush_local")
         try checkTarget(rank)
         try communicator.engine.pollOnce()
-        try waitForOutstanding(to: [rank])
+        try waitForOutstanding { $0 == rank }
     }
 
     /// `MPI_Win_flush_local_all`.
@@ -191,7 +207,7 @@ extension Window {
         // Accesses applied at once (this node's members, mapped memory) are complete.
         guard !unflushed.isEmpty || !outstanding.isEmpty else { return try pollWhenIdle() }
         try ask(.flush, of: targets.filter { unflushed.contains($0) })
-        try waitForOutstanding(to: Set(targets))
+        try waitForOutstanding { targets.contains($0) }
     }
 
     /// A flush with nothing to wait for still drives progress, so that a program polling
@@ -303,14 +319,15 @@ extension Window {
         try transmit(message, data: data, to: target)
     }
 
-    /// Keeps an encoded put or accumulate back, behind those held for the same target;
+    /// Keeps a put or accumulate back, encoded behind those held for the same target;
     /// what is held for another target, or would not fit one frame with it, goes first.
-    func hold(_ encoded: [UInt8], to target: Int) throws(MPIError) {
-        if let held = heldAccess, held.target != target || held.bytes.count + encoded.count > communicator.engine.windowMessageLimit(to: peers[target].worldRank) {
+    func hold(_ message: WindowMessage, data: UnsafeRawBufferPointer, to target: Int) throws(MPIError) {
+        if let held = heldAccess,
+           held.target != target || held.bytes.count + message.encodedLength(data: data.count) > communicator.engine.windowMessageLimit(to: peers[target].worldRank) {
             try sendHeldAccess()
         }
         if heldAccess == nil { heldAccess = HeldAccess(target: target) }
-        heldAccess!.append(encoded)
+        heldAccess!.append(message, data: data)
     }
 
     /// Sends the held accesses, if any, in one frame; the last with a flush's `cookie`,
@@ -330,10 +347,11 @@ extension Window {
         try communicator.engine.sendWindowMessage(bytes, context: communicator.context, from: communicator.callerWorldRank, to: peers[target].worldRank)
     }
 
-    /// Waits for the replies of the caller's gets (to `targets`, or all), and reports the
-    /// first that failed.
-    func waitForOutstanding(to targets: Set<Int>? = nil) throws(MPIError) {
-        let waited = outstanding.filter { targets?.contains($0.target) ?? true }
+    /// Waits for the replies of the caller's gets (to the targets `isWaited` picks, or all),
+    /// and reports the first that failed.
+    func waitForOutstanding(where isWaited: (Int) -> Bool = { _ in true }) throws(MPIError) {
+        guard !outstanding.isEmpty else { return }
+        let waited = outstanding.filter { isWaited($0.target) }
         guard !waited.isEmpty else { return }
         try communicator.engine.wait { waited.allSatisfy(\.isDone) }
         outstanding.removeAll { $0.isDone }
