@@ -209,32 +209,47 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
 
     /// Sends a window message (`WindowMessage`) from world rank `source`, on its own
     /// thread, to world rank `destination`, eagerly whatever its size: the window cut it
-    /// to fit the link. Where threads move it takes its place in the pair's order.
-    func sendWindowMessage(_ bytes: [UInt8], context: UInt32, from source: Int, to destination: Int) throws(MPIError) {
-        guard let mobile else { return try sendWindowFrame(bytes, tag: WindowMessage.tag, context: context, from: source, to: destination, onNode: nil) }
+    /// to fit the link. Where threads move it takes its place in the pair's order. The
+    /// frame carries `bytes`, then `body` where it lies (a large access's data).
+    func sendWindowMessage(_ bytes: [UInt8], body: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+                           context: UInt32, from source: Int, to destination: Int) throws(MPIError) {
+        guard let mobile else { return try sendWindowFrame(bytes, body, tag: WindowMessage.tag, context: context, from: source, to: destination, onNode: nil) }
         try mobile.sendGate.reading { () throws(MPIError) in
-            try sendWindowFrame(bytes, tag: WindowMessage.tag, context: context, from: source, to: destination, onNode: nil)
+            try sendWindowFrame(bytes, body, tag: WindowMessage.tag, context: context, from: source, to: destination, onNode: nil)
         }
     }
 
     /// Sends a window reply on target `source`'s behalf to rank `destination` on `node`,
     /// the node its request came from; unnumbered (see `WindowMessage.replyTag`).
-    func sendWindowReply(_ bytes: [UInt8], context: UInt32, from source: Int, to destination: Int, onNode node: Int) throws(MPIError) {
-        guard let mobile else { return try sendWindowFrame(bytes, tag: WindowMessage.replyTag, context: context, from: source, to: destination, onNode: node) }
+    func sendWindowReply(_ bytes: [UInt8], body: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+                         context: UInt32, from source: Int, to destination: Int, onNode node: Int) throws(MPIError) {
+        guard let mobile else { return try sendWindowFrame(bytes, body, tag: WindowMessage.replyTag, context: context, from: source, to: destination, onNode: node) }
         try mobile.sendGate.reading { () throws(MPIError) in
-            try sendWindowFrame(bytes, tag: WindowMessage.replyTag, context: context, from: source, to: destination, onNode: node)
+            try sendWindowFrame(bytes, body, tag: WindowMessage.replyTag, context: context, from: source, to: destination, onNode: node)
         }
     }
 
-    private func sendWindowFrame(_ bytes: [UInt8], tag: Int32, context: UInt32, from source: Int, to destination: Int, onNode node: Int?) throws(MPIError) {
+    private func sendWindowFrame(_ bytes: [UInt8], _ body: UnsafeRawBufferPointer, tag: Int32, context: UInt32, from source: Int, to destination: Int,
+                                 onNode node: Int?) throws(MPIError) {
         guard let location = directory.location(of: destination) else {
             throw MPIError(.rank, "world rank \(destination) is not in the job")
         }
+        let length = UInt64(bytes.count + body.count)
         var header = FrameHeader(kind: .eager, context: context, source: Int32(source), destination: Int32(destination),
-                                 tag: tag, sourceNode: UInt32(nodeID), messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count))
+                                 tag: tag, sourceNode: UInt32(nodeID), messageLength: length, payloadLength: length)
         if sendSequences != nil && node == nil { try number(&header, version: location.version) }
-        let payload = UnsafeRawBufferPointer(start: bytes.withUnsafeBytes { $0.baseAddress }, count: bytes.count)
-        try withExtendedLifetime(bytes) { () throws(MPIError) in try transmit(header, payload, toNode: node ?? location.node) }
+        let head = UnsafeRawBufferPointer(start: bytes.withUnsafeBytes { $0.baseAddress }, count: bytes.count)
+        try withExtendedLifetime(bytes) { () throws(MPIError) in
+            guard body.count > 0 else { return try transmit(header, head, toNode: node ?? location.node) }
+            let link: PeerLink = sharedMemoryLinks[node ?? location.node]?.takeUnretainedValue() ?? links[node ?? location.node]
+            do {
+                try link.send(header, head: head, body: body)
+            } catch let error as MPIError {
+                throw error
+            } catch {
+                throw MPIError(.other, "sending to node \(node ?? location.node): \(error)")
+            }
+        }
     }
 
     /// The largest window message sent to world rank `destination`: what one frame of its

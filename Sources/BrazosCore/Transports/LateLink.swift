@@ -54,6 +54,10 @@ final class LateLink: PeerLink {
         try target().send(header, payload: payload)
     }
 
+    func send(_ header: FrameHeader, head: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer) throws {
+        try target().send(header, head: head, body: body)
+    }
+
     func pull(from address: UInt64, count: Int, into destination: UnsafeMutableRawPointer) throws {
         try target().pull(from: address, count: count, into: destination)
     }

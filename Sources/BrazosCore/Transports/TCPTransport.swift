@@ -29,8 +29,9 @@ final class TCPConnection {
     deinit { buffer.deallocate() }
 
     /// Reads what the kernel has and delivers each complete frame. A read that leaves room
-    /// has taken all the kernel held: the next would only say EAGAIN, a system call
-    /// between a request's arrival and its answer (the caller polls again anyway).
+    /// and no frame half-read has taken all the kernel held: the next would only say
+    /// EAGAIN, a system call between a request's arrival and its answer (the caller polls
+    /// again anyway). Half a frame means more is on its way: reading on takes it sooner.
     func receive(into sink: FrameSink) throws -> Int {
         var delivered = 0
         while true {
@@ -38,15 +39,13 @@ final class TCPConnection {
                 let length = Int(chunk.header.payloadLength)
                 let n = recv(socket.descriptor, chunk.destination + chunk.received, length - chunk.received, 0)
                 if n > 0 {
-                    let drained = chunk.received + n < length
-                    if drained {
+                    if chunk.received + n < length {
                         inPlace = (chunk.header, chunk.destination, chunk.received + n)
                     } else {
                         inPlace = nil
                         try sink.deliver(chunk.header, payload: UnsafeRawBufferPointer(start: chunk.destination, count: length), fromNode: peerNode)
                         delivered += 1
                     }
-                    if drained { return delivered }
                     continue
                 }
                 if n == 0 { throw BrazosError.peerLost(node: peerNode, reason: "connection closed by node \(peerNode)") }
@@ -60,7 +59,7 @@ final class TCPConnection {
             if n > 0 {
                 filled += n
                 delivered += try deliverFrames(into: sink)
-                if n < room { return delivered }
+                if n < room && filled == 0 && inPlace == nil { return delivered }
                 continue
             }
             if n == 0 {
@@ -178,37 +177,37 @@ public final class TCPLink: PeerLink {
     /// buffer; while the peer's buffers are full it drives progress. Thread-safe; throws
     /// `peerLost` if the connection fails.
     public func send(_ header: FrameHeader, payload: UnsafeRawBufferPointer) throws {
+        try send(header, head: payload, body: UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+
+    public func send(_ header: FrameHeader, head: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer) throws {
         // FrameHeader.size bytes, on the stack.
         var headerBytes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         try withUnsafeMutableBytes(of: &headerBytes) { headerBuffer in
             header.encode(into: headerBuffer.baseAddress!)
             try connection.sendLock.withLock {
-                try write(header: UnsafeRawBufferPointer(rebasing: headerBuffer[0..<FrameHeader.size]), payload: payload)
+                try write([UnsafeRawBufferPointer(rebasing: headerBuffer[0..<FrameHeader.size]), head, body])
             }
         }
     }
 
-    private func write(header: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) throws {
-        let total = header.count + payload.count
+    /// Writes `parts` one after the other, with one sendmsg for as much as the kernel takes.
+    private func write(_ parts: [UnsafeRawBufferPointer]) throws {
+        let total = parts.reduce(0) { $0 + $1.count }
         var sent = 0
         while sent < total {
-            // At most two pieces, on the stack: what is left of the header, then of the payload.
-            var vectors = (iovec(), iovec())
-            let n = withUnsafeMutableBytes(of: &vectors) { raw in
-                let vector = raw.baseAddress!.assumingMemoryBound(to: iovec.self)
-                var count = 0
-                if sent < header.count {
-                    vector[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: header.baseAddress! + sent), iov_len: header.count - sent)
-                    count += 1
-                }
-                if payload.count > 0 {
-                    let from = max(0, sent - header.count)
-                    vector[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: payload.baseAddress! + from), iov_len: payload.count - from)
-                    count += 1
-                }
-                var message = msghdr()
-                message.msg_iov = vector
-                message.msg_iovlen = count
+            var vectors: [iovec] = []
+            var start = 0
+            for part in parts {
+                defer { start += part.count }
+                guard part.count > 0, sent < start + part.count else { continue }
+                let from = max(0, sent - start)
+                vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: part.baseAddress! + from), iov_len: part.count - from))
+            }
+            var message = msghdr()
+            let n = vectors.withUnsafeMutableBufferPointer { vectorBuffer in
+                message.msg_iov = vectorBuffer.baseAddress
+                message.msg_iovlen = vectorBuffer.count
                 return sendmsg(connection.socket.descriptor, &message, Int32(MSG_NOSIGNAL))
             }
             if n >= 0 { sent += n; continue }

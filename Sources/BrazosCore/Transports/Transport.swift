@@ -30,6 +30,10 @@ public protocol PeerLink: AnyObject {
     /// Sends one frame. May wait for room, driving progress meanwhile so two nodes
     /// sending to each other cannot deadlock.
     func send(_ header: FrameHeader, payload: UnsafeRawBufferPointer) throws
+    /// Sends one frame whose payload is `head` then `body`, each where it lies: a window
+    /// message's head and its data in the program's buffer or the window (a fresh buffer
+    /// of 256 KiB to join them comes from mmap, and its pages fault in on every message).
+    func send(_ header: FrameHeader, head: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer) throws
     /// Copies `count` bytes at `address` in the peer's memory into `destination`.
     func pull(from address: UInt64, count: Int, into destination: UnsafeMutableRawPointer) throws
     /// Tells the peer this node is finishing cleanly.
@@ -46,4 +50,17 @@ public protocol InboundSource: AnyObject {
     func prepareToBlock() -> Bool
     /// Called after the poller woke, whether or not it blocked.
     func finishedBlocking()
+}
+
+extension PeerLink {
+    /// Joins the two parts in one buffer, for links that copy the payload anyway (a
+    /// shared-memory ring, a loopback).
+    public func send(_ header: FrameHeader, head: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer) throws {
+        guard body.count > 0 else { return try send(header, payload: head) }
+        let joined = UnsafeMutableRawBufferPointer.allocate(byteCount: head.count + body.count, alignment: 16)
+        defer { joined.deallocate() }
+        if head.count > 0 { joined.baseAddress!.copyMemory(from: head.baseAddress!, byteCount: head.count) }
+        (joined.baseAddress! + head.count).copyMemory(from: body.baseAddress!, byteCount: body.count)
+        try send(header, payload: UnsafeRawBufferPointer(joined))
+    }
 }

@@ -164,6 +164,15 @@ final class WindowEndpoint: @unchecked Sendable {
         answer.cookie = message.cookie
         answer.packedOffset = message.packedOffset
         answer.dataLength = message.dataLength
+        if message.kind == .get, !message.countedByFence, message.dataLength >= WindowMessage.dataSentApart, access.runs.count == 1,
+           let address = memory.address(of: access.runs[0]) {
+            // A large contiguous get in a passive epoch is sent from the window itself when
+            // the reply goes out: the origin's unlock or flush waits for it, and the target
+            // touches the bytes only under a lock of its own, granted after that unlock
+            // (in a fence epoch the target may write once its fence ends, before the
+            // reply leaves: those copy).
+            return send(answer.encoded(reservingData: 0), body: UnsafeRawBufferPointer(start: address, count: message.dataLength), to: origin)
+        }
         // What the access reads goes straight into the reply, after its head.
         var reply = answer.encoded(reservingData: answer.dataLength)
         let applied = reply.withUnsafeMutableBytes { (bytes) -> MPIError? in
@@ -193,9 +202,9 @@ final class WindowEndpoint: @unchecked Sendable {
     /// Sends `bytes` to `origin` as deferred work, on the node the request came from:
     /// where threads move, the origin is there until it has its answer, though this node
     /// may not have heard yet that it moved there.
-    private func send(_ bytes: [UInt8], to origin: Sender) {
+    private func send(_ bytes: [UInt8], body: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0), to origin: Sender) {
         engine.postpone { [engine, context, worldRank] in
-            try engine.sendWindowReply(bytes, context: context, from: worldRank, to: origin.rank, onNode: origin.node)
+            try engine.sendWindowReply(bytes, body: body, context: context, from: worldRank, to: origin.rank, onNode: origin.node)
         }
     }
 

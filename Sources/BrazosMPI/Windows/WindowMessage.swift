@@ -23,6 +23,9 @@ struct WindowMessage: Equatable {
     static let runLength = 16
     /// Where the cookie lies in the head.
     static let cookieOffset = 16
+    /// Data of at least this many bytes is sent from where it lies, after the head, not
+    /// copied behind it first (`PeerLink.send(_:head:body:)`).
+    static let dataSentApart = 16 * 1024
 
     var kind: Kind
     /// Counted by the fence whose epoch has `parity`.

@@ -340,7 +340,9 @@ extension Window {
     }
 
     private func transmit(_ message: WindowMessage, data: UnsafeRawBufferPointer, to target: Int) throws(MPIError) {
-        try transmit(message.encoded(data: data), to: target)
+        guard data.count >= WindowMessage.dataSentApart else { return try transmit(message.encoded(data: data), to: target) }
+        try communicator.engine.sendWindowMessage(message.encoded(reservingData: 0), body: data, context: communicator.context,
+                                                  from: communicator.callerWorldRank, to: peers[target].worldRank)
     }
 
     private func transmit(_ bytes: [UInt8], to target: Int) throws(MPIError) {

@@ -67,6 +67,14 @@ func exercise(_ window: Window, memory: Elements, world: Communicator) throws {
     try window.fence(.noSucceed)
     try expect(largeBack.enumerated().allSatisfy { $1 == Int64($0 ^ rank) }, "rank \(rank): a large get from \(right)")
 
+    // The same large get in a passive epoch, which a target on another node answers from
+    // its window as each piece's reply leaves.
+    largeBack = [Int64](repeating: 0, count: large)
+    try window.lock(.shared, rank: right)
+    try largeBack.withUnsafeMutableBytes { try window.get(into: .init($0.baseAddress, count: large, datatype: .int64), from: .init(rank: right, displacement: count, count: large, datatype: .int64)) }
+    try window.unlock(rank: right)
+    try expect(largeBack.enumerated().allSatisfy { $1 == Int64($0 ^ rank) }, "rank \(rank): a large get from \(right) under a lock")
+
     // Exclusive locks: a read-modify-write counter on rank 0.
     try prepare(memory, world)
     for _ in 0..<10 {
