@@ -7,13 +7,6 @@ import Glibc
 /// A late link is made before anyone knows whether the node that joins under its number
 /// comes through shared memory or TCP: what it admits must fit either.
 final class LateLinkTests: XCTestCase {
-    private final class Collector: FrameSink {
-        var frames: [(FrameHeader, [UInt8])] = []
-        func deliver(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode node: Int) throws { frames.append((header, Array(payload))) }
-        func destination(forPayloadOf header: FrameHeader) -> UnsafeMutableRawPointer? { nil }
-        func performDeferredWork() throws {}
-    }
-
     func testTheLargestFrameALateLinkAdmitsFitsTheRingOfAJoinerOnThisHost() throws {
         // A small ring, so that its records hold far less than a TCP frame.
         let ringCapacity = 64 << 10
@@ -41,7 +34,7 @@ final class LateLinkTests: XCTestCase {
         try bytes.withUnsafeBytes {
             try late.send(FrameHeader(kind: .rendezvousData, messageLength: UInt64(bytes.count), payloadLength: UInt64(bytes.count)), payload: $0)
         }
-        let collector = Collector()
+        let collector = FrameCollector()
         XCTAssertEqual(try inbound.poll(into: collector), 1)
         XCTAssertEqual(collector.frames.count, 1)
         XCTAssertEqual(collector.frames.first?.1, bytes)

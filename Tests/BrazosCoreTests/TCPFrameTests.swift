@@ -8,13 +8,6 @@ import Glibc
 /// network): a frame sent as a head and a body where they lie arrives as one payload,
 /// whole, also when the kernel takes it in many pieces and the reader sees it in many.
 final class TCPFrameTests: XCTestCase {
-    private final class Collector: FrameSink {
-        var frames: [(FrameHeader, [UInt8])] = []
-        func deliver(_ header: FrameHeader, payload: UnsafeRawBufferPointer, fromNode node: Int) throws { frames.append((header, Array(payload))) }
-        func destination(forPayloadOf header: FrameHeader) -> UnsafeMutableRawPointer? { nil }
-        func performDeferredWork() throws {}
-    }
-
     private func connectedPair() throws -> (sender: TCPLink, receiver: TCPConnection) {
         var descriptors: [Int32] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &descriptors) == 0 else { throw XCTSkip("socketpair: errno \(errno)") }
@@ -46,7 +39,7 @@ final class TCPFrameTests: XCTestCase {
             }
         }
         sender.start()
-        let collector = Collector()
+        let collector = FrameCollector()
         let deadline = Date().addingTimeInterval(30)
         while collector.frames.count < 3 && Date() < deadline {
             if try connection.receive(into: collector) == 0 { usleep(100) }
