@@ -110,7 +110,7 @@ public final class Window: @unchecked Sendable {
     static let heldAccessLimit = 4096
     /// Flushes that found nothing to wait for, of which one in `idlePollInterval` polls.
     var idleFlushes = 0
-    static let idlePollInterval = 8
+    static let idlePollInterval = 32
     private(set) var isFreed = false
     /// Regions attached to a dynamic window so far (the count names each in checkpoints),
     /// and the checkpoint ids of those still attached, by start address.
