@@ -46,6 +46,7 @@ struct WindowMessage: Equatable {
     /// The bytes of the message, head and runs, with `data` after them.
     func encoded(data: UnsafeRawBufferPointer) -> [UInt8] {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(encodedLength(data: data.count))
         append(to: &bytes, data: data)
         return bytes
     }

@@ -367,19 +367,9 @@ extension Window {
             cookie = endpoint.expect(reply)
             outstanding.append(reply)
         }
-        let counted: Bool
-        if case .fence = accessEpoch { counted = true } else { counted = false }
         let holds = pieces.count == 1 && cookie == 0 && (access.kind == .put || access.kind == .accumulate) && bytes <= Window.heldAccessLimit
         for piece in pieces {
-            var message = WindowMessage(kind: access.kind)
-            message.countedByFence = counted
-            message.parity = fenceEpoch & 1
-            message.operation = access.operation
-            message.element = access.element
-            message.cookie = cookie
-            message.packedOffset = piece.packedOffset
-            message.runs = piece.runs
-            message.dataLength = piece.runs.reduce(0) { $0 + $1.length }
+            let message = message(of: access, runs: piece.runs, packedOffset: piece.packedOffset, cookie: cookie)
             let carried = access.kind == .compareAndSwap ? UnsafeRawBufferPointer(start: data, count: 2 * bytes)
                 : UnsafeRawBufferPointer(start: message.carriedBytes == 0 ? nil : data! + piece.packedOffset, count: message.carriedBytes)
             if holds {
@@ -388,7 +378,7 @@ extension Window {
                 try send(message, data: carried, to: target)
             }
         }
-        if counted { sentInEpoch[target] += pieces.count }
+        if case .fence = accessEpoch { sentInEpoch[target] += pieces.count }
         // The target answers an access in the order sent: once this one's answer is in,
         // so is every access before it, and a flush needs no message of its own.
         if cookie == 0 {
@@ -412,17 +402,26 @@ extension Window {
         guard peer.local == nil, peer.mapped == nil else { return false }
         let (offset, overflow) = target.displacement.multipliedReportingOverflow(by: peer.displacementUnit)
         guard !overflow, flavor == .dynamic || (offset >= 0 && offset <= peer.size - bytes) else { return false }
+        let message = message(of: access, runs: [WindowRun(offset: offset, length: bytes)])
+        try hold(message, data: UnsafeRawBufferPointer(start: data, count: bytes), to: target.rank)
+        if message.countedByFence { sentInEpoch[target.rank] += 1 }
+        unflushed.insert(target.rank)
+        return true
+    }
+
+    /// The message of a piece of `access` in the current epoch: its runs, where its data
+    /// starts in the access's packed data, the cookie its answer carries.
+    private func message(of access: WindowAccess, runs: [WindowRun], packedOffset: Int = 0, cookie: UInt64 = 0) -> WindowMessage {
         var message = WindowMessage(kind: access.kind)
         if case .fence = accessEpoch { message.countedByFence = true }
         message.parity = fenceEpoch & 1
         message.operation = access.operation
         message.element = access.element
-        message.runs = [WindowRun(offset: offset, length: bytes)]
-        message.dataLength = bytes
-        try hold(message, data: UnsafeRawBufferPointer(start: data, count: bytes), to: target.rank)
-        if message.countedByFence { sentInEpoch[target.rank] += 1 }
-        unflushed.insert(target.rank)
-        return true
+        message.cookie = cookie
+        message.packedOffset = packedOffset
+        message.runs = runs
+        message.dataLength = runs.reduce(0) { $0 + $1.length }
+        return message
     }
 
     /// A buffer whose elements carry exactly the target's `bytes`.
