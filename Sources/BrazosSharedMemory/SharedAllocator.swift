@@ -111,7 +111,7 @@ public final class SharedAllocator: Sendable {
     }
 
     /// The home of `page` among `nodes`: the node it moved to, if it moved; else as the
-    /// placement of the allocation that starts on it says (block: node k gets the k-th
+    /// placement of the first allocation on it says (block: node k gets the k-th
     /// share of its pages; cyclic: its i-th page goes to node i mod N); node 0 for other
     /// pages; a drained node's pages go to the next node after it that remains. Every node computes the same, since every node makes the
     /// same allocations, moves and drains.
@@ -122,8 +122,9 @@ public final class SharedAllocator: Sendable {
     /// The home `page` will have once `retiring` is drained too.
     public func home(ofPage page: Int, nodes: Int, retiring: Int?) -> Int {
         placement.withLock { placement -> Int in
-            // A page shared by two allocations belongs to the later one's placement.
-            let placed = placement.moved[page] ?? placement.ranges.last(where: { $0.pages.contains(page) }).map { range in
+            // A page shared by two allocations keeps the earlier one's home: its data may
+            // be there already, written at that home without tracking.
+            let placed = placement.moved[page] ?? placement.ranges.first(where: { $0.pages.contains(page) }).map { range in
                 let index = page - range.pages.lowerBound
                 switch range.placement {
                 case .block: return index * nodes / range.pages.count

@@ -49,6 +49,20 @@ final class HomeMovesTests: XCTestCase {
         }
     }
 
+    func testAPageTwoAllocationsShareKeepsTheFirstOnesHome() throws {
+        let record = Record(nodes: 2)
+        let allocator = SharedAllocator(capacity: 64 * SharedRegion.pageSize, recordingHomesIn: record)
+        // Pages 0-4, the last one a quarter full: homed 0, 0, 0, 1, 1.
+        let grid = try allocator.place("grid", size: 4 * SharedRegion.pageSize + 1024, alignment: SharedRegion.pageSize)
+        XCTAssertEqual(grid.pages.map { allocator.home(ofPage: $0, nodes: 2) }, [0, 0, 0, 1, 1])
+        // Pages 4-5 (block: 0, 1 on their own): page 4 stays with the grid's home, since
+        // node 1 may have written the grid's tail there already, untracked.
+        let tail = try allocator.place("hashes", size: 2 * SharedRegion.pageSize, alignment: 8)
+        XCTAssertEqual(tail.pages, 4..<7)
+        XCTAssertEqual(tail.pages.map { allocator.home(ofPage: $0, nodes: 2) }, [1, 0, 1])
+        XCTAssertEqual(record.homes[4], 1, "the fault handler's table keeps it too")
+    }
+
     private final class Record: HomeRecord {
         let nodes: Int
         private let recorded = Mutex<[Int: Int]>([:])

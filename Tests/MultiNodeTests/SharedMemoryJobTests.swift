@@ -20,6 +20,16 @@ final class SharedMemoryJobTests: XCTestCase {
         XCTAssertFalse(mismatch.stdout.contains("went unnoticed"), mismatch.stdout)
     }
 
+    /// A page two allocations share keeps its first home: the later allocation must not
+    /// re-home a page already written there without tracking (sor's row hashes after its
+    /// grid lost one node's writes that way).
+    func testAPageSharedByTwoAllocationsKeepsEveryNodesWrites() throws {
+        for nodes in [2, 3] {
+            let output = try JobProcess.runToSuccess(brazosrun, ["-n", "\(nodes)", check, "--shared-page"])
+            XCTAssertTrue(output.contains("shared-page ok: \(nodes) ranks"), output)
+        }
+    }
+
     func testFaultsOutsideTheRegionGoToThePreviousHandler() throws {
         // The default action: the node dies of SIGSEGV, as without the runtime.
         let crash = try JobProcess(brazosrun, ["-n", "1", check, "--crash-outside"])

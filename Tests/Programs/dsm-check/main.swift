@@ -12,6 +12,10 @@
 //                                    writes of all before it, then adds its own
 //   dsm-check --pending-at-checkpoint  rank 1 brings a posted receive to a checkpoint:
 //                                    it is told so (needs brazosrun --checkpoint-dir)
+//   dsm-check --shared-page          an allocation starts on the last page of another,
+//                                    after the last rank wrote that page at its home;
+//                                    every rank writes a slot of the second, and after a
+//                                    shared barrier rank 0 checks both
 //   dsm-check --allocations          every rank makes the same allocations; rank 0 prints
 //                                    their addresses ("allocations ok: ...")
 //   dsm-check --mismatch             rank 1 allocates a different size: every rank fails
@@ -153,6 +157,23 @@ case "--pending-at-checkpoint":
         if thread.rank == 1 { try shared.checkpoint(by: thread, state: 0) }
         _ = pending
         print("rank \(thread.rank): the pending receive went unnoticed")
+    }
+case "--shared-page":
+    try job.run { thread in
+        let rank = thread.rank, size = thread.world.size
+        // Four pages and a quarter: block placement homes the fifth on the last node.
+        let first = try shared.allocate("first", count: 4 * 512 + 128, of: Int64.self, pageAligned: true, by: thread)
+        if rank == size - 1 { first[first.count - 1] = 42 }
+        let second = try shared.allocate("second", count: size, of: Int64.self, by: thread)
+        second[rank] = Int64(rank + 1)
+        try shared.barrier(by: thread)
+        if rank == 0 {
+            let slots = (0..<size).map { second[$0] }
+            guard first[first.count - 1] == 42, slots == (1...size).map(Int64.init) else {
+                throw CheckFailed("after the barrier, the first allocation's tail holds \(first[first.count - 1]) (42 written), the second's slots \(slots)")
+            }
+            print("shared-page ok: \(size) ranks")
+        }
     }
 case "--allocations":
     try job.run { thread in
