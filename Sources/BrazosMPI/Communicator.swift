@@ -185,9 +185,17 @@ public final class Communicator: @unchecked Sendable {
     /// throws `.truncate` if the message is longer.
     @discardableResult
     public func recv(_ pointer: UnsafeMutableRawPointer?, byteCount: Int, from source: Int = MPI.anySource, tag: Int = MPI.anyTag) throws(MPIError) -> Status {
-        guard scratchTaken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-            return try irecv(pointer, byteCount: byteCount, from: source, tag: tag).wait()
+        // Where one thread calls at a time, a plain flag (a nested call finds it taken);
+        // a compare-exchange would be a locked instruction on every receive, waiting for
+        // the last send's store to reach a line the peer holds.
+        let taken: Bool
+        if engine.oneCallerAtATime {
+            taken = scratchTaken.load(ordering: .relaxed)
+            if !taken { scratchTaken.store(true, ordering: .relaxed) }
+        } else {
+            taken = !scratchTaken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         }
+        guard !taken else { return try irecv(pointer, byteCount: byteCount, from: source, tag: tag).wait() }
         defer { scratchTaken.store(false, ordering: .releasing) }
         try Self.checkBytes(pointer, byteCount)
         try checkSource(source)

@@ -1,3 +1,4 @@
+import CBrazos
 /// The bytes of an eager message that arrived before its receive was posted. Small ones
 /// (most control traffic, every token of a ring) are kept inline, so queuing them
 /// allocates nothing.
@@ -15,7 +16,7 @@ enum EagerBytes {
         }
         var storage: Inline = (0, 0, 0, 0)
         if bytes.count > 0 {
-            withUnsafeMutableBytes(of: &storage) { $0.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+            withUnsafeMutableBytes(of: &storage) { brazos_copy($0.baseAddress!, bytes.baseAddress!, bytes.count) }
         }
         self = .inline(count: bytes.count, storage)
     }

@@ -1,4 +1,5 @@
 import BrazosCore
+import CBrazos
 
 /// One node's message matching and protocols: it receives every frame for the ranks the
 /// node hosts, matches them against posted receives, and runs the eager and rendezvous
@@ -61,6 +62,10 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     /// The process of this node and of each node a shared-memory link reaches (nil for
     /// the others): windows map memory those processes made (`WindowFile`).
     let hostProcesses: [Int32?]
+
+    /// Whether one thread at a time calls into this node's engine (one rank, which does
+    /// not move, and no `MPI_THREAD_MULTIPLE`): its lock is then elided.
+    var oneCallerAtATime: Bool { !lock.needed }
 
     init(node: Node) {
         placedRanks = node.localRanks
@@ -352,7 +357,7 @@ final class MessageEngine: FrameSink, @unchecked Sendable {
     func deliverEager(_ bytes: UnsafeRawBufferPointer, envelope: Envelope, into request: Request) {
         let capacity = request.buffer.count
         let copied = min(bytes.count, capacity)
-        if copied > 0 { request.buffer.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: copied) }
+        if copied > 0 { brazos_copy(request.buffer.baseAddress!, bytes.baseAddress!, copied) }
         finishReceive(request, envelope: envelope, received: copied, sent: bytes.count)
     }
 

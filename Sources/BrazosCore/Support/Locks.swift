@@ -85,7 +85,8 @@ public final class FastLock: Sendable {
     #else
     @usableFromInline let mutex = Mutex<Void>(())
     #endif
-    @usableFromInline let needed: Bool
+    /// False for code only one thread can enter: the lock then does nothing.
+    public let needed: Bool
 
     /// A lock; with `needed: false`, one that does nothing, for code only one thread can enter.
     public init(needed: Bool = true) { self.needed = needed }

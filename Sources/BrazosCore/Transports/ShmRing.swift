@@ -93,7 +93,7 @@ public struct ShmRing {
             word = UInt64(FrameHeader.size + payload.count)
             body = record + 8 + FrameHeader.size
         }
-        if payload.count > 0 { body.copyMemory(from: payload.baseAddress!, byteCount: payload.count) }
+        if payload.count > 0 { brazos_copy(body, payload.baseAddress!, payload.count) }
         brazos_store_release_u64(record, word)
         if gap > 0 { brazos_store_release_u64(data + offset, Self.wrapMarker) }
         head = start + needed
