@@ -86,36 +86,36 @@ public final class Communicator: @unchecked Sendable {
 
     func checkDestination(_ rank: Int) throws(MPIError) {
         guard rank == MPI.procNull || (0..<size).contains(rank) else {
-            throw MPIError(.rank, "rank \(rank) is not in a communicator of \(size) ranks")
+            throw .cold(.rank) { "rank \(rank) is not in a communicator of \(size) ranks" }
         }
     }
 
     func checkSource(_ rank: Int) throws(MPIError) {
         guard rank == MPI.anySource || rank == MPI.procNull || (0..<size).contains(rank) else {
-            throw MPIError(.rank, "source rank \(rank) is not in a communicator of \(size) ranks")
+            throw .cold(.rank) { "source rank \(rank) is not in a communicator of \(size) ranks" }
         }
     }
 
     func checkSendTag(_ tag: Int) throws(MPIError) {
         guard (0...MPI.tagUpperBound).contains(tag) else {
-            throw MPIError(.tag, "tag \(tag) is outside 0...\(MPI.tagUpperBound)")
+            throw .cold(.tag) { "tag \(tag) is outside 0...\(MPI.tagUpperBound)" }
         }
     }
 
     func checkReceiveTag(_ tag: Int) throws(MPIError) {
         guard tag == MPI.anyTag || (0...MPI.tagUpperBound).contains(tag) else {
-            throw MPIError(.tag, "tag \(tag) is outside 0...\(MPI.tagUpperBound) and is not anyTag")
+            throw .cold(.tag) { "tag \(tag) is outside 0...\(MPI.tagUpperBound) and is not anyTag" }
         }
     }
 
     static func checkCount(_ count: Int) throws(MPIError) {
-        guard count >= 0 else { throw MPIError(.count, "negative count \(count)") }
+        guard count >= 0 else { throw .cold(.count) { "negative count \(count)" } }
     }
 
     /// A buffer of `byteCount` bytes: a count that is not negative, an address unless empty.
     static func checkBytes(_ pointer: UnsafeRawPointer?, _ byteCount: Int) throws(MPIError) {
         try checkCount(byteCount)
-        guard pointer != nil || byteCount == 0 else { throw MPIError(.buffer, "null buffer for \(byteCount) bytes") }
+        guard pointer != nil || byteCount == 0 else { throw .cold(.buffer) { "null buffer for \(byteCount) bytes" } }
     }
 
     // MARK: Starting operations (shared by the immediate, blocking and persistent forms)

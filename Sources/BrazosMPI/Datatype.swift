@@ -38,6 +38,8 @@ public final class Datatype: Sendable, CustomStringConvertible {
     public let external32Size: Int
     /// The one basic type all data is made of, which reductions need; nil for a mixture.
     public let basic: BasicType?
+    /// What reductions need of `basic`, worked out once.
+    let reduction: Reduction.Traits
     /// The largest alignment of its basic types.
     let alignment: Int
     /// Its bounds, or a part's, were set by `MPI_Type_create_resized`: a struct of it is
@@ -89,6 +91,7 @@ public final class Datatype: Sendable, CustomStringConvertible {
         basicCount = shape.basicCount
         external32Size = shape.external32Size
         basic = shape.basic
+        reduction = Reduction.Traits(shape.basic)
         isDense = shape.isDense
         alignment = shape.alignment
         hasExplicitBounds = shape.hasExplicitBounds
@@ -134,7 +137,7 @@ public final class Datatype: Sendable, CustomStringConvertible {
     /// that does not overflow, and no packed copy of them exceeds memory.
     public func checkFits(_ count: Int) throws(MPIError) {
         guard count <= countLimit else {
-            throw MPIError(.count, "\(count) elements of \(self) do not fit in this host's memory (\(size) bytes each packed, \(extent) apart)")
+            throw .cold(.count) { "\(count) elements of \(self) do not fit in this host's memory (\(size) bytes each packed, \(extent) apart)" }
         }
     }
 

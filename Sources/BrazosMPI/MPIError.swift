@@ -218,6 +218,11 @@ public struct MPIError: Error, CustomStringConvertible, Equatable, Sendable {
     /// What went wrong, in words (the rank, tag or size at fault).
     public let message: String
 
+    /// An error of `errorClass` whose message is made only now, out of line: a check that
+    /// passes on every call then keeps the string building out of its frame and inlines.
+    @inline(never)
+    static func cold(_ errorClass: ErrorClass, _ message: () -> String) -> MPIError { MPIError(errorClass, message()) }
+
     /// An error of `errorClass`, explained by `message`.
     public init(_ errorClass: ErrorClass, _ message: String) {
         self.errorClass = errorClass

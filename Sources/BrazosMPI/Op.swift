@@ -10,11 +10,29 @@
 /// once, so (as MPI requires of `MPI_Op_create`'s functions) it must be safe to call so.
 public final class Op: @unchecked Sendable, CustomStringConvertible {
     /// The predefined operations; the raw value is the MPI name.
-    public enum Predefined: String, Sendable {
+    public enum Predefined: String, Sendable, CaseIterable {
         case sum = "MPI_SUM", prod = "MPI_PROD", min = "MPI_MIN", max = "MPI_MAX"
         case land = "MPI_LAND", lor = "MPI_LOR", lxor = "MPI_LXOR"
         case band = "MPI_BAND", bor = "MPI_BOR", bxor = "MPI_BXOR"
         case minloc = "MPI_MINLOC", maxloc = "MPI_MAXLOC"
+
+        /// Its bit in `Reduction.Traits.defined`.
+        var bit: UInt16 {
+            switch self {
+            case .sum: return 1 << 0
+            case .prod: return 1 << 1
+            case .min: return 1 << 2
+            case .max: return 1 << 3
+            case .land: return 1 << 4
+            case .lor: return 1 << 5
+            case .lxor: return 1 << 6
+            case .band: return 1 << 7
+            case .bor: return 1 << 8
+            case .bxor: return 1 << 9
+            case .minloc: return 1 << 10
+            case .maxloc: return 1 << 11
+            }
+        }
     }
 
     /// A program's operation on `count` elements of `datatype`, laid out in memory as the
@@ -81,6 +99,14 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
     /// Throws `MPI_ERR_OP` when a predefined operation is not defined on the datatype: on
     /// one of several basic types, or of a basic type the operation does not apply to.
     func check(_ datatype: Datatype) throws(MPIError) {
+        // The usual case, inline: a predefined operation that the datatype takes.
+        if case let .predefined(op) = kind, datatype.size == 0 || datatype.reduction.defined & op.bit != 0 { return }
+        try checkOtherwise(datatype)
+    }
+
+    /// `check` of every other case.
+    @inline(never)
+    private func checkOtherwise(_ datatype: Datatype) throws(MPIError) {
         switch kind {
         case .replace, .noOp: throw MPIError(.op, "\(self) applies only to one-sided accumulates")
         case .predefined, .user: break
@@ -89,21 +115,20 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
             // The program's function gets copies laid out as the type says: impossible here.
             throw MPIError(.count, "\(datatype) spans \(datatype.trueExtent) bytes, more than this host's memory, for a user operation")
         }
-        guard case let .predefined(op) = kind, datatype.size > 0 else { return }
+        guard case let .predefined(op) = kind, datatype.size > 0, datatype.reduction.defined & op.bit == 0 else { return }
         guard let basic = datatype.basic else {
             throw MPIError(.op, "\(op.rawValue) is not defined on \(datatype), which mixes basic types")
         }
-        guard Reduction.isDefined(op, on: basic.value) else {
-            throw MPIError(.op, "\(op.rawValue) is not defined on \(basic.name)")
-        }
+        throw MPIError(.op, "\(op.rawValue) is not defined on \(basic.name)")
     }
 
     /// Combines packed data: `output = input op output`, elementwise.
     func apply(_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, count: Int, datatype: Datatype) {
         switch kind {
         case let .predefined(op):
-            guard let basic = datatype.basic else { return }  // `check` refused it, or it has no data
-            Reduction.apply(op, basic.value, basicCount: count * datatype.size / basic.size, input, output)
+            let traits = datatype.reduction
+            guard traits.basicSize > 0 else { return }  // `check` refused it, or it has no data
+            Reduction.apply(op, traits.kernel, basicCount: count * datatype.size / traits.basicSize, input, output)
         case .user:
             guard let function else { return }
             if datatype.isPackedAsIs {

@@ -26,37 +26,102 @@ enum Reduction {
         value == .float || value == .double || value == .longDouble
     }
 
-    /// `output[i] = input[i] op output[i]` for `basicCount` packed elements; the operation
-    /// has been checked with `isDefined`.
+    /// The loop `apply` runs, chosen once per datatype from its basic type's value: a
+    /// plain enum, where a `BasicType.Value` (indirect cases) costs reference counting on
+    /// every copy.
+    enum Kernel: Sendable {
+        case int8, int16, int32, int64, uint8, uint16, uint32, uint64
+        case float, double, float80
+        case complexFloat, complexDouble, complexFloat80
+        case pairInt16, pairInt32, pairInt64, pairFloat, pairDouble, pairFloat80
+        /// Nothing reduces (characters wider than 8 bits, packed bytes).
+        case none
+
+        init(_ value: BasicType.Value) {
+            switch value {
+            case .signed(8), .character(bits: 8): self = .int8
+            case .signed(16): self = .int16
+            case .signed(32): self = .int32
+            case .signed: self = .int64
+            case .unsigned(8), .byte, .bool, .logical(8): self = .uint8
+            case .logical(16): self = .uint16
+            case .logical(32): self = .uint32
+            case .logical: self = .uint64
+            case .complex(.float): self = .complexFloat
+            case .complex(.double): self = .complexDouble
+            case .complex: self = .complexFloat80
+            case .unsigned(16): self = .uint16
+            case .unsigned(32): self = .uint32
+            case .unsigned: self = .uint64
+            case .float: self = .float
+            case .double: self = .double
+            case .longDouble: self = .float80
+            case .character, .packed: self = .none
+            case let .pair(inner, _):
+                switch inner {
+                case .signed(16): self = .pairInt16
+                case .signed(32): self = .pairInt32
+                case .signed: self = .pairInt64
+                case .float: self = .pairFloat
+                case .double: self = .pairDouble
+                default: self = .pairFloat80
+                }
+            }
+        }
+    }
+
+    /// What reductions need of a datatype, worked out once when it is made: checking and
+    /// applying an operation then copies nothing (a copy of its `BasicType`, a name, an
+    /// array and an indirect enum, cost more than the sum of an 8-byte allreduce).
+    struct Traits: Sendable {
+        /// The predefined operations defined on it, a bit each (`Op.Predefined.bit`);
+        /// none for a mixture of basic types.
+        let defined: UInt16
+        let kernel: Kernel
+        /// Bytes of its basic type; 0 for a mixture.
+        let basicSize: Int
+
+        init(_ basic: BasicType?) {
+            guard let basic else {
+                (defined, kernel, basicSize) = (0, .none, 0)
+                return
+            }
+            defined = Op.Predefined.allCases.reduce(0) { isDefined($1, on: basic.value) ? $0 | $1.bit : $0 }
+            kernel = Kernel(basic.value)
+            basicSize = basic.size
+        }
+    }
+
+    /// `output[i] = input[i] op output[i]` for `basicCount` packed elements of `value`;
+    /// the operation has been checked with `isDefined`.
     static func apply(_ op: Op.Predefined, _ value: BasicType.Value, basicCount: Int, _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer) {
-        switch value {
-        case .signed(8), .character(bits: 8): integers(Int8.self, op, basicCount, input, output)
-        case .signed(16): integers(Int16.self, op, basicCount, input, output)
-        case .signed(32): integers(Int32.self, op, basicCount, input, output)
-        case .signed: integers(Int64.self, op, basicCount, input, output)
-        case .unsigned(8), .byte, .bool, .logical(8): integers(UInt8.self, op, basicCount, input, output)
-        case .logical(16): integers(UInt16.self, op, basicCount, input, output)
-        case .logical(32): integers(UInt32.self, op, basicCount, input, output)
-        case .logical: integers(UInt64.self, op, basicCount, input, output)
-        case .complex(.float): complexes(Float.self, op, basicCount, input, output)
-        case .complex(.double): complexes(Double.self, op, basicCount, input, output)
-        case .complex: complexes(Float80.self, op, basicCount, input, output)
-        case .unsigned(16): integers(UInt16.self, op, basicCount, input, output)
-        case .unsigned(32): integers(UInt32.self, op, basicCount, input, output)
-        case .unsigned: integers(UInt64.self, op, basicCount, input, output)
+        apply(op, Kernel(value), basicCount: basicCount, input, output)
+    }
+
+    /// `apply` with the kernel chosen already.
+    static func apply(_ op: Op.Predefined, _ kernel: Kernel, basicCount: Int, _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer) {
+        switch kernel {
+        case .int8: integers(Int8.self, op, basicCount, input, output)
+        case .int16: integers(Int16.self, op, basicCount, input, output)
+        case .int32: integers(Int32.self, op, basicCount, input, output)
+        case .int64: integers(Int64.self, op, basicCount, input, output)
+        case .uint8: integers(UInt8.self, op, basicCount, input, output)
+        case .uint16: integers(UInt16.self, op, basicCount, input, output)
+        case .uint32: integers(UInt32.self, op, basicCount, input, output)
+        case .uint64: integers(UInt64.self, op, basicCount, input, output)
+        case .complexFloat: complexes(Float.self, op, basicCount, input, output)
+        case .complexDouble: complexes(Double.self, op, basicCount, input, output)
+        case .complexFloat80: complexes(Float80.self, op, basicCount, input, output)
         case .float: floats(Float.self, op, basicCount, input, output)
         case .double: floats(Double.self, op, basicCount, input, output)
-        case .longDouble: floats(Float80.self, op, basicCount, input, output)
-        case .character, .packed: break
-        case let .pair(inner, _):
-            switch inner {
-            case .signed(16): pairs(Int16.self, op, basicCount, input, output)
-            case .signed(32): pairs(Int32.self, op, basicCount, input, output)
-            case .signed: pairs(Int64.self, op, basicCount, input, output)
-            case .float: pairs(Float.self, op, basicCount, input, output)
-            case .double: pairs(Double.self, op, basicCount, input, output)
-            default: pairs(Float80.self, op, basicCount, input, output)
-            }
+        case .float80: floats(Float80.self, op, basicCount, input, output)
+        case .pairInt16: pairs(Int16.self, op, basicCount, input, output)
+        case .pairInt32: pairs(Int32.self, op, basicCount, input, output)
+        case .pairInt64: pairs(Int64.self, op, basicCount, input, output)
+        case .pairFloat: pairs(Float.self, op, basicCount, input, output)
+        case .pairDouble: pairs(Double.self, op, basicCount, input, output)
+        case .pairFloat80: pairs(Float80.self, op, basicCount, input, output)
+        case .none: break
         }
     }
 

@@ -114,14 +114,14 @@ extension Communicator {
     /// not negative (`.count`), the datatype is committed (`.type`), they fit in memory (`.count`).
     static func checkBuffer(count: Int, datatype: Datatype) throws(MPIError) {
         try checkCount(count)
-        guard datatype.isCommitted else { throw MPIError(.type, "datatype \(datatype) is not committed") }
+        guard datatype.isCommitted else { throw .cold(.type) { "datatype \(datatype) is not committed" } }
         try datatype.checkFits(count)
     }
 
     /// `checkBuffer`, and the elements are not at the null address (`.buffer`).
     static func checkBuffer(_ pointer: UnsafeRawPointer?, count: Int, datatype: Datatype) throws(MPIError) {
         try checkBuffer(count: count, datatype: datatype)
-        try checkAddress(pointer, counts: CollectionOfOne(count), datatype: datatype)
+        if pointer == nil { try checkAddress(pointer, counts: CollectionOfOne(count), datatype: datatype) }
     }
 
     /// `checkBuffer` of a contribution, unless it is in place (its count and type unused).

@@ -39,20 +39,25 @@ private func reduction<Count: BinaryInteger>(_ kind: Reduction, _ function: Stat
                                              _ receive: UnsafeMutableRawPointer?, _ count: Count, _ datatype: MPI_Datatype?, _ op: MPI_Op?,
                                              _ comm: MPI_Comm?) -> Int32 {
     collective(function, form, on: comm) { (communicator) throws(MPIError) in
-        let count = try elementCount(count), datatype = try Handles.datatype(datatype), op = try Handles.op(op), send = sendBuffer(send)
-        switch kind {
-        case .allreduce:
-            return try form.run(communicator.allreduce(send, receive, count: count, datatype: datatype, op: op),
-                                communicator.iallreduce(send, receive, count: count, datatype: datatype, op: op),
-                                communicator.allreduceInit(send, receive, count: count, datatype: datatype, op: op))
-        case .scan:
-            return try form.run(communicator.scan(send, receive, count: count, datatype: datatype, op: op),
-                                communicator.iscan(send, receive, count: count, datatype: datatype, op: op),
-                                communicator.scanInit(send, receive, count: count, datatype: datatype, op: op))
-        case .exscan:
-            return try form.run(communicator.exscan(send, receive, count: count, datatype: datatype, op: op),
-                                communicator.iexscan(send, receive, count: count, datatype: datatype, op: op),
-                                communicator.exscanInit(send, receive, count: count, datatype: datatype, op: op))
+        let count = try elementCount(count), send = sendBuffer(send)
+        // Borrowed, not retained: a predefined datatype and operation live as long as the process.
+        return try Handles.withDatatype(datatype) { (datatype) throws(MPIError) in
+            try Handles.withOp(op) { (op) throws(MPIError) in
+                switch kind {
+                case .allreduce:
+                    return try form.run(communicator.allreduce(send, receive, count: count, datatype: datatype, op: op),
+                                        communicator.iallreduce(send, receive, count: count, datatype: datatype, op: op),
+                                        communicator.allreduceInit(send, receive, count: count, datatype: datatype, op: op))
+                case .scan:
+                    return try form.run(communicator.scan(send, receive, count: count, datatype: datatype, op: op),
+                                        communicator.iscan(send, receive, count: count, datatype: datatype, op: op),
+                                        communicator.scanInit(send, receive, count: count, datatype: datatype, op: op))
+                case .exscan:
+                    return try form.run(communicator.exscan(send, receive, count: count, datatype: datatype, op: op),
+                                        communicator.iexscan(send, receive, count: count, datatype: datatype, op: op),
+                                        communicator.exscanInit(send, receive, count: count, datatype: datatype, op: op))
+                }
+            }
         }
     }
 }
