@@ -16,23 +16,9 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
         case band = "MPI_BAND", bor = "MPI_BOR", bxor = "MPI_BXOR"
         case minloc = "MPI_MINLOC", maxloc = "MPI_MAXLOC"
 
-        /// Its bit in `Reduction.Traits.defined`.
-        var bit: UInt16 {
-            switch self {
-            case .sum: return 1 << 0
-            case .prod: return 1 << 1
-            case .min: return 1 << 2
-            case .max: return 1 << 3
-            case .land: return 1 << 4
-            case .lor: return 1 << 5
-            case .lxor: return 1 << 6
-            case .band: return 1 << 7
-            case .bor: return 1 << 8
-            case .bxor: return 1 << 9
-            case .minloc: return 1 << 10
-            case .maxloc: return 1 << 11
-            }
-        }
+        /// Its bit in `Reduction.Traits.defined`: its place among all cases (worked out
+        /// where an `Op` or a datatype is made, not per call).
+        var bit: UInt16 { UInt16(1) << UInt16(Self.allCases.firstIndex(of: self)!) }
     }
 
     /// A program's operation on `count` elements of `datatype`, laid out in memory as the
@@ -50,6 +36,8 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
     }
 
     let kind: Kind
+    /// A predefined operation's `Predefined.bit`; 0 for the others.
+    private let bit: UInt16
     /// The program's operation, for a `user` kind.
     private let function: Function?
     /// Whether operand order does not matter; true for every predefined operation.
@@ -58,6 +46,7 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
     /// A predefined operation; use the static members rather than making new ones.
     public init(_ predefined: Predefined) {
         kind = .predefined(predefined)
+        bit = predefined.bit
         function = nil
         isCommutative = true
     }
@@ -65,12 +54,14 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
     /// `MPI_Op_create`.
     public init(commutative: Bool, _ function: @escaping Function) {
         kind = .user
+        bit = 0
         self.function = function
         isCommutative = commutative
     }
 
     private init(kind: Kind) {
         self.kind = kind
+        bit = 0
         function = nil
         isCommutative = true
     }
@@ -100,7 +91,7 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
     /// one of several basic types, or of a basic type the operation does not apply to.
     func check(_ datatype: Datatype) throws(MPIError) {
         // The usual case, inline: a predefined operation that the datatype takes.
-        if case let .predefined(op) = kind, datatype.size == 0 || datatype.reduction.defined & op.bit != 0 { return }
+        if case .predefined = kind, datatype.size == 0 || datatype.reduction.defined & bit != 0 { return }
         try checkOtherwise(datatype)
     }
 
@@ -115,7 +106,7 @@ public final class Op: @unchecked Sendable, CustomStringConvertible {
             // The program's function gets copies laid out as the type says: impossible here.
             throw MPIError(.count, "\(datatype) spans \(datatype.trueExtent) bytes, more than this host's memory, for a user operation")
         }
-        guard case let .predefined(op) = kind, datatype.size > 0, datatype.reduction.defined & op.bit == 0 else { return }
+        guard case let .predefined(op) = kind, datatype.size > 0, datatype.reduction.defined & bit == 0 else { return }
         guard let basic = datatype.basic else {
             throw MPIError(.op, "\(op.rawValue) is not defined on \(datatype), which mixes basic types")
         }
