@@ -7,9 +7,9 @@
 let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
 let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
 
-/// FNV-1a 64 of `count` bytes at `bytes`, continuing from `hash`.
-func fnv1a(_ bytes: UnsafePointer<UInt8>, count: Int, from hash: UInt64 = fnvOffset) -> UInt64 {
-    var hash = hash
+/// FNV-1a 64 of `count` bytes at `bytes`.
+func fnv1a(_ bytes: UnsafePointer<UInt8>, count: Int) -> UInt64 {
+    var hash = fnvOffset
     for k in 0..<count { hash = (hash ^ UInt64(bytes[k])) &* fnvPrime }
     return hash
 }

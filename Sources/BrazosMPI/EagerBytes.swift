@@ -1,4 +1,5 @@
 import CBrazos
+
 /// The bytes of an eager message that arrived before its receive was posted. Small ones
 /// (most control traffic, every token of a ring) are kept inline, so queuing them
 /// allocates nothing.

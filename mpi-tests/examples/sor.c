@@ -51,6 +51,9 @@ static void hash_rows(const double *grid, long rows, long width, uint64_t *hashe
     for (; row < rows; row++) hashes[row] = fnv1a(bytes + row * row_bytes, row_bytes);
 }
 
+/* The first interior row of rank r's block: rows 1...n-2 split evenly. */
+static long first_row(long r, int ranks, long n) { return 1 + r * (n - 2) / ranks; }
+
 int main(int argc, char **argv) {
     MPI_Init(&argc, &argv);
     int rank, ranks;
@@ -63,7 +66,7 @@ int main(int argc, char **argv) {
     if (n < 3) n = 3;
     const double omega = 1.5;
     /* Interior rows first..last-1 are this rank's; it keeps rows first-1..last. */
-    long first = 1 + rank * (n - 2) / ranks, last = 1 + (rank + 1) * (n - 2) / ranks;
+    long first = first_row(rank, ranks, n), last = first_row(rank + 1, ranks, n);
     long rows = last - first + 2;
     double *u = calloc((size_t)(rows * n), sizeof(double));
     if (!u) MPI_Abort(MPI_COMM_WORLD, 2);
@@ -102,7 +105,7 @@ int main(int argc, char **argv) {
         all = malloc(sizeof(uint64_t) * (size_t)n);
         if (!counts || !displacements || !all) MPI_Abort(MPI_COMM_WORLD, 2);
         for (int r = 0; r < ranks; r++) {
-            long f = r == 0 ? 0 : 1 + r * (n - 2) / ranks, l = r == ranks - 1 ? n : 1 + (r + 1) * (n - 2) / ranks;
+            long f = r == 0 ? 0 : first_row(r, ranks, n), l = r == ranks - 1 ? n : first_row(r + 1, ranks, n);
             counts[r] = (int)(l - f);
             displacements[r] = (int)f;
         }
